@@ -1,0 +1,68 @@
+//! `huntkit decode`: find and unpack encoded payloads in text or a table.
+
+use anyhow::Result;
+use huntkit_core::{decode_table, decode_text, decoded_frame, DecodeOptions};
+
+use crate::input::{list, Input, InputFormat};
+use crate::output::{self, OutputFormat};
+
+/// Arguments of `huntkit decode`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Input file (text, CSV, JSON/NDJSON or Arrow IPC); `-` or nothing for stdin.
+    file: Option<String>,
+    /// Table columns to decode (default: every text column). Implies table input.
+    #[arg(long, value_name = "A,B")]
+    columns: Option<String>,
+    /// Print the input with each decoded run replaced by its annotation
+    /// instead of the table of decoded items (text input only).
+    #[arg(long)]
+    annotated: bool,
+    /// How deep to follow payloads inside payloads.
+    #[arg(long, default_value_t = DecodeOptions::default().max_depth)]
+    max_depth: u32,
+    /// Stop after decoding this many bytes in all (zip/gzip bombs stop here).
+    #[arg(long, value_name = "BYTES", default_value_t = DecodeOptions::default().max_total_bytes)]
+    max_bytes: u64,
+    /// Members read per zip or tar archive.
+    #[arg(long, default_value_t = DecodeOptions::default().max_archive_members)]
+    max_archive_members: u32,
+    /// How to read the input.
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    input_format: InputFormat,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    format: OutputFormat,
+}
+
+/// Runs the command.
+pub fn run(args: Args) -> Result<()> {
+    let options = DecodeOptions {
+        max_depth: args.max_depth,
+        max_total_bytes: args.max_bytes,
+        max_archive_members: args.max_archive_members,
+        ..DecodeOptions::default()
+    };
+    options.validate()?;
+    let input = Input::open(args.file.as_deref())?;
+    if let Some(format) = input.table_format(args.input_format, args.columns.is_some()) {
+        let table = input.read_table(format)?;
+        let result = decode_table(&table, list(&args.columns).as_deref(), &options)?;
+        warn(&result.warnings);
+        return output::write(&result.frame, args.format);
+    }
+    let text = String::from_utf8_lossy(&input.read_all()?).into_owned();
+    let result = decode_text(&text, &options);
+    warn(&result.warnings);
+    if args.annotated {
+        print!("{}", result.annotated);
+        return Ok(());
+    }
+    output::write(&decoded_frame(&result.rows), args.format)
+}
+
+fn warn(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("huntkit: warning: {w}");
+    }
+}

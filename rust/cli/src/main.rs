@@ -1,0 +1,51 @@
+//! The `huntkit` command: the core's analyses over files and pipes.
+//!
+//! Exit codes: 0 success, 1 the input could not be analysed (the message
+//! says why), 2 the command line was wrong.
+
+mod cmd_decode;
+mod cmd_ioc;
+mod input;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Threat-hunting building blocks: IoC extraction and encoded-data unpacking.
+#[derive(Debug, Parser)]
+#[command(name = "huntkit", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Extract IoCs (IPs, domains, URLs, hashes, paths, …) from text or a table.
+    Ioc(cmd_ioc::Args),
+    /// Find and unpack base64, hex and PowerShell -EncodedCommand payloads.
+    Decode(cmd_decode::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Ioc(args) => cmd_ioc::run(args),
+        Command::Decode(args) => cmd_decode::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // A closed pipe (`huntkit ioc big.txt | head`) is not an error.
+            if err
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("huntkit: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}

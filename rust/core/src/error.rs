@@ -1,0 +1,159 @@
+//! The one error type of the core.
+//!
+//! Every variant keeps the offending input (a column, a line, a pattern) so a
+//! host can point at it; messages are lower case with no final period.
+
+use std::fmt;
+
+/// What went wrong, with the input that caused it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A requested column is not in the table. Pick one of `available`.
+    MissingColumn {
+        /// The column that was asked for.
+        column: String,
+        /// The columns the table has.
+        available: Vec<String>,
+    },
+    /// The input could not be read as the given format. Check the file's
+    /// format or pass it explicitly.
+    Parse {
+        /// The format that was being read (`csv`, `json`, `ndjson`, `arrow`).
+        format: String,
+        /// 1-based line (text formats) or batch (Arrow) where it failed, if known.
+        line: Option<u64>,
+        /// What the parser said.
+        message: String,
+    },
+    /// The table has no usable text column. Name the columns to scan.
+    NoTextColumns,
+    /// An IoC type name is not one huntkit knows. See `IocType::ALL`.
+    UnknownIocType(String),
+    /// A user-given pattern does not compile. Fix the regex.
+    InvalidPattern {
+        /// The pattern's name.
+        name: String,
+        /// The compiler's message.
+        message: String,
+    },
+    /// An option has a value out of range. Change the option.
+    InvalidOption {
+        /// The option's name.
+        name: String,
+        /// Why the value was refused.
+        message: String,
+    },
+    /// Writing the output failed (only when writing to a sink that can fail).
+    Output(String),
+}
+
+/// A core error: an [`ErrorKind`] the caller can match on, displayed as a
+/// short lower-case sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+}
+
+impl Error {
+    /// Wraps a kind.
+    pub fn new(kind: ErrorKind) -> Error {
+        Error { kind }
+    }
+
+    /// The kind, for callers that react to particular failures.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// A stable machine name for the kind, used by the wasm facade as
+    /// `Error.kind` and by the CLI for exit codes.
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            ErrorKind::MissingColumn { .. } => "missing_column",
+            ErrorKind::Parse { .. } => "parse",
+            ErrorKind::NoTextColumns => "no_text_columns",
+            ErrorKind::UnknownIocType(_) => "unknown_ioc_type",
+            ErrorKind::InvalidPattern { .. } => "invalid_pattern",
+            ErrorKind::InvalidOption { .. } => "invalid_option",
+            ErrorKind::Output(_) => "output",
+        }
+    }
+
+    pub(crate) fn parse(format: &str, line: Option<u64>, message: impl fmt::Display) -> Error {
+        Error::new(ErrorKind::Parse {
+            format: format.to_string(),
+            line,
+            message: message.to_string(),
+        })
+    }
+
+    pub(crate) fn option(name: &str, message: impl fmt::Display) -> Error {
+        Error::new(ErrorKind::InvalidOption {
+            name: name.to_string(),
+            message: message.to_string(),
+        })
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Error {
+        Error::new(kind)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ErrorKind::MissingColumn { column, available } => write!(
+                f,
+                "column {column:?} not in table (columns: {})",
+                available.join(", ")
+            ),
+            ErrorKind::Parse {
+                format,
+                line: Some(line),
+                message,
+            } => write!(f, "cannot read {format} input at line {line}: {message}"),
+            ErrorKind::Parse {
+                format,
+                line: None,
+                message,
+            } => write!(f, "cannot read {format} input: {message}"),
+            ErrorKind::NoTextColumns => write!(f, "the table has no text columns to scan"),
+            ErrorKind::UnknownIocType(name) => write!(f, "unknown IoC type {name:?}"),
+            ErrorKind::InvalidPattern { name, message } => {
+                write!(f, "pattern {name:?} does not compile: {message}")
+            }
+            ErrorKind::InvalidOption { name, message } => {
+                write!(f, "option {name:?}: {message}")
+            }
+            ErrorKind::Output(message) => write!(f, "cannot write output: {message}"),
+        }
+    }
+}
+
+/// Results of the core.
+pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_the_input() {
+        let e = Error::new(ErrorKind::MissingColumn {
+            column: "Cmd".into(),
+            available: vec!["a".into(), "b".into()],
+        });
+        assert_eq!(e.to_string(), "column \"Cmd\" not in table (columns: a, b)");
+        assert_eq!(e.kind_name(), "missing_column");
+        let e = Error::parse("csv", Some(3), "unequal lengths");
+        assert_eq!(
+            e.to_string(),
+            "cannot read csv input at line 3: unequal lengths"
+        );
+    }
+}

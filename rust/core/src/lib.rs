@@ -1,0 +1,40 @@
+//! huntkit's analysis core: the investigation building blocks of a threat
+//! hunter, as a plain Rust library with no host types, shared by the CLI and
+//! the WebAssembly module.
+//!
+//! - [`ioc`]: find indicators of compromise (IPs, domains, URLs, hashes, …),
+//!   defanged or not, in text ([`IocScanner`]) or tables ([`extract_table`]).
+//! - [`decode`](decode_text): find and unpack base64, hex and PowerShell
+//!   `-EncodedCommand` payloads, archives included, within hard limits.
+//! - [`table`](read_table): read CSV, JSON, NDJSON and Arrow IPC; write
+//!   results as a [`Frame`].
+//!
+//! ```
+//! use huntkit_core::{Extractor, IocOptions, IocScanner};
+//!
+//! let extractor = Extractor::new(&IocOptions::default(), false)?;
+//! let mut scanner = IocScanner::new(extractor);
+//! scanner.push("beacon to hxxps://evil[.]example[.]com/a.php from 10.1.2.3\n");
+//! let result = scanner.finish();
+//! let values: Vec<_> = result.items.iter().map(|i| i.refanged.as_str()).collect();
+//! assert_eq!(values, ["https://evil.example.com/a.php", "evil.example.com", "10.1.2.3"]);
+//! # Ok::<(), huntkit_core::Error>(())
+//! ```
+
+#![deny(missing_docs)]
+
+mod decode;
+mod error;
+pub mod ioc;
+mod table;
+
+pub use decode::{
+    decode_table, decode_text, decoded_frame, DecodeOptions, DecodeResult, DecodeTableResult,
+    DecodedItem,
+};
+pub use error::{Error, ErrorKind, Result};
+pub use ioc::{
+    extract_table, ExtraPattern, Extractor, IocOptions, IocScanner, IocSummary, IocTextResult,
+    IocType, Match,
+};
+pub use table::{read_table, Frame, FrameColumn, Table, TableFormat};

@@ -1,0 +1,163 @@
+//! A small columnar result table and its writers.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+use serde_json::{Map, Value};
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// One column of a [`Frame`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum FrameColumn {
+    /// Text cells.
+    Utf8(Vec<Option<String>>),
+    /// Integer cells.
+    Int64(Vec<Option<i64>>),
+}
+
+impl FrameColumn {
+    fn len(&self) -> usize {
+        match self {
+            FrameColumn::Utf8(v) => v.len(),
+            FrameColumn::Int64(v) => v.len(),
+        }
+    }
+
+    fn json(&self, row: usize) -> Value {
+        match self {
+            FrameColumn::Utf8(v) => v[row].clone().map_or(Value::Null, Value::String),
+            FrameColumn::Int64(v) => v[row].map_or(Value::Null, Value::from),
+        }
+    }
+
+    /// The cell as display text (empty for null).
+    pub fn text(&self, row: usize) -> String {
+        match self {
+            FrameColumn::Utf8(v) => v[row].clone().unwrap_or_default(),
+            FrameColumn::Int64(v) => v[row].map(|n| n.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+/// A result table: named columns of equal length.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Frame {
+    names: Vec<String>,
+    columns: Vec<FrameColumn>,
+}
+
+impl Frame {
+    /// Builds a frame; all columns must have the same length.
+    pub fn new(columns: Vec<(&str, FrameColumn)>) -> Frame {
+        let (names, columns) = columns
+            .into_iter()
+            .map(|(n, c)| (n.to_string(), c))
+            .unzip();
+        let frame = Frame { names, columns };
+        debug_assert!(frame.columns.iter().all(|c| c.len() == frame.rows()));
+        frame
+    }
+
+    /// Column names.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Columns, in the order of `names`.
+    pub fn columns(&self) -> &[FrameColumn] {
+        &self.columns
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.columns.first().map_or(0, FrameColumn::len)
+    }
+
+    /// The frame as one Arrow record batch.
+    pub fn to_record_batch(&self) -> Result<RecordBatch> {
+        let arrays = self.names.iter().zip(&self.columns).map(|(n, c)| {
+            let array: ArrayRef = match c {
+                FrameColumn::Utf8(v) => Arc::new(StringArray::from(v.clone())),
+                FrameColumn::Int64(v) => Arc::new(Int64Array::from(v.clone())),
+            };
+            (n.as_str(), array)
+        });
+        RecordBatch::try_from_iter(arrays).map_err(|e| Error::new(ErrorKind::Output(e.to_string())))
+    }
+
+    /// The frame as an Arrow IPC stream (what notebooks and the wasm facade exchange).
+    pub fn to_arrow_ipc(&self) -> Result<Vec<u8>> {
+        let out = |e: arrow_schema::ArrowError| Error::new(ErrorKind::Output(e.to_string()));
+        let batch = self.to_record_batch()?;
+        let mut buf = Vec::new();
+        {
+            let mut w = arrow_ipc::writer::StreamWriter::try_new(&mut buf, &batch.schema()).map_err(out)?;
+            w.write(&batch).map_err(out)?;
+            w.finish().map_err(out)?;
+        }
+        Ok(buf)
+    }
+
+    /// Writes CSV with a header row.
+    pub fn write_csv<W: Write>(&self, w: W) -> Result<()> {
+        let out = |e: csv::Error| Error::new(ErrorKind::Output(e.to_string()));
+        let mut writer = csv::Writer::from_writer(w);
+        writer.write_record(&self.names).map_err(out)?;
+        for row in 0..self.rows() {
+            writer
+                .write_record(self.columns.iter().map(|c| c.text(row)))
+                .map_err(out)?;
+        }
+        writer.flush().map_err(|e| Error::new(ErrorKind::Output(e.to_string())))
+    }
+
+    /// Writes one JSON object per row, keys in column order.
+    pub fn write_ndjson<W: Write>(&self, mut w: W) -> Result<()> {
+        let out = |e: std::io::Error| Error::new(ErrorKind::Output(e.to_string()));
+        for row in 0..self.rows() {
+            let obj: Map<String, Value> = self
+                .names
+                .iter()
+                .zip(&self.columns)
+                .map(|(n, c)| (n.clone(), c.json(row)))
+                .collect();
+            serde_json::to_writer(&mut w, &obj).map_err(|e| Error::new(ErrorKind::Output(e.to_string())))?;
+            w.write_all(b"\n").map_err(out)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::{read_table, TableFormat};
+
+    fn sample() -> Frame {
+        Frame::new(vec![
+            ("Name", FrameColumn::Utf8(vec![Some("a,b".into()), None])),
+            ("N", FrameColumn::Int64(vec![Some(1), Some(2)])),
+        ])
+    }
+
+    #[test]
+    fn csv_and_ndjson() {
+        let mut csv = Vec::new();
+        sample().write_csv(&mut csv).unwrap();
+        assert_eq!(String::from_utf8(csv).unwrap(), "Name,N\n\"a,b\",1\n,2\n");
+        let mut nd = Vec::new();
+        sample().write_ndjson(&mut nd).unwrap();
+        assert_eq!(String::from_utf8(nd).unwrap(), "{\"Name\":\"a,b\",\"N\":1}\n{\"Name\":null,\"N\":2}\n");
+    }
+
+    #[test]
+    fn arrow_round_trip() {
+        let bytes = sample().to_arrow_ipc().unwrap();
+        let t = read_table(&bytes, TableFormat::Arrow).unwrap();
+        assert_eq!(t.names(), ["Name", "N"]);
+        assert_eq!(t.column(0), [Some("a,b".to_string()), None]);
+        assert_eq!(t.column(1), [Some("1".to_string()), Some("2".to_string())]);
+    }
+}

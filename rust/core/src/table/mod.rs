@@ -1,0 +1,14 @@
+//! Tables in and out: what the analyses read (CSV, JSON, NDJSON, Arrow IPC)
+//! and what they return (a [`Frame`], written as Arrow IPC, CSV or NDJSON).
+//!
+//! Cells are read as text because every analysis here works on text; the
+//! columns that were text in the source are remembered, so defaults can pick
+//! them.
+
+mod format;
+mod frame;
+mod read;
+
+pub use format::TableFormat;
+pub use frame::{Frame, FrameColumn};
+pub use read::{read_table, Table};

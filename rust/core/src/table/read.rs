@@ -1,0 +1,370 @@
+//! Reading a table from bytes.
+
+use std::io::Cursor;
+
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::DataType;
+use serde_json::Value;
+
+use super::format::TableFormat;
+use crate::error::{Error, ErrorKind, Result};
+
+/// A table held as text cells, column by column.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Table {
+    names: Vec<String>,
+    columns: Vec<Vec<Option<String>>>,
+    text: Vec<bool>,
+}
+
+impl Table {
+    /// The column names, in order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.columns.first().map_or(0, Vec::len)
+    }
+
+    /// The cells of column `i`.
+    pub fn column(&self, i: usize) -> &[Option<String>] {
+        &self.columns[i]
+    }
+
+    /// A one-column table (`text`) with one row per line of `text`: how
+    /// plain text is scanned line by line, as a DataFrame of lines would be.
+    pub fn from_lines(text: &str) -> Table {
+        let mut t = Table::default();
+        let lines = text.lines().map(|l| Some(l.to_string())).collect();
+        t.push("text".to_string(), lines, true);
+        t
+    }
+
+    /// Indices of the columns to scan: the `requested` ones (all must exist)
+    /// or every column that holds text.
+    pub fn select(&self, requested: Option<&[String]>) -> Result<Vec<usize>> {
+        let picked: Vec<usize> = match requested {
+            Some(names) => names
+                .iter()
+                .map(|n| {
+                    self.names.iter().position(|c| c == n).ok_or_else(|| {
+                        Error::new(ErrorKind::MissingColumn {
+                            column: n.clone(),
+                            available: self.names.clone(),
+                        })
+                    })
+                })
+                .collect::<Result<_>>()?,
+            None => (0..self.names.len()).filter(|&i| self.text[i]).collect(),
+        };
+        if picked.is_empty() {
+            return Err(Error::new(ErrorKind::NoTextColumns));
+        }
+        Ok(picked)
+    }
+
+    fn push(&mut self, name: String, cells: Vec<Option<String>>, text: bool) {
+        self.names.push(name);
+        self.columns.push(cells);
+        self.text.push(text);
+    }
+
+    fn column_index(&mut self, name: &str, rows_so_far: usize) -> usize {
+        match self.names.iter().position(|n| n == name) {
+            Some(i) => i,
+            None => {
+                self.push(name.to_string(), vec![None; rows_so_far], true);
+                self.names.len() - 1
+            }
+        }
+    }
+}
+
+/// Reads `bytes` as a table in `format`.
+pub fn read_table(bytes: &[u8], format: TableFormat) -> Result<Table> {
+    match format {
+        TableFormat::Csv => read_csv(bytes),
+        TableFormat::Json => read_json(bytes),
+        TableFormat::Ndjson => read_ndjson(bytes),
+        TableFormat::Arrow => read_arrow(bytes),
+    }
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Table> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(bytes);
+    let line_of = |e: &csv::Error| e.position().map(|p| p.line());
+    let headers = reader
+        .byte_headers()
+        .map_err(|e| Error::parse("csv", line_of(&e), &e))?
+        .clone();
+    if headers.is_empty() {
+        return Err(Error::parse("csv", Some(1), "no header row"));
+    }
+    let mut table = Table::default();
+    for h in headers.iter() {
+        table.push(String::from_utf8_lossy(h).into_owned(), Vec::new(), true);
+    }
+    for record in reader.byte_records() {
+        let record = record.map_err(|e| Error::parse("csv", line_of(&e), csv_message(&e)))?;
+        for (i, cell) in record.iter().enumerate() {
+            table.columns[i].push(Some(String::from_utf8_lossy(cell).into_owned()));
+        }
+    }
+    Ok(table)
+}
+
+fn csv_message(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("row has {len} fields, the header has {expected_len}"),
+        _ => e.to_string(),
+    }
+}
+
+fn read_json(bytes: &[u8]) -> Result<Table> {
+    let value: Value =
+        serde_json::from_slice(bytes).map_err(|e| Error::parse("json", Some(e.line() as u64), &e))?;
+    let mut table = Table::default();
+    match value {
+        Value::Array(rows) => {
+            for (i, row) in rows.into_iter().enumerate() {
+                push_json_row(&mut table, i, row, "json", None)?;
+            }
+        }
+        row @ Value::Object(_) => push_json_row(&mut table, 0, row, "json", None)?,
+        _ => return Err(Error::parse("json", None, "expected an array of objects")),
+    }
+    Ok(table)
+}
+
+fn read_ndjson(bytes: &[u8]) -> Result<Table> {
+    let mut table = Table::default();
+    let mut row = 0;
+    for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let line_no = Some(n as u64 + 1);
+        let value: Value =
+            serde_json::from_slice(line).map_err(|e| Error::parse("ndjson", line_no, &e))?;
+        push_json_row(&mut table, row, value, "ndjson", line_no)?;
+        row += 1;
+    }
+    Ok(table)
+}
+
+/// Adds one JSON object as row `row`; keys seen for the first time become
+/// columns (earlier rows get nulls), missing keys get nulls.
+fn push_json_row(
+    table: &mut Table,
+    row: usize,
+    value: Value,
+    format: &str,
+    line: Option<u64>,
+) -> Result<()> {
+    let Value::Object(map) = value else {
+        return Err(Error::parse(format, line, format!("row {row} is not an object")));
+    };
+    for (key, v) in map {
+        let i = table.column_index(&key, row);
+        let cell = match v {
+            Value::Null => None,
+            Value::String(s) => Some(s),
+            other => {
+                table.text[i] = table.text[i] && other.is_array();
+                Some(other.to_string())
+            }
+        };
+        table.columns[i].push(cell);
+    }
+    for col in &mut table.columns {
+        col.resize(row + 1, None);
+    }
+    Ok(())
+}
+
+fn read_arrow(bytes: &[u8]) -> Result<Table> {
+    let batches: Vec<RecordBatch> = if bytes.starts_with(b"ARROW1") {
+        let reader = arrow_ipc::reader::FileReader::try_new(Cursor::new(bytes), None)
+            .map_err(|e| Error::parse("arrow", None, e))?;
+        collect_batches(reader)?
+    } else {
+        let reader = arrow_ipc::reader::StreamReader::try_new(Cursor::new(bytes), None)
+            .map_err(|e| Error::parse("arrow", None, e))?;
+        collect_batches(reader)?
+    };
+    let mut table = Table::default();
+    let Some(first) = batches.first() else {
+        return Ok(table);
+    };
+    for field in first.schema().fields() {
+        table.push(field.name().clone(), Vec::new(), is_text(field.data_type()));
+    }
+    for batch in &batches {
+        for (i, array) in batch.columns().iter().enumerate() {
+            append_cells(&mut table.columns[i], array);
+        }
+    }
+    Ok(table)
+}
+
+fn collect_batches<I>(reader: I) -> Result<Vec<RecordBatch>>
+where
+    I: Iterator<Item = std::result::Result<RecordBatch, arrow_schema::ArrowError>>,
+{
+    reader
+        .enumerate()
+        .map(|(i, b)| b.map_err(|e| Error::parse("arrow", Some(i as u64 + 1), format!("batch {}: {e}", i + 1))))
+        .collect()
+}
+
+fn is_text(t: &DataType) -> bool {
+    match t {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
+        DataType::Dictionary(_, v) => is_text(v),
+        _ => false,
+    }
+}
+
+/// Appends an Arrow column's cells as text. Strings (plain, large, view or
+/// dictionary-encoded, which is what apache-arrow JS and pandas categoricals
+/// produce) are taken as they are; numbers and booleans are formatted.
+fn append_cells(out: &mut Vec<Option<String>>, array: &ArrayRef) {
+    let n = array.len();
+    let cell = |i: usize, f: &dyn Fn(usize) -> String| (!array.is_null(i)).then(|| f(i));
+    match array.data_type() {
+        DataType::Utf8 => {
+            let a = array.as_string::<i32>();
+            out.extend((0..n).map(|i| cell(i, &|i| a.value(i).to_string())));
+        }
+        DataType::LargeUtf8 => {
+            let a = array.as_string::<i64>();
+            out.extend((0..n).map(|i| cell(i, &|i| a.value(i).to_string())));
+        }
+        DataType::Utf8View => {
+            let a = array.as_string_view();
+            out.extend((0..n).map(|i| cell(i, &|i| a.value(i).to_string())));
+        }
+        DataType::Dictionary(_, _) => {
+            let dict = array.as_any_dictionary();
+            let keys = dict.normalized_keys();
+            let mut values = Vec::new();
+            append_cells(&mut values, dict.values());
+            out.extend((0..n).map(|i| {
+                if array.is_null(i) {
+                    None
+                } else {
+                    values.get(keys[i]).cloned().flatten()
+                }
+            }));
+        }
+        DataType::Boolean => {
+            let a = array.as_boolean();
+            out.extend((0..n).map(|i| cell(i, &|i| a.value(i).to_string())));
+        }
+        t if t.is_integer() || t.is_floating() => {
+            out.extend((0..n).map(|i| cell(i, &|i| number_at(array, i))));
+        }
+        _ => out.extend(std::iter::repeat_n(None, n)),
+    }
+}
+
+fn number_at(array: &ArrayRef, i: usize) -> String {
+    use arrow_array::types::*;
+    macro_rules! prim {
+        ($($dt:ident => $ty:ty),*) => {
+            match array.data_type() {
+                $(DataType::$dt => array.as_primitive::<$ty>().value(i).to_string(),)*
+                _ => String::new(),
+            }
+        };
+    }
+    prim!(Int8 => Int8Type, Int16 => Int16Type, Int32 => Int32Type, Int64 => Int64Type,
+          UInt8 => UInt8Type, UInt16 => UInt16Type, UInt32 => UInt32Type, UInt64 => UInt64Type,
+          Float32 => Float32Type, Float64 => Float64Type)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow_array::{DictionaryArray, Int64Array, StringArray};
+    use arrow_array::types::Int32Type;
+
+    use super::*;
+
+    fn cells(t: &Table, name: &str) -> Vec<Option<String>> {
+        let i = t.names().iter().position(|n| n == name).unwrap();
+        t.column(i).to_vec()
+    }
+
+    #[test]
+    fn csv_with_header() {
+        let t = read_table(b"a,b\n1,x\n2,\"y,z\"\n", TableFormat::Csv).unwrap();
+        assert_eq!(t.names(), ["a", "b"]);
+        assert_eq!(cells(&t, "b"), [Some("x".into()), Some("y,z".into())]);
+        let err = read_table(b"a,b\n1,2\n3\n", TableFormat::Csv).unwrap_err();
+        assert_eq!(err.to_string(), "cannot read csv input at line 3: row has 1 fields, the header has 2");
+    }
+
+    #[test]
+    fn json_and_ndjson() {
+        let t = read_table(br#"[{"a":"x","n":1},{"b":"y","a":null}]"#, TableFormat::Json).unwrap();
+        assert_eq!(t.names(), ["a", "n", "b"]);
+        assert_eq!(t.rows(), 2);
+        assert_eq!(cells(&t, "b"), [None, Some("y".into())]);
+        assert_eq!(t.select(None).unwrap(), [0, 2], "numbers are not text");
+        let t = read_table(b"{\"a\":\"x\"}\n\n{\"a\":\"y\"}\n", TableFormat::Ndjson).unwrap();
+        assert_eq!(cells(&t, "a"), [Some("x".into()), Some("y".into())]);
+        let err = read_table(b"{\"a\":1}\n{oops\n", TableFormat::Ndjson).unwrap_err();
+        assert!(err.to_string().starts_with("cannot read ndjson input at line 2"), "{err}");
+    }
+
+    fn arrow_bytes() -> Vec<u8> {
+        let dict: DictionaryArray<Int32Type> = vec![Some("p"), None, Some("q")].into_iter().collect();
+        let batch = RecordBatch::try_from_iter(vec![
+            ("s", Arc::new(StringArray::from(vec![Some("a"), None, Some("c")])) as ArrayRef),
+            ("d", Arc::new(dict) as ArrayRef),
+            ("n", Arc::new(Int64Array::from(vec![1, 2, 3])) as ArrayRef),
+        ])
+        .unwrap();
+        let mut buf = Vec::new();
+        let mut w = arrow_ipc::writer::StreamWriter::try_new(&mut buf, &batch.schema()).unwrap();
+        w.write(&batch).unwrap();
+        w.finish().unwrap();
+        drop(w);
+        buf
+    }
+
+    #[test]
+    fn arrow_stream_with_dictionary_strings() {
+        let t = read_table(&arrow_bytes(), TableFormat::Arrow).unwrap();
+        assert_eq!(t.names(), ["s", "d", "n"]);
+        assert_eq!(cells(&t, "d"), [Some("p".into()), None, Some("q".into())]);
+        assert_eq!(cells(&t, "n")[2], Some("3".into()));
+        assert_eq!(t.select(None).unwrap(), [0, 1]);
+    }
+
+    #[test]
+    fn truncated_arrow_is_an_error() {
+        let bytes = arrow_bytes();
+        for cut in [3, 20, bytes.len() / 2, bytes.len() - 9] {
+            let err = read_table(&bytes[..cut], TableFormat::Arrow).unwrap_err();
+            assert_eq!(err.kind_name(), "parse", "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn missing_columns_are_named() {
+        let t = read_table(b"a,b\n1,2\n", TableFormat::Csv).unwrap();
+        let err = t.select(Some(&["Cmd".to_string()])).unwrap_err();
+        assert_eq!(err.to_string(), "column \"Cmd\" not in table (columns: a, b)");
+    }
+}

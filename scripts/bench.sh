@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The benchmark: builds what it needs, then runs scripts/bench.py.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$HUNTKIT_ROOT"
+bash scripts/setup.sh >/dev/null
+cargo build --release -p huntkit
+[ -f rust/wasm/pkg/huntkit_wasm_bg.wasm ] || bash scripts/build-wasm.sh
+exec python3 scripts/bench.py "$@"

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds everything: the CLI, the wasm module, the TS packages and the
+# JupyterLab extension, and installs the extension and CLI into the venv.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$HUNTKIT_ROOT"
+
+log "building the huntkit CLI"
+cargo build --release -p huntkit
+install -m 755 "$CARGO_TARGET_DIR/release/huntkit" "$HUNTKIT_VENV/bin/huntkit"
+
+bash scripts/build-wasm.sh
+
+log "building the TypeScript packages and the JupyterLab extension"
+npm run --silent build:ts
+
+log "installing the extension into $HUNTKIT_VENV"
+"$HUNTKIT_VENV/bin/pip" install -q --no-build-isolation --no-deps --force-reinstall ./jupyterlab-ext

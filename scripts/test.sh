@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Command 2: install what is missing, build, and run every test suite:
+# formatting and lints, Rust (native), wasm in headless Chromium, the
+# TypeScript units, the Python package, and JupyterLab end to end.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$HUNTKIT_ROOT"
+bash scripts/setup.sh
+bash scripts/build.sh
+
+log "rustfmt and clippy"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+
+log "Rust tests (native)"
+cargo test --workspace
+
+log "wasm tests in headless Chromium"
+(cd rust/wasm && CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  CHROMEDRIVER="$CHROMEDRIVER" cargo test --target wasm32-unknown-unknown)
+
+log "TypeScript: lint and unit tests"
+npm run --silent lint
+npm run --silent test:ts
+
+log "Python package tests"
+(cd jupyterlab-ext && "$HUNTKIT_VENV/bin/python" -m pytest -q tests)
+
+log "JupyterLab end to end (Galata, headless Chromium)"
+npm run --silent test:e2e
+log "all test suites passed"
