@@ -41,7 +41,8 @@ fn text_ndjson_has_the_documented_keys() {
         Some(b"a hxxp://evil[.]com/x 1.2.3.4\nb 1.2.3.4\n"),
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    let lines: Vec<&str> = stdout(&o).lines().collect::<Vec<_>>();
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines,
         [

@@ -1,0 +1,14 @@
+/** The extension's icons. */
+import { LabIcon } from '@jupyterlab/ui-components';
+
+/** A magnifier over a hexagon "indicator": the Extract panel's icon. */
+const EXTRACT_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" viewBox="0 0 24 24">
+  <g class="jp-icon3" fill="#616161">
+    <path d="M9.5 2.2 3.2 5.8v7.3l6.3 3.7 6.3-3.7V5.8L9.5 2.2zm0 2.3 4.3 2.5v5l-4.3 2.5-4.3-2.5V7l4.3-2.5z"/>
+    <circle cx="9.5" cy="9.5" r="1.9"/>
+    <path d="m14.6 14.2 1.4-1.4 6.3 6.3a1 1 0 0 1 0 1.4 1 1 0 0 1-1.4 0l-6.3-6.3z"/>
+  </g>
+</svg>`;
+
+/** The Extract panel's icon. */
+export const extractIcon = new LabIcon({ name: 'huntkit:extract', svgstr: EXTRACT_SVG });

@@ -1,0 +1,28 @@
+/**
+ * The services this extension provides to others.
+ */
+import type { HuntkitEngine } from '@huntkit/engine';
+import { Token } from '@lumino/coreutils';
+
+/**
+ * The huntkit wasm engine, running in one Web Worker shared by every panel.
+ * It works in the browser alone: no kernel, no server call, no network.
+ */
+export interface IHuntkitEngine extends Pick<
+  HuntkitEngine,
+  'extractIocs' | 'decode' | 'extractIocTable' | 'cancel' | 'busy'
+> {}
+
+/** The token of the shared huntkit engine. */
+export const IHuntkitEngine = new Token<IHuntkitEngine>(
+  '@huntkit/jupyterlab:IHuntkitEngine',
+  'The huntkit wasm engine (IoC extraction, decoding) running in a Web Worker.'
+);
+
+/** Command ids. */
+export const CommandIDs = {
+  /** Reads a file from the Jupyter server and shows its IoCs in the Extract panel. */
+  extractFile: 'huntkit:extract-file',
+  /** Opens the Extract panel in the left sidebar. */
+  openExtract: 'huntkit:open-extract'
+} as const;

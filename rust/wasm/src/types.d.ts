@@ -1,0 +1,72 @@
+/** What to extract; every field is optional. */
+export interface IocOptions {
+  /** Type names to report (default: every built-in type). */
+  types?: string[];
+  /** Report windows_path and linux_path (default: yes for text, no for tables). */
+  include_paths?: boolean;
+  /** Public suffixes whose domains are not reported. */
+  ignore_tlds?: string[];
+  /** Extra patterns, reported under their name. */
+  extra_patterns?: ExtraPattern[];
+  /** Tables only: the columns to scan (default: every text column). */
+  columns?: string[];
+}
+/** A user-defined pattern (the `regex` crate's syntax). */
+export interface ExtraPattern {
+  name: string;
+  pattern: string;
+}
+/** One distinct IoC of a text. */
+export interface IocSummary {
+  IoCType: string;
+  /** The first occurrence as written (possibly defanged). */
+  Observable: string;
+  Refanged: string;
+  Count: number;
+  /** Byte offset of the first occurrence in the UTF-8 input. */
+  FirstOffset: number;
+}
+/** What a text scan found. */
+export interface IocTextResult {
+  items: IocSummary[];
+  /** Distinct IoCs per type. */
+  counts: Record<string, number>;
+  bytes: number;
+  lines: number;
+}
+/** Limits and thresholds for decoding; every field is optional. */
+export interface DecodeOptions {
+  max_depth?: number;
+  max_total_bytes?: number;
+  max_archive_members?: number;
+  min_base64_len?: number;
+  min_hex_len?: number;
+  decode_hex?: boolean;
+}
+/** One decoded payload. */
+export interface DecodedItem {
+  reference: string;
+  depth: number;
+  parent: string | null;
+  original_string: string;
+  file_name: string | null;
+  file_type: string | null;
+  input_bytes: number;
+  decoded_string: string;
+  encoding_type: string;
+  md5: string;
+  sha1: string;
+  sha256: string;
+  printable_bytes: string;
+  start: number;
+  end: number;
+}
+/** Everything decoded from one text. */
+export interface DecodeResult {
+  rows: DecodedItem[];
+  /** The input with each decoded run replaced by a `<decoded …>` annotation. */
+  annotated: string;
+  warnings: string[];
+  /** True when a limit stopped decoding. */
+  truncated: boolean;
+}

@@ -1,0 +1,271 @@
+/**
+ * The loader: runs the wasm engine in one Web Worker and turns its messages
+ * into promises. Hosts create one `HuntkitEngine` and share it.
+ */
+import type {
+  DecodeOptions,
+  DecodeResult,
+  IocOptions,
+  IocTextResult
+} from '../pkg/huntkit_wasm.js';
+import {
+  ErrorKind,
+  type EngineInput,
+  type EngineOp,
+  type EngineRequest,
+  type EngineResponse,
+  type EngineResults,
+  type IocTableOptions,
+  type TableFormat
+} from './protocol.js';
+
+/** An error from the engine: `kind` says what went wrong (see `ErrorKind`). */
+export class HuntkitError extends Error {
+  readonly kind: string;
+
+  constructor(message: string, kind: string) {
+    super(message);
+    this.name = 'HuntkitError';
+    this.kind = kind;
+  }
+}
+
+/** Called as the worker gets through an input (characters or bytes). */
+export type ProgressCallback = (done: number, total: number) => void;
+
+/** What the engine needs from a `Worker` (tests pass a fake). */
+export interface WorkerLike {
+  postMessage(message: EngineRequest, transfer: Transferable[]): void;
+  terminate(): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<EngineResponse>) => void): void;
+  addEventListener(type: 'error' | 'messageerror', listener: (event: Event) => void): void;
+}
+
+/** Engine settings. */
+export interface HuntkitEngineOptions {
+  /** Starts the worker; the default is the bundled `worker.js`. */
+  createWorker?: () => WorkerLike;
+}
+
+interface Pending {
+  op: EngineOp;
+  resolve: (value: never) => void;
+  reject: (error: HuntkitError) => void;
+  onProgress?: ProgressCallback;
+}
+
+/** The default worker: bundlers pick up this exact `new Worker(new URL(…))` form. */
+function defaultWorker(): WorkerLike {
+  return new Worker(new URL('./worker.js', import.meta.url), {
+    type: 'module',
+    name: 'huntkit-engine'
+  }) as unknown as WorkerLike;
+}
+
+/** Copies a view so its buffer can be transferred without detaching the caller's. */
+function transferable(data: ArrayBuffer | Uint8Array): ArrayBuffer {
+  if (data instanceof ArrayBuffer) {
+    return data;
+  }
+  return data.slice().buffer as ArrayBuffer;
+}
+
+/**
+ * The huntkit wasm engine in a Web Worker.
+ *
+ * The worker starts on the first request and is reused. If it dies (a wasm
+ * trap, out of memory), the requests in flight are rejected with kind
+ * `worker_crashed` or `wasm_trap` and the next request starts a new worker.
+ */
+export class HuntkitEngine {
+  private readonly createWorker: () => WorkerLike;
+  private worker: WorkerLike | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private disposed = false;
+
+  constructor(options: HuntkitEngineOptions = {}) {
+    this.createWorker = options.createWorker ?? defaultWorker;
+  }
+
+  /** Whether `dispose` was called. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** Whether a request is in flight. */
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /**
+   * Distinct IoCs in `input` with counts and first offsets. An `ArrayBuffer`
+   * is transferred to the worker (it is detached afterwards: pass a copy to
+   * keep it).
+   */
+  extractIocs(
+    input: EngineInput,
+    options: IocOptions = {},
+    onProgress?: ProgressCallback
+  ): Promise<IocTextResult> {
+    const transfer = input instanceof ArrayBuffer ? [input] : [];
+    return this.request({ id: 0, op: 'ioc', input, options }, transfer, onProgress);
+  }
+
+  /**
+   * Base64, hex and PowerShell `-EncodedCommand` payloads in `input`, unpacked.
+   * An `ArrayBuffer` is read as UTF-8 and transferred.
+   */
+  decode(input: EngineInput, options: DecodeOptions = {}): Promise<DecodeResult> {
+    const transfer = input instanceof ArrayBuffer ? [input] : [];
+    return this.request({ id: 0, op: 'decode', input, options }, transfer);
+  }
+
+  /**
+   * IoCs in a table (CSV, JSON, NDJSON or Arrow IPC bytes), as an Arrow IPC
+   * stream with one row per (row, column, IoC). An `ArrayBuffer` is
+   * transferred; a `Uint8Array` is copied.
+   */
+  async extractIocTable(
+    data: ArrayBuffer | Uint8Array,
+    format: TableFormat = 'auto',
+    options: IocTableOptions = {}
+  ): Promise<Uint8Array> {
+    const buffer = transferable(data);
+    const result = await this.request({ id: 0, op: 'iocTable', data: buffer, format, options }, [
+      buffer
+    ]);
+    return new Uint8Array(result);
+  }
+
+  /** Stops the work in flight (rejected with kind `cancelled`). */
+  cancel(): void {
+    this.stopWorker('the request was cancelled', ErrorKind.cancelled);
+  }
+
+  /** Stops the worker; later requests are rejected with kind `disposed`. */
+  dispose(): void {
+    if (this.disposed) {
+      return;
+    }
+    this.stopWorker('the huntkit engine was disposed', ErrorKind.disposed);
+    this.disposed = true;
+  }
+
+  private request<O extends EngineOp>(
+    message: Extract<EngineRequest, { op: O }>,
+    transfer: Transferable[],
+    onProgress?: ProgressCallback
+  ): Promise<EngineResults[O]> {
+    if (this.disposed) {
+      return Promise.reject(
+        new HuntkitError('the huntkit engine was disposed', ErrorKind.disposed)
+      );
+    }
+    const id = this.nextId++;
+    return new Promise<EngineResults[O]>((resolve, reject) => {
+      let worker: WorkerLike;
+      try {
+        worker = this.ensureWorker();
+      } catch (error) {
+        reject(
+          new HuntkitError(
+            `cannot start the huntkit worker: ${error instanceof Error ? error.message : String(error)}`,
+            ErrorKind.init
+          )
+        );
+        return;
+      }
+      this.pending.set(id, {
+        op: message.op,
+        resolve: resolve as (value: never) => void,
+        reject,
+        onProgress
+      });
+      try {
+        worker.postMessage({ ...message, id }, transfer);
+      } catch (error) {
+        this.pending.delete(id);
+        reject(
+          new HuntkitError(
+            `cannot send the request to the huntkit worker: ${error instanceof Error ? error.message : String(error)}`,
+            ErrorKind.internal
+          )
+        );
+      }
+    });
+  }
+
+  private ensureWorker(): WorkerLike {
+    if (this.worker) {
+      return this.worker;
+    }
+    const worker = this.createWorker();
+    worker.addEventListener('message', event => {
+      if (this.worker === worker) {
+        this.onMessage(event.data);
+      }
+    });
+    worker.addEventListener('error', event => {
+      event.preventDefault?.();
+      if (this.worker === worker) {
+        const detail = (event as ErrorEvent).message || 'the worker script failed';
+        this.stopWorker(
+          `the huntkit worker stopped (${detail}); the next request starts a new one`,
+          ErrorKind.workerCrashed
+        );
+      }
+    });
+    worker.addEventListener('messageerror', () => {
+      if (this.worker === worker) {
+        this.stopWorker('a message from the huntkit worker could not be read', ErrorKind.internal);
+      }
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private onMessage(message: EngineResponse): void {
+    const pending = this.pending.get(message.id);
+    if (!pending) {
+      return;
+    }
+    switch (message.type) {
+      case 'progress':
+        try {
+          pending.onProgress?.(message.done, message.total);
+        } catch (error) {
+          console.error('huntkit: progress callback failed', error);
+        }
+        break;
+      case 'result':
+        this.pending.delete(message.id);
+        pending.resolve(message.result as never);
+        break;
+      case 'error':
+        this.pending.delete(message.id);
+        pending.reject(new HuntkitError(message.message, message.kind));
+        if (message.fatal) {
+          this.stopWorker(
+            `the huntkit engine failed on an earlier request (${message.message}); the next request starts a new one`,
+            ErrorKind.workerCrashed
+          );
+        }
+        break;
+    }
+  }
+
+  /** Terminates the worker and rejects everything in flight. */
+  private stopWorker(message: string, kind: string): void {
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) {
+      worker.terminate();
+    }
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const request of pending) {
+      request.reject(new HuntkitError(message, kind));
+    }
+  }
+}

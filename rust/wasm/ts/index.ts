@@ -1,0 +1,46 @@
+/**
+ * `@huntkit/engine`: the huntkit wasm module for browsers.
+ *
+ * - `HuntkitEngine` runs the wasm in a Web Worker (`worker.ts`) and answers
+ *   with promises; the messages are in `protocol.ts`.
+ * - `views/` holds the DOM views both hosts (JupyterLab, VS Code) share.
+ *
+ * ```ts
+ * const engine = new HuntkitEngine();
+ * const result = await engine.extractIocs('see hxxp://evil[.]com', {}, (done, total) => {});
+ * new IocTableView().setResult(result);
+ * ```
+ */
+export type {
+  DecodeOptions,
+  DecodeResult,
+  DecodedItem,
+  ExtraPattern,
+  IocOptions,
+  IocSummary,
+  IocTextResult
+} from '../pkg/huntkit_wasm.js';
+export {
+  HuntkitEngine,
+  HuntkitError,
+  type HuntkitEngineOptions,
+  type ProgressCallback,
+  type WorkerLike
+} from './engine.js';
+export {
+  ErrorKind,
+  type DecodeRequest,
+  type EngineInput,
+  type EngineOp,
+  type EngineRequest,
+  type EngineResponse,
+  type EngineResults,
+  type ErrorMessage,
+  type IocRequest,
+  type IocTableOptions,
+  type IocTableRequest,
+  type ProgressMessage,
+  type ResultMessage,
+  type TableFormat
+} from './protocol.js';
+export * from './views/index.js';

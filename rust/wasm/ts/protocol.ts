@@ -1,0 +1,110 @@
+/**
+ * The messages between the loader (`engine.ts`) and the Web Worker
+ * (`worker.ts`), defined once for every host.
+ *
+ * Requests carry an `id` and an `op`; the worker answers each with zero or
+ * more `progress` messages and then exactly one `result` or `error` with the
+ * same `id`.
+ */
+import type {
+  DecodeOptions,
+  DecodeResult,
+  IocOptions,
+  IocTextResult
+} from '../pkg/huntkit_wasm.js';
+
+/** Text, or the raw bytes of a file (UTF-8; invalid bytes become U+FFFD). */
+export type EngineInput = string | ArrayBuffer;
+
+/** The table formats `extractIocTable` reads. */
+export type TableFormat = 'auto' | 'csv' | 'json' | 'ndjson' | 'arrow';
+
+/** Options for table extraction (`columns` picks the columns to scan). */
+export type IocTableOptions = IocOptions;
+
+/** Streaming IoC extraction over text or file bytes. */
+export interface IocRequest {
+  id: number;
+  op: 'ioc';
+  input: EngineInput;
+  options: IocOptions;
+  /** Characters (string input) or bytes (ArrayBuffer input) per push. */
+  chunkSize?: number;
+}
+
+/** Encoded-data unpacking of one text. */
+export interface DecodeRequest {
+  id: number;
+  op: 'decode';
+  input: EngineInput;
+  options: DecodeOptions;
+}
+
+/** IoC extraction over a table (CSV, JSON, NDJSON or Arrow IPC bytes). */
+export interface IocTableRequest {
+  id: number;
+  op: 'iocTable';
+  data: ArrayBuffer;
+  format: TableFormat;
+  options: IocTableOptions;
+}
+
+/** Every request the worker understands. */
+export type EngineRequest = IocRequest | DecodeRequest | IocTableRequest;
+
+/** The name of an operation. */
+export type EngineOp = EngineRequest['op'];
+
+/** What each operation answers with. */
+export interface EngineResults {
+  ioc: IocTextResult;
+  decode: DecodeResult;
+  /** An Arrow IPC stream (transferred). */
+  iocTable: ArrayBuffer;
+}
+
+/** Work done so far on a request, in the input's units (characters or bytes). */
+export interface ProgressMessage {
+  id: number;
+  type: 'progress';
+  done: number;
+  total: number;
+}
+
+/** The answer to one request. */
+export type ResultMessage = {
+  [O in EngineOp]: { id: number; type: 'result'; op: O; result: EngineResults[O] };
+}[EngineOp];
+
+/**
+ * A request failed. `kind` is the wasm error's `kind` (`parse`,
+ * `missing_column`, `invalid_option`, …) or one of the loader's own
+ * (`init`, `wasm_trap`, `internal`). `fatal` means the worker's wasm
+ * instance can't be trusted any more: the loader replaces the worker.
+ */
+export interface ErrorMessage {
+  id: number;
+  type: 'error';
+  message: string;
+  kind: string;
+  fatal?: boolean;
+}
+
+/** Every message the worker sends. */
+export type EngineResponse = ProgressMessage | ResultMessage | ErrorMessage;
+
+/** Error kinds raised by the loader and the worker themselves. */
+export const ErrorKind = {
+  /** The wasm module could not be loaded or instantiated. */
+  init: 'init',
+  /** The wasm code trapped (a bug or out of memory); the worker is replaced. */
+  wasmTrap: 'wasm_trap',
+  /** The worker stopped unexpectedly; the next request starts a new one. */
+  workerCrashed: 'worker_crashed',
+  /** `cancel()` stopped the request. */
+  cancelled: 'cancelled',
+  /** The engine was disposed. */
+  disposed: 'disposed',
+  /** Anything else thrown in the worker. */
+  internal: 'internal'
+} as const;

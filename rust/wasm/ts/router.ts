@@ -1,0 +1,197 @@
+/**
+ * The worker's request handling, apart from the worker itself so tests can
+ * drive it in Node with the real wasm module (`initSync`).
+ *
+ * It only routes and converts: every analysis is the wasm module's.
+ */
+import type {
+  DecodeOptions,
+  DecodeResult,
+  IocOptions,
+  IocTextResult
+} from '../pkg/huntkit_wasm.js';
+import {
+  ErrorKind,
+  type EngineInput,
+  type EngineRequest,
+  type EngineResponse,
+  type ErrorMessage
+} from './protocol.js';
+
+/** The part of the wasm-bindgen module the worker uses. */
+export interface WasmApi {
+  IocScanner: new (options: IocOptions | undefined) => {
+    push(chunk: string): void;
+    pushBytes(chunk: Uint8Array): void;
+    finish(): IocTextResult;
+    free(): void;
+  };
+  decodeText(text: string, options: DecodeOptions | undefined): DecodeResult;
+  extractIocTable(data: Uint8Array, format: string, options: IocOptions | undefined): Uint8Array;
+}
+
+/** Sends one message to the loader, transferring `transfer`. */
+export type Post = (message: EngineResponse, transfer?: Transferable[]) => void;
+
+/** Input is fed to the scanner in pieces of about this size (1 MiB). */
+export const CHUNK_SIZE = 1 << 20;
+
+/**
+ * Splits `[0, text.length)` into ranges of about `size` UTF-16 units,
+ * never between the two halves of a surrogate pair.
+ */
+export function stringChunks(text: string, size: number): Array<[number, number]> {
+  const step = Math.max(1, Math.floor(size));
+  const ranges: Array<[number, number]> = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = Math.min(start + step, text.length);
+    if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) {
+      end = end - 1 > start ? end - 1 : Math.min(end + 1, text.length);
+    }
+    ranges.push([start, end]);
+    start = end;
+  }
+  return ranges;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+/** Reads file bytes as UTF-8 text, replacing invalid sequences. */
+export function inputText(input: EngineInput): string {
+  return typeof input === 'string' ? input : new TextDecoder('utf-8').decode(input);
+}
+
+/** Turns anything thrown into an error message for request `id`. */
+export function errorMessage(id: number, error: unknown): ErrorMessage {
+  if (error instanceof WebAssembly.RuntimeError) {
+    return {
+      id,
+      type: 'error',
+      message: `the wasm engine failed: ${error.message}`,
+      kind: ErrorKind.wasmTrap,
+      fatal: true
+    };
+  }
+  if (error instanceof Error) {
+    const kind = (error as Error & { kind?: unknown }).kind;
+    return {
+      id,
+      type: 'error',
+      message: error.message || String(error),
+      kind: typeof kind === 'string' && kind ? kind : ErrorKind.internal,
+      // Out of memory inside wasm leaves the instance unusable too.
+      fatal: error instanceof RangeError && /memory/i.test(error.message)
+    };
+  }
+  return { id, type: 'error', message: String(error), kind: ErrorKind.internal };
+}
+
+/** Answers one request through `post`; never throws. */
+export function handleRequest(
+  api: WasmApi,
+  request: EngineRequest,
+  post: Post,
+  chunkSize: number = CHUNK_SIZE
+): void {
+  try {
+    switch (request.op) {
+      case 'ioc': {
+        const result = scanIocs(api, request.input, request.options, request.id, post, {
+          chunkSize: request.chunkSize ?? chunkSize
+        });
+        post({ id: request.id, type: 'result', op: 'ioc', result });
+        break;
+      }
+      case 'decode': {
+        const result = api.decodeText(inputText(request.input), request.options);
+        post({ id: request.id, type: 'result', op: 'decode', result });
+        break;
+      }
+      case 'iocTable': {
+        const bytes = api.extractIocTable(
+          new Uint8Array(request.data),
+          request.format,
+          request.options
+        );
+        const buffer = ownBuffer(bytes);
+        post({ id: request.id, type: 'result', op: 'iocTable', result: buffer }, [buffer]);
+        break;
+      }
+      default: {
+        const op = (request as { op?: unknown }).op;
+        post({
+          id: (request as { id: number }).id,
+          type: 'error',
+          message: `unknown operation ${JSON.stringify(op)}`,
+          kind: ErrorKind.internal
+        });
+      }
+    }
+  } catch (error) {
+    post(errorMessage(request.id, error));
+  }
+}
+
+function scanIocs(
+  api: WasmApi,
+  input: EngineInput,
+  options: IocOptions,
+  id: number,
+  post: Post,
+  { chunkSize }: { chunkSize: number }
+): IocTextResult {
+  const scanner = new api.IocScanner(options);
+  let finished = false;
+  try {
+    if (typeof input === 'string') {
+      const total = input.length;
+      for (const [start, end] of stringChunks(input, chunkSize)) {
+        scanner.push(input.slice(start, end));
+        post({ id, type: 'progress', done: end, total });
+      }
+    } else {
+      const total = input.byteLength;
+      const step = Math.max(1, Math.floor(chunkSize));
+      for (let start = 0; start < total; start += step) {
+        const end = Math.min(start + step, total);
+        scanner.pushBytes(new Uint8Array(input, start, end - start));
+        post({ id, type: 'progress', done: end, total });
+      }
+    }
+    finished = true;
+    return plainCounts(scanner.finish());
+  } finally {
+    // `finish` consumes the scanner; free it only when we never got there.
+    if (!finished) {
+      try {
+        scanner.free();
+      } catch {
+        // The instance may be poisoned after a trap; nothing left to free.
+      }
+    }
+  }
+}
+
+/** `counts` as a plain object, whichever way the bindings built it. */
+function plainCounts(result: IocTextResult): IocTextResult {
+  const counts: unknown = result.counts;
+  if (counts instanceof Map) {
+    return { ...result, counts: Object.fromEntries(counts) as Record<string, number> };
+  }
+  return result;
+}
+
+/** An ArrayBuffer holding exactly `bytes`, so it can be transferred. */
+function ownBuffer(bytes: Uint8Array): ArrayBuffer {
+  if (
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength &&
+    bytes.buffer instanceof ArrayBuffer
+  ) {
+    return bytes.buffer;
+  }
+  return bytes.slice().buffer as ArrayBuffer;
+}

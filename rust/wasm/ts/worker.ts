@@ -1,0 +1,45 @@
+/**
+ * The Web Worker: loads the wasm module once and answers `{id, op}`
+ * requests (see `protocol.ts`). All the work is in `router.ts`.
+ *
+ * Bundlers (webpack 5, esbuild) see the `new URL(…, import.meta.url)` below
+ * and ship the `.wasm` file as an asset next to the worker chunk.
+ */
+import init, * as wasm from '../pkg/huntkit_wasm.js';
+import { ErrorKind, type EngineRequest, type EngineResponse } from './protocol.js';
+import { handleRequest } from './router.js';
+
+/** The bits of `DedicatedWorkerGlobalScope` used here (the DOM lib lacks it). */
+interface WorkerScope {
+  postMessage(message: EngineResponse, transfer: Transferable[]): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<EngineRequest>) => void): void;
+}
+
+const scope = self as unknown as WorkerScope;
+
+let ready: Promise<unknown> | null = null;
+
+function loadWasm(): Promise<unknown> {
+  ready ??= init({ module_or_path: new URL('../pkg/huntkit_wasm_bg.wasm', import.meta.url) });
+  return ready;
+}
+
+function post(message: EngineResponse, transfer: Transferable[] = []): void {
+  scope.postMessage(message, transfer);
+}
+
+// Requests are handled in arrival order: each waits on the same `ready`.
+scope.addEventListener('message', event => {
+  const request = event.data;
+  loadWasm().then(
+    () => handleRequest(wasm, request, post),
+    (error: unknown) =>
+      post({
+        id: request.id,
+        type: 'error',
+        message: `cannot load the huntkit wasm module: ${error instanceof Error ? error.message : String(error)}`,
+        kind: ErrorKind.init,
+        fatal: true
+      })
+  );
+});
