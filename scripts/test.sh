@@ -17,7 +17,8 @@ cargo test --workspace
 
 log "wasm tests in headless Chromium"
 (cd rust/wasm && CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  CHROMEDRIVER="$CHROMEDRIVER" cargo test --target wasm32-unknown-unknown)
+  CHROMEDRIVER="$CHROMEDRIVER" WASM_BINDGEN_TEST_TIMEOUT=120 \
+  cargo test --release --target wasm32-unknown-unknown)
 
 log "TypeScript: lint and unit tests"
 npm run --silent lint

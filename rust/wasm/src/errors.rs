@@ -14,6 +14,12 @@ pub(crate) fn options(err: serde_wasm_bindgen::Error) -> JsValue {
     js_error(&format!("invalid options: {err}"), "invalid_option")
 }
 
+/// Options that are JSON but not the expected shape (unknown or mistyped
+/// fields) are `invalid_option` too.
+pub(crate) fn options_json(err: serde_json::Error) -> JsValue {
+    js_error(&format!("invalid options: {err}"), "invalid_option")
+}
+
 /// Results that do not serialize (should not happen) are `output` errors.
 pub(crate) fn output(err: serde_wasm_bindgen::Error) -> JsValue {
     js_error(&format!("cannot return result: {err}"), "output")

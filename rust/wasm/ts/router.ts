@@ -26,7 +26,7 @@ export interface WasmApi {
     finish(): IocTextResult;
     free(): void;
   };
-  decodeText(text: string, options: DecodeOptions | undefined): DecodeResult;
+  unpackText(text: string, options: DecodeOptions | undefined): DecodeResult;
   extractIocTable(data: Uint8Array, format: string, options: IocOptions | undefined): Uint8Array;
 }
 
@@ -106,7 +106,7 @@ export function handleRequest(
         break;
       }
       case 'decode': {
-        const result = api.decodeText(inputText(request.input), request.options);
+        const result = api.unpackText(inputText(request.input), request.options);
         post({ id: request.id, type: 'result', op: 'decode', result });
         break;
       }

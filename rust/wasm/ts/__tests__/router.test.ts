@@ -34,7 +34,7 @@ function fakeApi(log: string[]): WasmApi {
   }
   return {
     IocScanner: Scanner,
-    decodeText(text) {
+    unpackText(text) {
       if (text === 'trap') {
         throw new WebAssembly.RuntimeError('unreachable');
       }
