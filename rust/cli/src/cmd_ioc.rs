@@ -57,7 +57,10 @@ pub fn run(args: Args) -> Result<()> {
             include_paths: Some(options.include_paths.unwrap_or(true)),
             ..options
         };
-        return output::write(&extract_table(&Table::from_lines(&text), &options)?, args.format);
+        return output::write(
+            &extract_table(&Table::from_lines(&text), &options)?,
+            args.format,
+        );
     }
     let mut scanner = IocScanner::new(Extractor::new(&options, false)?);
     let quiet = args.format == OutputFormat::Ndjson && !io::stdout().is_terminal();
@@ -96,7 +99,10 @@ fn summary_frame(result: IocTextResult) -> Frame {
         ("IoCType", text(|i| &i.ioc_type)),
         ("Observable", text(|i| &i.observable)),
         ("Refanged", text(|i| &i.refanged)),
-        ("Count", FrameColumn::Int64(items.iter().map(|i| Some(i.count as i64)).collect())),
+        (
+            "Count",
+            FrameColumn::Int64(items.iter().map(|i| Some(i.count as i64)).collect()),
+        ),
         (
             "FirstOffset",
             FrameColumn::Int64(items.iter().map(|i| Some(i.first_offset as i64)).collect()),

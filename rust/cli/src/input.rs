@@ -95,7 +95,7 @@ impl Input {
             Format::Known(f) => f,
             Format::Detect => TableFormat::detect(&bytes),
         };
-        Ok(read_table(&bytes, format).with_context(|| name.clone())?)
+        read_table(&bytes, format).with_context(|| name.clone())
     }
 
     /// Streams the input in chunks to `each`, with a progress bar on a

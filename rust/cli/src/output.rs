@@ -35,7 +35,13 @@ pub fn write(frame: &Frame, format: OutputFormat) -> Result<()> {
 
 fn write_table(frame: &Frame, out: &mut impl Write) -> io::Result<()> {
     let cells: Vec<Vec<String>> = (0..frame.rows())
-        .map(|r| frame.columns().iter().map(|c| shorten(&c.text(r))).collect())
+        .map(|r| {
+            frame
+                .columns()
+                .iter()
+                .map(|c| shorten(&c.text(r)))
+                .collect()
+        })
         .collect();
     let widths: Vec<usize> = frame
         .names()
@@ -93,7 +99,10 @@ mod tests {
     #[test]
     fn aligned_and_escaped() {
         let f = Frame::new(vec![
-            ("A", FrameColumn::Utf8(vec![Some("x\u{1b}[31m".into()), Some("long".into())])),
+            (
+                "A",
+                FrameColumn::Utf8(vec![Some("x\u{1b}[31m".into()), Some("long".into())]),
+            ),
             ("B", FrameColumn::Int64(vec![Some(1), None])),
         ]);
         let mut out = Vec::new();

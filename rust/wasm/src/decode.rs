@@ -4,8 +4,8 @@ use huntkit_core::{self as core, DecodeOptions};
 use wasm_bindgen::prelude::*;
 
 use crate::errors;
-use crate::options;
 use crate::ioc::to_js;
+use crate::options;
 
 /// Finds and unpacks base64, hex and PowerShell `-EncodedCommand` payloads
 /// in `text`, archives included, within the limits in `options`.

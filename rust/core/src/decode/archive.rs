@@ -18,7 +18,9 @@ pub(crate) struct Unpacked {
 /// Reads at most `budget` bytes from `reader`.
 fn read_bounded(reader: impl Read, budget: u64) -> std::io::Result<Unpacked> {
     let mut bytes = Vec::new();
-    reader.take(budget.saturating_add(1)).read_to_end(&mut bytes)?;
+    reader
+        .take(budget.saturating_add(1))
+        .read_to_end(&mut bytes)?;
     let cut = bytes.len() as u64 > budget;
     bytes.truncate(budget as usize);
     Ok(Unpacked { bytes, cut })
@@ -62,11 +64,15 @@ pub(crate) fn unzip(data: &[u8], max_members: u32, mut budget: u64) -> Result<Me
             out.out_of_budget = true;
             break;
         }
-        let file = archive.by_index(i).map_err(|e| format!("zip member {i}: {e}"))?;
+        let file = archive
+            .by_index(i)
+            .map_err(|e| format!("zip member {i}: {e}"))?;
         if file.is_dir() {
             continue;
         }
-        let name = file.name().map_or_else(|_| format!("member {i}"), |n| n.into_owned());
+        let name = file
+            .name()
+            .map_or_else(|_| format!("member {i}"), |n| n.into_owned());
         let content = read_bounded(file, budget).map_err(|e| format!("zip member {name}: {e}"))?;
         budget -= content.bytes.len() as u64;
         out.out_of_budget |= content.cut;
@@ -143,7 +149,10 @@ pub(crate) mod tests {
     fn gzip_within_and_over_budget() {
         let gz = gzip(b"hello gzip world");
         let u = gunzip(&gz, 100).unwrap();
-        assert_eq!((u.bytes.as_slice(), u.cut), (&b"hello gzip world"[..], false));
+        assert_eq!(
+            (u.bytes.as_slice(), u.cut),
+            (&b"hello gzip world"[..], false)
+        );
         let u = gunzip(&gz, 5).unwrap();
         assert_eq!((u.bytes.as_slice(), u.cut), (&b"hello"[..], true));
         assert!(gunzip(b"\x1f\x8bnot really", 100).is_err());

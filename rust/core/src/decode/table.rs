@@ -35,7 +35,12 @@ pub fn decode_table(
             };
             let result = decode_text(cell, options);
             let name = &table.names()[col];
-            warnings.extend(result.warnings.iter().map(|w| format!("row {row}, column {name}: {w}")));
+            warnings.extend(
+                result
+                    .warnings
+                    .iter()
+                    .map(|w| format!("row {row}, column {name}: {w}")),
+            );
             truncated |= result.truncated;
             for item in result.rows {
                 sources.push((row as i64, name.clone()));
@@ -44,8 +49,14 @@ pub fn decode_table(
         }
     }
     let mut frame_columns = vec![
-        ("SourceIndex", FrameColumn::Int64(sources.iter().map(|s| Some(s.0)).collect())),
-        ("Input", FrameColumn::Utf8(sources.into_iter().map(|s| Some(s.1)).collect())),
+        (
+            "SourceIndex",
+            FrameColumn::Int64(sources.iter().map(|s| Some(s.0)).collect()),
+        ),
+        (
+            "Input",
+            FrameColumn::Utf8(sources.into_iter().map(|s| Some(s.1)).collect()),
+        ),
     ];
     frame_columns.extend(item_columns(&items));
     Ok(DecodeTableResult {
@@ -65,10 +76,15 @@ fn item_columns(items: &[DecodedItem]) -> Vec<(&'static str, FrameColumn)> {
     let text = |f: &dyn Fn(&DecodedItem) -> Option<String>| {
         FrameColumn::Utf8(items.iter().map(f).collect())
     };
-    let int = |f: &dyn Fn(&DecodedItem) -> i64| FrameColumn::Int64(items.iter().map(|i| Some(f(i))).collect());
+    let int = |f: &dyn Fn(&DecodedItem) -> i64| {
+        FrameColumn::Int64(items.iter().map(|i| Some(f(i))).collect())
+    };
     vec![
         ("reference", text(&|i| Some(i.reference.clone()))),
-        ("original_string", text(&|i| Some(i.original_string.clone()))),
+        (
+            "original_string",
+            text(&|i| Some(i.original_string.clone())),
+        ),
         ("file_name", text(&|i| i.file_name.clone())),
         ("file_type", text(&|i| i.file_type.clone())),
         ("input_bytes", int(&|i| i.input_bytes as i64)),
@@ -77,7 +93,10 @@ fn item_columns(items: &[DecodedItem]) -> Vec<(&'static str, FrameColumn)> {
         ("md5", text(&|i| Some(i.md5.clone()))),
         ("sha1", text(&|i| Some(i.sha1.clone()))),
         ("sha256", text(&|i| Some(i.sha256.clone()))),
-        ("printable_bytes", text(&|i| Some(i.printable_bytes.clone()))),
+        (
+            "printable_bytes",
+            text(&|i| Some(i.printable_bytes.clone())),
+        ),
         ("depth", int(&|i| i64::from(i.depth))),
         ("parent", text(&|i| i.parent.clone())),
         ("start", int(&|i| i.start as i64)),
@@ -93,15 +112,24 @@ mod tests {
     #[test]
     fn cells_are_decoded_with_their_source() {
         // base64 of "Write-Output 'hello from a base64 payload'"
-        let csv = "id,cmd\n1,plain\n2,run V3JpdGUtT3V0cHV0ICdoZWxsbyBmcm9tIGEgYmFzZTY0IHBheWxvYWQn now\n";
+        let csv =
+            "id,cmd\n1,plain\n2,run V3JpdGUtT3V0cHV0ICdoZWxsbyBmcm9tIGEgYmFzZTY0IHBheWxvYWQn now\n";
         let table = read_table(csv.as_bytes(), TableFormat::Csv).unwrap();
         let cols = vec!["cmd".to_string()];
         let r = decode_table(&table, Some(&cols), &DecodeOptions::default()).unwrap();
         assert_eq!(r.frame.rows(), 1);
         assert_eq!(r.frame.names()[..3], ["SourceIndex", "Input", "reference"]);
         assert_eq!(r.frame.columns()[0].text(0), "1");
-        let decoded = r.frame.names().iter().position(|n| n == "decoded_string").unwrap();
-        assert_eq!(r.frame.columns()[decoded].text(0), "Write-Output 'hello from a base64 payload'");
+        let decoded = r
+            .frame
+            .names()
+            .iter()
+            .position(|n| n == "decoded_string")
+            .unwrap();
+        assert_eq!(
+            r.frame.columns()[decoded].text(0),
+            "Write-Output 'hello from a base64 payload'"
+        );
         assert!(!r.truncated);
     }
 }

@@ -96,7 +96,7 @@ impl Extractor {
     /// Calls `emit` for every IoC in `text`, in order of position (user
     /// patterns after the built-in types). A URL's host and an e-mail
     /// address's domain are reported too, right after it.
-    pub fn scan<'t>(&self, text: &'t str, mut emit: impl FnMut(Match<'_>)) {
+    pub fn scan(&self, text: &str, mut emit: impl FnMut(Match<'_>)) {
         let refanged = Refanged::new(text);
         let t = refanged.text();
         let bytes = t.as_bytes();
@@ -274,13 +274,41 @@ mod tests {
         assert!(has("net 10.0.0.0/8.", "ipv4_cidr", "10.0.0.0/8"));
         assert!(has("SRC=2001:db8::1 DST", "ipv6", "2001:db8::1"));
         assert!(has("host www.evil.com.", "dns", "www.evil.com"));
-        assert!(has("get https://evil.com/a?b=1 now", "url", "https://evil.com/a?b=1"));
-        assert!(has("from=<bob.smith@contoso.com>", "email", "bob.smith@contoso.com"));
-        assert!(has(&format!("x {} y", "a".repeat(32)), "md5_hash", &"a".repeat(32)));
-        assert!(has(&format!("x {} y", "B".repeat(40)), "sha1_hash", &"B".repeat(40)));
-        assert!(has(&format!("x {} y", "c".repeat(64)), "sha256_hash", &"c".repeat(64)));
-        assert!(has(&format!("x {} y", "d".repeat(128)), "sha512_hash", &"d".repeat(128)));
-        assert!(has(r#"file="C:\Windows\Temp\a.exe""#, "windows_path", r"C:\Windows\Temp\a.exe"));
+        assert!(has(
+            "get https://evil.com/a?b=1 now",
+            "url",
+            "https://evil.com/a?b=1"
+        ));
+        assert!(has(
+            "from=<bob.smith@contoso.com>",
+            "email",
+            "bob.smith@contoso.com"
+        ));
+        assert!(has(
+            &format!("x {} y", "a".repeat(32)),
+            "md5_hash",
+            &"a".repeat(32)
+        ));
+        assert!(has(
+            &format!("x {} y", "B".repeat(40)),
+            "sha1_hash",
+            &"B".repeat(40)
+        ));
+        assert!(has(
+            &format!("x {} y", "c".repeat(64)),
+            "sha256_hash",
+            &"c".repeat(64)
+        ));
+        assert!(has(
+            &format!("x {} y", "d".repeat(128)),
+            "sha512_hash",
+            &"d".repeat(128)
+        ));
+        assert!(has(
+            r#"file="C:\Windows\Temp\a.exe""#,
+            "windows_path",
+            r"C:\Windows\Temp\a.exe"
+        ));
         assert!(has("a0=\"/usr/bin/curl\"", "linux_path", "/usr/bin/curl"));
         assert!(has("Log4Shell CVE-2021-44228.", "cve", "CVE-2021-44228"));
         assert!(has("uses T1059 and T1059.001", "mitre_attack", "T1059"));
@@ -328,7 +356,10 @@ mod tests {
         // the path of a URL is not a linux path, its file name not a domain
         assert_eq!(
             found("https://a.com/wp/x/install.sh"),
-            vec![pair("url", "https://a.com/wp/x/install.sh"), pair("dns", "a.com")]
+            vec![
+                pair("url", "https://a.com/wp/x/install.sh"),
+                pair("dns", "a.com")
+            ]
         );
     }
 
@@ -350,7 +381,13 @@ mod tests {
     #[test]
     fn windows_paths_with_spaces_end_before_arguments() {
         let got = found(r#"schtasks /tr C:\Program Files (x86)\My App\run.bat /f"#);
-        assert_eq!(got, vec![pair("windows_path", r"C:\Program Files (x86)\My App\run.bat")]);
+        assert_eq!(
+            got,
+            vec![pair(
+                "windows_path",
+                r"C:\Program Files (x86)\My App\run.bat"
+            )]
+        );
         let got = found(r"rundll32.exe C:\Users\bob\payload.dll,DllRegisterServer");
         assert_eq!(got, vec![pair("windows_path", r"C:\Users\bob\payload.dll")]);
     }
@@ -413,7 +450,9 @@ mod tests {
         };
         let err = Extractor::new(&bad, false).unwrap_err();
         assert_eq!(err.kind_name(), "invalid_pattern");
-        assert!(err.to_string().starts_with("pattern \"broken\" does not compile"));
+        assert!(err
+            .to_string()
+            .starts_with("pattern \"broken\" does not compile"));
     }
 
     #[test]

@@ -88,7 +88,10 @@ pub(crate) fn classify(s: &str) -> IocType {
             64 => IocType::Sha256Hash,
             _ => IocType::Sha512Hash,
         }
-    } else if b.iter().all(|c| c.is_ascii_digit() || *c == b'.' || *c == b'/') {
+    } else if b
+        .iter()
+        .all(|c| c.is_ascii_digit() || *c == b'.' || *c == b'/')
+    {
         if s.contains('/') {
             IocType::Ipv4Cidr
         } else {
@@ -113,33 +116,68 @@ mod tests {
     use super::*;
 
     fn first(s: &str) -> Option<(&str, IocType)> {
-        candidates().find(s).map(|m| (m.as_str(), classify(m.as_str())))
+        candidates()
+            .find(s)
+            .map(|m| (m.as_str(), classify(m.as_str())))
     }
 
     #[test]
     fn classifies_each_alternative() {
-        assert_eq!(first("go https://a.com/x now"), Some(("https://a.com/x", IocType::Url)));
-        assert_eq!(first("<bob.smith@contoso.com>"), Some(("bob.smith@contoso.com", IocType::Email)));
-        assert_eq!(first("host www.evil.co.uk."), Some(("www.evil.co.uk", IocType::Dns)));
+        assert_eq!(
+            first("go https://a.com/x now"),
+            Some(("https://a.com/x", IocType::Url))
+        );
+        assert_eq!(
+            first("<bob.smith@contoso.com>"),
+            Some(("bob.smith@contoso.com", IocType::Email))
+        );
+        assert_eq!(
+            first("host www.evil.co.uk."),
+            Some(("www.evil.co.uk", IocType::Dns))
+        );
         assert_eq!(first("ip 10.1.2.3:80"), Some(("10.1.2.3", IocType::Ipv4)));
-        assert_eq!(first("net 10.0.0.0/8"), Some(("10.0.0.0/8", IocType::Ipv4Cidr)));
-        assert_eq!(first("v6 2001:db8::1 x"), Some(("2001:db8::1", IocType::Ipv6)));
+        assert_eq!(
+            first("net 10.0.0.0/8"),
+            Some(("10.0.0.0/8", IocType::Ipv4Cidr))
+        );
+        assert_eq!(
+            first("v6 2001:db8::1 x"),
+            Some(("2001:db8::1", IocType::Ipv6))
+        );
         let md5 = "d41d8cd98f00b204e9800998ecf8427e";
         assert_eq!(first(&format!("md5={md5}")), Some((md5, IocType::Md5Hash)));
-        assert_eq!(first("CVE-2021-44228!"), Some(("CVE-2021-44228", IocType::Cve)));
-        assert_eq!(first("T1059.001 used"), Some(("T1059.001", IocType::MitreAttack)));
+        assert_eq!(
+            first("CVE-2021-44228!"),
+            Some(("CVE-2021-44228", IocType::Cve))
+        );
+        assert_eq!(
+            first("T1059.001 used"),
+            Some(("T1059.001", IocType::MitreAttack))
+        );
         assert_eq!(
             first(r#""C:\Program Files\Office\x.exe" /q"#),
             Some((r"C:\Program Files\Office\x.exe", IocType::WindowsPath))
         );
-        assert_eq!(first(r"\\fs01\share\a.bat"), Some((r"\\fs01\share\a.bat", IocType::WindowsPath)));
-        assert_eq!(first("a0=\"/usr/bin/curl\""), Some(("/usr/bin/curl", IocType::LinuxPath)));
+        assert_eq!(
+            first(r"\\fs01\share\a.bat"),
+            Some((r"\\fs01\share\a.bat", IocType::WindowsPath))
+        );
+        assert_eq!(
+            first("a0=\"/usr/bin/curl\""),
+            Some(("/usr/bin/curl", IocType::LinuxPath))
+        );
     }
 
     #[test]
     fn dotted_runs_are_seen_whole() {
-        assert_eq!(first("version 1.2.3.4.5;"), Some(("1.2.3.4.5", IocType::Ipv4)));
-        assert_eq!(first("oid 1.3.6.1.4.1.311.21.8"), Some(("1.3.6.1.4.1.311.21.8", IocType::Ipv4)));
+        assert_eq!(
+            first("version 1.2.3.4.5;"),
+            Some(("1.2.3.4.5", IocType::Ipv4))
+        );
+        assert_eq!(
+            first("oid 1.3.6.1.4.1.311.21.8"),
+            Some(("1.3.6.1.4.1.311.21.8", IocType::Ipv4))
+        );
     }
 
     #[test]

@@ -112,7 +112,9 @@ impl<'a> Refanged<'a> {
     pub(crate) fn orig_start(&self, pos: usize) -> usize {
         // Edits that end at or before `pos` shift it; one that contains it
         // maps to that token's start.
-        let i = self.edits.partition_point(|e| e.new_start + e.new_len <= pos);
+        let i = self
+            .edits
+            .partition_point(|e| e.new_start + e.new_len <= pos);
         let shift = self.shift_before(i);
         match self.edits.get(i) {
             Some(e) if e.new_start <= pos => e.old_start,
@@ -122,7 +124,9 @@ impl<'a> Refanged<'a> {
 
     /// Maps an end offset (exclusive) in the refanged text to the original.
     pub(crate) fn orig_end(&self, pos: usize) -> usize {
-        let i = self.edits.partition_point(|e| e.new_start + e.new_len < pos);
+        let i = self
+            .edits
+            .partition_point(|e| e.new_start + e.new_len < pos);
         let shift = self.shift_before(i);
         match self.edits.get(i) {
             Some(e) if e.new_start < pos => e.old_start + e.old_len,
@@ -153,7 +157,10 @@ mod tests {
         assert_eq!(refang("evil[.]com"), "evil.com");
         assert_eq!(refang("evil(.)com"), "evil.com");
         assert_eq!(refang("evil[dot]com evil(DOT)com"), "evil.com evil.com");
-        assert_eq!(refang("bob[at]x.com bob[@]x.com bob(AT)x.com"), "bob@x.com bob@x.com bob@x.com");
+        assert_eq!(
+            refang("bob[at]x.com bob[@]x.com bob(AT)x.com"),
+            "bob@x.com bob@x.com bob@x.com"
+        );
         assert_eq!(refang("hxxp://a.com"), "http://a.com");
         assert_eq!(refang("hXXps://a.com"), "https://a.com");
         assert_eq!(refang("fxp://a.com"), "ftp://a.com");
@@ -173,10 +180,16 @@ mod tests {
         assert_eq!(t, "see https://evil.example.com/a and 1.2.3.4");
         let s = t.find("https").unwrap();
         let e = t.find(" and").unwrap();
-        assert_eq!(&orig[r.orig_start(s)..r.orig_end(e)], "hxxps://evil[.]example[.]com/a");
+        assert_eq!(
+            &orig[r.orig_start(s)..r.orig_end(e)],
+            "hxxps://evil[.]example[.]com/a"
+        );
         let s = t.find("evil").unwrap();
         let e = s + "evil.example.com".len();
-        assert_eq!(&orig[r.orig_start(s)..r.orig_end(e)], "evil[.]example[.]com");
+        assert_eq!(
+            &orig[r.orig_start(s)..r.orig_end(e)],
+            "evil[.]example[.]com"
+        );
         let s = t.find("1.2").unwrap();
         assert_eq!(&orig[r.orig_start(s)..r.orig_end(t.len())], "1.2.3[.]4");
     }

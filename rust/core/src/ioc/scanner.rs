@@ -200,9 +200,15 @@ mod tests {
         let ip = r.items.iter().find(|i| i.ioc_type == "ipv4").unwrap();
         assert_eq!((ip.count, ip.first_offset), (2, 2));
         let dns = r.items.iter().find(|i| i.ioc_type == "dns").unwrap();
-        assert_eq!((dns.count, dns.first_offset, dns.observable.as_str()), (2, 12, "evil.com"));
+        assert_eq!(
+            (dns.count, dns.first_offset, dns.observable.as_str()),
+            (2, 12, "evil.com")
+        );
         let counts: Vec<_> = r.counts.into_iter().collect();
-        assert_eq!(counts, vec![("dns".to_string(), 1), ("ipv4".to_string(), 1)]);
+        assert_eq!(
+            counts,
+            vec![("dns".to_string(), 1), ("ipv4".to_string(), 1)]
+        );
     }
 
     #[test]

@@ -59,14 +59,23 @@ mod tests {
             ..Default::default()
         };
         let f = extract_table(&t, &opts).unwrap();
-        assert_eq!(f.names(), ["IoCType", "Observable", "SourceIndex", "Input", "Refanged"]);
+        assert_eq!(
+            f.names(),
+            ["IoCType", "Observable", "SourceIndex", "Input", "Refanged"]
+        );
         let rows: Vec<Vec<String>> = (0..f.rows())
             .map(|r| f.columns().iter().map(|c| c.text(r)).collect())
             .collect();
         assert_eq!(
             rows,
             [
-                ["url", "hxxp://evil[.]com/x", "0", "cmd", "http://evil.com/x"],
+                [
+                    "url",
+                    "hxxp://evil[.]com/x",
+                    "0",
+                    "cmd",
+                    "http://evil.com/x"
+                ],
                 ["dns", "evil[.]com", "0", "cmd", "evil.com"],
                 ["ipv4", "1.2.3.4", "0", "cmd", "1.2.3.4"],
             ]
@@ -85,6 +94,9 @@ mod tests {
             columns: Some(vec!["CommandLine".into()]),
             ..Default::default()
         };
-        assert_eq!(extract_table(&t, &opts).unwrap_err().kind_name(), "missing_column");
+        assert_eq!(
+            extract_table(&t, &opts).unwrap_err().kind_name(),
+            "missing_column"
+        );
     }
 }

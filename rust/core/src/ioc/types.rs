@@ -119,7 +119,10 @@ mod tests {
         for t in IocType::ALL {
             assert_eq!(t.name().parse::<IocType>().unwrap(), t);
         }
-        assert_eq!("SHA256_HASH".parse::<IocType>().unwrap(), IocType::Sha256Hash);
+        assert_eq!(
+            "SHA256_HASH".parse::<IocType>().unwrap(),
+            IocType::Sha256Hash
+        );
         let err = "ipv5".parse::<IocType>().unwrap_err();
         assert_eq!(err.to_string(), "unknown IoC type \"ipv5\"");
     }

@@ -121,9 +121,7 @@ pub(crate) fn url_host(url: &str) -> Option<Range<usize>> {
 pub(crate) fn left_ok(prev: Option<u8>, linux_path: bool) -> bool {
     match prev {
         None => true,
-        Some(c) if linux_path => {
-            c.is_ascii_whitespace() || b"\"'=(<[,>`;|".contains(&c)
-        }
+        Some(c) if linux_path => c.is_ascii_whitespace() || b"\"'=(<[,>`;|".contains(&c),
         // A byte >= 0x80 is part of a non-ASCII letter: the match was cut out of a word.
         Some(c) => !(c.is_ascii_alphanumeric() || c >= 0x80 || b".-_".contains(&c)),
     }
@@ -156,7 +154,14 @@ mod tests {
 
     #[test]
     fn file_names_are_not_domains_unless_context_says_so() {
-        for f in ["install.sh", "archive.zip", "clip.mov", "app.py", "readme.md", "main.rs"] {
+        for f in [
+            "install.sh",
+            "archive.zip",
+            "clip.mov",
+            "app.py",
+            "readme.md",
+            "main.rs",
+        ] {
             assert!(!domain(f, true, &[]), "{f}");
             assert!(domain(f, false, &[]), "{f} as a URL host");
         }

@@ -85,11 +85,20 @@ mod tests {
     #[test]
     fn detection() {
         assert_eq!(TableFormat::detect(b"ARROW1\0\0"), TableFormat::Arrow);
-        assert_eq!(TableFormat::detect(b"\xff\xff\xff\xff\x10"), TableFormat::Arrow);
+        assert_eq!(
+            TableFormat::detect(b"\xff\xff\xff\xff\x10"),
+            TableFormat::Arrow
+        );
         assert_eq!(TableFormat::detect(b"  [{\"a\":1}]"), TableFormat::Json);
-        assert_eq!(TableFormat::detect(b"{\"a\":1}\n{\"a\":2}"), TableFormat::Ndjson);
+        assert_eq!(
+            TableFormat::detect(b"{\"a\":1}\n{\"a\":2}"),
+            TableFormat::Ndjson
+        );
         assert_eq!(TableFormat::detect(b"a,b\n1,2"), TableFormat::Csv);
-        assert_eq!(TableFormat::from_path("x/y.JSONL"), Some(TableFormat::Ndjson));
+        assert_eq!(
+            TableFormat::from_path("x/y.JSONL"),
+            Some(TableFormat::Ndjson)
+        );
         assert_eq!(TableFormat::from_path("notes.txt"), None);
         assert!("parquet".parse::<TableFormat>().is_err());
     }

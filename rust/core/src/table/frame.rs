@@ -51,10 +51,7 @@ pub struct Frame {
 impl Frame {
     /// Builds a frame; all columns must have the same length.
     pub fn new(columns: Vec<(&str, FrameColumn)>) -> Frame {
-        let (names, columns) = columns
-            .into_iter()
-            .map(|(n, c)| (n.to_string(), c))
-            .unzip();
+        let (names, columns) = columns.into_iter().map(|(n, c)| (n.to_string(), c)).unzip();
         let frame = Frame { names, columns };
         debug_assert!(frame.columns.iter().all(|c| c.len() == frame.rows()));
         frame
@@ -93,7 +90,8 @@ impl Frame {
         let batch = self.to_record_batch()?;
         let mut buf = Vec::new();
         {
-            let mut w = arrow_ipc::writer::StreamWriter::try_new(&mut buf, &batch.schema()).map_err(out)?;
+            let mut w =
+                arrow_ipc::writer::StreamWriter::try_new(&mut buf, &batch.schema()).map_err(out)?;
             w.write(&batch).map_err(out)?;
             w.finish().map_err(out)?;
         }
@@ -110,7 +108,9 @@ impl Frame {
                 .write_record(self.columns.iter().map(|c| c.text(row)))
                 .map_err(out)?;
         }
-        writer.flush().map_err(|e| Error::new(ErrorKind::Output(e.to_string())))
+        writer
+            .flush()
+            .map_err(|e| Error::new(ErrorKind::Output(e.to_string())))
     }
 
     /// Writes one JSON object per row, keys in column order.
@@ -123,7 +123,8 @@ impl Frame {
                 .zip(&self.columns)
                 .map(|(n, c)| (n.clone(), c.json(row)))
                 .collect();
-            serde_json::to_writer(&mut w, &obj).map_err(|e| Error::new(ErrorKind::Output(e.to_string())))?;
+            serde_json::to_writer(&mut w, &obj)
+                .map_err(|e| Error::new(ErrorKind::Output(e.to_string())))?;
             w.write_all(b"\n").map_err(out)?;
         }
         Ok(())
@@ -149,7 +150,10 @@ mod tests {
         assert_eq!(String::from_utf8(csv).unwrap(), "Name,N\n\"a,b\",1\n,2\n");
         let mut nd = Vec::new();
         sample().write_ndjson(&mut nd).unwrap();
-        assert_eq!(String::from_utf8(nd).unwrap(), "{\"Name\":\"a,b\",\"N\":1}\n{\"Name\":null,\"N\":2}\n");
+        assert_eq!(
+            String::from_utf8(nd).unwrap(),
+            "{\"Name\":\"a,b\",\"N\":1}\n{\"Name\":null,\"N\":2}\n"
+        );
     }
 
     #[test]

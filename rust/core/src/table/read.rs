@@ -129,8 +129,8 @@ fn csv_message(e: &csv::Error) -> String {
 }
 
 fn read_json(bytes: &[u8]) -> Result<Table> {
-    let value: Value =
-        serde_json::from_slice(bytes).map_err(|e| Error::parse("json", Some(e.line() as u64), &e))?;
+    let value: Value = serde_json::from_slice(bytes)
+        .map_err(|e| Error::parse("json", Some(e.line() as u64), &e))?;
     let mut table = Table::default();
     match value {
         Value::Array(rows) => {
@@ -170,7 +170,11 @@ fn push_json_row(
     line: Option<u64>,
 ) -> Result<()> {
     let Value::Object(map) = value else {
-        return Err(Error::parse(format, line, format!("row {row} is not an object")));
+        return Err(Error::parse(
+            format,
+            line,
+            format!("row {row} is not an object"),
+        ));
     };
     for (key, v) in map {
         let i = table.column_index(&key, row);
@@ -221,7 +225,11 @@ where
 {
     reader
         .enumerate()
-        .map(|(i, b)| b.map_err(|e| Error::parse("arrow", Some(i as u64 + 1), format!("batch {}: {e}", i + 1))))
+        .map(|(i, b)| {
+            b.map_err(|e| {
+                Error::parse("arrow", Some(i as u64 + 1), format!("batch {}: {e}", i + 1))
+            })
+        })
         .collect()
 }
 
@@ -295,8 +303,8 @@ fn number_at(array: &ArrayRef, i: usize) -> String {
 mod tests {
     use std::sync::Arc;
 
-    use arrow_array::{DictionaryArray, Int64Array, StringArray};
     use arrow_array::types::Int32Type;
+    use arrow_array::{DictionaryArray, Int64Array, StringArray};
 
     use super::*;
 
@@ -311,12 +319,19 @@ mod tests {
         assert_eq!(t.names(), ["a", "b"]);
         assert_eq!(cells(&t, "b"), [Some("x".into()), Some("y,z".into())]);
         let err = read_table(b"a,b\n1,2\n3\n", TableFormat::Csv).unwrap_err();
-        assert_eq!(err.to_string(), "cannot read csv input at line 3: row has 1 fields, the header has 2");
+        assert_eq!(
+            err.to_string(),
+            "cannot read csv input at line 3: row has 1 fields, the header has 2"
+        );
     }
 
     #[test]
     fn json_and_ndjson() {
-        let t = read_table(br#"[{"a":"x","n":1},{"b":"y","a":null}]"#, TableFormat::Json).unwrap();
+        let t = read_table(
+            br#"[{"a":"x","n":1},{"b":"y","a":null}]"#,
+            TableFormat::Json,
+        )
+        .unwrap();
         assert_eq!(t.names(), ["a", "n", "b"]);
         assert_eq!(t.rows(), 2);
         assert_eq!(cells(&t, "b"), [None, Some("y".into())]);
@@ -324,13 +339,21 @@ mod tests {
         let t = read_table(b"{\"a\":\"x\"}\n\n{\"a\":\"y\"}\n", TableFormat::Ndjson).unwrap();
         assert_eq!(cells(&t, "a"), [Some("x".into()), Some("y".into())]);
         let err = read_table(b"{\"a\":1}\n{oops\n", TableFormat::Ndjson).unwrap_err();
-        assert!(err.to_string().starts_with("cannot read ndjson input at line 2"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("cannot read ndjson input at line 2"),
+            "{err}"
+        );
     }
 
     fn arrow_bytes() -> Vec<u8> {
-        let dict: DictionaryArray<Int32Type> = vec![Some("p"), None, Some("q")].into_iter().collect();
+        let dict: DictionaryArray<Int32Type> =
+            vec![Some("p"), None, Some("q")].into_iter().collect();
         let batch = RecordBatch::try_from_iter(vec![
-            ("s", Arc::new(StringArray::from(vec![Some("a"), None, Some("c")])) as ArrayRef),
+            (
+                "s",
+                Arc::new(StringArray::from(vec![Some("a"), None, Some("c")])) as ArrayRef,
+            ),
             ("d", Arc::new(dict) as ArrayRef),
             ("n", Arc::new(Int64Array::from(vec![1, 2, 3])) as ArrayRef),
         ])
@@ -365,6 +388,9 @@ mod tests {
     fn missing_columns_are_named() {
         let t = read_table(b"a,b\n1,2\n", TableFormat::Csv).unwrap();
         let err = t.select(Some(&["Cmd".to_string()])).unwrap_err();
-        assert_eq!(err.to_string(), "column \"Cmd\" not in table (columns: a, b)");
+        assert_eq!(
+            err.to_string(),
+            "column \"Cmd\" not in table (columns: a, b)"
+        );
     }
 }
