@@ -15,5 +15,6 @@ cp -rn jupyterlab-ext/demo/. "$WORK/"
 PORT="${HUNTKIT_PORT:-8888}"
 ROOT_FLAG=(); [ "$(id -u)" = 0 ] && ROOT_FLAG=(--allow-root)
 log "JupyterLab on http://127.0.0.1:$PORT/lab (demo files in $WORK)"
+cd "$WORK"
 exec jupyter lab "${ROOT_FLAG[@]}" --ip=127.0.0.1 --port="$PORT" --no-browser \
   --ServerApp.root_dir="$WORK" demo.ipynb

@@ -27,6 +27,9 @@ npm run --silent test:ts
 log "Python package tests"
 (cd jupyterlab-ext && "$HUNTKIT_VENV/bin/python" -m pytest -q tests)
 
+log "command 1: scripts/start.sh serves JupyterLab with huntkit and the demo"
+bash scripts/smoke-start.sh
+
 log "JupyterLab end to end (Galata, headless Chromium)"
 npm run --silent test:e2e
 log "all test suites passed"
