@@ -43,6 +43,11 @@ async function inBrowser() {
       fs.createReadStream(file).pipe(res);
     } else {
       const f = path.join(pkg, path.basename(url.pathname));
+      if (!fs.existsSync(f)) {
+        res.writeHead(404);
+        res.end();
+        return;
+      }
       const type = f.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
       res.writeHead(200, { 'content-type': type });
       fs.createReadStream(f).pipe(res);
