@@ -51,17 +51,26 @@ pub(crate) struct Members {
     pub out_of_budget: bool,
 }
 
+impl Members {
+    /// True (and says why) when no further member may be read.
+    fn at_limit(&mut self, max_members: u32, budget: u64) -> bool {
+        self.too_many = self.members.len() >= max_members as usize;
+        self.out_of_budget |= budget == 0;
+        self.too_many || self.out_of_budget
+    }
+
+    fn push(&mut self, name: String, content: Unpacked) {
+        self.out_of_budget |= content.cut;
+        self.members.push(Member { name, content });
+    }
+}
+
 /// Reads zip members, at most `max_members`, within `budget` bytes in all.
 pub(crate) fn unzip(data: &[u8], max_members: u32, mut budget: u64) -> Result<Members, String> {
     let mut archive = zip::ZipArchive::new(Cursor::new(data)).map_err(|e| format!("zip: {e}"))?;
     let mut out = Members::default();
     for i in 0..archive.len() {
-        if out.members.len() >= max_members as usize {
-            out.too_many = true;
-            break;
-        }
-        if budget == 0 {
-            out.out_of_budget = true;
+        if out.at_limit(max_members, budget) {
             break;
         }
         let file = archive
@@ -75,8 +84,7 @@ pub(crate) fn unzip(data: &[u8], max_members: u32, mut budget: u64) -> Result<Me
             .map_or_else(|_| format!("member {i}"), |n| n.into_owned());
         let content = read_bounded(file, budget).map_err(|e| format!("zip member {name}: {e}"))?;
         budget -= content.bytes.len() as u64;
-        out.out_of_budget |= content.cut;
-        out.members.push(Member { name, content });
+        out.push(name, content);
     }
     Ok(out)
 }
@@ -91,12 +99,7 @@ pub(crate) fn untar(data: &[u8], max_members: u32, mut budget: u64) -> Result<Me
         if !entry.header().entry_type().is_file() {
             continue;
         }
-        if out.members.len() >= max_members as usize {
-            out.too_many = true;
-            break;
-        }
-        if budget == 0 {
-            out.out_of_budget = true;
+        if out.at_limit(max_members, budget) {
             break;
         }
         let name = entry
@@ -105,8 +108,7 @@ pub(crate) fn untar(data: &[u8], max_members: u32, mut budget: u64) -> Result<Me
             .unwrap_or_else(|_| "?".to_string());
         let content = read_bounded(entry, budget).map_err(|e| format!("tar member {name}: {e}"))?;
         budget -= content.bytes.len() as u64;
-        out.out_of_budget |= content.cut;
-        out.members.push(Member { name, content });
+        out.push(name, content);
     }
     Ok(out)
 }

@@ -106,6 +106,19 @@ fn is_text(s: &str) -> bool {
 }
 
 /// UTF-16LE text as PowerShell writes it, or `None`.
+/// Keeps a decoded hex run only when it is a known file type or text: most
+/// hex in logs (ids, keys) decodes to noise.
+fn push_hex(runs: &mut Vec<Run>, start: usize, end: usize, bytes: Vec<u8>) {
+    if magic::identify(&bytes).is_some() || utf8_text(&bytes).is_some() {
+        runs.push(Run {
+            start,
+            end,
+            encoding: Encoding::Hex,
+            bytes,
+        });
+    }
+}
+
 pub(crate) fn utf16le_text(bytes: &[u8]) -> Option<String> {
     if bytes.len() < 2 || bytes.len() % 2 != 0 {
         return None;
@@ -199,14 +212,8 @@ pub(crate) fn find_runs(
             {
                 continue;
             }
-            let Ok(bytes) = hex::decode(s) else { continue };
-            if magic::identify(&bytes).is_some() || utf8_text(&bytes).is_some() {
-                runs.push(Run {
-                    start: m.start(),
-                    end: m.end(),
-                    encoding: Encoding::Hex,
-                    bytes,
-                });
+            if let Ok(bytes) = hex::decode(s) {
+                push_hex(&mut runs, m.start(), m.end(), bytes);
             }
         }
         for m in p.escaped_hex.find_iter(text) {
@@ -214,16 +221,8 @@ pub(crate) fn find_runs(
                 continue;
             }
             let digits: String = m.as_str().split("\\x").collect();
-            let Ok(bytes) = hex::decode(digits) else {
-                continue;
-            };
-            if magic::identify(&bytes).is_some() || utf8_text(&bytes).is_some() {
-                runs.push(Run {
-                    start: m.start(),
-                    end: m.end(),
-                    encoding: Encoding::Hex,
-                    bytes,
-                });
+            if let Ok(bytes) = hex::decode(digits) {
+                push_hex(&mut runs, m.start(), m.end(), bytes);
             }
         }
     }
