@@ -5,6 +5,7 @@
 
 mod cmd_decode;
 mod cmd_ioc;
+mod cmd_timeseries;
 mod input;
 mod output;
 
@@ -12,7 +13,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Threat-hunting building blocks: IoC extraction and encoded-data unpacking.
+/// Threat-hunting building blocks: IoC extraction, encoded-data unpacking and
+/// time-series anomalies.
 #[derive(Debug, Parser)]
 #[command(name = "huntkit", version, about)]
 struct Cli {
@@ -26,6 +28,8 @@ enum Command {
     Ioc(cmd_ioc::Args),
     /// Find and unpack base64, hex and PowerShell -EncodedCommand payloads.
     Decode(cmd_decode::Args),
+    /// Score a time series (or events per time bin) for anomalies with STL.
+    Timeseries(cmd_timeseries::Args),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +37,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Ioc(args) => cmd_ioc::run(args),
         Command::Decode(args) => cmd_decode::run(args),
+        Command::Timeseries(args) => cmd_timeseries::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -188,3 +188,87 @@ fn encode_b64(bytes: &[u8]) -> String {
     }
     out
 }
+
+/// Hourly logon events over 10 days with one burst: counted per bin, scored,
+/// and turned into a period and a KQL clause.
+fn event_log() -> PathBuf {
+    let mut csv = String::from("TimeGenerated,Account\n");
+    for hour in 0..240 {
+        let n = 3 + (hour % 24) / 6 + if hour == 130 { 60 } else { 0 };
+        for i in 0..n {
+            let (d, h) = (4 + hour / 24, hour % 24);
+            csv.push_str(&format!("2024-03-{d:02}T{h:02}:{:02}:00Z,u{i}\n", i % 60));
+        }
+    }
+    temp("logons.csv", csv.as_bytes())
+}
+
+#[test]
+fn timeseries_counts_events_and_finds_the_burst() {
+    let f = event_log();
+    let o = huntkit(
+        &["timeseries", f.to_str().unwrap(), "--format", "ndjson"],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 240);
+    let keys: Vec<&str> = rows[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "TimeGenerated",
+            "Total",
+            "residual",
+            "trend",
+            "seasonal",
+            "weights",
+            "baseline",
+            "score",
+            "anomalies"
+        ]
+    );
+    assert_eq!(rows[130]["anomalies"], 1);
+    assert_eq!(rows[130]["TimeGenerated"], "2024-03-09T10:00:00Z");
+
+    let o = huntkit(&["timeseries", f.to_str().unwrap(), "--kql"], None);
+    assert!(stdout(&o).starts_with(
+        "| where TimeGenerated between (datetime(2024-03-09T09:00:00Z) .. datetime(2024-03-09T11:00:00Z))"
+    ));
+}
+
+#[test]
+fn timeseries_errors_name_the_problem() {
+    let f = event_log();
+    let o = huntkit(
+        &["timeseries", f.to_str().unwrap(), "--time-column", "When"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(r#"column "When" not in table"#),
+        "{}",
+        stderr(&o)
+    );
+    let short = temp(
+        "short.csv",
+        b"TimeGenerated\n2024-03-04T10:00:00Z\n2024-03-04T12:00:00Z\n",
+    );
+    let o = huntkit(&["timeseries", short.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("fewer than two periods"),
+        "{}",
+        stderr(&o)
+    );
+    let o = huntkit(&["timeseries", f.to_str().unwrap(), "--bin", "soon"], None);
+    assert!(stderr(&o).contains("not a duration"));
+}

@@ -44,6 +44,18 @@ pub enum ErrorKind {
         /// Why the value was refused.
         message: String,
     },
+    /// A cell does not hold what the analysis needs (a time, a number). Fix
+    /// the cell or pick another column.
+    BadValue {
+        /// The column.
+        column: String,
+        /// 0-based row in the table.
+        row: usize,
+        /// The cell as read (cut to 80 characters).
+        value: String,
+        /// What was expected (`a time`, `a number`).
+        expected: &'static str,
+    },
     /// Writing the output failed (only when writing to a sink that can fail).
     Output(String),
 }
@@ -76,6 +88,7 @@ impl Error {
             ErrorKind::UnknownIocType(_) => "unknown_ioc_type",
             ErrorKind::InvalidPattern { .. } => "invalid_pattern",
             ErrorKind::InvalidOption { .. } => "invalid_option",
+            ErrorKind::BadValue { .. } => "bad_value",
             ErrorKind::Output(_) => "output",
         }
     }
@@ -85,6 +98,20 @@ impl Error {
             format: format.to_string(),
             line,
             message: message.to_string(),
+        })
+    }
+
+    pub(crate) fn bad_value(
+        column: &str,
+        row: usize,
+        value: &str,
+        expected: &'static str,
+    ) -> Error {
+        Error::new(ErrorKind::BadValue {
+            column: column.to_string(),
+            row,
+            value: value.chars().take(80).collect(),
+            expected,
         })
     }
 
@@ -130,6 +157,15 @@ impl fmt::Display for Error {
             ErrorKind::InvalidOption { name, message } => {
                 write!(f, "option {name:?}: {message}")
             }
+            ErrorKind::BadValue {
+                column,
+                row,
+                value,
+                expected,
+            } => write!(
+                f,
+                "row {row} of column {column:?}: {value:?} is not {expected}"
+            ),
             ErrorKind::Output(message) => write!(f, "cannot write output: {message}"),
         }
     }

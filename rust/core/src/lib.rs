@@ -6,6 +6,8 @@
 //!   defanged or not, in text ([`IocScanner`]) or tables ([`extract_table`]).
 //! - [`decode`](decode_text): find and unpack base64, hex and PowerShell
 //!   `-EncodedCommand` payloads, archives included, within hard limits.
+//! - [`timeseries`](anomalies): STL decomposition (statsmodels' defaults),
+//!   residual z-score anomalies, anomaly periods and their KQL filter.
 //! - [`table`](read_table): read CSV, JSON, NDJSON and Arrow IPC; write
 //!   results as a [`Frame`].
 //!
@@ -27,6 +29,7 @@ mod decode;
 mod error;
 pub mod ioc;
 mod table;
+mod timeseries;
 
 pub use decode::{
     decode_table, decode_text, decoded_frame, DecodeOptions, DecodeResult, DecodeTableResult,
@@ -37,4 +40,12 @@ pub use ioc::{
     extract_table, ExtraPattern, Extractor, IocOptions, IocScanner, IocSummary, IocTextResult,
     IocType, Match,
 };
-pub use table::{read_table, Frame, FrameColumn, Table, TableFormat};
+pub use table::{
+    format_time_ms, parse_duration_ms, parse_time_ms, read_table, Frame, FrameColumn, Table,
+    TableFormat,
+};
+pub use timeseries::{
+    anomalies, anomalies_frame, anomaly_periods, apply_threshold, decompose, decompose_multi,
+    kql_filter, series_from_table, AnomalyOptions, AnomalyRow, Decomposition, Period, Series,
+    StlOptions,
+};

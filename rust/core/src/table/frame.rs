@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -15,6 +15,8 @@ pub enum FrameColumn {
     Utf8(Vec<Option<String>>),
     /// Integer cells.
     Int64(Vec<Option<i64>>),
+    /// Floating-point cells (NaN is written as null in JSON).
+    Float64(Vec<Option<f64>>),
 }
 
 impl FrameColumn {
@@ -22,6 +24,7 @@ impl FrameColumn {
         match self {
             FrameColumn::Utf8(v) => v.len(),
             FrameColumn::Int64(v) => v.len(),
+            FrameColumn::Float64(v) => v.len(),
         }
     }
 
@@ -29,6 +32,7 @@ impl FrameColumn {
         match self {
             FrameColumn::Utf8(v) => v[row].clone().map_or(Value::Null, Value::String),
             FrameColumn::Int64(v) => v[row].map_or(Value::Null, Value::from),
+            FrameColumn::Float64(v) => v[row].map_or(Value::Null, Value::from),
         }
     }
 
@@ -37,6 +41,7 @@ impl FrameColumn {
         match self {
             FrameColumn::Utf8(v) => v[row].clone().unwrap_or_default(),
             FrameColumn::Int64(v) => v[row].map(|n| n.to_string()).unwrap_or_default(),
+            FrameColumn::Float64(v) => v[row].map(|n| n.to_string()).unwrap_or_default(),
         }
     }
 }
@@ -78,6 +83,7 @@ impl Frame {
             let array: ArrayRef = match c {
                 FrameColumn::Utf8(v) => Arc::new(StringArray::from(v.clone())),
                 FrameColumn::Int64(v) => Arc::new(Int64Array::from(v.clone())),
+                FrameColumn::Float64(v) => Arc::new(Float64Array::from(v.clone())),
             };
             (n.as_str(), array)
         });

@@ -8,7 +8,9 @@
 mod format;
 mod frame;
 mod read;
+mod time;
 
 pub use format::TableFormat;
 pub use frame::{Frame, FrameColumn};
 pub use read::{read_table, Table};
+pub use time::{format_time_ms, parse_duration_ms, parse_time_ms};
