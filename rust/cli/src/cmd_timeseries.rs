@@ -2,10 +2,7 @@
 //! or of events counted per time bin.
 
 use anyhow::{bail, Result};
-use huntkit_core::{
-    anomalies_frame, anomaly_periods, format_time_ms, kql_filter, parse_duration_ms,
-    series_from_table, AnomalyOptions, StlOptions,
-};
+use huntkit_core::{format_time_ms, timeseries_table, TimeseriesOptions};
 
 use crate::input::{Input, InputFormat};
 use crate::output::{self, OutputFormat};
@@ -16,26 +13,26 @@ pub struct Args {
     /// Input table (CSV, JSON/NDJSON or Arrow IPC); `-` or nothing for stdin.
     file: Option<String>,
     /// The time column.
-    #[arg(long, default_value = "TimeGenerated")]
+    #[arg(long, default_value_t = TimeseriesOptions::default().time_column)]
     time_column: String,
     /// The value column (summed per bin). Without it, rows are events and
     /// are counted per bin.
     #[arg(long)]
     value_column: Option<String>,
     /// Bin size (`1h`, `15min`, `1d`); gaps are filled with 0.
-    #[arg(long, default_value = "1h")]
+    #[arg(long, default_value_t = TimeseriesOptions::default().bin)]
     bin: String,
     /// Bins per seasonal cycle (24 for hourly bins and a daily cycle).
-    #[arg(long, default_value_t = StlOptions::default().period)]
+    #[arg(long, default_value_t = TimeseriesOptions::default().period)]
     period: usize,
     /// Length of the seasonal smoother (odd).
-    #[arg(long, default_value_t = StlOptions::default().seasonal)]
+    #[arg(long, default_value_t = TimeseriesOptions::default().seasonal)]
     seasonal: usize,
     /// Robust STL (down-weights outliers).
     #[arg(long)]
     robust: bool,
     /// |z| of the residual above which a point is an anomaly.
-    #[arg(long, default_value_t = AnomalyOptions::default().score_threshold)]
+    #[arg(long, default_value_t = TimeseriesOptions::default().score_threshold)]
     score_threshold: f64,
     /// Reproduce MSTICPy's ts_anomalies_stl exactly (integer components,
     /// only high anomalies, sign from the seasonal component).
@@ -61,48 +58,35 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(args: Args) -> Result<()> {
-    let Some(bin_ms) = parse_duration_ms(&args.bin) else {
-        bail!("--bin {:?} is not a duration (try 1h, 15min, 1d)", args.bin);
-    };
-    let options = AnomalyOptions {
-        stl: StlOptions {
-            period: args.period,
-            seasonal: args.seasonal,
-            robust: args.robust,
-            ..StlOptions::default()
-        },
+    let options = TimeseriesOptions {
+        time_column: args.time_column,
+        value_column: args.value_column,
+        bin: args.bin,
+        period: args.period,
+        seasonal: args.seasonal,
+        robust: args.robust,
         score_threshold: args.score_threshold,
         msticpy_compatible: args.msticpy_compatible,
+        include_negative: args.include_negative,
     };
     let input = Input::open(args.file.as_deref())?;
     let Some(format) = input.table_format(args.input_format, true) else {
         bail!("timeseries needs a table (CSV, JSON/NDJSON or Arrow IPC)");
     };
-    let table = input.read_table(format)?;
-    let series = series_from_table(
-        &table,
-        &args.time_column,
-        args.value_column.as_deref(),
-        bin_ms,
-    )?;
-    let value_name = args.value_column.as_deref().unwrap_or("Total");
-    let (frame, rows) = anomalies_frame(&series, &args.time_column, value_name, &options)?;
-    if args.periods || args.kql {
-        let flags: Vec<i8> = rows.iter().map(|r| r.anomalies).collect();
-        let periods = anomaly_periods(&series.times_ms, &flags, bin_ms, !args.include_negative);
-        if args.kql {
-            println!("{}", kql_filter(&periods, &args.time_column));
-        } else {
-            println!("start,end");
-            for p in periods {
-                println!(
-                    "{},{}",
-                    format_time_ms(p.start_ms),
-                    format_time_ms(p.end_ms)
-                );
-            }
+    let result = timeseries_table(&input.read_table(format)?, &options)?;
+    if args.kql {
+        println!("{}", result.kql);
+    } else if args.periods {
+        println!("start,end");
+        for p in result.periods {
+            println!(
+                "{},{}",
+                format_time_ms(p.start_ms),
+                format_time_ms(p.end_ms)
+            );
         }
-        return Ok(());
+    } else {
+        output::write(&result.frame, args.format)?;
     }
-    output::write(&frame, args.format)
+    Ok(())
 }

@@ -8,6 +8,8 @@
 //!   `-EncodedCommand` payloads, archives included, within hard limits.
 //! - [`timeseries`](anomalies): STL decomposition (statsmodels' defaults),
 //!   residual z-score anomalies, anomaly periods and their KQL filter.
+//! - [`sessions`](Model): MSTICPy's anomalous-sequence model: session
+//!   likelihoods and rarest windows over commands, params and values.
 //! - [`table`](read_table): read CSV, JSON, NDJSON and Arrow IPC; write
 //!   results as a [`Frame`].
 //!
@@ -28,6 +30,7 @@
 mod decode;
 mod error;
 pub mod ioc;
+mod sessions;
 mod table;
 mod timeseries;
 
@@ -40,12 +43,13 @@ pub use ioc::{
     extract_table, ExtraPattern, Extractor, IocOptions, IocScanner, IocSummary, IocTextResult,
     IocType, Match,
 };
+pub use sessions::{Cmd, Model, Session, SessionScore, SessionType};
 pub use table::{
     format_time_ms, parse_duration_ms, parse_time_ms, read_table, Frame, FrameColumn, Table,
     TableFormat,
 };
 pub use timeseries::{
     anomalies, anomalies_frame, anomaly_periods, apply_threshold, decompose, decompose_multi,
-    kql_filter, series_from_table, AnomalyOptions, AnomalyRow, Decomposition, Period, Series,
-    StlOptions,
+    kql_filter, series_from_table, timeseries_table, AnomalyOptions, AnomalyRow, Decomposition,
+    Period, Series, StlOptions, TimeseriesOptions, TimeseriesResult,
 };

@@ -12,12 +12,14 @@ mod decode;
 mod errors;
 mod ioc;
 mod options;
+mod timeseries;
 mod types;
 
 use wasm_bindgen::prelude::*;
 
 pub use decode::decode_text;
 pub use ioc::{extract_ioc_table, ioc_types, IocScanner};
+pub use timeseries::timeseries_anomalies;
 
 /// The huntkit version this module was built from.
 #[wasm_bindgen]

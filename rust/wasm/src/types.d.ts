@@ -70,3 +70,41 @@ export interface DecodeResult {
   /** True when a limit stopped decoding. */
   truncated: boolean;
 }
+
+/** Options of `timeseriesAnomalies`, named like MSTICPy's parameters. */
+export interface TimeseriesOptions {
+  /** The time column (default `TimeGenerated`). */
+  time_column?: string;
+  /** The value column, summed per bin; omitted: rows are events, counted. */
+  value_column?: string | null;
+  /** Bin size: `1h`, `15min`, `1d` (default `1h`); gaps are filled with 0. */
+  bin?: string;
+  /** Bins per seasonal cycle (default 24). */
+  period?: number;
+  /** Seasonal smoother length, odd (default 7). */
+  seasonal?: number;
+  /** Robust STL (default false). */
+  robust?: boolean;
+  /** |z| of the residual above which a point is an anomaly (default 3). */
+  score_threshold?: number;
+  /** Reproduce MSTICPy's `ts_anomalies_stl` exactly (default false). */
+  msticpy_compatible?: boolean;
+  /** Periods and KQL include low anomalies too (default false). */
+  include_negative?: boolean;
+}
+
+/** A window around anomalies (RFC 3339, UTC). */
+export interface AnomalyPeriod {
+  start: string;
+  end: string;
+}
+
+/** What `timeseriesAnomalies` returns. */
+export interface TimeseriesResult {
+  /** Arrow IPC: `<time>, <value>, residual, trend, seasonal, weights, baseline, score, anomalies`. */
+  table: Uint8Array;
+  /** Windows around the anomalies. */
+  periods: AnomalyPeriod[];
+  /** `| where <time> between (datetime(…) .. datetime(…)) or …`; empty without anomalies. */
+  kql: string;
+}

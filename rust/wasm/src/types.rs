@@ -14,7 +14,9 @@ const TS_SECTION: &'static str = include_str!("types.d.ts");
 mod tests {
     use std::collections::BTreeSet;
 
-    use huntkit_core::{decode_text, DecodeOptions, Extractor, IocOptions, IocScanner};
+    use huntkit_core::{
+        decode_text, DecodeOptions, Extractor, IocOptions, IocScanner, TimeseriesOptions,
+    };
     use serde::Serialize;
 
     const TS_TYPES: &str = include_str!("types.d.ts");
@@ -58,5 +60,13 @@ mod tests {
         let result = decode_text(text, &DecodeOptions::default());
         assert_eq!(ts_fields("DecodeResult"), keys(&result));
         assert_eq!(ts_fields("DecodedItem"), keys(&result.rows[0]));
+    }
+
+    #[test]
+    fn timeseries_types_match_the_core() {
+        assert_eq!(
+            ts_fields("TimeseriesOptions"),
+            keys(&TimeseriesOptions::default())
+        );
     }
 }

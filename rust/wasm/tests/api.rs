@@ -2,7 +2,7 @@
 //! wasm-bindgen-test-runner and chromedriver).
 #![cfg(target_arch = "wasm32")]
 
-use huntkit_wasm::{decode_text, extract_ioc_table, ioc_types, IocScanner};
+use huntkit_wasm::{decode_text, extract_ioc_table, ioc_types, timeseries_anomalies, IocScanner};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -133,4 +133,41 @@ fn golden_ioc_cases_agree_with_native() {
             .collect();
         assert_eq!(got, case.expect, "case {:?}", case.name);
     }
+}
+
+/// Hourly counts over ten days with one spike: scored in the browser.
+#[wasm_bindgen_test]
+fn timeseries_anomalies_finds_the_spike() {
+    let mut csv = String::from("TimeGenerated,Total\n");
+    for hour in 0..240 {
+        let n = 10 + (hour % 24) / 4 + if hour == 130 { 50 } else { 0 };
+        csv.push_str(&format!(
+            "2024-03-{:02}T{:02}:00:00Z,{n}\n",
+            4 + hour / 24,
+            hour % 24
+        ));
+    }
+    let opts = js_sys::JSON::parse(r#"{"value_column": "Total", "period": 24}"#).unwrap();
+    let result = timeseries_anomalies(csv.as_bytes(), "csv", opts).unwrap();
+    let table = js_sys::Uint8Array::new(&get(&result, "table")).to_vec();
+    assert_eq!(
+        &table[..4],
+        &[0xff, 0xff, 0xff, 0xff],
+        "an Arrow IPC stream"
+    );
+    let periods = js_sys::Array::from(&get(&result, "periods"));
+    assert_eq!(periods.length(), 1);
+    assert_eq!(
+        get(&periods.get(0), "start").as_string().unwrap(),
+        "2024-03-09T09:00:00Z"
+    );
+    assert!(get(&result, "kql")
+        .as_string()
+        .unwrap()
+        .starts_with("| where TimeGenerated between"));
+    let bad = js_sys::JSON::parse(r#"{"time_column": "When"}"#).unwrap();
+    let err = timeseries_anomalies(csv.as_bytes(), "csv", bad)
+        .err()
+        .unwrap();
+    assert_eq!(get(&err, "kind").as_string().unwrap(), "missing_column");
 }

@@ -10,7 +10,6 @@ use crate::error::{Error, Result};
 #[serde(default, deny_unknown_fields)]
 pub struct AnomalyOptions {
     /// The decomposition.
-    #[serde(flatten)]
     pub stl: StlOptions,
     /// |z| above this is an anomaly (MSTICPy: z above it).
     pub score_threshold: f64,

@@ -8,6 +8,7 @@
 //!   columns, in a precise default mode or a `msticpy_compatible` one.
 //! - [`anomaly_periods`], [`kql_filter`], [`apply_threshold`]: what to query
 //!   next.
+//! - [`timeseries_table`] / [`TimeseriesOptions`]: all of it over a table.
 //! - [`series_from_table`] / [`anomalies_frame`]: tables in and out (events
 //!   counted per bin, gaps filled with 0).
 
@@ -15,8 +16,10 @@ mod anomalies;
 mod periods;
 mod series;
 mod stl;
+mod table;
 
 pub use anomalies::{anomalies, apply_threshold, AnomalyOptions, AnomalyRow};
 pub use periods::{anomaly_periods, kql_filter, Period};
 pub use series::{anomalies_frame, series_from_table, Series};
 pub use stl::{decompose, decompose_multi, Decomposition, StlOptions};
+pub use table::{timeseries_table, TimeseriesOptions, TimeseriesResult};
