@@ -6,4 +6,9 @@ cd "$HUNTKIT_ROOT"
 bash scripts/setup.sh >/dev/null
 cargo build --release -p huntkit
 [ -f rust/wasm/pkg/huntkit_wasm_bg.wasm ] || bash scripts/build-wasm.sh
-exec python3 scripts/bench.py "$@"
+# `npm run bench` runs both; `bash scripts/bench.sh ioc|timeseries [args]` one.
+case "${1:-all}" in
+  ioc) shift; exec python3 scripts/bench.py "$@" ;;
+  timeseries) shift; exec python3 scripts/bench_timeseries.py "$@" ;;
+  *) python3 scripts/bench.py "$@"; exec python3 scripts/bench_timeseries.py ;;
+esac
