@@ -3,10 +3,12 @@
  * into promises. Hosts create one `HuntkitEngine` and share it.
  */
 import type {
+  AnomalyPeriod,
   DecodeOptions,
   DecodeResult,
   IocOptions,
-  IocTextResult
+  IocTextResult,
+  TimeseriesOptions
 } from '../pkg/huntkit_wasm.js';
 import {
   ErrorKind,
@@ -136,6 +138,23 @@ export class HuntkitEngine {
       buffer
     ]);
     return new Uint8Array(result);
+  }
+
+  /**
+   * STL anomalies of a table's time series (events counted per bin, or a
+   * value column summed per bin): the scored series as Arrow IPC, the
+   * anomaly periods and their KQL filter. An `ArrayBuffer` is transferred.
+   */
+  async timeseries(
+    data: ArrayBuffer | Uint8Array,
+    format: TableFormat = 'auto',
+    options: TimeseriesOptions = {}
+  ): Promise<{ table: Uint8Array; periods: AnomalyPeriod[]; kql: string }> {
+    const buffer = transferable(data);
+    const result = await this.request({ id: 0, op: 'timeseries', data: buffer, format, options }, [
+      buffer
+    ]);
+    return { ...result, table: new Uint8Array(result.table) };
   }
 
   /** Stops the work in flight (rejected with kind `cancelled`). */

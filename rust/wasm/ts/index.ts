@@ -12,13 +12,16 @@
  * ```
  */
 export type {
+  AnomalyPeriod,
   DecodeOptions,
   DecodeResult,
   DecodedItem,
   ExtraPattern,
   IocOptions,
   IocSummary,
-  IocTextResult
+  IocTextResult,
+  TimeseriesOptions,
+  TimeseriesResult
 } from '../pkg/huntkit_wasm.js';
 export {
   HuntkitEngine,
@@ -41,6 +44,8 @@ export {
   type IocTableRequest,
   type ProgressMessage,
   type ResultMessage,
-  type TableFormat
+  type TableFormat,
+  type TimeseriesAnswer,
+  type TimeseriesRequest
 } from './protocol.js';
 export * from './views/index.js';

@@ -7,10 +7,12 @@
  * same `id`.
  */
 import type {
+  AnomalyPeriod,
   DecodeOptions,
   DecodeResult,
   IocOptions,
-  IocTextResult
+  IocTextResult,
+  TimeseriesOptions
 } from '../pkg/huntkit_wasm.js';
 
 /** Text, or the raw bytes of a file (UTF-8; invalid bytes become U+FFFD). */
@@ -49,8 +51,24 @@ export interface IocTableRequest {
   options: IocTableOptions;
 }
 
+/** Time-series anomalies over a table (events or a value column per time). */
+export interface TimeseriesRequest {
+  id: number;
+  op: 'timeseries';
+  data: ArrayBuffer;
+  format: TableFormat;
+  options: TimeseriesOptions;
+}
+
+/** What a time-series request answers: the scored series as Arrow IPC (transferred). */
+export interface TimeseriesAnswer {
+  table: ArrayBuffer;
+  periods: AnomalyPeriod[];
+  kql: string;
+}
+
 /** Every request the worker understands. */
-export type EngineRequest = IocRequest | DecodeRequest | IocTableRequest;
+export type EngineRequest = IocRequest | DecodeRequest | IocTableRequest | TimeseriesRequest;
 
 /** The name of an operation. */
 export type EngineOp = EngineRequest['op'];
@@ -61,6 +79,7 @@ export interface EngineResults {
   decode: DecodeResult;
   /** An Arrow IPC stream (transferred). */
   iocTable: ArrayBuffer;
+  timeseries: TimeseriesAnswer;
 }
 
 /** Work done so far on a request, in the input's units (characters or bytes). */

@@ -8,7 +8,9 @@ import type {
   DecodeOptions,
   DecodeResult,
   IocOptions,
-  IocTextResult
+  IocTextResult,
+  TimeseriesOptions,
+  TimeseriesResult
 } from '../pkg/huntkit_wasm.js';
 import {
   ErrorKind,
@@ -28,6 +30,11 @@ export interface WasmApi {
   };
   unpackText(text: string, options: DecodeOptions | undefined): DecodeResult;
   extractIocTable(data: Uint8Array, format: string, options: IocOptions | undefined): Uint8Array;
+  timeseriesAnomalies(
+    data: Uint8Array,
+    format: string,
+    options: TimeseriesOptions | undefined
+  ): TimeseriesResult;
 }
 
 /** Sends one message to the loader, transferring `transfer`. */
@@ -118,6 +125,24 @@ export function handleRequest(
         );
         const buffer = ownBuffer(bytes);
         post({ id: request.id, type: 'result', op: 'iocTable', result: buffer }, [buffer]);
+        break;
+      }
+      case 'timeseries': {
+        const answer = api.timeseriesAnomalies(
+          new Uint8Array(request.data),
+          request.format,
+          request.options
+        );
+        const table = ownBuffer(answer.table);
+        post(
+          {
+            id: request.id,
+            type: 'result',
+            op: 'timeseries',
+            result: { table, periods: answer.periods, kql: answer.kql }
+          },
+          [table]
+        );
         break;
       }
       default: {

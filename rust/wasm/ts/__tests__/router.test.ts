@@ -45,6 +45,9 @@ function fakeApi(log: string[]): WasmApi {
         throw kindError('empty table', 'parse');
       }
       return new Uint8Array([1, 2, 3]);
+    },
+    timeseriesAnomalies() {
+      return { table: new Uint8Array([4, 5]), periods: [], kql: '' };
     }
   };
 }

@@ -45,6 +45,39 @@ describe('the wasm module', { skip }, () => {
     }
   });
 
+  it('scores a time series through the router, the table transferred', () => {
+    let csv = 'TimeGenerated,User\n';
+    for (let hour = 0; hour < 240; hour++) {
+      const day = String(4 + Math.floor(hour / 24)).padStart(2, '0');
+      const hh = String(hour % 24).padStart(2, '0');
+      const events = 5 + Math.floor((hour % 24) / 6) + (hour === 130 ? 60 : 0);
+      for (let i = 0; i < events; i++) {
+        csv += `2024-03-${day}T${hh}:${String(i % 60).padStart(2, '0')}:00Z,u${i}\n`;
+      }
+    }
+    const data = new TextEncoder().encode(csv).buffer as ArrayBuffer;
+    const [answer] = call({ id: 9, op: 'timeseries', data, format: 'csv', options: {} });
+    assert.ok(answer.type === 'result' && answer.op === 'timeseries', JSON.stringify(answer));
+    assert.deepEqual(answer.result.periods, [
+      { start: '2024-03-09T09:00:00Z', end: '2024-03-09T11:00:00Z' }
+    ]);
+    assert.match(
+      answer.result.kql,
+      /^\| where TimeGenerated between \(datetime\(2024-03-09T09:00:00Z\)/
+    );
+    assert.deepEqual([...new Uint8Array(answer.result.table, 0, 4)], [255, 255, 255, 255]);
+    const [bad] = call({
+      id: 10,
+      op: 'timeseries',
+      data: new TextEncoder().encode('a,b\n1,2\n').buffer as ArrayBuffer,
+      format: 'csv',
+      options: {}
+    });
+    assert.ok(bad.type === 'error');
+    assert.equal(bad.kind, 'missing_column');
+    assert.match(bad.message, /TimeGenerated/);
+  });
+
   it('extracts refanged IoCs through the router, in small chunks', () => {
     const whole = call({ id: 1, op: 'ioc', input: SAMPLE, options: {} });
     const chunked = call({ id: 2, op: 'ioc', input: SAMPLE, options: {}, chunkSize: 7 });
