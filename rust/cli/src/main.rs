@@ -5,6 +5,7 @@
 
 mod cmd_decode;
 mod cmd_ioc;
+mod cmd_sessions;
 mod cmd_timeseries;
 mod input;
 mod output;
@@ -30,6 +31,10 @@ enum Command {
     Decode(cmd_decode::Args),
     /// Score a time series (or events per time bin) for anomalies with STL.
     Timeseries(cmd_timeseries::Args),
+    /// Cut event rows into sessions per user (MSTICPy's sessionize_data).
+    Sessionize(cmd_sessions::SessionizeArgs),
+    /// Score sessions: likelihood and rarest window (MSTICPy's score_sessions).
+    Sessions(cmd_sessions::SessionsArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +43,8 @@ fn main() -> ExitCode {
         Command::Ioc(args) => cmd_ioc::run(args),
         Command::Decode(args) => cmd_decode::run(args),
         Command::Timeseries(args) => cmd_timeseries::run(args),
+        Command::Sessionize(args) => cmd_sessions::run_sessionize(args),
+        Command::Sessions(args) => cmd_sessions::run_sessions(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

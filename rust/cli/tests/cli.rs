@@ -272,3 +272,93 @@ fn timeseries_errors_name_the_problem() {
     let o = huntkit(&["timeseries", f.to_str().unwrap(), "--bin", "soon"], None);
     assert!(stderr(&o).contains("not a duration"));
 }
+
+#[test]
+fn sessions_scores_json_list_lines_like_msticpy() {
+    let o = huntkit(
+        &["sessions", "-", "--format", "csv"],
+        Some(b"[\"Set-User\",\"Set-User\"]\n[\"Set-Mailbox\",\"Set-User\",\"Set-User\"]\n"),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with(
+        "text,rarest_window3_likelihood,rarest_window3,likelihood,geomean_likelihood\n"
+    ));
+    assert!(out.contains(",0.04115853658536585,"), "{out}");
+    assert!(out.contains(",0.018750000000000003,"), "{out}");
+}
+
+#[test]
+fn sessionize_then_score_events() {
+    let f = temp(
+        "sessions-events.csv",
+        b"user,t,cmd\na,2024-01-01T00:00:00Z,x\na,2024-01-01T00:01:00Z,y\nb,2024-01-01T00:00:00Z,x\na,2024-01-01T01:00:00Z,x\n",
+    );
+    let path = f.to_str().unwrap();
+    let ev = [
+        "--user-identifier-cols",
+        "user",
+        "--time-col",
+        "t",
+        "--event-col",
+        "cmd",
+    ];
+    let o = huntkit(
+        &[&["sessionize", path, "--format", "csv"][..], &ev].concat(),
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "user,t_min,t_max,cmd_list,duration,number_events\n\
+         a,2024-01-01T00:00:00Z,2024-01-01T00:01:00Z,\"[\"\"x\"\",\"\"y\"\"]\",60000,2\n\
+         a,2024-01-01T01:00:00Z,2024-01-01T01:00:00Z,\"[\"\"x\"\"]\",0,1\n\
+         b,2024-01-01T00:00:00Z,2024-01-01T00:00:00Z,\"[\"\"x\"\"]\",0,1\n"
+    );
+    let o = huntkit(
+        &[
+            &["sessions", path, "--window-length", "2", "--format", "csv"][..],
+            &ev,
+        ]
+        .concat(),
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).lines().next().unwrap().ends_with(
+        "number_events,rarest_window2_likelihood,rarest_window2,likelihood,geomean_likelihood"
+    ));
+}
+
+#[test]
+fn sessions_bad_input_names_column_and_row() {
+    let f = temp(
+        "sessions-bad.csv",
+        b"user,t,cmd\na,2024-01-01T00:00:00Z,x\n",
+    );
+    let o = huntkit(&["sessions", f.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("column \"session\" not in table"),
+        "{}",
+        stderr(&o)
+    );
+    let o = huntkit(
+        &["sessions", f.to_str().unwrap(), "--session-column", "cmd"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cmd"), "{}", stderr(&o));
+    let o = huntkit(
+        &[
+            "sessionize",
+            f.to_str().unwrap(),
+            "--time-col",
+            "user",
+            "--event-col",
+            "cmd",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("user"), "{}", stderr(&o));
+}

@@ -43,7 +43,10 @@ pub use ioc::{
     extract_table, ExtraPattern, Extractor, IocOptions, IocScanner, IocSummary, IocTextResult,
     IocType, Match,
 };
-pub use sessions::{Cmd, Model, Session, SessionScore, SessionType};
+pub use sessions::{
+    parse_session, score_sessions, sessionize, sessions_frame, Cmd, EventSession, Model, Session,
+    SessionScore, SessionType, SessionizeOptions, END_TOKEN, START_TOKEN, UNK_TOKEN,
+};
 pub use table::{
     format_time_ms, parse_duration_ms, parse_time_ms, read_table, Frame, FrameColumn, Table,
     TableFormat,
