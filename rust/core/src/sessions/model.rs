@@ -306,12 +306,15 @@ impl Model {
             return 1.0;
         }
         let row = &self.param_cond[id as usize];
+        // Hash each given name once; the row is then matched on integer ids.
+        let given_ids: Vec<(Option<u32>, &Option<String>)> = params
+            .iter()
+            .map(|(name, v)| (self.param_ids.get(name).copied(), v))
+            .collect();
         let mut lik = 1.0;
         let mut k = row.len();
         for &(pid, p) in row {
-            let given = params
-                .iter()
-                .find(|(name, _)| self.param_ids.get(name) == Some(&pid));
+            let given = given_ids.iter().find(|(g, _)| *g == Some(pid));
             match given {
                 Some((_, v)) => {
                     lik *= p;

@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Anomalous-session benchmark: huntkit native (CLI: fit, likelihoods and
+rarest windows of length 3) next to MSTICPy's anomalous_sequence Model on
+the same generated sessions, for the three session types, in the same run,
+with how many planted anomalous sessions each ranks among its k rarest.
+
+    python3 scripts/bench_sessions.py [--sizes 10000,100000] [--repeat 3]
+
+Standard library only; MSTICPy runs when its venv exists ($MSTICPY_VENV).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+from bench import BENCH, CACHE, HUNTKIT, MSTICPY_PY, best, run_timed
+
+FORMS = ("cmds", "params", "values")
+
+
+def convert(src: str, form: str, dst: str) -> list[bool]:
+    """Writes one JSON list per line in huntkit's session shapes; returns the labels."""
+    labels = []
+    with open(src, encoding="utf-8") as f, open(dst, "w", encoding="utf-8") as out:
+        for rec in map(json.loads, f):
+            if form == "cmds":
+                session = rec["cmds"]
+            elif form == "params":
+                session = [{"name": c, "params": sorted(p)} for c, p in zip(rec["cmds"], rec["params"])]
+            else:
+                session = [{"name": c, "params": v} for c, v in zip(rec["cmds"], rec["values"])]
+            out.write(json.dumps(session) + "\n")
+            labels.append(bool(rec["anomaly"]))
+    return labels
+
+
+def found_in_bottom_k(path: str, labels: list[bool]) -> int:
+    out = subprocess.run([HUNTKIT, "sessions", path, "--session-column", "text", "--format", "ndjson"],
+                         check=True, capture_output=True, text=True).stdout
+    rows = [json.loads(line) for line in out.splitlines()]
+    lik = [r.get("rarest_window3_likelihood") for r in rows]
+    order = sorted(range(len(lik)), key=lambda i: math.inf if lik[i] is None else lik[i])
+    k = sum(labels)
+    return sum(1 for i in order[:k] if labels[i])
+
+
+def msticpy(data: str, sizes: list[str], tmp: str) -> dict:
+    if not os.path.exists(MSTICPY_PY):
+        return {}
+    out = os.path.join(tmp, "sess.jsonl")
+    subprocess.run([MSTICPY_PY, os.path.join(BENCH, "run_msticpy.py"), data, "--ioc-sizes", "", "--b64-lines", "0",
+                    "--sessions", ",".join(sizes), "--timeseries", "0", "--processes", "0",
+                    "--ops", ",".join(f"anom_seq_{f}" for f in FORMS), "--out", out],
+                   check=True, stdout=subprocess.DEVNULL)
+    res: dict = {}
+    with open(out) as f:
+        for r in map(json.loads, f):
+            key = (r.get("size"), r.get("op", "").rsplit("_", 1)[-1])
+            if r.get("kind") == "timing":
+                res.setdefault(key, {})["time"] = (r["seconds"], r["peak_rss_mb"])
+            elif r.get("kind") == "quality" and r.get("bottom") == "k=#anomalous":
+                res.setdefault(key, {})["found"] = (r["anomalous_found"], r["anomalous_total"])
+    return res
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--data", default=os.path.join(CACHE, "bench-data"))
+    a = ap.parse_args()
+    sizes = [s.strip() for s in a.sizes.split(",") if s.strip()]
+    missing = [s for s in sizes if not os.path.exists(os.path.join(a.data, f"sessions_{s}_sessions.jsonl"))]
+    if missing:
+        subprocess.run([sys.executable, os.path.join(BENCH, "gen_data.py"), a.data, "--only", "sessions",
+                        "--sessions", ",".join(missing)], check=True, stdout=subprocess.DEVNULL)
+    with tempfile.TemporaryDirectory() as tmp:
+        ref = msticpy(a.data, sizes, tmp)
+        print("| sessions | type | implementation | seconds | peak MB | anomalous in the k rarest | vs MSTICPy |")
+        print("|---:|---|---|---:|---:|---:|---:|")
+        for size in sizes:
+            for form in FORMS:
+                path = os.path.join(tmp, f"{form}_{size}.jsonl")
+                labels = convert(os.path.join(a.data, f"sessions_{size}_sessions.jsonl"), form, path)
+                native = best([run_timed([HUNTKIT, "sessions", path, "--session-column", "text",
+                                          "--format", "csv"]) for _ in range(a.repeat)])
+                found = found_in_bottom_k(path, labels)
+                m = ref.get((size, form), {})
+                ratio = f"{m['time'][0] / native[0]:.0f}× faster" if "time" in m else ""
+                print(f"| {size} | {form} | huntkit native (CLI, incl. JSON read) | {native[0]:.3f} "
+                      f"| {native[1]:.0f} | {found} / {sum(labels)} | {ratio} |")
+                if "time" in m:
+                    f_, t_ = m.get("found", (0, 0))
+                    print(f"| {size} | {form} | MSTICPy `Model` (train + likelihoods + rarest windows) "
+                          f"| {m['time'][0]:.3f} | {m['time'][1]:.0f} | {f_} / {t_} | |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
