@@ -336,26 +336,64 @@ impl Model {
         lik
     }
 
-    /// Likelihood of a window, MSTICPy's `compute_likelihood_window`.
-    fn window_lik(&self, ids: &[u32], cmds: &[&Cmd], use_start: bool, use_end: bool) -> f64 {
+    /// Command ids and parameter factors of a session, computed once and
+    /// shared by the whole-session and the window likelihoods.
+    fn prepare(&self, session: &[Cmd]) -> (Vec<u32>, Vec<f64>) {
+        session
+            .iter()
+            .map(|c| {
+                let id = self.cmd_id(&c.name);
+                (id, self.params_prob_id(id, &c.params))
+            })
+            .unzip()
+    }
+
+    /// Likelihood of a window, MSTICPy's `compute_likelihood_window`;
+    /// `pfs[i]` is the parameter factor of `ids[i]`.
+    fn window_lik(&self, ids: &[u32], pfs: &[f64], use_start: bool, use_end: bool) -> f64 {
         if ids.is_empty() {
             return f64::NAN;
         }
         let mut prob = 1.0;
-        let pf = self.params_prob_id(ids[0], &cmds[0].params);
         if use_start {
-            prob *= self.trans_id(START, ids[0]) * pf;
+            prob *= self.trans_id(START, ids[0]) * pfs[0];
         } else {
-            prob *= self.prior_id(ids[0]) * pf;
+            prob *= self.prior_id(ids[0]) * pfs[0];
         }
         for i in 1..ids.len() {
             prob *= self.trans_id(ids[i - 1], ids[i]);
-            prob *= self.params_prob_id(ids[i], &cmds[i].params);
+            prob *= pfs[i];
         }
         if use_end {
             prob *= self.trans_id(ids[ids.len() - 1], END);
         }
         prob
+    }
+
+    /// Sliding windows over prepared ids (the end token already appended
+    /// when `use_start_end`).
+    fn windows(
+        &self,
+        ids: &[u32],
+        pfs: &[f64],
+        window_len: usize,
+        use_geo_mean: bool,
+        use_start_end: bool,
+    ) -> Vec<f64> {
+        if window_len == 0 || window_len > ids.len() {
+            return Vec::new();
+        }
+        (0..=ids.len() - window_len)
+            .map(|i| {
+                let w = i..i + window_len;
+                let lik = self.window_lik(&ids[w.clone()], &pfs[w], use_start_end && i == 0, false);
+                if use_geo_mean {
+                    lik.powf(1.0 / window_len as f64)
+                } else {
+                    lik
+                }
+            })
+            .collect()
     }
 
     /// Likelihood of every sliding window of `window_len` over the session
@@ -367,38 +405,19 @@ impl Model {
         use_geo_mean: bool,
         use_start_end: bool,
     ) -> Vec<f64> {
-        let end_cmd = Cmd::new(END_TOKEN);
-        let mut cmds: Vec<&Cmd> = session.iter().collect();
-        let mut ids: Vec<u32> = session.iter().map(|c| self.cmd_id(&c.name)).collect();
+        let (mut ids, mut pfs) = self.prepare(session);
         if use_start_end {
-            cmds.push(&end_cmd);
+            // The end token has no parameters: its factor is 1.
             ids.push(END);
+            pfs.push(1.0);
         }
-        if window_len == 0 || window_len > ids.len() {
-            return Vec::new();
-        }
-        (0..=ids.len() - window_len)
-            .map(|i| {
-                let lik = self.window_lik(
-                    &ids[i..i + window_len],
-                    &cmds[i..i + window_len],
-                    use_start_end && i == 0,
-                    false,
-                );
-                if use_geo_mean {
-                    lik.powf(1.0 / window_len as f64)
-                } else {
-                    lik
-                }
-            })
-            .collect()
+        self.windows(&ids, &pfs, window_len, use_geo_mean, use_start_end)
     }
 
     /// Likelihood of the whole session.
     pub fn likelihood(&self, session: &[Cmd], use_start_end: bool) -> f64 {
-        let ids: Vec<u32> = session.iter().map(|c| self.cmd_id(&c.name)).collect();
-        let cmds: Vec<&Cmd> = session.iter().collect();
-        self.window_lik(&ids, &cmds, use_start_end, use_start_end)
+        let (ids, pfs) = self.prepare(session);
+        self.window_lik(&ids, &pfs, use_start_end, use_start_end)
     }
 
     /// Scores one session.
@@ -409,13 +428,18 @@ impl Model {
         use_geo_mean: bool,
         use_start_end: bool,
     ) -> SessionScore {
-        let likelihood = self.likelihood(session, use_start_end);
+        let (mut ids, mut pfs) = self.prepare(session);
+        let likelihood = self.window_lik(&ids, &pfs, use_start_end, use_start_end);
         let geomean_likelihood = if session.is_empty() {
             f64::NAN
         } else {
             likelihood.powf(1.0 / session.len() as f64)
         };
-        let liks = self.window_likelihoods(session, window_len, use_geo_mean, use_start_end);
+        if use_start_end {
+            ids.push(END);
+            pfs.push(1.0);
+        }
+        let liks = self.windows(&ids, &pfs, window_len, use_geo_mean, use_start_end);
         // First minimum, as Python's `min` + `index`.
         let mut best: Option<(usize, f64)> = None;
         for (i, &l) in liks.iter().enumerate() {
