@@ -12,6 +12,7 @@ mod decode;
 mod errors;
 mod ioc;
 mod options;
+mod sessions;
 mod timeseries;
 mod types;
 
@@ -19,6 +20,7 @@ use wasm_bindgen::prelude::*;
 
 pub use decode::decode_text;
 pub use ioc::{extract_ioc_table, ioc_types, IocScanner};
+pub use sessions::{score_sessions, SessionModel};
 pub use timeseries::timeseries_anomalies;
 
 /// The huntkit version this module was built from.

@@ -108,3 +108,11 @@ export interface TimeseriesResult {
   /** `| where <time> between (datetime(…) .. datetime(…)) or …`; empty without anomalies. */
   kql: string;
 }
+
+/** Options of `scoreSessions` and `SessionModel`. */
+export interface SessionOptions {
+  /** The column holding each session as a JSON list of commands (default `session`). */
+  session_column?: string;
+  /** Length of the sliding window for the rarest window (default 3). */
+  window_length?: number;
+}

@@ -69,4 +69,10 @@ mod tests {
             keys(&TimeseriesOptions::default())
         );
     }
+
+    #[test]
+    fn session_types_match_the_facade() {
+        let defaults = crate::sessions::SessionOptions::default();
+        assert_eq!(ts_fields("SessionOptions"), keys(&defaults));
+    }
 }

@@ -2,7 +2,10 @@
 //! wasm-bindgen-test-runner and chromedriver).
 #![cfg(target_arch = "wasm32")]
 
-use huntkit_wasm::{decode_text, extract_ioc_table, ioc_types, timeseries_anomalies, IocScanner};
+use huntkit_wasm::{
+    decode_text, extract_ioc_table, ioc_types, score_sessions, timeseries_anomalies, IocScanner,
+    SessionModel,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -167,6 +170,28 @@ fn timeseries_anomalies_finds_the_spike() {
         .starts_with("| where TimeGenerated between"));
     let bad = js_sys::JSON::parse(r#"{"time_column": "When"}"#).unwrap();
     let err = timeseries_anomalies(csv.as_bytes(), "csv", bad)
+        .err()
+        .unwrap();
+    assert_eq!(get(&err, "kind").as_string().unwrap(), "missing_column");
+}
+
+/// MSTICPy's commands-only test sessions, scored in the browser.
+#[wasm_bindgen_test]
+fn sessions_are_scored_and_rescored() {
+    let ndjson = [
+        r#"{"session": "[\"Set-User\", \"Set-User\"]"}"#,
+        r#"{"session": "[\"Set-Mailbox\", \"Set-User\", \"Set-User\"]"}"#,
+    ]
+    .join("\n");
+    let ipc = score_sessions(ndjson.as_bytes(), "ndjson", JsValue::UNDEFINED).unwrap();
+    assert_eq!(&ipc[..4], &[0xff, 0xff, 0xff, 0xff]);
+    let model = SessionModel::new(ndjson.as_bytes(), "ndjson", JsValue::UNDEFINED).unwrap();
+    assert_eq!(model.length(), 2);
+    let liks = model.rarest_window_likelihoods(3);
+    assert_eq!(liks.len(), 2);
+    assert!(liks.iter().all(|l| *l > 0.0 && *l < 1.0), "{liks:?}");
+    let bad = js_sys::JSON::parse(r#"{"session_column": "cmds"}"#).unwrap();
+    let err = SessionModel::new(ndjson.as_bytes(), "ndjson", bad)
         .err()
         .unwrap();
     assert_eq!(get(&err, "kind").as_string().unwrap(), "missing_column");

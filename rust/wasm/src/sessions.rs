@@ -1,0 +1,110 @@
+//! Anomalous-session scoring for JS: a whole table scored at once, or a
+//! model fitted once and scored many times.
+
+use huntkit_core::{self as core, Model, Session};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+use crate::errors;
+use crate::options;
+
+/// Options of `scoreSessions` and `SessionModel`, named like MSTICPy's.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct SessionOptions {
+    pub(crate) session_column: String,
+    pub(crate) window_length: usize,
+}
+
+impl Default for SessionOptions {
+    fn default() -> Self {
+        SessionOptions {
+            session_column: "session".to_string(),
+            window_length: 3,
+        }
+    }
+}
+
+fn read(data: &[u8], format: &str) -> core::Result<core::Table> {
+    let format = match format {
+        "" | "auto" => core::TableFormat::detect(data),
+        f => f.parse()?,
+    };
+    core::read_table(data, format)
+}
+
+/// Fits MSTICPy's model on the table's `session_column` (each cell a JSON
+/// list of commands, `{name, params: [..]}` or `{name, params: {k: v}}`)
+/// and returns the table as Arrow IPC with `rarest_window{n}_likelihood`,
+/// `rarest_window{n}`, `likelihood` and `geomean_likelihood` added.
+#[wasm_bindgen(js_name = scoreSessions)]
+pub fn score_sessions(
+    data: &[u8],
+    format: &str,
+    #[wasm_bindgen(unchecked_param_type = "SessionOptions | undefined")] options: JsValue,
+) -> Result<Vec<u8>, JsValue> {
+    let o: SessionOptions = options::parse(options)?;
+    let run = || {
+        core::score_sessions(&read(data, format)?, &o.session_column, o.window_length)?
+            .to_arrow_ipc()
+    };
+    run().map_err(|e| errors::to_js(&e))
+}
+
+/// A model fitted once on a table's sessions, to score them (again) cheaply:
+/// what a likelihood slider re-runs.
+#[wasm_bindgen]
+pub struct SessionModel {
+    model: Model,
+    sessions: Vec<Session>,
+}
+
+#[wasm_bindgen]
+impl SessionModel {
+    /// Reads the table's `session_column` and fits the model on it.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        data: &[u8],
+        format: &str,
+        #[wasm_bindgen(unchecked_param_type = "SessionOptions | undefined")] options: JsValue,
+    ) -> Result<SessionModel, JsValue> {
+        let o: SessionOptions = options::parse(options)?;
+        let run = || -> core::Result<SessionModel> {
+            let table = read(data, format)?;
+            let col = table.select(Some(std::slice::from_ref(&o.session_column)))?[0];
+            let sessions = table
+                .column(col)
+                .iter()
+                .enumerate()
+                .map(|(row, cell)| {
+                    core::parse_session(cell.as_deref().unwrap_or("[]"), &o.session_column, row)
+                })
+                .collect::<core::Result<Vec<_>>>()?;
+            Ok(SessionModel {
+                model: Model::fit(&sessions)?,
+                sessions,
+            })
+        };
+        run().map_err(|e| errors::to_js(&e))
+    }
+
+    /// Number of sessions.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> usize {
+        self.sessions.len()
+    }
+
+    /// The rarest-window likelihood of every session (windows of
+    /// `window_length`, start and end tokens used; NaN for empty sessions).
+    #[wasm_bindgen(js_name = rarestWindowLikelihoods)]
+    pub fn rarest_window_likelihoods(&self, window_length: usize) -> Vec<f64> {
+        self.sessions
+            .iter()
+            .map(|s| {
+                self.model
+                    .score(s, window_length.max(1), false, true)
+                    .rarest_window_likelihood
+            })
+            .collect()
+    }
+}
