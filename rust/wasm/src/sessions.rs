@@ -25,7 +25,12 @@ impl Default for SessionOptions {
     }
 }
 
+/// `lines` reads one session per line (a column named `text`), as the CLI
+/// does for JSON-list files; the other formats are tables.
 fn read(data: &[u8], format: &str) -> core::Result<core::Table> {
+    if format == "lines" {
+        return Ok(core::Table::from_lines(&String::from_utf8_lossy(data)));
+    }
     let format = match format {
         "" | "auto" => core::TableFormat::detect(data),
         f => f.parse()?,
@@ -33,7 +38,8 @@ fn read(data: &[u8], format: &str) -> core::Result<core::Table> {
     core::read_table(data, format)
 }
 
-/// Fits MSTICPy's model on the table's `session_column` (each cell a JSON
+/// Fits MSTICPy's model on the table's `session_column` (`format`: `lines`
+/// for one JSON list per line, or a table format; each cell a JSON
 /// list of commands, `{name, params: [..]}` or `{name, params: {k: v}}`)
 /// and returns the table as Arrow IPC with `rarest_window{n}_likelihood`,
 /// `rarest_window{n}`, `likelihood` and `geomean_likelihood` added.

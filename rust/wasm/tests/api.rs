@@ -190,6 +190,10 @@ fn sessions_are_scored_and_rescored() {
     let liks = model.rarest_window_likelihoods(3);
     assert_eq!(liks.len(), 2);
     assert!(liks.iter().all(|l| *l > 0.0 && *l < 1.0), "{liks:?}");
+    let lines = "[\"Set-User\", \"Set-User\"]\n[\"Set-Mailbox\", \"Set-User\", \"Set-User\"]\n";
+    let text = js_sys::JSON::parse(r#"{"session_column": "text"}"#).unwrap();
+    let from_lines = SessionModel::new(lines.as_bytes(), "lines", text).unwrap();
+    assert_eq!(from_lines.rarest_window_likelihoods(3), liks);
     let bad = js_sys::JSON::parse(r#"{"session_column": "cmds"}"#).unwrap();
     let err = SessionModel::new(ndjson.as_bytes(), "ndjson", bad)
         .err()
