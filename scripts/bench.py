@@ -40,6 +40,26 @@ def run_timed(cmd: list[str], stdout=subprocess.DEVNULL) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
+def bench_args(doc: str, sizes: str) -> argparse.Namespace:
+    """The flags every benchmark script takes."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--sizes", default=sizes)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--data", default=os.path.join(CACHE, "bench-data"))
+    a = ap.parse_args()
+    a.sizes = [s.strip() for s in a.sizes.split(",") if s.strip()]
+    return a
+
+
+def ensure_inputs(data: str, kind: str, sizes: list[str], name: str) -> None:
+    """Generates the `kind` inputs (gen_data.py --only KIND) whose file `name`
+    (formatted with the size) is missing."""
+    missing = [s for s in sizes if not os.path.exists(os.path.join(data, name.format(s)))]
+    if missing:
+        subprocess.run([sys.executable, os.path.join(BENCH, "gen_data.py"), data, "--only", kind,
+                        f"--{kind}", ",".join(missing)], check=True, stdout=subprocess.DEVNULL)
+
+
 def best(runs: list[tuple[float, float]]) -> tuple[float, float]:
     return min(r[0] for r in runs), max(r[1] for r in runs)
 

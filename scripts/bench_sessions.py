@@ -11,7 +11,6 @@ Standard library only; MSTICPy runs when its venv exists ($MSTICPY_VENV).
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
@@ -19,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 
-from bench import BENCH, CACHE, HUNTKIT, MSTICPY_PY, ROOT, best, run_timed
+from bench import BENCH, HUNTKIT, MSTICPY_PY, ROOT, bench_args, best, ensure_inputs, run_timed
 
 FORMS = ("cmds", "params", "values")
 
@@ -89,16 +88,9 @@ def msticpy(data: str, sizes: list[str], tmp: str) -> dict:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default="10000,100000")
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--data", default=os.path.join(CACHE, "bench-data"))
-    a = ap.parse_args()
-    sizes = [s.strip() for s in a.sizes.split(",") if s.strip()]
-    missing = [s for s in sizes if not os.path.exists(os.path.join(a.data, f"sessions_{s}_sessions.jsonl"))]
-    if missing:
-        subprocess.run([sys.executable, os.path.join(BENCH, "gen_data.py"), a.data, "--only", "sessions",
-                        "--sessions", ",".join(missing)], check=True, stdout=subprocess.DEVNULL)
+    a = bench_args(__doc__, "10000,100000")
+    sizes = a.sizes
+    ensure_inputs(a.data, "sessions", sizes, "sessions_{}_sessions.jsonl")
     with tempfile.TemporaryDirectory() as tmp:
         ref = msticpy(a.data, sizes, tmp)
         script = os.path.join(tmp, "sessions.mjs")
