@@ -52,6 +52,17 @@ impl EventArgs {
     }
 }
 
+/// Input and output formats, shared by both commands.
+#[derive(Debug, clap::Args)]
+pub struct IoArgs {
+    /// How to read the input.
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    input_format: InputFormat,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    format: OutputFormat,
+}
+
 /// Arguments of `huntkit sessionize`.
 #[derive(Debug, clap::Args)]
 pub struct SessionizeArgs {
@@ -59,12 +70,8 @@ pub struct SessionizeArgs {
     file: Option<String>,
     #[command(flatten)]
     events: EventArgs,
-    /// How to read the input.
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
-    input_format: InputFormat,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
-    format: OutputFormat,
+    #[command(flatten)]
+    io: IoArgs,
 }
 
 /// Arguments of `huntkit sessions`.
@@ -81,12 +88,8 @@ pub struct SessionsArgs {
     window_length: usize,
     #[command(flatten)]
     events: EventArgs,
-    /// How to read the input.
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
-    input_format: InputFormat,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
-    format: OutputFormat,
+    #[command(flatten)]
+    io: IoArgs,
 }
 
 fn read(file: Option<&str>, requested: InputFormat) -> Result<(Table, bool)> {
@@ -131,13 +134,13 @@ pub fn run_sessionize(args: SessionizeArgs) -> Result<()> {
     let Some(opts) = args.events.options()? else {
         bail!("sessionize needs --time-col and --event-col");
     };
-    let (table, _) = read(args.file.as_deref(), args.input_format)?;
-    output::write(&sessions_of(&table, &opts)?, args.format)
+    let (table, _) = read(args.file.as_deref(), args.io.input_format)?;
+    output::write(&sessions_of(&table, &opts)?, args.io.format)
 }
 
 /// Runs `huntkit sessions`.
 pub fn run_sessions(args: SessionsArgs) -> Result<()> {
-    let (table, lines) = read(args.file.as_deref(), args.input_format)?;
+    let (table, lines) = read(args.file.as_deref(), args.io.input_format)?;
     let (table, column) = match args.events.options()? {
         Some(opts) => {
             // Sessionize first, then score the `<event>_list` column.
@@ -159,6 +162,6 @@ pub fn run_sessions(args: SessionsArgs) -> Result<()> {
     }
     output::write(
         &score_sessions(&table, &column, args.window_length)?,
-        args.format,
+        args.io.format,
     )
 }
