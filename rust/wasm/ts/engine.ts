@@ -8,6 +8,7 @@ import type {
   DecodeResult,
   IocOptions,
   IocTextResult,
+  SessionOptions,
   TimeseriesOptions
 } from '../pkg/huntkit_wasm.js';
 import {
@@ -155,6 +156,23 @@ export class HuntkitEngine {
       buffer
     ]);
     return { ...result, table: new Uint8Array(result.table) };
+  }
+
+  /**
+   * Fits MSTICPy's anomalous-sequence model on a table's session column
+   * (or one JSON list per line with `format` `lines`) and returns the table
+   * with likelihood and rarest-window columns, as Arrow IPC.
+   */
+  async scoreSessions(
+    data: ArrayBuffer | Uint8Array,
+    format: TableFormat | 'lines' = 'auto',
+    options: SessionOptions = {}
+  ): Promise<Uint8Array> {
+    const buffer = transferable(data);
+    const result = await this.request({ id: 0, op: 'sessions', data: buffer, format, options }, [
+      buffer
+    ]);
+    return new Uint8Array(result);
   }
 
   /** Stops the work in flight (rejected with kind `cancelled`). */

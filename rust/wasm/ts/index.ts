@@ -20,6 +20,7 @@ export type {
   IocOptions,
   IocSummary,
   IocTextResult,
+  SessionOptions,
   TimeseriesOptions,
   TimeseriesResult
 } from '../pkg/huntkit_wasm.js';
@@ -44,6 +45,7 @@ export {
   type IocTableRequest,
   type ProgressMessage,
   type ResultMessage,
+  type SessionsRequest,
   type TableFormat,
   type TimeseriesAnswer,
   type TimeseriesRequest

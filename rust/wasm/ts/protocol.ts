@@ -12,6 +12,7 @@ import type {
   DecodeResult,
   IocOptions,
   IocTextResult,
+  SessionOptions,
   TimeseriesOptions
 } from '../pkg/huntkit_wasm.js';
 
@@ -67,8 +68,21 @@ export interface TimeseriesAnswer {
   kql: string;
 }
 
+/**
+ * Anomalous-session scores of a table's session column (`format` `lines`:
+ * one JSON list per line, in a column named `text`).
+ */
+export interface SessionsRequest {
+  id: number;
+  op: 'sessions';
+  data: ArrayBuffer;
+  format: TableFormat | 'lines';
+  options: SessionOptions;
+}
+
 /** Every request the worker understands. */
-export type EngineRequest = IocRequest | DecodeRequest | IocTableRequest | TimeseriesRequest;
+export type EngineRequest =
+  IocRequest | DecodeRequest | IocTableRequest | TimeseriesRequest | SessionsRequest;
 
 /** The name of an operation. */
 export type EngineOp = EngineRequest['op'];
@@ -80,6 +94,8 @@ export interface EngineResults {
   /** An Arrow IPC stream (transferred). */
   iocTable: ArrayBuffer;
   timeseries: TimeseriesAnswer;
+  /** The scored table as an Arrow IPC stream (transferred). */
+  sessions: ArrayBuffer;
 }
 
 /** Work done so far on a request, in the input's units (characters or bytes). */

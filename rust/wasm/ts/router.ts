@@ -9,6 +9,7 @@ import type {
   DecodeResult,
   IocOptions,
   IocTextResult,
+  SessionOptions,
   TimeseriesOptions,
   TimeseriesResult
 } from '../pkg/huntkit_wasm.js';
@@ -35,6 +36,7 @@ export interface WasmApi {
     format: string,
     options: TimeseriesOptions | undefined
   ): TimeseriesResult;
+  scoreSessions(data: Uint8Array, format: string, options: SessionOptions | undefined): Uint8Array;
 }
 
 /** Sends one message to the loader, transferring `transfer`. */
@@ -143,6 +145,16 @@ export function handleRequest(
           },
           [table]
         );
+        break;
+      }
+      case 'sessions': {
+        const bytes = api.scoreSessions(
+          new Uint8Array(request.data),
+          request.format,
+          request.options
+        );
+        const buffer = ownBuffer(bytes);
+        post({ id: request.id, type: 'result', op: 'sessions', result: buffer }, [buffer]);
         break;
       }
       default: {

@@ -48,6 +48,9 @@ function fakeApi(log: string[]): WasmApi {
     },
     timeseriesAnomalies() {
       return { table: new Uint8Array([4, 5]), periods: [], kql: '' };
+    },
+    scoreSessions() {
+      return new Uint8Array([6]);
     }
   };
 }

@@ -78,6 +78,30 @@ describe('the wasm module', { skip }, () => {
     assert.match(bad.message, /TimeGenerated/);
   });
 
+  it('scores sessions through the router, one JSON list per line', () => {
+    const lines = '["Set-User", "Set-User"]\n["Set-Mailbox", "Set-User", "Set-User"]\n';
+    const data = new TextEncoder().encode(lines).buffer as ArrayBuffer;
+    const [answer] = call({
+      id: 11,
+      op: 'sessions',
+      data,
+      format: 'lines',
+      options: { session_column: 'text' }
+    });
+    assert.ok(answer.type === 'result' && answer.op === 'sessions', JSON.stringify(answer));
+    assert.deepEqual([...new Uint8Array(answer.result, 0, 4)], [255, 255, 255, 255]);
+    const [bad] = call({
+      id: 12,
+      op: 'sessions',
+      data: new TextEncoder().encode('not json\n').buffer as ArrayBuffer,
+      format: 'lines',
+      options: { session_column: 'text' }
+    });
+    assert.ok(bad.type === 'error');
+    assert.equal(bad.kind, 'bad_value');
+    assert.match(bad.message, /row 0 of column "text"/);
+  });
+
   it('extracts refanged IoCs through the router, in small chunks', () => {
     const whole = call({ id: 1, op: 'ioc', input: SAMPLE, options: {} });
     const chunked = call({ id: 2, op: 'ioc', input: SAMPLE, options: {}, chunkSize: 7 });
