@@ -192,3 +192,66 @@ fn scores_ten_thousand_sessions() {
         assert!(score.rarest_window_likelihood > 0.0);
     }
 }
+
+#[derive(serde::Deserialize)]
+struct MsticpyCase {
+    kind: String,
+    sessions: Vec<serde_json::Value>,
+    likelihood: Vec<Option<f64>>,
+    geomean_likelihood: Vec<Option<f64>>,
+    rarest_window3: Vec<Vec<String>>,
+    /// `None`: MSTICPy's NaN (a window longer than the session).
+    rarest_window3_likelihood: Vec<Option<f64>>,
+}
+
+/// Random sessions of the three types, scored by MSTICPy itself
+/// (`tests/golden/gen_sessions.py`): every score agrees to 1e-12.
+#[test]
+fn random_sessions_score_as_msticpy() {
+    let cases: Vec<MsticpyCase> =
+        serde_json::from_str(include_str!("../../../tests/golden/sessions_msticpy.json")).unwrap();
+    assert_eq!(cases.len(), 3);
+    for case in cases {
+        let sessions: Vec<Session> = case
+            .sessions
+            .iter()
+            .enumerate()
+            .map(|(i, s)| huntkit_core::parse_session(&s.to_string(), "session", i).unwrap())
+            .collect();
+        let model = Model::fit(&sessions).unwrap();
+        let close = |what: &str, i: usize, got: f64, want: Option<f64>| match want {
+            None => assert!(
+                got.is_nan(),
+                "{} session {i} {what}: {got} vs NaN",
+                case.kind
+            ),
+            Some(want) => assert!(
+                (got - want).abs() <= 1e-12 * want.abs().max(1e-300),
+                "{} session {i} {what}: {got} vs MSTICPy {want}",
+                case.kind
+            ),
+        };
+        for (i, s) in sessions.iter().enumerate() {
+            let score = model.score(s, 3, false, true);
+            close("likelihood", i, score.likelihood, case.likelihood[i]);
+            close(
+                "geomean",
+                i,
+                score.geomean_likelihood,
+                case.geomean_likelihood[i],
+            );
+            close(
+                "rarest window",
+                i,
+                score.rarest_window_likelihood,
+                case.rarest_window3_likelihood[i],
+            );
+            let names: Vec<&str> = score
+                .rarest_window
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect();
+            assert_eq!(names, case.rarest_window3[i], "{} session {i}", case.kind);
+        }
+    }
+}
