@@ -1,13 +1,39 @@
 """huntkit for JupyterLab.
 
-The Python package only ships the prebuilt JupyterLab extension
-(``@huntkit/jupyterlab``): the analysis runs in the browser, in WebAssembly,
-with no kernel and no server extension.
+The package ships the prebuilt JupyterLab extension (``@huntkit/jupyterlab``),
+whose analysis runs in the browser, in WebAssembly, with no kernel; and the
+notebook side of huntkit's views: functions that turn a DataFrame or Arrow
+table into the ``application/vnd.huntkit.view+json`` bundle that the
+extension (and the VS Code renderer) draw::
+
+    import huntkit
+    huntkit.timeline(df, group_by="Computer")
+    df.huntkit.matrix(x="Computer", y="Account")   # with pandas
+
+pyarrow is the only dependency; pandas and polars are used when installed.
 """
 
 from ._version import __version__
+from .bundle import MIME_TYPE, VERSION, view_bundle
+from .views import matrix, show, timeline, timeline_duration, timeline_values
 
-__all__ = ["__version__", "_jupyter_labextension_paths"]
+try:  # the df.huntkit accessor, only where pandas is installed
+    from . import accessor as _accessor  # noqa: F401
+except ImportError:
+    pass
+
+__all__ = [
+    "MIME_TYPE",
+    "VERSION",
+    "__version__",
+    "_jupyter_labextension_paths",
+    "matrix",
+    "show",
+    "timeline",
+    "timeline_duration",
+    "timeline_values",
+    "view_bundle",
+]
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

@@ -1,0 +1,42 @@
+"""``df.huntkit.*``: the views as DataFrame methods, like MSTICPy's ``df.mp_plot``.
+
+Registered by ``import huntkit`` when pandas is installed; the accessor object
+is created only when ``df.huntkit`` is first used.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from . import views
+from .bundle import view_bundle
+
+
+@pd.api.extensions.register_dataframe_accessor("huntkit")
+class HuntkitAccessor:
+    """The huntkit views of one DataFrame."""
+
+    def __init__(self, df: pd.DataFrame) -> None:
+        self._df = df
+
+    def view_bundle(self, kind: str, /, **options: Any) -> dict:
+        """The bundle of view ``kind`` for this DataFrame (see :func:`huntkit.view_bundle`)."""
+        return view_bundle(kind, self._df, **options)
+
+    def timeline(self, **options: Any) -> dict | None:
+        """See :func:`huntkit.timeline`."""
+        return views.timeline(self._df, **options)
+
+    def timeline_values(self, y: str, **options: Any) -> dict | None:
+        """See :func:`huntkit.timeline_values`."""
+        return views.timeline_values(self._df, y, **options)
+
+    def timeline_duration(self, group_by: str | list[str], **options: Any) -> dict | None:
+        """See :func:`huntkit.timeline_duration`."""
+        return views.timeline_duration(self._df, group_by, **options)
+
+    def matrix(self, x: str, y: str, **options: Any) -> dict | None:
+        """See :func:`huntkit.matrix`."""
+        return views.matrix(self._df, x, y, **options)

@@ -1,0 +1,52 @@
+"""Show huntkit views in a notebook: build the bundle, hand it to the host.
+
+The host (JupyterLab, VS Code) draws ``application/vnd.huntkit.view+json``;
+``text/plain`` is what hosts without the extension show instead. The
+functions return None so a notebook cell does not echo the bundle.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .bundle import MIME_TYPE, summary, view_bundle
+
+
+def show(bundle: dict) -> dict | None:
+    """Display ``bundle``; return it instead when not running under IPython.
+
+    Outside IPython ``display`` would only print the dict, so the caller gets
+    the bundle to use as they see fit.
+    """
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        return bundle
+    if get_ipython() is None:
+        return bundle
+    display({MIME_TYPE: bundle, "text/plain": summary(bundle)}, raw=True)
+    return None
+
+
+def timeline(data: Any, **options: Any) -> dict | None:
+    """Events on a time axis, one lane per ``group_by`` value (MSTICPy's ``display_timeline``).
+
+    ``data`` may be a dict of data sets to overlay; see :func:`huntkit.view_bundle`.
+    """
+    return show(view_bundle("timeline", data, **options))
+
+
+def timeline_values(data: Any, y: str, **options: Any) -> dict | None:
+    """Values of column ``y`` over time, drawn as ``kind`` (circle, line, vbar)."""
+    return show(view_bundle("timeline_values", data, y=y, **options))
+
+
+def timeline_duration(data: Any, group_by: str | list[str], **options: Any) -> dict | None:
+    """One bar per ``group_by`` group, from its first to its last event."""
+    return show(view_bundle("timeline_duration", data, group_by=group_by, **options))
+
+
+def matrix(data: Any, x: str, y: str, **options: Any) -> dict | None:
+    """Circles at ``x``×``y``, sized by the row count or by ``value_col``."""
+    return show(view_bundle("matrix", data, x=x, y=y, **options))
