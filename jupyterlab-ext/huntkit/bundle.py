@@ -228,6 +228,8 @@ def _time_column(table: pa.Table, option: str, column: str, where: str) -> pa.Ta
     if pa.types.is_dictionary(t):
         t = t.value_type
     if pa.types.is_timestamp(t) or pa.types.is_date(t):
+        if pa.types.is_dictionary(col.type):  # times are read as plain arrays
+            table = table.set_column(idx, column, col.cast(t))
         return table
     if pa.types.is_null(t):
         if table.num_rows and col.null_count == table.num_rows:
@@ -282,7 +284,8 @@ def _parse_iso(text: str) -> _dt.datetime | None:
 def _numeric(table: pa.Table, option: str, column: str, where: str) -> None:
     t = table.schema.field(column).type
     if not (pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_null(t)):
-        raise ValueError(f"{option} {column!r} of {where} must hold numbers, not {t}")
+        hint = " (or set dist_count=True to count distinct values)" if option == "value_col" else ""
+        raise ValueError(f"{option} {column!r} of {where} must hold numbers, not {t}{hint}")
 
 
 # --------------------------------------------------------------------------
@@ -494,6 +497,8 @@ def view_bundle(kind: str, data: Any, /, *, label: str | None = None, color: str
                 time_cols.append(out["end_time_column"])
         if kind == "timeline_values":
             _numeric(table, "y", out["y"], where)
+        if kind == "matrix" and "value_col" in out and not out.get("dist_count"):
+            _numeric(table, "value_col", out["value_col"], where)
         if source_columns is not None:
             keep = set(source_columns) | set(needed) | set(time_cols)
             table = table.select([c for c in table.column_names if c in keep])

@@ -109,6 +109,13 @@ def test_text_times_are_parsed_as_utc_instants():
     ]
 
 
+def test_categorical_time_column_is_decoded():
+    times = pd.Categorical(pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-02"]))
+    t = table_of(huntkit.view_bundle("timeline", pd.DataFrame({"TimeGenerated": times})))
+    assert t.schema.field("TimeGenerated").type == pa.timestamp("us") or pa.types.is_timestamp(t.schema.field("TimeGenerated").type)
+    assert t["TimeGenerated"].to_pylist() == [dt.datetime(2024, 1, 1), dt.datetime(2024, 1, 1), dt.datetime(2024, 1, 2)]
+
+
 def test_categorical_is_dictionary():
     df = pd.DataFrame({"TimeGenerated": pd.date_range("2024-01-01", periods=4, freq="min"),
                        "Status": pd.Categorical(["ok", "fail", None, "ok"])})
@@ -272,6 +279,10 @@ def test_matrix_options(logons):
     assert huntkit.view_bundle("matrix", no_time, x="Computer", y="Account")["data"][0]["rows"] == 4
     with pytest.raises(ValueError, match="value_col"):
         huntkit.view_bundle("matrix", logons, x="Computer", y="Account", dist_count=True)
+    with pytest.raises(ValueError, match="value_col 'Account'.*numbers.*dist_count"):
+        huntkit.view_bundle("matrix", logons, x="Computer", y="Computer", value_col="Account")
+    counted = huntkit.view_bundle("matrix", logons, x="Computer", y="Computer", value_col="Account", dist_count=True)
+    assert counted["options"]["dist_count"] is True
     with pytest.raises(ValueError, match="sort_y"):
         huntkit.view_bundle("matrix", logons, x="Computer", y="Account", sort_y="up")
     with pytest.raises(ValueError, match="max_label_len"):
