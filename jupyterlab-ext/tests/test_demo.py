@@ -36,7 +36,7 @@ def outputs(nb: dict) -> list[str]:
 
 
 def test_demo_cells_find_the_sample_iocs(executed):
-    ioc_text, ioc_csv, decoded, ndjson = outputs(executed)
+    ioc_text, ioc_csv, decoded, ndjson = outputs(executed)[:4]
     assert "evil-c2.example.com" in ioc_text
     assert "203.0.113.7" in ioc_text
     assert "domain.like.iandom" not in ioc_text
@@ -52,3 +52,19 @@ def test_demo_has_no_errors(executed):
         for out in cell.get("outputs", []):
             assert out["output_type"] != "error", out
             assert out.get("name") != "stderr", out
+
+
+MIME = "application/vnd.huntkit.view+json"
+
+
+def test_demo_views_emit_bundles(executed):
+    """Each view cell displays one huntkit bundle, of the kind it asked for."""
+    kinds = []
+    for cell in executed["cells"]:
+        for out in cell.get("outputs", []):
+            bundle = out.get("data", {}).get(MIME)
+            if bundle is not None:
+                assert bundle["version"] == 1
+                assert bundle["data"] and bundle["data"][0]["arrow"]
+                kinds.append(bundle["kind"])
+    assert kinds == ["timeline", "timeline_values", "timeline_duration", "matrix"]

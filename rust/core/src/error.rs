@@ -58,6 +58,9 @@ pub enum ErrorKind {
     },
     /// Writing the output failed (only when writing to a sink that can fail).
     Output(String),
+    /// There is nothing to draw or analyse: the table is empty, or no row
+    /// has a usable value. Check the filter that produced the table.
+    NoRows(String),
 }
 
 /// A core error: an [`ErrorKind`] the caller can match on, displayed as a
@@ -90,6 +93,7 @@ impl Error {
             ErrorKind::InvalidOption { .. } => "invalid_option",
             ErrorKind::BadValue { .. } => "bad_value",
             ErrorKind::Output(_) => "output",
+            ErrorKind::NoRows(_) => "no_rows",
         }
     }
 
@@ -112,6 +116,13 @@ impl Error {
             row,
             value: value.chars().take(80).collect(),
             expected,
+        })
+    }
+
+    pub(crate) fn missing_column(column: &str, available: &[String]) -> Error {
+        Error::new(ErrorKind::MissingColumn {
+            column: column.to_string(),
+            available: available.to_vec(),
         })
     }
 
@@ -167,6 +178,7 @@ impl fmt::Display for Error {
                 "row {row} of column {column:?}: {value:?} is not {expected}"
             ),
             ErrorKind::Output(message) => write!(f, "cannot write output: {message}"),
+            ErrorKind::NoRows(what) => write!(f, "{what}"),
         }
     }
 }

@@ -10,6 +10,9 @@
 //!   residual z-score anomalies, anomaly periods and their KQL filter.
 //! - [`sessions`](Model): MSTICPy's anomalous-sequence model: session
 //!   likelihoods and rarest windows over commands, params and values.
+//! - [`view`]: notebook views (timeline, timeline_values,
+//!   timeline_duration, matrix): scales, ticks, lanes, decimation and
+//!   hit-testing, so hosts only draw.
 //! - [`table`](read_table): read CSV, JSON, NDJSON and Arrow IPC; write
 //!   results as a [`Frame`].
 //!
@@ -33,6 +36,7 @@ pub mod ioc;
 mod sessions;
 mod table;
 mod timeseries;
+pub mod view;
 
 pub use decode::{
     decode_table, decode_text, decoded_frame, DecodeOptions, DecodeResult, DecodeTableResult,

@@ -1,0 +1,147 @@
+//! Events split into time-sorted series (a timeline's lanes, a value plot's
+//! lines), the shape both time views lay out from.
+
+use crate::error::{Error, Result};
+
+use super::table::NULL_LABEL;
+use super::{DataSet, ViewOptions};
+
+/// One lane or line: its events sorted by time.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Series {
+    pub label: String,
+    pub dataset: usize,
+    pub times: Vec<f64>,
+    /// Row (within the data set) of each event.
+    pub rows: Vec<u32>,
+    /// The `y` value of each event (timeline_values only).
+    pub values: Vec<f64>,
+}
+
+/// Splits every data set by `group_by` (if set) into series sorted by time.
+/// Rows with no time (or, with `y`, no value) are left out and counted in a
+/// warning, never drawn at a made-up place.
+pub(crate) fn build_series(
+    datasets: &[DataSet],
+    options: &ViewOptions,
+    y: Option<&str>,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Series>> {
+    let group = match &options.group_by {
+        Some(g) => {
+            let names = g.names();
+            if names.len() != 1 {
+                return Err(Error::option("group_by", "takes one column for this view"));
+            }
+            Some(names[0].clone())
+        }
+        None => None,
+    };
+    let mut out = Vec::new();
+    for (d, ds) in datasets.iter().enumerate() {
+        let time_name = ds.time_column.as_deref().unwrap_or(options.time_column());
+        let times = ds.table.times_ms(ds.table.column_index(time_name)?)?;
+        let values = match y {
+            Some(y) => Some(ds.table.numbers(ds.table.column_index(y)?)?),
+            None => None,
+        };
+        let (codes, labels) = match &group {
+            Some(g) => {
+                let c = ds.table.categories(ds.table.column_index(g)?);
+                (c.codes, c.labels)
+            }
+            None => (vec![0; times.len()], vec![ds.label.clone()]),
+        };
+        let mut groups: Vec<Series> = labels
+            .iter()
+            .map(|l| Series {
+                label: if group.is_some() && datasets.len() > 1 {
+                    format!("{}: {l}", ds.label)
+                } else {
+                    l.clone()
+                },
+                dataset: d,
+                ..Series::default()
+            })
+            .collect();
+        let (mut no_time, mut no_value) = (0usize, 0usize);
+        for (row, (&t, &code)) in times.iter().zip(&codes).enumerate() {
+            if t.is_nan() {
+                no_time += 1;
+                continue;
+            }
+            let v = values.as_ref().map_or(0.0, |v| v[row]);
+            if v.is_nan() {
+                no_value += 1;
+                continue;
+            }
+            let s = &mut groups[code as usize];
+            s.times.push(t);
+            s.rows.push(row as u32);
+            if values.is_some() {
+                s.values.push(v);
+            }
+        }
+        if no_time > 0 {
+            warnings.push(format!(
+                "{no_time} rows of {:?} have no {time_name:?} and are not drawn",
+                ds.label
+            ));
+        }
+        if no_value > 0 {
+            warnings.push(format!(
+                "{no_value} rows of {:?} have no {:?} value and are not drawn",
+                ds.label,
+                y.unwrap_or_default()
+            ));
+        }
+        for s in &mut groups {
+            sort_by_time(s);
+        }
+        // Lanes in label order, the null group last: stable across runs and
+        // easy to find by eye.
+        groups.sort_by(|a, b| {
+            (a.label.ends_with(NULL_LABEL), &a.label)
+                .cmp(&(b.label.ends_with(NULL_LABEL), &b.label))
+        });
+        out.extend(
+            groups
+                .into_iter()
+                .filter(|s| !s.times.is_empty() || group.is_none()),
+        );
+    }
+    if out.iter().all(|s| s.times.is_empty()) {
+        let what = if datasets.iter().all(|d| d.table.rows() == 0) {
+            "the table is empty: there are no events to draw".to_string()
+        } else {
+            format!(
+                "no row has a usable {:?}{}: there are no events to draw",
+                options.time_column(),
+                y.map(|y| format!(" and {y:?}")).unwrap_or_default()
+            )
+        };
+        return Err(Error::new(crate::ErrorKind::NoRows(what)));
+    }
+    Ok(out)
+}
+
+fn sort_by_time(s: &mut Series) {
+    if s.times.windows(2).all(|w| w[0] <= w[1]) {
+        return;
+    }
+    let mut order: Vec<u32> = (0..s.times.len() as u32).collect();
+    order.sort_by(|&a, &b| s.times[a as usize].total_cmp(&s.times[b as usize]));
+    s.times = order.iter().map(|&i| s.times[i as usize]).collect();
+    s.rows = order.iter().map(|&i| s.rows[i as usize]).collect();
+    if !s.values.is_empty() {
+        s.values = order.iter().map(|&i| s.values[i as usize]).collect();
+    }
+}
+
+/// The events of a sorted series within `[lo, hi]`, as index bounds.
+pub(crate) fn range(times: &[f64], lo: f64, hi: f64) -> (usize, usize) {
+    (
+        times.partition_point(|&t| t < lo),
+        times.partition_point(|&t| t <= hi),
+    )
+}

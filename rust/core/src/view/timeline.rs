@@ -1,0 +1,110 @@
+//! The timeline: one lane per series, one mark per event, and
+//! level-of-detail decimation so a million events cost about one mark per
+//! pixel column per lane.
+//!
+//! Decimation never loses an event: a bucket mark carries how many events it
+//! stands for, the counts of a layout add up to the events in view, and
+//! hovering a bucket lists its rows.
+
+use super::scale::{time_ticks, LinearScale};
+use super::series::{range, Series};
+use super::{Layout, MarkRows, Viewport};
+
+/// Below this many events in view a lane draws every event on its own.
+const EXACT_LIMIT: usize = 2_000;
+
+/// Lays out lanes top to bottom in `viewport`.
+pub(crate) fn layout(series: &[Series], vp: &Viewport) -> Layout {
+    let x = LinearScale::new(vp.x0, vp.x1, 0.0, vp.width);
+    let lanes = series.len().max(1) as f64;
+    let band = vp.height / lanes;
+    let mut out = Layout {
+        x_ticks: time_ticks(&x, (vp.width / 110.0).max(2.0) as usize),
+        ..Layout::default()
+    };
+    let (lo, hi) = x.domain();
+    for (s, lane) in series.iter().enumerate() {
+        let y = band * (s as f64 + 0.5);
+        let (start, end) = range(&lane.times, lo, hi);
+        out.events_in_view += end - start;
+        if end - start <= EXACT_LIMIT {
+            for i in start..end {
+                out.push_mark(
+                    [
+                        x.map(lane.times[i]),
+                        y,
+                        0.0,
+                        0.0,
+                        1.0,
+                        f64::from(lane.rows[i]),
+                        s as f64,
+                    ],
+                    MarkRows::Span {
+                        series: s as u32,
+                        start: i as u32,
+                        end: i as u32 + 1,
+                    },
+                );
+            }
+            continue;
+        }
+        // One bucket per pixel column: bounds by binary search, so the cost
+        // is columns × log(events), whatever the zoom.
+        let columns = vp.width.ceil().max(1.0) as usize;
+        let mut i = start;
+        for c in 0..columns {
+            if i >= end {
+                break;
+            }
+            let edge = x.invert((c + 1) as f64);
+            let j = if c + 1 == columns {
+                end
+            } else {
+                i + lane.times[i..end].partition_point(|&t| t < edge)
+            };
+            if j > i {
+                out.push_mark(
+                    [
+                        x.map(lane.times[i]),
+                        y,
+                        0.0,
+                        0.0,
+                        (j - i) as f64,
+                        f64::from(lane.rows[i]),
+                        s as f64,
+                    ],
+                    MarkRows::Span {
+                        series: s as u32,
+                        start: i as u32,
+                        end: j as u32,
+                    },
+                );
+            }
+            i = j;
+        }
+    }
+    out
+}
+
+/// Events per pixel column over the whole time range, all lanes together:
+/// what the range selector under the plot draws.
+pub(crate) fn density(series: &[Series], x0: f64, x1: f64, width: usize) -> Vec<u32> {
+    let width = width.max(1);
+    let x = LinearScale::new(x0, x1, 0.0, width as f64);
+    let mut counts = vec![0u32; width];
+    for s in series {
+        let (start, end) = range(&s.times, x.domain().0, x.domain().1);
+        let mut i = start;
+        for (c, count) in counts.iter_mut().enumerate() {
+            let edge = x.invert((c + 1) as f64);
+            let j = if c + 1 == width {
+                end
+            } else {
+                i + s.times[i..end].partition_point(|&t| t < edge)
+            };
+            *count += (j - i) as u32;
+            i = j;
+        }
+    }
+    counts
+}
