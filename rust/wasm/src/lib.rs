@@ -15,6 +15,7 @@ mod options;
 mod sessions;
 mod timeseries;
 mod types;
+mod view;
 
 use wasm_bindgen::prelude::*;
 
@@ -22,6 +23,7 @@ pub use decode::decode_text;
 pub use ioc::{extract_ioc_table, ioc_types, IocScanner};
 pub use sessions::{score_sessions, SessionModel};
 pub use timeseries::timeseries_anomalies;
+pub use view::ChartView;
 
 /// The huntkit version this module was built from.
 #[wasm_bindgen]

@@ -116,3 +116,95 @@ export interface SessionOptions {
   /** Length of the sliding window for the rarest window (default 3). */
   window_length?: number;
 }
+/** One data set of a view: Arrow IPC bytes (or CSV/JSON/NDJSON text bytes). */
+export interface ChartDataSet {
+  label: string;
+  data: Uint8Array;
+  /** `arrow` (default), `csv`, `json`, `ndjson` or `auto`. */
+  format?: string;
+  /** Overrides the options' `time_column` for this set. */
+  time_column?: string;
+  /** A CSS colour for this set. */
+  color?: string;
+}
+/** View options, with MSTICPy's names (see the README's bundle table). */
+export interface ViewOptions {
+  time_column?: string | null;
+  group_by?: string | string[] | null;
+  source_columns?: string[] | null;
+  ref_time?: string | number | null;
+  ref_label?: string | null;
+  y?: string | null;
+  kind?: string | string[] | null;
+  end_time_column?: string | null;
+  x?: string | null;
+  value_col?: string | null;
+  dist_count?: boolean;
+  log_size?: boolean;
+  invert?: boolean;
+  sort?: string | null;
+  sort_x?: string | null;
+  sort_y?: string | null;
+  max_label_len?: number | null;
+  title?: string | null;
+  height?: number | null;
+  width?: number | null;
+}
+/** A lane, series or bar. */
+export interface SeriesInfo {
+  label: string;
+  dataset: number;
+  events: number;
+}
+/** A data set as the legend shows it. */
+export interface DataSetInfo {
+  label: string;
+  rows: number;
+  color: string | null;
+}
+/** What a view is: everything the host needs to frame it. */
+export interface ChartInfo {
+  kind: 'timeline' | 'timeline_values' | 'timeline_duration' | 'matrix';
+  title: string | null;
+  height: number | null;
+  width: number | null;
+  /** `time` (milliseconds, UTC) or `category`. */
+  x_axis: 'time' | 'category';
+  x_domain: [number, number];
+  y_domain: [number, number] | null;
+  series: SeriesInfo[];
+  /** Whether `series` are lanes labelled on the y axis. */
+  lanes: boolean;
+  datasets: DataSetInfo[];
+  /** Mark styles: `point`, `circle`, `line`, `vbar`, `bar`, `cell`. */
+  marks: string[];
+  ref_time: number | null;
+  ref_label: string | null;
+  /** Axis titles (x, y). */
+  axis_labels: [string | null, string | null];
+  total_events: number;
+  /** Columns shown in tooltips and copied. */
+  columns: string[];
+  /** Rows left out, and why. */
+  warnings: string[];
+}
+/** A labelled axis position. */
+export interface Tick {
+  px: number;
+  value: number;
+  label: string;
+}
+/** What to draw for one window. */
+export interface ChartLayout {
+  /** `stride` numbers per mark: x, y, w, h, count, row, series. */
+  marks: Float64Array;
+  stride: number;
+  xTicks: Tick[];
+  yTicks: Tick[];
+  eventsInView: number;
+}
+/** Global row ids (at most the limit asked for) and how many there are. */
+export interface RowIds {
+  ids: Uint32Array;
+  total: number;
+}

@@ -75,4 +75,30 @@ mod tests {
         let defaults = crate::sessions::SessionOptions::default();
         assert_eq!(ts_fields("SessionOptions"), keys(&defaults));
     }
+
+    #[test]
+    fn view_types_match_the_core() {
+        use huntkit_core::view::{Chart, DataSet, ViewKind, ViewOptions, ViewTable, Viewport};
+        assert_eq!(ts_fields("ViewOptions"), keys(&ViewOptions::default()));
+        let csv = b"TimeGenerated,host\n2024-01-01T00:00:00Z,a\n";
+        let table = ViewTable::from_text_table(csv, huntkit_core::TableFormat::Csv).unwrap();
+        let ds = DataSet {
+            label: "d".into(),
+            table,
+            time_column: None,
+            color: None,
+        };
+        let mut chart = Chart::new(ViewKind::Timeline, vec![ds], &ViewOptions::default()).unwrap();
+        assert_eq!(ts_fields("ChartInfo"), keys(chart.info()));
+        assert_eq!(ts_fields("SeriesInfo"), keys(&chart.info().series[0]));
+        assert_eq!(ts_fields("DataSetInfo"), keys(&chart.info().datasets[0]));
+        let [x0, x1] = chart.info().x_domain;
+        let layout = chart.layout(Viewport {
+            x0,
+            x1,
+            width: 100.0,
+            height: 50.0,
+        });
+        assert_eq!(ts_fields("Tick"), keys(&layout.x_ticks[0]));
+    }
 }

@@ -1,13 +1,13 @@
 //! View options as the bundle carries them, with MSTICPy's parameter names.
 //! Unknown fields are refused so a typo shows up instead of being ignored.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::table::parse_time_ms;
 
 /// A column name or a list of them (`group_by` takes either).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Columns {
     /// One column.
@@ -27,7 +27,7 @@ impl Columns {
 }
 
 /// A time given as ISO 8601 text or epoch milliseconds.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TimeValue {
     /// Milliseconds since the epoch.
@@ -38,7 +38,7 @@ pub enum TimeValue {
 
 /// The options of every view kind; each kind reads the ones it knows (see
 /// the README's bundle table).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ViewOptions {
     /// The event time column (default `TimeGenerated`).
