@@ -2,6 +2,10 @@
 
     $HOME/.cache/huntkit/venv/bin/python tests/vscode/make_fixtures.py
 
+The bundles come from the project's own helper (``huntkit.view_bundle``, in
+jupyterlab-ext/huntkit, imported from this clone), so the fixtures are what
+``huntkit.timeline(...)`` displays in a notebook.
+
 - fixtures/timeline.ipynb: one cell whose saved output is a real huntkit view
   bundle (a timeline of logons, one lane per computer), as a notebook run in
   JupyterLab would store it.
@@ -15,8 +19,8 @@ Deterministic: the same pyarrow gives the same bytes.
 
 from __future__ import annotations
 
-import base64
 import json
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -24,7 +28,10 @@ import pyarrow as pa
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
-MIME = "application/vnd.huntkit.view+json"
+sys.path.insert(0, str(HERE.parent.parent / "jupyterlab-ext"))
+
+from huntkit import MIME_TYPE, view_bundle  # noqa: E402  (this clone's helper)
+from huntkit.bundle import summary  # noqa: E402
 
 COMPUTERS = ["dc01.contoso.local", "ws-017.contoso.local", "web-03.contoso.local"]
 TITLE = "Logons by computer"
@@ -49,24 +56,14 @@ def logons() -> pa.Table:
     )
 
 
-def ipc_base64(table: pa.Table) -> str:
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return base64.b64encode(sink.getvalue().to_pybytes()).decode("ascii")
+def bundle(table: pa.Table) -> dict:
+    """What ``huntkit.timeline(logons, ...)`` displays."""
+    return view_bundle(
+        "timeline", table, label="logons", time_column="TimeGenerated", group_by="Computer", title=TITLE
+    )
 
 
-def bundle(table: pa.Table, version: int = 1) -> dict:
-    """A timeline bundle as README "Notebook views: the view bundle" defines it."""
-    return {
-        "version": version,
-        "kind": "timeline",
-        "options": {"time_column": "TimeGenerated", "group_by": "Computer", "title": TITLE},
-        "data": [{"label": "logons", "arrow": ipc_base64(table), "rows": table.num_rows}],
-    }
-
-
-def notebook(view: dict, text: str) -> dict:
+def notebook(view: dict) -> dict:
     source = [
         "import huntkit\n",
         f"huntkit.timeline(logons, time_column='TimeGenerated', group_by='Computer', title={TITLE!r})",
@@ -82,7 +79,7 @@ def notebook(view: dict, text: str) -> dict:
                 "outputs": [
                     {
                         "output_type": "display_data",
-                        "data": {MIME: view, "text/plain": [text]},
+                        "data": {MIME_TYPE: view, "text/plain": [summary(view)]},
                         "metadata": {},
                     }
                 ],
@@ -106,9 +103,10 @@ def write(name: str, content: dict) -> None:
 def main() -> None:
     FIXTURES.mkdir(exist_ok=True)
     table = logons()
-    text = f"<huntkit timeline: {table.num_rows} events>"
-    write("timeline.ipynb", notebook(bundle(table), text))
-    write("bad-version.ipynb", notebook(bundle(table, version=99), text))
+    good = bundle(table)
+    write("timeline.ipynb", notebook(good))
+    # A bundle from a future huntkit: version 99, which no renderer knows.
+    write("bad-version.ipynb", notebook({**good, "version": 99}))
     lanes = sorted(set(table.column("Computer").to_pylist()))
     write(
         "expected.json",
