@@ -1,0 +1,184 @@
+/**
+ * huntkit notebook views in a real JupyterLab and kernel: the Python helper
+ * emits the bundle, the MIME renderer draws it with the real wasm, and the
+ * test reads what is on the page (lane labels, mark and event counts,
+ * tooltip text), including after the notebook is saved and re-opened.
+ */
+import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type { Locator } from '@playwright/test';
+
+const SETUP = `
+import json, pandas as pd, huntkit
+from IPython.display import display
+base = pd.Timestamp("2024-03-07T00:00:00Z")
+rows = []
+for h, host in enumerate(["web-01", "dc-01", "<img src=x onerror=\\"window.__pwned=1\\">"]):
+    for i in range(4):
+        rows.append({"TimeGenerated": base + pd.Timedelta(hours=6 * i + h), "Computer": host,
+                     "Account": f"user{i % 2}", "Failures": 10 * i + h, "Cmd": f"cmd-{h}-{i}"})
+df = pd.DataFrame(rows)
+def raw(bundle):
+    display({huntkit.MIME_TYPE: bundle, "text/plain": "huntkit view"}, raw=True)
+`;
+
+async function runCell(
+  page: IJupyterLabPageFixture,
+  index: number,
+  code: string
+): Promise<Locator> {
+  await page.notebook.setCell(index, 'code', code);
+  await page.notebook.runCell(index, true);
+  return (await page.notebook.getCellOutputLocator(index)) as Locator;
+}
+
+async function addCell(page: IJupyterLabPageFixture, code: string): Promise<Locator> {
+  await page.notebook.addCell('code', code);
+  const index = (await page.notebook.getCellCount()) - 1;
+  await page.notebook.runCell(index, true);
+  return (await page.notebook.getCellOutputLocator(index)) as Locator;
+}
+
+async function laneLabels(chart: Locator): Promise<string[]> {
+  return chart
+    .locator('text.jp-huntkit-lane-label')
+    .evaluateAll(els => els.map(e => e.childNodes[0]?.textContent ?? ''));
+}
+
+test.describe('notebook views', () => {
+  test('timeline: lanes, counts, tooltip, selection, copy; renders again after re-opening', async ({
+    page,
+    tmpPath
+  }) => {
+    await page.notebook.createNew('views.ipynb');
+    await runCell(page, 0, SETUP);
+    const out = await addCell(
+      page,
+      'huntkit.timeline(df, group_by="Computer", source_columns=["Computer", "Cmd"], title="Logons", ref_time="2024-03-07T12:00:00Z", ref_label="alert")'
+    );
+    const chart = out.locator('.jp-huntkit-chart');
+    await expect(chart).toHaveAttribute('data-kind', 'timeline');
+    await expect(chart.locator('.jp-huntkit-chart-title')).toHaveText('Logons');
+    expect(await laneLabels(chart)).toEqual([
+      '<img src=x onerror="window.__pwned=1">',
+      'dc-01',
+      'web-01'
+    ]);
+    await expect(chart).toHaveAttribute('data-events-in-view', '12');
+    await expect(chart).toHaveAttribute('data-marks', '12');
+    await expect(chart.locator('.jp-huntkit-ref-label')).toHaveText('alert');
+    expect(
+      await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)
+    ).toBeUndefined();
+
+    // Hover the first web-01 event: 2024-03-07T00:00Z, third lane.
+    const canvas = chart.locator('canvas.jp-huntkit-chart-marks');
+    const box = (await canvas.boundingBox())!;
+    const [x0, x1] = ((await chart.getAttribute('data-window')) ?? '').split(',').map(Number);
+    const t = Date.parse('2024-03-07T00:00:00Z');
+    const x = ((t - x0) / (x1 - x0)) * box.width;
+    const y = (box.height / 3) * 2.5;
+    await page.mouse.move(box.x + x, box.y + y);
+    const tooltip = chart.locator('.jp-huntkit-chart-tooltip');
+    await expect(tooltip).toBeVisible();
+    await expect(tooltip).toContainText('web-01');
+    await expect(tooltip).toContainText('cmd-0-0');
+
+    // Click selects the event; Copy CSV copies it with the source columns.
+    await page.mouse.click(box.x + x, box.y + y);
+    await expect(chart).toHaveAttribute('data-selected', '1');
+    await chart.locator('button[data-action="copy-csv"]').click();
+    await expect(chart).toHaveAttribute('data-copied', 'Computer,Cmd\nweb-01,cmd-0-0\n');
+
+    // Wheel zoom narrows the window; Reset restores it.
+    await page.mouse.move(box.x + box.width / 2, box.y + 10);
+    await page.mouse.wheel(0, -400);
+    await expect
+      .poll(async () => Number(await chart.getAttribute('data-events-in-view')))
+      .toBeLessThan(12);
+    await chart.locator('button[data-action="reset"]').click();
+    await expect(chart).toHaveAttribute('data-events-in-view', '12');
+
+    // Saved, closed and re-opened: the output renders from the file again.
+    await page.notebook.save();
+    await page.notebook.close(true);
+    await page.filebrowser.open(`${tmpPath}/views.ipynb`);
+    const again = page.locator('.jp-huntkit-chart[data-kind="timeline"]');
+    await expect(again).toHaveCount(1);
+    expect(await laneLabels(again)).toEqual([
+      '<img src=x onerror="window.__pwned=1">',
+      'dc-01',
+      'web-01'
+    ]);
+    await expect(again).toHaveAttribute('data-events-in-view', '12');
+  });
+
+  test('timeline_values, timeline_duration and matrix draw what the data holds', async ({
+    page
+  }) => {
+    await page.notebook.createNew('kinds.ipynb');
+    await runCell(page, 0, SETUP);
+    const values = (
+      await addCell(
+        page,
+        'huntkit.timeline_values(df, y="Failures", kind=["vbar", "circle"], group_by="Computer")'
+      )
+    ).locator('.jp-huntkit-chart');
+    await expect(values).toHaveAttribute('data-kind', 'timeline_values');
+    await expect(values).toHaveAttribute('data-marks', '12');
+    await expect(values.locator('.jp-huntkit-legend-item')).toHaveCount(3);
+    const ticks = await values.locator('text.jp-huntkit-tick-label').allTextContents();
+    expect(ticks).toContain('30');
+
+    const duration = (
+      await addCell(page, 'huntkit.timeline_duration(df, group_by=["Computer"])')
+    ).locator('.jp-huntkit-chart');
+    await expect(duration).toHaveAttribute('data-kind', 'timeline_duration');
+    await expect(duration).toHaveAttribute('data-marks', '3');
+    expect(await laneLabels(duration)).toEqual([
+      'web-01',
+      'dc-01',
+      '<img src=x onerror="window.__pwned=1">'
+    ]);
+
+    const matrix = (
+      await addCell(page, 'huntkit.matrix(df, x="Computer", y="Account", sort="desc")')
+    ).locator('.jp-huntkit-chart');
+    await expect(matrix).toHaveAttribute('data-kind', 'matrix');
+    await expect(matrix).toHaveAttribute('data-marks', '6');
+    const labels = await matrix.locator('text.jp-huntkit-tick-label').allTextContents();
+    expect(labels).toEqual(expect.arrayContaining(['web-01', 'dc-01', 'user0', 'user1']));
+  });
+
+  test('bad bundles show a message naming the problem', async ({ page }) => {
+    await page.notebook.createNew('bad.ipynb');
+    await runCell(page, 0, SETUP);
+    const cases: Array<[string, string]> = [
+      [
+        'b = huntkit.view_bundle("timeline", df); b["version"] = 99; raw(b)',
+        'unknown view bundle version 99'
+      ],
+      [
+        'b = huntkit.view_bundle("timeline", df); b["options"]["time_column"] = "When"; raw(b)',
+        'column "When" not in table'
+      ],
+      [
+        'b = huntkit.view_bundle("timeline", df); b["options"]["time_column"] = "Failures"; raw(b)',
+        '"Failures" is not a time column'
+      ],
+      ['raw(huntkit.view_bundle("timeline", df.iloc[0:0]))', 'empty'],
+      [
+        'b = huntkit.view_bundle("timeline", df); b["data"][0]["arrow"] = b["data"][0]["arrow"][:200]; raw(b)',
+        'cannot read arrow'
+      ],
+      [
+        'b = huntkit.view_bundle("timeline", df); b["kind"] = "pie"; raw(b)',
+        'unknown view kind "pie"'
+      ]
+    ];
+    for (const [code, message] of cases) {
+      const out = await addCell(page, code);
+      await expect(out.locator('.jp-huntkit-view-error')).toContainText(message);
+      await expect(out.locator('.jp-huntkit-chart')).toHaveCount(0);
+    }
+  });
+});

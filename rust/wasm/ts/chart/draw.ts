@@ -1,0 +1,188 @@
+/**
+ * Drawing: marks onto a canvas (fast enough for every pan frame) and the
+ * same marks as SVG elements (for "save as SVG/PNG"). Positions come from
+ * the wasm layout; this file only paints them.
+ */
+import type { ChartInfo, ChartLayout } from '../../pkg/huntkit_wasm.js';
+import { seriesColor, type ThemeColors } from './theme.js';
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** How one mark is drawn. */
+export interface MarkStyle {
+  colors: string[];
+  selected: (row: number) => boolean;
+  theme: ThemeColors;
+}
+
+/** The colour of each series (lane, line, bar). */
+export function seriesColors(info: ChartInfo): string[] {
+  const perDataSet = info.kind === 'timeline' && info.series.length === info.datasets.length;
+  return info.series.map((s, i) =>
+    seriesColor(i, perDataSet ? info.datasets[s.dataset]?.color : null)
+  );
+}
+
+function radiusOf(count: number): number {
+  return count <= 1 ? 4 : Math.min(7, 4 + Math.log10(count));
+}
+
+/** Width of a vertical bar: spread by how many points share the plot. */
+function barWidth(layout: ChartLayout, width: number): number {
+  const marks = layout.marks.length / layout.stride;
+  return Math.max(1, Math.min(10, (width / Math.max(1, marks)) * 0.8));
+}
+
+/** Paints `layout` onto a 2D context whose origin is the plot's corner. */
+export function drawMarks(
+  ctx: CanvasRenderingContext2D,
+  info: ChartInfo,
+  layout: ChartLayout,
+  style: MarkStyle,
+  width: number
+): void {
+  const { marks, stride } = layout;
+  const n = marks.length / stride;
+  const kinds = new Set(info.marks);
+  if (kinds.has('line')) {
+    ctx.lineWidth = 1.5;
+    let current = -1;
+    for (let i = 0; i < n; i++) {
+      const o = i * stride;
+      const s = marks[o + 6];
+      if (s !== current) {
+        if (current >= 0) {
+          ctx.stroke();
+        }
+        current = s;
+        ctx.strokeStyle = style.colors[s] ?? style.theme.accent;
+        ctx.beginPath();
+        ctx.moveTo(marks[o], marks[o + 1]);
+      } else {
+        ctx.lineTo(marks[o], marks[o + 1]);
+      }
+    }
+    if (current >= 0) {
+      ctx.stroke();
+    }
+  }
+  const bw = barWidth(layout, width);
+  for (let i = 0; i < n; i++) {
+    const o = i * stride;
+    const [x, y, w, h, count, row, s] = [
+      marks[o],
+      marks[o + 1],
+      marks[o + 2],
+      marks[o + 3],
+      marks[o + 4],
+      marks[o + 5],
+      marks[o + 6]
+    ];
+    const color = style.colors[s] ?? style.theme.accent;
+    const selected = style.selected(row);
+    ctx.fillStyle = color;
+    ctx.globalAlpha = 0.8;
+    if (info.kind === 'timeline_duration') {
+      ctx.fillRect(x, y, w, h);
+    } else if (info.kind === 'matrix') {
+      ctx.beginPath();
+      ctx.arc(x, y, w / 2, 0, Math.PI * 2);
+      ctx.fill();
+    } else {
+      if (kinds.has('vbar')) {
+        ctx.fillRect(x - bw / 2, Math.min(y, y + h), bw, Math.max(1, Math.abs(h)));
+      }
+      if (kinds.has('circle') || kinds.has('point')) {
+        ctx.beginPath();
+        ctx.arc(x, y, info.kind === 'timeline' ? radiusOf(count) : 3, 0, Math.PI * 2);
+        ctx.fill();
+      }
+    }
+    ctx.globalAlpha = 1;
+    if (selected) {
+      ctx.strokeStyle = style.theme.text;
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      if (info.kind === 'timeline_duration') {
+        ctx.rect(x - 1, y - 1, w + 2, h + 2);
+      } else {
+        const r = info.kind === 'matrix' ? w / 2 + 2 : radiusOf(count) + 2;
+        ctx.arc(x, y, r, 0, Math.PI * 2);
+      }
+      ctx.stroke();
+    }
+  }
+}
+
+/** The same marks as SVG elements, for export. */
+export function marksToSvg(
+  doc: Document,
+  info: ChartInfo,
+  layout: ChartLayout,
+  colors: string[],
+  width: number
+): SVGGElement {
+  const g = doc.createElementNS(SVG_NS, 'g');
+  const { marks, stride } = layout;
+  const n = marks.length / stride;
+  const kinds = new Set(info.marks);
+  const el = (tag: string, attrs: Record<string, string | number>): SVGElement => {
+    const e = doc.createElementNS(SVG_NS, tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      e.setAttribute(k, String(v));
+    }
+    g.append(e);
+    return e;
+  };
+  if (kinds.has('line')) {
+    const points = new Map<number, string[]>();
+    for (let i = 0; i < n; i++) {
+      const o = i * stride;
+      const list = points.get(marks[o + 6]) ?? [];
+      list.push(`${marks[o].toFixed(1)},${marks[o + 1].toFixed(1)}`);
+      points.set(marks[o + 6], list);
+    }
+    for (const [s, list] of points) {
+      el('polyline', {
+        points: list.join(' '),
+        fill: 'none',
+        stroke: colors[s],
+        'stroke-width': 1.5
+      });
+    }
+  }
+  const bw = barWidth(layout, width);
+  for (let i = 0; i < n; i++) {
+    const o = i * stride;
+    const [x, y, w, h, count, s] = [
+      marks[o],
+      marks[o + 1],
+      marks[o + 2],
+      marks[o + 3],
+      marks[o + 4],
+      marks[o + 6]
+    ];
+    const fill = colors[s];
+    if (info.kind === 'timeline_duration') {
+      el('rect', { x, y, width: w, height: h, fill, 'fill-opacity': 0.8 });
+    } else if (info.kind === 'matrix') {
+      el('circle', { cx: x, cy: y, r: w / 2, fill, 'fill-opacity': 0.8 });
+    } else {
+      if (kinds.has('vbar')) {
+        el('rect', {
+          x: x - bw / 2,
+          y: Math.min(y, y + h),
+          width: bw,
+          height: Math.max(1, Math.abs(h)),
+          fill,
+          'fill-opacity': 0.8
+        });
+      }
+      if (kinds.has('circle') || kinds.has('point')) {
+        const r = info.kind === 'timeline' ? radiusOf(count) : 3;
+        el('circle', { cx: x, cy: y, r, fill, 'fill-opacity': 0.8 });
+      }
+    }
+  }
+  return g;
+}
