@@ -13,6 +13,9 @@ bash scripts/build-wasm.sh
 
 log "building the TypeScript packages and the JupyterLab extension"
 npm run --silent build:ts
+log "building the VS Code extension (vscode-ext/huntkit.vsix)"
+npm run --silent build --workspace=vscode-ext
+npm run --silent package --workspace=vscode-ext >/dev/null
 
 log "installing the extension into $HUNTKIT_VENV"
 "$HUNTKIT_VENV/bin/pip" install -q --no-build-isolation --no-deps --force-reinstall ./jupyterlab-ext

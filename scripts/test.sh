@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Command 2: install what is missing, build, and run every test suite:
 # formatting and lints, Rust (native), wasm in headless Chromium, the
-# TypeScript units, the Python package, and JupyterLab end to end.
+# TypeScript units, the Python package, JupyterLab and VS Code end to end.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$HUNTKIT_ROOT"
@@ -32,4 +32,5 @@ bash scripts/smoke-start.sh
 
 log "JupyterLab end to end (Galata, headless Chromium)"
 npm run --silent test:e2e
+bash scripts/test-vscode.sh
 log "all test suites passed"

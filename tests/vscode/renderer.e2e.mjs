@@ -4,9 +4,12 @@
 //   bash scripts/test-vscode.sh            (builds the .vsix, installs code-server, runs this)
 //
 // Needs HUNTKIT_CODE_SERVER (the directory scripts/setup-vscode.sh prints)
-// and HUNTKIT_VSIX. Opens the saved notebooks in fixtures/ (outputs as a
-// JupyterLab run stores them) and asserts what the renderer drew inside the
-// notebook's webview. On failure, screenshots and the code-server log go to
+// and HUNTKIT_VSIX. Installs the .vsix into a fresh code-server, opens the
+// saved notebooks in fixtures/ (outputs as a JupyterLab run stores them) and
+// checks, inside the notebook's webview: the chart drawn (kind, events, lane
+// labels, title), the message for a bundle of an unknown version, a
+// re-opened notebook, and the SVG button saving through VS Code's dialog.
+// On failure, screenshots, the console and the code-server log go to
 // tests/vscode/test-results/.
 import { spawn, execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
@@ -35,6 +38,7 @@ let serverLog = '';
 let browser;
 let page;
 let baseUrl;
+let workspace;
 const consoleLines = [];
 
 function required(name) {
@@ -80,7 +84,7 @@ before(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), 'huntkit-vscode-'));
   const userData = path.join(tmp, 'user-data');
   const extensions = path.join(tmp, 'extensions');
-  const workspace = path.join(tmp, 'workspace');
+  workspace = path.join(tmp, 'workspace');
   // A copy, so nothing VS Code writes can touch the committed fixtures.
   await cp(path.join(here, 'fixtures'), workspace, { recursive: true });
   await mkdir(path.join(userData, 'User'), { recursive: true });
@@ -132,6 +136,17 @@ before(async () => {
     [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, ...common, workspace],
     { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }
   );
+  // If this run is interrupted, code-server must not outlive it.
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      try {
+        process.kill(-server.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      process.exit(1);
+    });
+  }
   server.stdout.on('data', d => (serverLog += d));
   server.stderr.on('data', d => (serverLog += d));
   await waitForHealthy(baseUrl, 60_000);
@@ -201,8 +216,7 @@ async function runCommand(title) {
   await page
     .locator('.quick-input-list .monaco-list-row', { hasText: title })
     .first()
-    .waitFor({ timeout: 30_000 });
-  await page.keyboard.press('Enter');
+    .click({ timeout: 30_000 });
   await input.waitFor({ state: 'hidden' });
 }
 
@@ -257,6 +271,21 @@ async function frameWith(selector, ms = RENDER_TIMEOUT) {
   return null;
 }
 
+/** Calls `fn` until it returns something truthy, and returns that; fails after `ms`. */
+async function poll(what, fn, ms = 30_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await fn();
+    if (value) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      assert.fail(`waited ${ms} ms for ${what}`);
+    }
+    await page.waitForTimeout(250);
+  }
+}
+
 /** Runs a test body; on failure saves a screenshot, the console and the code-server log. */
 function reported(body) {
   return async t => {
@@ -287,7 +316,15 @@ async function assertTimeline() {
   assert.equal(await chart.getAttribute('data-kind'), want.kind);
   assert.equal(Number(await chart.getAttribute('data-events-in-view')), want.rows);
   assert.ok(Number(await chart.getAttribute('data-marks')) > 0, 'the chart drew marks');
-  const lanes = await chart.locator('svg text.jp-huntkit-lane-label').allTextContents();
+  // A label's own text; its <title> child (the hover text) adds the event count.
+  const lanes = await chart.locator('svg text.jp-huntkit-lane-label').evaluateAll(labels =>
+    labels.map(l =>
+      [...l.childNodes]
+        .filter(n => n.nodeType === 3)
+        .map(n => n.textContent)
+        .join('')
+    )
+  );
   assert.deepEqual([...lanes].sort(), want.lanes);
   assert.equal((await chart.locator('.jp-huntkit-chart-title').textContent())?.trim(), want.title);
   // The views' stylesheet is in the webview: the chart has a laid-out size.
@@ -314,3 +351,30 @@ test(
 );
 
 test('the timeline renders again when the notebook is re-opened', reported(assertTimeline));
+
+test(
+  "the chart's SVG button saves the chart through VS Code's save dialog",
+  reported(async () => {
+    await openFile('timeline.ipynb');
+    const frame = await frameWith('.jp-huntkit-chart');
+    assert.ok(frame, 'no .jp-huntkit-chart in any webview frame');
+    // VS Code's notebook webview turns a blob download into its own Save As
+    // dialog (in the browser: a path in the quick input), then writes the file.
+    await frame.locator('.jp-huntkit-chart-toolbar button[data-action=save-svg]').click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 30_000 });
+    // The dialog proposes <workspace>/<title>.svg; accept it.
+    const target = await poll('a proposed .svg path', async () => {
+      const value = await input.inputValue();
+      return value.endsWith('.svg') && value;
+    });
+    assert.equal(path.dirname(target), workspace, `the dialog proposed ${target}`);
+    await page.keyboard.press('Enter');
+    const svg = await poll(`the file ${target}`, () => readFile(target, 'utf8').catch(() => null));
+    assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.ok(svg.includes(expected['timeline.ipynb'].title), 'the saved SVG has the title');
+    for (const lane of expected['timeline.ipynb'].lanes) {
+      assert.ok(svg.includes(lane), `the saved SVG has lane ${lane}`);
+    }
+  })
+);
