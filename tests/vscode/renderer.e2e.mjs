@@ -7,10 +7,10 @@
 // and HUNTKIT_VSIX. Installs the .vsix into a fresh code-server, opens the
 // saved notebooks in fixtures/ (outputs as a JupyterLab run stores them) and
 // checks, inside the notebook's webview: the chart drawn (kind, events, lane
-// labels, title), the message for a bundle of an unknown version, a
-// re-opened notebook, and the SVG button saving through VS Code's dialog.
-// On failure, screenshots, the console and the code-server log go to
-// tests/vscode/test-results/.
+// labels, title, theme colours), the message for a bundle of an unknown
+// version (also logged by the extension side), a re-opened notebook, and the
+// SVG button saving through VS Code's dialog. On failure, screenshots, the
+// console and the code-server log go to tests/vscode/test-results/.
 import { spawn, execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -91,6 +91,8 @@ before(async () => {
   await writeFile(
     path.join(userData, 'User/settings.json'),
     JSON.stringify({
+      // Dark, so a chart colour that ignores the theme (the light fallbacks) shows.
+      'workbench.colorTheme': 'Default Dark Modern',
       'workbench.startupEditor': 'none',
       'workbench.tips.enabled': false,
       'workbench.welcomePage.walkthroughs.openOnInstall': false,
@@ -239,6 +241,24 @@ async function openFile(name) {
   await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
 }
 
+/** The text VS Code shows for output channel `name` (opened through the command palette). */
+async function outputChannelText(name) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.fill('>Output: Show Output Channels...');
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: 'Output: Show Output Channels' })
+    .first()
+    .click({ timeout: 30_000 });
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: name })
+    .first()
+    .click({ timeout: 30_000 });
+  const lines = page.locator('.part.panel .view-lines');
+  await lines.first().waitFor({ timeout: 30_000 });
+  return (await lines.allTextContents()).join('\n');
+}
+
 /** Every frame under the page (webviews nest an iframe in an iframe). */
 function allFrames() {
   const out = [];
@@ -327,6 +347,23 @@ async function assertTimeline() {
   );
   assert.deepEqual([...lanes].sort(), want.lanes);
   assert.equal((await chart.locator('.jp-huntkit-chart-title').textContent())?.trim(), want.title);
+  // The chart takes its colours from VS Code's theme variables in the webview.
+  const [theme, colors] = await chart.evaluate(c => {
+    const get = (el, names) =>
+      names.map(n => c.ownerDocument.defaultView.getComputedStyle(el).getPropertyValue(n).trim());
+    return [
+      get(c.ownerDocument.documentElement, [
+        '--vscode-editor-foreground',
+        '--vscode-editor-background'
+      ]),
+      get(c, ['--hk-text', '--hk-background'])
+    ];
+  });
+  assert.deepEqual(colors, theme, 'chart text/background = VS Code editor foreground/background');
+  assert.ok(
+    await chart.evaluate(c => c.ownerDocument.body.classList.contains('vscode-dark')),
+    'the webview is in the dark theme'
+  );
   // The views' stylesheet is in the webview: the chart has a laid-out size.
   const box = await chart.boundingBox();
   assert.ok(box && box.width > 100 && box.height > 50, `chart box ${JSON.stringify(box)}`);
@@ -347,6 +384,12 @@ test(
       `error message "${text}" does not name version ${want.error_contains}`
     );
     assert.equal(await frame.locator('.jp-huntkit-chart').count(), 0, 'no chart for a bad bundle');
+    // The renderer told the extension (optional messaging), which logged it.
+    const log = await poll('the problem in the huntkit output channel', async () => {
+      const text = (await outputChannelText('huntkit')).replace(/\s+/g, ' ');
+      return text.includes(`version ${want.error_contains}`) && text;
+    });
+    assert.match(log, /\[warning\] output \S+: huntkit cannot show this view/);
   })
 );
 
