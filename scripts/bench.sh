@@ -6,11 +6,13 @@ cd "$HUNTKIT_ROOT"
 bash scripts/setup.sh >/dev/null
 cargo build --release -p huntkit
 [ -f rust/wasm/pkg/huntkit_wasm_bg.wasm ] || bash scripts/build-wasm.sh
-# `npm run bench` runs all; `bash scripts/bench.sh ioc|timeseries|sessions [args]` one.
+# `npm run bench` runs all; `bash scripts/bench.sh ioc|timeseries|sessions|views [args]` one.
 case "${1:-all}" in
   ioc) shift; exec python3 scripts/bench.py "$@" ;;
   timeseries) shift; exec python3 scripts/bench_timeseries.py "$@" ;;
   sessions) shift; exec python3 scripts/bench_sessions.py "$@" ;;
+  views) shift; exec bash scripts/bench-views.sh "$@" ;;
   *) python3 scripts/bench.py "$@"; python3 scripts/bench_timeseries.py
-     exec python3 scripts/bench_sessions.py ;;
+     python3 scripts/bench_sessions.py
+     exec bash scripts/bench-views.sh ;;
 esac

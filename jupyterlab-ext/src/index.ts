@@ -1,4 +1,4 @@
 /** @huntkit/jupyterlab: the plugins. */
-import { enginePlugin, extractPlugin } from './plugins';
+import { enginePlugin, extractPlugin, viewerPlugin } from './plugins';
 
-export default [enginePlugin, extractPlugin];
+export default [enginePlugin, extractPlugin, viewerPlugin];

@@ -28,7 +28,7 @@ export class HuntkitViewRenderer extends Widget implements IRenderMime.IRenderer
     this.view = await renderViewBundle(this.node, model.data[this.options.mimeType]);
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.view?.dispose();
     this.view = null;
     super.dispose();

@@ -8,11 +8,12 @@ import {
   type JupyterFrontEnd,
   type JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
-import { addCommands } from './commands';
+import { addCommands, contentsToBlob } from './commands';
 import { ExtractPanel } from './panels/extract';
+import { isViewableFile, ViewerPanel } from './panels/viewer';
 import { DEFAULT_SETTINGS, readSettings, type ExtractSettings } from './settings';
 import { CommandIDs, IHuntkitEngine } from './tokens';
 
@@ -62,5 +63,71 @@ export const extractPlugin: JupyterFrontEndPlugin<void> = {
           console.warn('huntkit: settings could not be loaded; using the defaults', reason);
         });
     }
+  }
+};
+
+/** "Open in huntkit" for table files: a view drawn in the browser. */
+export const viewerPlugin: JupyterFrontEndPlugin<void> = {
+  id: '@huntkit/jupyterlab:viewer',
+  description:
+    'Adds "Open in huntkit" for CSV, JSON, NDJSON and Arrow files: timeline, values, duration or matrix views, no kernel needed.',
+  autoStart: true,
+  optional: [IDefaultFileBrowser, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    fileBrowser: IDefaultFileBrowser | null,
+    palette: ICommandPalette | null
+  ): void => {
+    const selected = (): string | null => {
+      for (const item of fileBrowser?.selectedItems() ?? []) {
+        return item.type === 'directory' ? null : item.path;
+      }
+      return null;
+    };
+    app.commands.addCommand(CommandIDs.openView, {
+      label: 'Open in huntkit',
+      caption: 'Draw this table as a timeline, values, duration or matrix view (in the browser)',
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            path: {
+              type: 'string',
+              description: 'The file, relative to the server root (default: the selected file)'
+            }
+          }
+        }
+      },
+      isVisible: args => {
+        const path = typeof args.path === 'string' ? args.path : selected();
+        return path !== null && isViewableFile(path);
+      },
+      execute: async args => {
+        const path = typeof args.path === 'string' ? args.path : selected();
+        if (!path) {
+          return;
+        }
+        const model = await app.serviceManager.contents.get(path, {
+          content: true,
+          type: 'file',
+          format: 'base64'
+        });
+        const bytes = new Uint8Array(await contentsToBlob(model).arrayBuffer());
+        const panel = new ViewerPanel(model.name, bytes);
+        const widget = new MainAreaWidget({ content: panel });
+        widget.id = `huntkit-view-${Date.now()}`;
+        widget.title.label = model.name;
+        widget.title.caption = panel.title.caption;
+        app.shell.add(widget, 'main');
+        app.shell.activateById(widget.id);
+        await panel.start();
+      }
+    });
+    app.contextMenu.addItem({
+      command: CommandIDs.openView,
+      selector: '.jp-DirListing-item[data-isdir="false"]',
+      rank: 61
+    });
+    palette?.addItem({ command: CommandIDs.openView, category: 'huntkit' });
   }
 };

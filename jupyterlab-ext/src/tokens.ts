@@ -24,5 +24,7 @@ export const CommandIDs = {
   /** Reads a file from the Jupyter server and shows its IoCs in the Extract panel. */
   extractFile: 'huntkit:extract-file',
   /** Opens the Extract panel in the left sidebar. */
-  openExtract: 'huntkit:open-extract'
+  openExtract: 'huntkit:open-extract',
+  /** Opens a table file (CSV, JSON, NDJSON, Arrow) as a huntkit view. */
+  openView: 'huntkit:open-view'
 } as const;

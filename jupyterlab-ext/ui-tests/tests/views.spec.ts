@@ -7,18 +7,15 @@
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
 
+// No indented blocks: the cell editor would re-indent them as it types.
 const SETUP = `
 import json, pandas as pd, huntkit
 from IPython.display import display
 base = pd.Timestamp("2024-03-07T00:00:00Z")
-rows = []
-for h, host in enumerate(["web-01", "dc-01", "<img src=x onerror=\\"window.__pwned=1\\">"]):
-    for i in range(4):
-        rows.append({"TimeGenerated": base + pd.Timedelta(hours=6 * i + h), "Computer": host,
-                     "Account": f"user{i % 2}", "Failures": 10 * i + h, "Cmd": f"cmd-{h}-{i}"})
+hosts = ["web-01", "dc-01", "<img src=x onerror=\\"window.__pwned=1\\">"]
+rows = [{"TimeGenerated": base + pd.Timedelta(hours=6 * i + h), "Computer": host, "Account": f"user{i % 2}", "Failures": 10 * i + h, "Cmd": f"cmd-{h}-{i}"} for h, host in enumerate(hosts) for i in range(4)]
 df = pd.DataFrame(rows)
-def raw(bundle):
-    display({huntkit.MIME_TYPE: bundle, "text/plain": "huntkit view"}, raw=True)
+raw = lambda bundle: display({huntkit.MIME_TYPE: bundle, "text/plain": "huntkit view"}, raw=True)
 `;
 
 async function runCell(
@@ -165,7 +162,7 @@ test.describe('notebook views', () => {
         'b = huntkit.view_bundle("timeline", df); b["options"]["time_column"] = "Failures"; raw(b)',
         '"Failures" is not a time column'
       ],
-      ['raw(huntkit.view_bundle("timeline", df.iloc[0:0]))', 'empty'],
+      ['raw(huntkit.view_bundle("timeline", df.iloc[0:0]))', 'the table is empty'],
       [
         'b = huntkit.view_bundle("timeline", df); b["data"][0]["arrow"] = b["data"][0]["arrow"][:200]; raw(b)',
         'cannot read arrow'
@@ -175,10 +172,50 @@ test.describe('notebook views', () => {
         'unknown view kind "pie"'
       ]
     ];
-    for (const [code, message] of cases) {
-      const out = await addCell(page, code);
-      await expect(out.locator('.jp-huntkit-view-error')).toContainText(message);
-      await expect(out.locator('.jp-huntkit-chart')).toHaveCount(0);
+    // One cell, one output per case: typing six cells would take longer than the test may.
+    const out = await addCell(page, cases.map(([code]) => code).join('; '));
+    const errors = out.locator('.jp-huntkit-view-error');
+    await expect(errors).toHaveCount(cases.length);
+    for (const [i, [, message]] of cases.entries()) {
+      await expect(errors.nth(i)).toContainText(message);
     }
+    await expect(out.locator('.jp-huntkit-chart')).toHaveCount(0);
+  });
+
+  test('"Open in huntkit" draws a CSV file with no kernel, with the columns the user picks', async ({
+    page,
+    tmpPath
+  }) => {
+    const csv = [
+      'TimeGenerated,Computer,Account,Bytes',
+      '2024-03-07T00:00:00Z,web-01,alice,10',
+      '2024-03-07T01:00:00Z,web-01,bob,20',
+      '2024-03-07T02:00:00Z,dc-01,alice,30',
+      '2024-03-07T03:00:00Z,fs-01,carol,40'
+    ].join('\n');
+    await page.contents.uploadContent(csv, 'text', `${tmpPath}/events.csv`);
+    await page.evaluate(async path => {
+      const app = (
+        window as unknown as {
+          jupyterapp: { commands: { execute(id: string, args: unknown): Promise<unknown> } };
+        }
+      ).jupyterapp;
+      await app.commands.execute('huntkit:open-view', { path });
+    }, `${tmpPath}/events.csv`);
+    const viewer = page.locator('.jp-huntkit-viewer');
+    const chart = viewer.locator('.jp-huntkit-chart');
+    await expect(chart).toHaveAttribute('data-kind', 'timeline');
+    await expect(chart).toHaveAttribute('data-events-in-view', '4');
+    await viewer.locator('select[data-option="group_by"]').selectOption('Computer');
+    await expect.poll(() => laneLabels(chart)).toEqual(['dc-01', 'fs-01', 'web-01']);
+    await viewer.locator('select.jp-huntkit-viewer-kind').selectOption('matrix');
+    await viewer.locator('select[data-option="x"]').selectOption('Computer');
+    await viewer.locator('select[data-option="y"]').selectOption('Account');
+    await expect(chart).toHaveAttribute('data-kind', 'matrix');
+    await expect(chart).toHaveAttribute('data-marks', '4');
+    // A non-time column as time: the message names it, the pickers stay.
+    await viewer.locator('select.jp-huntkit-viewer-kind').selectOption('timeline');
+    await viewer.locator('select[data-option="time_column"]').selectOption('Account');
+    await expect(viewer.locator('.jp-huntkit-view-error')).toContainText('"Account"');
   });
 });

@@ -58,6 +58,16 @@ pub enum ErrorKind {
     },
     /// Writing the output failed (only when writing to a sink that can fail).
     Output(String),
+    /// A column has the wrong type for its role (a number column given as
+    /// the time column). Pick another column or convert it first.
+    ColumnType {
+        /// The column.
+        column: String,
+        /// What the role needs (`a time column`, `a numeric column`).
+        expected: &'static str,
+        /// The column's type, with an example cell.
+        found: String,
+    },
     /// There is nothing to draw or analyse: the table is empty, or no row
     /// has a usable value. Check the filter that produced the table.
     NoRows(String),
@@ -94,6 +104,7 @@ impl Error {
             ErrorKind::BadValue { .. } => "bad_value",
             ErrorKind::Output(_) => "output",
             ErrorKind::NoRows(_) => "no_rows",
+            ErrorKind::ColumnType { .. } => "column_type",
         }
     }
 
@@ -179,6 +190,14 @@ impl fmt::Display for Error {
             ),
             ErrorKind::Output(message) => write!(f, "cannot write output: {message}"),
             ErrorKind::NoRows(what) => write!(f, "{what}"),
+            ErrorKind::ColumnType {
+                column,
+                expected,
+                found,
+            } => write!(
+                f,
+                "column {column:?} is not {expected} (its type is {found})"
+            ),
         }
     }
 }

@@ -23,7 +23,7 @@ pub use decode::decode_text;
 pub use ioc::{extract_ioc_table, ioc_types, IocScanner};
 pub use sessions::{score_sessions, SessionModel};
 pub use timeseries::timeseries_anomalies;
-pub use view::ChartView;
+pub use view::{table_columns, ChartView};
 
 /// The huntkit version this module was built from.
 #[wasm_bindgen]

@@ -41,6 +41,29 @@ fn invalid(name: &str, message: &str) -> core::Error {
     })
 }
 
+/// Reads a table for a view: `arrow`, `csv`, `json`, `ndjson` or `auto`.
+fn read_view_table(bytes: &[u8], format: &str) -> core::Result<ViewTable> {
+    match format {
+        "arrow" => ViewTable::from_arrow(bytes),
+        "auto" | "" => match TableFormat::detect(bytes) {
+            TableFormat::Arrow => ViewTable::from_arrow(bytes),
+            f => ViewTable::from_text_table(bytes, f),
+        },
+        f => f
+            .parse::<TableFormat>()
+            .and_then(|f| ViewTable::from_text_table(bytes, f)),
+    }
+}
+
+/// The column names of a table (`format` as for a data set), for the
+/// pickers that build a view's options.
+#[wasm_bindgen(js_name = tableColumns)]
+pub fn table_columns(data: &[u8], format: &str) -> Result<Vec<String>, JsValue> {
+    read_view_table(data, format)
+        .map(|t| t.names().to_vec())
+        .map_err(|e| errors::to_js(&e))
+}
+
 /// Reads one `{label, data, format?, time_column?, color?}` data set.
 fn dataset(obj: &JsValue, i: u32) -> Result<DataSet, JsValue> {
     let data = field(obj, "data")?;
@@ -54,17 +77,7 @@ fn dataset(obj: &JsValue, i: u32) -> Result<DataSet, JsValue> {
         })?
         .to_vec();
     let format = text_field(obj, "format")?.unwrap_or_else(|| "arrow".to_string());
-    let table = match format.as_str() {
-        "arrow" => ViewTable::from_arrow(&bytes),
-        "auto" | "" => match TableFormat::detect(&bytes) {
-            TableFormat::Arrow => ViewTable::from_arrow(&bytes),
-            f => ViewTable::from_text_table(&bytes, f),
-        },
-        f => f
-            .parse::<TableFormat>()
-            .and_then(|f| ViewTable::from_text_table(&bytes, f)),
-    }
-    .map_err(|e| errors::to_js(&e))?;
+    let table = read_view_table(&bytes, &format).map_err(|e| errors::to_js(&e))?;
     Ok(DataSet {
         label: text_field(obj, "label")?.unwrap_or_else(|| format!("data {}", i + 1)),
         table,

@@ -15,7 +15,7 @@ use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use chrono::DateTime;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::table::{format_time_ms, parse_time_ms, read_table, TableFormat};
 
 /// One data set of a view: its columns, in batches.
@@ -169,10 +169,11 @@ impl ViewTable {
                         .find(|&i| !array.is_null(i))
                         .and_then(|i| cell_text(array, i))
                         .unwrap_or_default();
-                    return Err(Error::option(
-                        name,
-                        format!("is not a time column (its type is {other}, e.g. {cell:?})"),
-                    ));
+                    return Err(Error::new(ErrorKind::ColumnType {
+                        column: name.clone(),
+                        expected: "a time column",
+                        found: format!("{other}, e.g. {cell:?}"),
+                    }));
                 }
             }
         }
@@ -217,10 +218,11 @@ impl ViewTable {
                     });
                 }
             } else {
-                return Err(Error::option(
-                    name,
-                    format!("is not a numeric column (its type is {t})"),
-                ));
+                return Err(Error::new(ErrorKind::ColumnType {
+                    column: name.clone(),
+                    expected: "a numeric column",
+                    found: t.to_string(),
+                }));
             }
         }
         Ok(out)

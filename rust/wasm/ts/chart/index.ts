@@ -21,7 +21,7 @@ export {
 } from './bundle.js';
 export { ChartFrame, formatTime, type ChartModel } from './chartView.js';
 export { PALETTE, readTheme, type ThemeColors } from './theme.js';
-export { loadChartWasm } from './wasm.js';
+export { ChartView, loadChartWasm, tableColumns } from './wasm.js';
 
 /** Where the host's wasm file is, when its bundler does not ship it itself. */
 export interface RenderOptions {

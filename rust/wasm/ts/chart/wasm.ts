@@ -3,9 +3,9 @@
  * zoom frame, so they call the module directly; long analyses stay in the
  * engine's worker.
  */
-import init, { ChartView } from '../../pkg/huntkit_wasm.js';
+import init, { ChartView, tableColumns } from '../../pkg/huntkit_wasm.js';
 
-export { ChartView };
+export { ChartView, tableColumns };
 
 let ready: Promise<void> | null = null;
 

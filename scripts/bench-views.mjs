@@ -1,0 +1,92 @@
+// Notebook view benchmark: a timeline of N generated events rendered by the
+// shared view code (the same module both hosts load) in headless Debian
+// Chromium. Prints, per size: bytes of the notebook output, time from the
+// data's arrival (JSON text in the page) to the first painted frame, and
+// frames per second during a scripted pan/zoom of 120 steps.
+//
+//   node scripts/bench-views.mjs DATA_DIR 10000 100000 1000000
+import { createServer } from 'node:http';
+import { readFileSync, statSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = resolve(new URL('..', import.meta.url).pathname);
+const [dataDir, ...sizes] = process.argv.slice(2);
+const types = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json', '.html': 'text/html' };
+
+const PAGE = `<!doctype html><meta charset="utf-8">
+<link rel="stylesheet" href="/rust/wasm/style/chart.css">
+<div id="host" style="width:1100px"></div>
+<script type="module">
+import { renderViewBundle, loadChartWasm } from '/rust/wasm/lib/chart/index.js';
+const frame = () => new Promise(r => requestAnimationFrame(r));
+window.bench = async name => {
+  await loadChartWasm();
+  const text = await (await fetch('/data/' + name)).text();
+  const host = document.getElementById('host');
+  host.replaceChildren();
+  const t0 = performance.now();
+  const output = JSON.parse(text);
+  const view = await renderViewBundle(host, output.data['application/vnd.huntkit.view+json']);
+  await frame(); await frame();
+  const paint = performance.now() - t0;
+  const chart = view.frame;
+  if (!chart) throw new Error(host.textContent);
+  const [lo, hi] = chart.window;
+  const before = chart.framesDrawn, start = performance.now();
+  for (let i = 0; i < 120; i++) {
+    const span = (hi - lo) * (0.05 + 0.95 * Math.abs(Math.cos(i / 15)));
+    const centre = lo + (hi - lo) * (0.5 + 0.4 * Math.sin(i / 9));
+    chart.setDomain([centre - span / 2, centre + span / 2]);
+    await frame();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const node = host.querySelector('.jp-huntkit-chart');
+  return { paint, fps: (chart.framesDrawn - before) / seconds, marks: Number(node.dataset.marks), events: Number(node.dataset.total) };
+};
+</script>`;
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url, 'http://x');
+  if (url.pathname === '/') {
+    res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+    return;
+  }
+  const file = url.pathname.startsWith('/data/') ? join(dataDir, url.pathname.slice(6)) : join(root, url.pathname);
+  if (!file.startsWith(root) && !file.startsWith(resolve(dataDir))) {
+    res.writeHead(403).end();
+    return;
+  }
+  try {
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  } catch {
+    res.writeHead(404).end();
+  }
+});
+await new Promise(r => server.listen(0, '127.0.0.1', r));
+const port = server.address().port;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
+});
+try {
+  console.log('| events | output bytes | first paint after data (ms) | pan/zoom fps | marks drawn |');
+  console.log('|---:|---:|---:|---:|---:|');
+  for (const n of sizes) {
+    const name = `timeline_${n}.json`;
+    const bytes = statSync(join(dataDir, name)).size;
+    let best = null;
+    for (let run = 0; run < 3; run++) {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      await page.goto(`http://127.0.0.1:${port}/`);
+      const r = await page.evaluate(name => window.bench(name), name);
+      if (r.events !== Number(n)) throw new Error(`drew ${r.events} events, expected ${n}`);
+      best = best && best.paint <= r.paint ? best : r;
+      await page.close();
+    }
+    console.log(`| ${Number(n).toLocaleString('en')} | ${(bytes / 1e6).toFixed(2)} MB | ${best.paint.toFixed(0)} | ${best.fps.toFixed(0)} | ${best.marks} |`);
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
