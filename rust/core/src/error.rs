@@ -58,6 +58,12 @@ pub enum ErrorKind {
     },
     /// Writing the output failed (only when writing to a sink that can fail).
     Output(String),
+    /// No built-in process schema fits the table's columns (fewer than 4
+    /// match). Name a schema or give a column mapping.
+    UnknownSchema {
+        /// The columns the table has.
+        available: Vec<String>,
+    },
 }
 
 /// A core error: an [`ErrorKind`] the caller can match on, displayed as a
@@ -90,6 +96,7 @@ impl Error {
             ErrorKind::InvalidOption { .. } => "invalid_option",
             ErrorKind::BadValue { .. } => "bad_value",
             ErrorKind::Output(_) => "output",
+            ErrorKind::UnknownSchema { .. } => "unknown_schema",
         }
     }
 
@@ -167,6 +174,11 @@ impl fmt::Display for Error {
                 "row {row} of column {column:?}: {value:?} is not {expected}"
             ),
             ErrorKind::Output(message) => write!(f, "cannot write output: {message}"),
+            ErrorKind::UnknownSchema { available } => write!(
+                f,
+                "no process schema matches the columns ({}); name one or map the columns",
+                available.join(", ")
+            ),
         }
     }
 }
