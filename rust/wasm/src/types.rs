@@ -15,7 +15,8 @@ mod tests {
     use std::collections::BTreeSet;
 
     use huntkit_core::{
-        decode_text, DecodeOptions, Extractor, IocOptions, IocScanner, TimeseriesOptions,
+        decode_text, DecodeOptions, Extractor, IocOptions, IocScanner, ProcSchema, ProcTreeOptions,
+        ProcTreeSummary, TimeseriesOptions,
     };
     use serde::Serialize;
 
@@ -74,5 +75,21 @@ mod tests {
     fn session_types_match_the_facade() {
         let defaults = crate::sessions::SessionOptions::default();
         assert_eq!(ts_fields("SessionOptions"), keys(&defaults));
+    }
+
+    #[test]
+    fn proctree_types_match_the_core() {
+        assert_eq!(
+            ts_fields("ProcTreeOptions"),
+            keys(&ProcTreeOptions::default())
+        );
+        assert_eq!(
+            ts_fields("ProcSchema"),
+            keys(&ProcSchema::by_name("mde").unwrap())
+        );
+        assert_eq!(
+            ts_fields("ProcTreeSummary"),
+            keys(&ProcTreeSummary::default())
+        );
     }
 }
