@@ -167,8 +167,11 @@ struct Index {
 }
 
 impl Index {
-    /// The latest process matching `r` created at or before `before` (and,
-    /// when `r.time` is known, not before it), other than `exclude`.
+    /// The latest process matching `r` created at or before `before`, other
+    /// than `exclude`. When the parent's creation time is known, the
+    /// earliest one created in `[time, before]` instead: an event's time
+    /// can trail the creation time it reports, and a later process with the
+    /// same PID and image is a reuse, not the parent.
     fn find(&self, r: &Ref, before: i64, exclude: usize) -> Option<usize> {
         let p = &self.procs;
         let by_name = r.base != NO_NAME && !self.by_name.is_empty();
@@ -185,6 +188,7 @@ impl Index {
                 .partition_point(|&i| (p[i].host, p[i].pid, p[i].time) <= key);
             (&self.by_pid, end)
         };
+        let mut earliest = None;
         for &i in order[..end].iter().rev() {
             let c = &p[i];
             if c.host != r.host || c.pid != r.pid || (by_name && c.base != r.base) {
@@ -194,10 +198,13 @@ impl Index {
                 break;
             }
             if i != exclude && same_image(r, c) {
-                return Some(i);
+                if r.time.is_none() {
+                    return Some(i);
+                }
+                earliest = Some(i);
             }
         }
-        None
+        earliest
     }
 }
 
