@@ -157,13 +157,40 @@ struct Interners {
     pids: Interner,
 }
 
+/// A sort key, stored inline so the binary search reads one contiguous
+/// array instead of chasing an index per probe (that indirection was most
+/// of the build's time on a million rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    host: u32,
+    pid: Pid,
+    /// The file name in `by_name`, 0 in `by_pid`.
+    base: u32,
+    time: i64,
+    full: u32,
+    idx: usize,
+}
+
+impl Key {
+    fn new(p: &Proc, idx: usize, with_base: bool) -> Key {
+        Key {
+            host: p.host,
+            pid: p.pid,
+            base: if with_base { p.base } else { 0 },
+            time: p.time,
+            full: p.full,
+            idx,
+        }
+    }
+}
+
 /// The sorted views used to look parents up.
 struct Index {
     procs: Vec<Proc>,
-    /// Indices into `procs` by (host, pid, time, full).
-    by_pid: Vec<usize>,
-    /// Indices into `procs` by (host, pid, base, time); empty without names.
-    by_name: Vec<usize>,
+    /// By (host, pid, time, full).
+    by_pid: Vec<Key>,
+    /// By (host, pid, base, time); empty without parent names.
+    by_name: Vec<Key>,
 }
 
 impl Index {
@@ -173,35 +200,27 @@ impl Index {
     /// can trail the creation time it reports, and a later process with the
     /// same PID and image is a reuse, not the parent.
     fn find(&self, r: &Ref, before: i64, exclude: usize) -> Option<usize> {
-        let p = &self.procs;
         let by_name = r.base != NO_NAME && !self.by_name.is_empty();
-        let (order, end) = if by_name {
-            let key = (r.host, r.pid, r.base, before);
-            let end = self
-                .by_name
-                .partition_point(|&i| (p[i].host, p[i].pid, p[i].base, p[i].time) <= key);
-            (&self.by_name, end)
+        let (order, base) = if by_name {
+            (&self.by_name, r.base)
         } else {
-            let key = (r.host, r.pid, before);
-            let end = self
-                .by_pid
-                .partition_point(|&i| (p[i].host, p[i].pid, p[i].time) <= key);
-            (&self.by_pid, end)
+            (&self.by_pid, 0)
         };
+        let group = (r.host, r.pid, base);
+        let end = order.partition_point(|k| ((k.host, k.pid, k.base), k.time) <= (group, before));
         let mut earliest = None;
-        for &i in order[..end].iter().rev() {
-            let c = &p[i];
-            if c.host != r.host || c.pid != r.pid || (by_name && c.base != r.base) {
+        for k in order[..end].iter().rev() {
+            if (k.host, k.pid, k.base) != group {
                 break;
             }
-            if r.time.is_some_and(|t| c.time < t) {
+            if r.time.is_some_and(|t| k.time < t) {
                 break;
             }
-            if i != exclude && same_image(r, c) {
+            if k.idx != exclude && same_image(r, &self.procs[k.idx]) {
                 if r.time.is_none() {
-                    return Some(i);
+                    return Some(k.idx);
                 }
-                earliest = Some(i);
+                earliest = Some(k.idx);
             }
         }
         earliest
@@ -267,36 +286,34 @@ pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<
 
     // 2. Drop repeats: sorted by (host, pid, time, image), a repeat is
     //    equal to its predecessor; the earliest row is kept.
-    let mut by_pid: Vec<usize> = (0..procs.len()).collect();
-    by_pid.sort_unstable_by_key(|&i| {
-        let p = &procs[i];
-        (p.host, p.pid, p.time, p.full, p.row)
-    });
+    let keys = |procs: &[Proc], with_base: bool| {
+        let mut keys: Vec<Key> = procs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Key::new(p, i, with_base))
+            .collect();
+        keys.sort_unstable();
+        keys
+    };
+    let mut by_pid = keys(&procs, false);
     let mut alive = vec![true; procs.len()];
     for w in by_pid.windows(2) {
-        let (a, b) = (&procs[w[0]], &procs[w[1]]);
+        let (a, b) = (&w[0], &w[1]);
         if (a.host, a.pid, a.time, a.full) == (b.host, b.pid, b.time, b.full) {
-            alive[w[1]] = false;
+            alive[b.idx] = false;
         }
     }
     if alive.iter().any(|a| !a) {
         let mut keep = alive.iter();
         procs.retain(|_| keep.next().copied().unwrap_or(false));
         stats.duplicate_rows = alive.len() - procs.len();
-        by_pid = (0..procs.len()).collect();
-        by_pid.sort_unstable_by_key(|&i| {
-            let p = &procs[i];
-            (p.host, p.pid, p.time, p.full, p.row)
-        });
+        by_pid = keys(&procs, false);
     }
-    let mut by_name = Vec::new();
-    if cols.pname.is_some() {
-        by_name = (0..procs.len()).collect();
-        by_name.sort_unstable_by_key(|&i| {
-            let p = &procs[i];
-            (p.host, p.pid, p.base, p.time, p.row)
-        });
-    }
+    let by_name = if cols.pname.is_some() {
+        keys(&procs, true)
+    } else {
+        Vec::new()
+    };
     let index = Index {
         procs,
         by_pid,
