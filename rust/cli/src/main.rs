@@ -5,6 +5,7 @@
 
 mod cmd_decode;
 mod cmd_ioc;
+mod cmd_proctree;
 mod cmd_sessions;
 mod cmd_timeseries;
 mod input;
@@ -14,8 +15,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Threat-hunting building blocks: IoC extraction, encoded-data unpacking and
-/// time-series anomalies.
+/// Threat-hunting building blocks: IoC extraction, encoded-data unpacking,
+/// time-series anomalies, anomalous sessions and process trees.
 #[derive(Debug, Parser)]
 #[command(name = "huntkit", version, about)]
 struct Cli {
@@ -35,6 +36,8 @@ enum Command {
     Sessionize(cmd_sessions::SessionizeArgs),
     /// Score sessions: likelihood and rarest window (MSTICPy's score_sessions).
     Sessions(cmd_sessions::SessionsArgs),
+    /// Build process trees from process-creation events (4688, Sysmon, MDE, auditd, …).
+    Proctree(cmd_proctree::Args),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         Command::Timeseries(args) => cmd_timeseries::run(args),
         Command::Sessionize(args) => cmd_sessions::run_sessionize(args),
         Command::Sessions(args) => cmd_sessions::run_sessions(args),
+        Command::Proctree(args) => cmd_proctree::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -362,3 +362,98 @@ fn sessions_bad_input_names_column_and_row() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("user"), "{}", stderr(&o));
 }
+
+/// Two hosts with the same PIDs, 4688 columns (ProcessId is the parent).
+const EVENTS_4688: &str = "TimeGenerated,Computer,EventID,NewProcessName,NewProcessId,ProcessId,ParentProcessName,CommandLine,SubjectUserName,SubjectLogonId,TargetLogonId\n\
+    2024-03-04T10:00:00Z,WS1,4688,C:\\Windows\\System32\\cmd.exe,0x10,0x4,C:\\Windows\\explorer.exe,cmd,alice,0x3e7,0x0\n\
+    2024-03-04T10:00:01Z,WS2,4688,C:\\Windows\\System32\\cmd.exe,0x10,0x4,C:\\Windows\\explorer.exe,cmd,bob,0x3e7,0x0\n\
+    2024-03-04T10:00:02Z,WS1,4688,C:\\Windows\\System32\\whoami.exe,0x20,0x10,C:\\Windows\\System32\\cmd.exe,whoami,alice,0x3e7,0x0\n\
+    2024-03-04T10:00:03Z,WS1,4624,,,,,,,,\n";
+
+#[test]
+fn proctree_summary_and_text() {
+    let f = temp("events-4688.csv", EVENTS_4688.as_bytes());
+    let o = huntkit(
+        &["proctree", f.to_str().unwrap(), "--format", "summary"],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "{\"Processes\":5,\"RootProcesses\":2,\"LeafProcesses\":2,\"BranchProcesses\":1,\"IsolatedProcesses\":0,\"LargestTreeDepth\":3}\n"
+    );
+    let o = huntkit(
+        &[
+            "proctree",
+            f.to_str().unwrap(),
+            "--schema",
+            "4688",
+            "--format",
+            "text",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let heads: Vec<&str> = text.lines().filter(|l| l.contains("PID")).collect();
+    assert_eq!(
+        heads,
+        [
+            "+ C:\\Windows\\explorer.exe  PID 0x4  [inferred]",
+            "   +-- C:\\Windows\\System32\\cmd.exe  PID 0x10  2024-03-04T10:00:00Z",
+            "      +-- C:\\Windows\\System32\\whoami.exe  PID 0x20  2024-03-04T10:00:02Z",
+            "+ C:\\Windows\\explorer.exe  PID 0x4  [inferred]",
+            "   +-- C:\\Windows\\System32\\cmd.exe  PID 0x10  2024-03-04T10:00:01Z",
+        ]
+    );
+}
+
+#[test]
+fn proctree_frame_and_errors() {
+    let f = temp("events-4688b.csv", EVENTS_4688.as_bytes());
+    let o = huntkit(
+        &["proctree", f.to_str().unwrap(), "--format", "ndjson"],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let parents: Vec<_> = rows.iter().map(|r| r["parent_index"].clone()).collect();
+    assert_eq!(
+        parents,
+        [
+            serde_json::json!(null),
+            0.into(),
+            1.into(),
+            serde_json::Value::Null,
+            3.into()
+        ]
+    );
+    assert_eq!(rows[2]["Computer"], "WS1");
+    assert_eq!(rows[2]["path"], "0/1/2");
+    assert_eq!(rows[0]["IsInferred"], true);
+
+    let o = huntkit(
+        &["proctree", f.to_str().unwrap(), "--schema", "sysmon"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("column \"UtcTime\" not in table"),
+        "{}",
+        stderr(&o)
+    );
+    let bad = temp(
+        "events-bad.csv",
+        b"TimeGenerated,NewProcessName,NewProcessId,ProcessId\nlater,a,1,2\n",
+    );
+    let o = huntkit(&["proctree", bad.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("row 0 of column \"TimeGenerated\": \"later\" is not a time"),
+        "{}",
+        stderr(&o)
+    );
+}

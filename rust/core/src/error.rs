@@ -71,6 +71,12 @@ pub enum ErrorKind {
     /// There is nothing to draw or analyse: the table is empty, or no row
     /// has a usable value. Check the filter that produced the table.
     NoRows(String),
+    /// No built-in process schema fits the table's columns (fewer than 4
+    /// match). Name a schema or give a column mapping.
+    UnknownSchema {
+        /// The columns the table has.
+        available: Vec<String>,
+    },
 }
 
 /// A core error: an [`ErrorKind`] the caller can match on, displayed as a
@@ -105,6 +111,7 @@ impl Error {
             ErrorKind::Output(_) => "output",
             ErrorKind::NoRows(_) => "no_rows",
             ErrorKind::ColumnType { .. } => "column_type",
+            ErrorKind::UnknownSchema { .. } => "unknown_schema",
         }
     }
 
@@ -197,6 +204,11 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "column {column:?} is not {expected} (its type is {found})"
+            ),
+            ErrorKind::UnknownSchema { available } => write!(
+                f,
+                "no process schema matches the columns ({}); name one or map the columns",
+                available.join(", ")
             ),
         }
     }

@@ -13,6 +13,9 @@
 //! - [`view`]: notebook views (timeline, timeline_values,
 //!   timeline_duration, matrix): scales, ticks, lanes, decimation and
 //!   hit-testing, so hosts only draw.
+//! - [`proctree`](build_process_tree): process trees from seven event
+//!   schemas (4688, Sysmon, MDE, auditd, …), parents matched per host;
+//!   tree utilities, summary, text.
 //! - [`table`](read_table): read CSV, JSON, NDJSON and Arrow IPC; write
 //!   results as a [`Frame`].
 //!
@@ -33,6 +36,7 @@
 mod decode;
 mod error;
 pub mod ioc;
+mod proctree;
 mod sessions;
 mod table;
 mod timeseries;
@@ -46,6 +50,10 @@ pub use error::{Error, ErrorKind, Result};
 pub use ioc::{
     extract_table, ExtraPattern, Extractor, IocOptions, IocScanner, IocSummary, IocTextResult,
     IocType, Match,
+};
+pub use proctree::{
+    build_process_tree, build_tree, tree_to_text, BuildStats, Origin, ProcNode, ProcSchema,
+    ProcTree, ProcTreeOptions, ProcTreeSummary, SCHEMA_NAMES, TREE_COLUMNS,
 };
 pub use sessions::{
     parse_session, score_sessions, sessionize, sessions_frame, Cmd, EventSession, Model, Session,

@@ -12,6 +12,7 @@ mod decode;
 mod errors;
 mod ioc;
 mod options;
+mod proctree;
 mod sessions;
 mod timeseries;
 mod types;
@@ -21,6 +22,7 @@ use wasm_bindgen::prelude::*;
 
 pub use decode::decode_text;
 pub use ioc::{extract_ioc_table, ioc_types, IocScanner};
+pub use proctree::{build_process_tree, process_tree_summary};
 pub use sessions::{score_sessions, SessionModel};
 pub use timeseries::timeseries_anomalies;
 pub use view::{table_columns, ChartView};

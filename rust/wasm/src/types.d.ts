@@ -207,4 +207,48 @@ export interface ChartLayout {
 export interface RowIds {
   ids: Uint32Array;
   total: number;
+
+/** Options of `buildProcessTree` and `processTreeSummary`: a schema name, a mapping, or neither (inferred). */
+export interface ProcTreeOptions {
+  /** `4688`, `linux`, `sysmon`, `mde`, `mde_internal`, `osquery` or `fireeye_hx`. */
+  schema?: string | null;
+  /** Your own column mapping (instead of `schema`). */
+  mapping?: ProcSchema | null;
+}
+
+/** Which columns hold what; only the first four must be in the table. */
+export interface ProcSchema {
+  time_stamp: string;
+  process_name: string;
+  process_id: string;
+  parent_id: string;
+  /** When set and present, a parent must also have this image. */
+  parent_name?: string | null;
+  cmd_line?: string | null;
+  logon_id?: string | null;
+  target_logon_id?: string | null;
+  user_name?: string | null;
+  user_id?: string | null;
+  /** Trees are built per host; without it the table is one host. */
+  host_name?: string | null;
+  /** Only rows whose `event_id_column` equals `event_id` are used. */
+  event_id_column?: string | null;
+  event_id?: string | null;
+  /** The parent's creation time (MDE): excludes earlier processes that reused the PID. */
+  parent_time?: string | null;
+  grandparent_id?: string | null;
+  grandparent_name?: string | null;
+  grandparent_time?: string | null;
+}
+
+/** MSTICPy's `get_summary_info` counts. */
+export interface ProcTreeSummary {
+  Processes: number;
+  RootProcesses: number;
+  LeafProcesses: number;
+  BranchProcesses: number;
+  /** Roots that are also leaves. */
+  IsolatedProcesses: number;
+  /** Levels of the deepest tree (a lone root is 1). */
+  LargestTreeDepth: number;
 }

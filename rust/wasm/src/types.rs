@@ -15,7 +15,8 @@ mod tests {
     use std::collections::BTreeSet;
 
     use huntkit_core::{
-        decode_text, DecodeOptions, Extractor, IocOptions, IocScanner, TimeseriesOptions,
+        decode_text, DecodeOptions, Extractor, IocOptions, IocScanner, ProcSchema, ProcTreeOptions,
+        ProcTreeSummary, TimeseriesOptions,
     };
     use serde::Serialize;
 
@@ -100,5 +101,21 @@ mod tests {
             height: 50.0,
         });
         assert_eq!(ts_fields("Tick"), keys(&layout.x_ticks[0]));
+    }
+
+    #[test]
+    fn proctree_types_match_the_core() {
+        assert_eq!(
+            ts_fields("ProcTreeOptions"),
+            keys(&ProcTreeOptions::default())
+        );
+        assert_eq!(
+            ts_fields("ProcSchema"),
+            keys(&ProcSchema::by_name("mde").unwrap())
+        );
+        assert_eq!(
+            ts_fields("ProcTreeSummary"),
+            keys(&ProcTreeSummary::default())
+        );
     }
 }

@@ -3,8 +3,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use huntkit_wasm::{
-    decode_text, extract_ioc_table, ioc_types, score_sessions, timeseries_anomalies, IocScanner,
-    SessionModel,
+    build_process_tree, decode_text, extract_ioc_table, ioc_types, process_tree_summary,
+    score_sessions, timeseries_anomalies, IocScanner, SessionModel,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -196,6 +196,31 @@ fn sessions_are_scored_and_rescored() {
     assert_eq!(from_lines.rarest_window_likelihoods(3), liks);
     let bad = js_sys::JSON::parse(r#"{"session_column": "cmds"}"#).unwrap();
     let err = SessionModel::new(ndjson.as_bytes(), "ndjson", bad)
+        .err()
+        .unwrap();
+    assert_eq!(get(&err, "kind").as_string().unwrap(), "missing_column");
+}
+
+/// Two hosts with the same PIDs: two trees, not one.
+#[wasm_bindgen_test]
+fn process_trees_per_host() {
+    let csv = "UtcTime,Computer,Image,ProcessId,ParentImage,ParentProcessId\n\
+        2024-01-01 00:00:00,A,C:\\cmd.exe,10,C:\\explorer.exe,4\n\
+        2024-01-01 00:00:01,B,C:\\cmd.exe,10,C:\\explorer.exe,4\n\
+        2024-01-01 00:00:02,A,C:\\ping.exe,20,C:\\cmd.exe,10\n";
+    let summary = process_tree_summary(csv.as_bytes(), "csv", JsValue::UNDEFINED).unwrap();
+    assert_eq!(get(&summary, "Processes").as_f64(), Some(5.0));
+    assert_eq!(get(&summary, "RootProcesses").as_f64(), Some(2.0));
+    assert_eq!(get(&summary, "LargestTreeDepth").as_f64(), Some(3.0));
+    let ipc = build_process_tree(csv.as_bytes(), "auto", JsValue::UNDEFINED).unwrap();
+    assert_eq!(&ipc[..4], &[0xff, 0xff, 0xff, 0xff]);
+    let bad = js_sys::JSON::parse(r#"{"schema": "sysmon", "hosts": true}"#).unwrap();
+    let err = build_process_tree(csv.as_bytes(), "csv", bad)
+        .err()
+        .unwrap();
+    assert_eq!(get(&err, "kind").as_string().unwrap(), "invalid_option");
+    let linux = js_sys::JSON::parse(r#"{"schema": "linux"}"#).unwrap();
+    let err = build_process_tree(csv.as_bytes(), "csv", linux)
         .err()
         .unwrap();
     assert_eq!(get(&err, "kind").as_string().unwrap(), "missing_column");

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
+use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -17,6 +17,9 @@ pub enum FrameColumn {
     Int64(Vec<Option<i64>>),
     /// Floating-point cells (NaN is written as null in JSON).
     Float64(Vec<Option<f64>>),
+    /// Flags (`IsRoot`, …): Arrow booleans, JSON `true`/`false`, CSV
+    /// `True`/`False` as pandas writes them.
+    Bool(Vec<Option<bool>>),
 }
 
 impl FrameColumn {
@@ -25,6 +28,7 @@ impl FrameColumn {
             FrameColumn::Utf8(v) => v.len(),
             FrameColumn::Int64(v) => v.len(),
             FrameColumn::Float64(v) => v.len(),
+            FrameColumn::Bool(v) => v.len(),
         }
     }
 
@@ -33,6 +37,7 @@ impl FrameColumn {
             FrameColumn::Utf8(v) => v[row].clone().map_or(Value::Null, Value::String),
             FrameColumn::Int64(v) => v[row].map_or(Value::Null, Value::from),
             FrameColumn::Float64(v) => v[row].map_or(Value::Null, Value::from),
+            FrameColumn::Bool(v) => v[row].map_or(Value::Null, Value::Bool),
         }
     }
 
@@ -42,6 +47,11 @@ impl FrameColumn {
             FrameColumn::Utf8(v) => v[row].clone().unwrap_or_default(),
             FrameColumn::Int64(v) => v[row].map(|n| n.to_string()).unwrap_or_default(),
             FrameColumn::Float64(v) => v[row].map(|n| n.to_string()).unwrap_or_default(),
+            FrameColumn::Bool(v) => match v[row] {
+                Some(true) => "True".to_string(),
+                Some(false) => "False".to_string(),
+                None => String::new(),
+            },
         }
     }
 }
@@ -84,6 +94,7 @@ impl Frame {
                 FrameColumn::Utf8(v) => Arc::new(StringArray::from(v.clone())),
                 FrameColumn::Int64(v) => Arc::new(Int64Array::from(v.clone())),
                 FrameColumn::Float64(v) => Arc::new(Float64Array::from(v.clone())),
+                FrameColumn::Bool(v) => Arc::new(BooleanArray::from(v.clone())),
             };
             (n.as_str(), array)
         });
@@ -146,6 +157,7 @@ mod tests {
         Frame::new(vec![
             ("Name", FrameColumn::Utf8(vec![Some("a,b".into()), None])),
             ("N", FrameColumn::Int64(vec![Some(1), Some(2)])),
+            ("B", FrameColumn::Bool(vec![Some(true), None])),
         ])
     }
 
@@ -153,12 +165,15 @@ mod tests {
     fn csv_and_ndjson() {
         let mut csv = Vec::new();
         sample().write_csv(&mut csv).unwrap();
-        assert_eq!(String::from_utf8(csv).unwrap(), "Name,N\n\"a,b\",1\n,2\n");
+        assert_eq!(
+            String::from_utf8(csv).unwrap(),
+            "Name,N,B\n\"a,b\",1,True\n,2,\n"
+        );
         let mut nd = Vec::new();
         sample().write_ndjson(&mut nd).unwrap();
         assert_eq!(
             String::from_utf8(nd).unwrap(),
-            "{\"Name\":\"a,b\",\"N\":1}\n{\"Name\":null,\"N\":2}\n"
+            "{\"Name\":\"a,b\",\"N\":1,\"B\":true}\n{\"Name\":null,\"N\":2,\"B\":null}\n"
         );
     }
 
@@ -166,8 +181,9 @@ mod tests {
     fn arrow_round_trip() {
         let bytes = sample().to_arrow_ipc().unwrap();
         let t = read_table(&bytes, TableFormat::Arrow).unwrap();
-        assert_eq!(t.names(), ["Name", "N"]);
+        assert_eq!(t.names(), ["Name", "N", "B"]);
         assert_eq!(t.column(0), [Some("a,b".to_string()), None]);
         assert_eq!(t.column(1), [Some("1".to_string()), Some("2".to_string())]);
+        assert_eq!(t.column(2), [Some("true".to_string()), None]);
     }
 }

@@ -4,8 +4,9 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat};
 
 /// Parses RFC 3339 (`2024-03-04T10:15:02Z`, offsets allowed), naive
-/// date-times taken as UTC (`2024-03-04 10:15:02.123`, `T` or space), dates,
-/// and epoch numbers (seconds, or milliseconds when ≥ 1e11).
+/// date-times taken as UTC (`2024-03-04 10:15:02.123`, `T` or space),
+/// osquery's `Mon Mar  4 10:15:02 2024 UTC`, dates, and epoch numbers
+/// (seconds, or milliseconds when ≥ 1e11).
 pub fn parse_time_ms(cell: &str) -> Option<i64> {
     let s = cell.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
@@ -19,6 +20,13 @@ pub fn parse_time_ms(cell: &str) -> Option<i64> {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
             return Some(t.and_utc().timestamp_millis());
         }
+    }
+    // osquery's `calendarTime`: `Thu Feb 27 07:52:04 2020 UTC`.
+    if let Some(t) = s
+        .strip_suffix(" UTC")
+        .and_then(|c| NaiveDateTime::parse_from_str(c, "%a %b %e %H:%M:%S %Y").ok())
+    {
+        return Some(t.and_utc().timestamp_millis());
     }
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         return d
@@ -80,6 +88,8 @@ mod tests {
             "2024-03-04T10:15:02.000",
             "1709547302",
             "1709547302000",
+            "Mon Mar  4 10:15:02 2024 UTC",
+            "Mon Mar 4 10:15:02 2024 UTC",
         ] {
             assert_eq!(parse_time_ms(s), Some(t), "{s}");
         }

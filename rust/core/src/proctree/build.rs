@@ -1,0 +1,626 @@
+//! Linking process-creation events to their parents.
+//!
+//! Every row becomes a small record of integers (interned host, PID and
+//! image name, time in ms), the records are sorted once by
+//! `(host, pid, [image], time)`, and each child's parent is found by a
+//! binary search in its `(host, parent pid, [parent image])` group: the
+//! latest process created at or before the child. O(n log n), no strings
+//! allocated per row beyond the interners' first sightings.
+
+use super::intern::{FxHashMap, Interner};
+use super::pid::Pid;
+use super::schema::ProcSchema;
+use super::tree::{BuildStats, Cols, Origin, ProcNode, ProcTree};
+use crate::error::{Error, ErrorKind, Result};
+use crate::table::{parse_time_ms, Table};
+
+/// No image name (an empty or missing parent name matches any image).
+const NO_NAME: u32 = u32::MAX;
+const NONE: usize = usize::MAX;
+
+/// A process as the matcher sees it.
+#[derive(Debug, Clone, Copy)]
+struct Proc {
+    host: u32,
+    pid: Pid,
+    /// Lower-cased file name of the image.
+    base: u32,
+    /// Lower-cased full image path as written.
+    full: u32,
+    has_dir: bool,
+    time: i64,
+    row: usize,
+}
+
+/// A reference to a parent (or grandparent) from a child's columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Ref {
+    host: u32,
+    pid: Pid,
+    base: u32,
+    full: u32,
+    has_dir: bool,
+    /// Its creation time when the data says (MDE).
+    time: Option<i64>,
+}
+
+/// Interned image name: (basename id, full id, has a directory).
+fn image(name: &str, names: &mut Interner) -> (u32, u32, bool) {
+    let name = name.trim();
+    // An empty name says nothing, and MSTICPy's "unknown" placeholder
+    // neither: both match any image.
+    if name.is_empty() || name.eq_ignore_ascii_case("unknown") || name == "-" {
+        return (NO_NAME, NO_NAME, false);
+    }
+    let base_start = name.rfind(['\\', '/']).map_or(0, |i| i + 1);
+    let base = names.id(&name[base_start..]);
+    let full = if base_start == 0 {
+        base
+    } else {
+        names.id(name)
+    };
+    (base, full, base_start > 0)
+}
+
+/// Same image: equal file names, and equal full paths when both have one
+/// (so `C:\Temp\cmd.exe` is not `C:\Windows\System32\cmd.exe`, but MDE's
+/// bare `cmd.exe` matches either). MSTICPy compares the whole lower-cased
+/// string, which never matches a file name against a path.
+fn same_image(r: &Ref, p: &Proc) -> bool {
+    r.base == NO_NAME || (r.base == p.base && (!(r.has_dir && p.has_dir) || r.full == p.full))
+}
+
+fn column(table: &Table, name: &str) -> Option<usize> {
+    table.names().iter().position(|n| n == name)
+}
+
+fn resolve_columns(table: &Table, schema: &ProcSchema) -> Result<(Cols, Vec<String>)> {
+    let required = |name: &str| {
+        column(table, name).ok_or_else(|| {
+            Error::new(ErrorKind::MissingColumn {
+                column: name.to_string(),
+                available: table.names().to_vec(),
+            })
+        })
+    };
+    let mut unused = Vec::new();
+    let mut optional = |name: &Option<String>| {
+        let name = name.as_deref()?;
+        let found = column(table, name);
+        if found.is_none() {
+            unused.push(name.to_string());
+        }
+        found
+    };
+    let mut cols = Cols {
+        time: required(&schema.time_stamp)?,
+        name: required(&schema.process_name)?,
+        pid: required(&schema.process_id)?,
+        ppid: required(&schema.parent_id)?,
+        pname: optional(&schema.parent_name),
+        cmd: optional(&schema.cmd_line),
+        logon: optional(&schema.logon_id),
+        target_logon: optional(&schema.target_logon_id),
+        user: optional(&schema.user_name),
+        user_id: optional(&schema.user_id),
+        host: optional(&schema.host_name),
+        event: optional(&schema.event_id_column),
+        ptime: optional(&schema.parent_time),
+        gpid: optional(&schema.grandparent_id),
+        gpname: optional(&schema.grandparent_name),
+        gptime: optional(&schema.grandparent_time),
+    };
+    if schema.event_id.is_none() {
+        cols.event = None;
+    }
+    Ok((cols, unused))
+}
+
+/// The event filter: equal text, or equal numbers (`4688` = `4688.0`).
+fn is_event(cell: Option<&str>, wanted: &str) -> bool {
+    let Some(cell) = cell.map(str::trim) else {
+        return false;
+    };
+    cell == wanted
+        || matches!((cell.parse::<f64>(), wanted.parse::<f64>()), (Ok(a), Ok(b)) if a == b)
+}
+
+fn cell(table: &Table, col: usize, row: usize) -> Option<&str> {
+    table
+        .column(col)
+        .get(row)?
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+}
+
+fn time_at(table: &Table, schema_col: &str, col: usize, row: usize) -> Result<i64> {
+    let raw = table.column(col).get(row).and_then(|c| c.as_deref());
+    raw.and_then(parse_time_ms)
+        .ok_or_else(|| Error::bad_value(schema_col, row, raw.unwrap_or(""), "a time"))
+}
+
+fn optional_time(
+    table: &Table,
+    name: &Option<String>,
+    col: Option<usize>,
+    row: usize,
+) -> Result<Option<i64>> {
+    match (col, name) {
+        (Some(c), Some(n)) if cell(table, c, row).is_some() => time_at(table, n, c, row).map(Some),
+        _ => Ok(None),
+    }
+}
+
+struct Interners {
+    hosts: Interner,
+    names: Interner,
+    pids: Interner,
+}
+
+/// A sort key, stored inline so the binary search reads one contiguous
+/// array instead of chasing an index per probe (that indirection was most
+/// of the build's time on a million rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    host: u32,
+    pid: Pid,
+    /// The file name in `by_name`, 0 in `by_pid`.
+    base: u32,
+    time: i64,
+    full: u32,
+    idx: usize,
+}
+
+impl Key {
+    fn new(p: &Proc, idx: usize, with_base: bool) -> Key {
+        Key {
+            host: p.host,
+            pid: p.pid,
+            base: if with_base { p.base } else { 0 },
+            time: p.time,
+            full: p.full,
+            idx,
+        }
+    }
+}
+
+/// The sorted views used to look parents up.
+struct Index {
+    procs: Vec<Proc>,
+    /// By (host, pid, time, full).
+    by_pid: Vec<Key>,
+    /// By (host, pid, base, time); empty without parent names.
+    by_name: Vec<Key>,
+}
+
+impl Index {
+    /// The latest process matching `r` created at or before `before`, other
+    /// than `exclude`. When the parent's creation time is known, the
+    /// earliest one created in `[time, before]` instead: an event's time
+    /// can trail the creation time it reports, and a later process with the
+    /// same PID and image is a reuse, not the parent.
+    fn find(&self, r: &Ref, before: i64, exclude: usize) -> Option<usize> {
+        let by_name = r.base != NO_NAME && !self.by_name.is_empty();
+        let (order, base) = if by_name {
+            (&self.by_name, r.base)
+        } else {
+            (&self.by_pid, 0)
+        };
+        let group = (r.host, r.pid, base);
+        let end = order.partition_point(|k| ((k.host, k.pid, k.base), k.time) <= (group, before));
+        let mut earliest = None;
+        for k in order[..end].iter().rev() {
+            if (k.host, k.pid, k.base) != group {
+                break;
+            }
+            if r.time.is_some_and(|t| k.time < t) {
+                break;
+            }
+            if k.idx != exclude && same_image(r, &self.procs[k.idx]) {
+                if r.time.is_none() {
+                    return Some(k.idx);
+                }
+                earliest = Some(k.idx);
+            }
+        }
+        earliest
+    }
+}
+
+/// Builds the process trees of `table` with `schema`.
+///
+/// Rows not passing the schema's event filter are dropped; repeats of a
+/// process (same host, PID, image and time) are dropped after the first;
+/// each remaining process is linked to its parent on the same host (see the
+/// module docs); parents that are not in the data are added once per
+/// (host, PID, image, creation time if known) as inferred nodes; links that
+/// would close a loop are dropped and counted.
+pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<'t>> {
+    let (cols, unused) = resolve_columns(table, schema)?;
+    let mut stats = BuildStats {
+        input_rows: table.rows(),
+        unused_columns: unused,
+        ..BuildStats::default()
+    };
+    let mut ints = Interners {
+        hosts: Interner::default(),
+        names: Interner::default(),
+        pids: Interner::default(),
+    };
+    let host_of = |row: usize, ints: &mut Interners| match cols.host {
+        Some(c) => ints.hosts.id(cell(table, c, row).unwrap_or("")),
+        None => 0,
+    };
+
+    // 1. One record per process-creation row.
+    let mut procs = Vec::with_capacity(table.rows());
+    for row in 0..table.rows() {
+        if let (Some(c), Some(wanted)) = (cols.event, schema.event_id.as_deref()) {
+            if !is_event(table.column(c)[row].as_deref(), wanted) {
+                stats.filtered_rows += 1;
+                continue;
+            }
+        }
+        let time = time_at(table, &schema.time_stamp, cols.time, row)?;
+        let Some(pid) = cell(table, cols.pid, row).and_then(|s| Pid::parse(s, &mut ints.pids))
+        else {
+            return Err(Error::bad_value(
+                &schema.process_id,
+                row,
+                "",
+                "a process id",
+            ));
+        };
+        let (base, full, has_dir) =
+            image(cell(table, cols.name, row).unwrap_or(""), &mut ints.names);
+        procs.push(Proc {
+            host: host_of(row, &mut ints),
+            pid,
+            base,
+            full,
+            has_dir,
+            time,
+            row,
+        });
+    }
+
+    // 2. Drop repeats: sorted by (host, pid, time, image), a repeat is
+    //    equal to its predecessor; the earliest row is kept.
+    let keys = |procs: &[Proc], with_base: bool| {
+        let mut keys: Vec<Key> = procs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Key::new(p, i, with_base))
+            .collect();
+        keys.sort_unstable();
+        keys
+    };
+    let mut by_pid = keys(&procs, false);
+    let mut alive = vec![true; procs.len()];
+    for w in by_pid.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        if (a.host, a.pid, a.time, a.full) == (b.host, b.pid, b.time, b.full) {
+            alive[b.idx] = false;
+        }
+    }
+    if alive.iter().any(|a| !a) {
+        let mut keep = alive.iter();
+        procs.retain(|_| keep.next().copied().unwrap_or(false));
+        stats.duplicate_rows = alive.len() - procs.len();
+        by_pid = keys(&procs, false);
+    }
+    let by_name = if cols.pname.is_some() {
+        keys(&procs, true)
+    } else {
+        Vec::new()
+    };
+    let index = Index {
+        procs,
+        by_pid,
+        by_name,
+    };
+
+    // 3. Link each process to its parent, inferring missing ones. Nodes
+    //    0..n are the events (in `index.procs` order), inferred ones follow.
+    let n = index.procs.len();
+    let mut origin: Vec<Origin> = index.procs.iter().map(|p| Origin::Event(p.row)).collect();
+    let mut times: Vec<Option<i64>> = index.procs.iter().map(|p| Some(p.time)).collect();
+    let mut hosts: Vec<u32> = index.procs.iter().map(|p| p.host).collect();
+    let mut parent: Vec<usize> = vec![NONE; n];
+    let mut inferred: FxHashMap<Ref, usize> = FxHashMap::default();
+    for i in 0..n {
+        let p = index.procs[i];
+        let Some(ppid) = cell(table, cols.ppid, p.row).and_then(|s| Pid::parse(s, &mut ints.pids))
+        else {
+            continue;
+        };
+        let (base, full, has_dir) = match cols.pname {
+            Some(c) => image(cell(table, c, p.row).unwrap_or(""), &mut ints.names),
+            None => (NO_NAME, NO_NAME, false),
+        };
+        let r = Ref {
+            host: p.host,
+            pid: ppid,
+            base,
+            full,
+            has_dir,
+            time: optional_time(table, &schema.parent_time, cols.ptime, p.row)?,
+        };
+        if let Some(found) = index.find(&r, p.time, i) {
+            parent[i] = found;
+            continue;
+        }
+        let (node, new) = inferred_node(&mut inferred, r, origin.len());
+        parent[i] = node;
+        if !new {
+            continue;
+        }
+        origin.push(Origin::Parent(p.row));
+        times.push(r.time);
+        hosts.push(p.host);
+        parent.push(NONE);
+        // Its own parent, when the row names the grandparent (MDE).
+        let Some(gpid) = cols
+            .gpid
+            .and_then(|c| cell(table, c, p.row))
+            .and_then(|s| Pid::parse(s, &mut ints.pids))
+        else {
+            continue;
+        };
+        let (base, full, has_dir) = match cols.gpname {
+            Some(c) => image(cell(table, c, p.row).unwrap_or(""), &mut ints.names),
+            None => (NO_NAME, NO_NAME, false),
+        };
+        let g = Ref {
+            host: p.host,
+            pid: gpid,
+            base,
+            full,
+            has_dir,
+            time: optional_time(table, &schema.grandparent_time, cols.gptime, p.row)?,
+        };
+        let before = r.time.unwrap_or(p.time);
+        if let Some(found) = index.find(&g, before, NONE) {
+            parent[node] = found;
+            continue;
+        }
+        let (gnode, new) = inferred_node(&mut inferred, g, origin.len());
+        parent[node] = gnode;
+        if new {
+            origin.push(Origin::Grandparent(p.row));
+            times.push(g.time);
+            hosts.push(p.host);
+            parent.push(NONE);
+        }
+    }
+    stats.inferred_processes = origin.len() - n;
+    stats.cycles_broken = break_cycles(&mut parent);
+
+    Ok(assemble(
+        table, schema, cols, &origin, &times, &hosts, &parent, stats,
+    ))
+}
+
+fn inferred_node(map: &mut FxHashMap<Ref, usize>, r: Ref, next: usize) -> (usize, bool) {
+    // One inferred parent per (host, pid, image as written, known time).
+    let key = Ref {
+        base: r.full,
+        has_dir: false,
+        ..r
+    };
+    match map.get(&key) {
+        Some(&node) => (node, false),
+        None => {
+            map.insert(key, next);
+            (next, true)
+        }
+    }
+}
+
+/// Drops links that would close a loop (union-find: a child still heads
+/// its own tree when its link is added, so a parent already in that tree
+/// is its descendant). Returns how many were dropped.
+fn break_cycles(parent: &mut [usize]) -> usize {
+    let mut set: Vec<usize> = (0..parent.len()).collect();
+    fn find(set: &mut [usize], mut x: usize) -> usize {
+        while set[x] != x {
+            set[x] = set[set[x]];
+            x = set[x];
+        }
+        x
+    }
+    let mut broken = 0;
+    for (child, p) in parent.iter_mut().enumerate() {
+        if *p == NONE {
+            continue;
+        }
+        let (a, b) = (find(&mut set, child), find(&mut set, *p));
+        if a == b {
+            *p = NONE;
+            broken += 1;
+        } else {
+            set[a] = b;
+        }
+    }
+    broken
+}
+
+/// Orders the linked nodes depth-first (roots by host then time, children
+/// by time) and computes depths and counts.
+#[allow(clippy::too_many_arguments)]
+fn assemble<'t>(
+    table: &'t Table,
+    schema: &ProcSchema,
+    cols: Cols,
+    origin: &[Origin],
+    times: &[Option<i64>],
+    hosts: &[u32],
+    parent: &[usize],
+    stats: BuildStats,
+) -> ProcTree<'t> {
+    let total = origin.len();
+    // Inferred nodes without a known time sort by their earliest child.
+    // Going through children in node order is enough: events come first
+    // and an inferred parent's children are all events, so its time is
+    // final before it passes it on to an inferred grandparent.
+    let mut sort_time: Vec<i64> = times.iter().map(|t| t.unwrap_or(i64::MAX)).collect();
+    for child in 0..total {
+        let p = parent[child];
+        if p != NONE && times[p].is_none() {
+            sort_time[p] = sort_time[p].min(sort_time[child]);
+        }
+    }
+    // Children of every node, grouped by parent and ordered by time.
+    let mut linked: Vec<usize> = (0..total).filter(|&c| parent[c] != NONE).collect();
+    linked.sort_unstable_by_key(|&c| (parent[c], sort_time[c], c));
+    let mut roots: Vec<usize> = (0..total).filter(|&c| parent[c] == NONE).collect();
+    roots.sort_unstable_by_key(|&c| (hosts[c], sort_time[c], c));
+    let mut start = vec![0usize; total + 1];
+    for &c in &linked {
+        start[parent[c] + 1] += 1;
+    }
+    for i in 0..total {
+        start[i + 1] += start[i];
+    }
+
+    // Depth-first pre-order.
+    let mut order = Vec::with_capacity(total);
+    let mut new_index = vec![NONE; total];
+    let mut stack: Vec<usize> = roots.iter().rev().copied().collect();
+    while let Some(node) = stack.pop() {
+        new_index[node] = order.len();
+        order.push(node);
+        stack.extend(linked[start[node]..start[node + 1]].iter().rev());
+    }
+    debug_assert_eq!(
+        order.len(),
+        total,
+        "every node is reachable once loops are cut"
+    );
+
+    let mut nodes: Vec<ProcNode> = order
+        .iter()
+        .map(|&old| ProcNode {
+            origin: origin[old],
+            parent: (parent[old] != NONE).then(|| new_index[parent[old]]),
+            depth: 0,
+            child_count: start[old + 1] - start[old],
+            descendant_count: 0,
+            time_ms: times[old],
+        })
+        .collect();
+    for i in 0..nodes.len() {
+        if let Some(p) = nodes[i].parent {
+            nodes[i].depth = nodes[p].depth + 1;
+        }
+    }
+    for i in (0..nodes.len()).rev() {
+        if let Some(p) = nodes[i].parent {
+            nodes[p].descendant_count += nodes[i].descendant_count + 1;
+        }
+    }
+    let mut child_start = Vec::with_capacity(nodes.len() + 1);
+    let mut children = Vec::with_capacity(linked.len());
+    for &old in &order {
+        child_start.push(children.len());
+        children.extend(
+            linked[start[old]..start[old + 1]]
+                .iter()
+                .map(|&c| new_index[c]),
+        );
+    }
+    child_start.push(children.len());
+    let mut node_of_row = vec![NONE; table.rows()];
+    for (i, n) in nodes.iter().enumerate() {
+        if let Origin::Event(row) = n.origin {
+            node_of_row[row] = i;
+        }
+    }
+    ProcTree {
+        table,
+        schema: schema.clone(),
+        cols,
+        nodes,
+        roots: roots.iter().map(|&r| new_index[r]).collect(),
+        child_start,
+        children,
+        node_of_row,
+        stats,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::{read_table, TableFormat};
+
+    fn csv(text: &str) -> Table {
+        read_table(text.as_bytes(), TableFormat::Csv).unwrap()
+    }
+
+    fn schema() -> ProcSchema {
+        ProcSchema {
+            parent_name: Some("pname".into()),
+            host_name: Some("host".into()),
+            ..ProcSchema::new("t", "name", "pid", "ppid")
+        }
+    }
+
+    /// Parent input row of each input row (None: root or inferred parent).
+    fn parent_rows(tree: &ProcTree) -> Vec<Option<usize>> {
+        (0..tree.table().rows())
+            .map(|row| {
+                let n = tree.node_of_row(row)?;
+                let p = tree.parent(n)?;
+                match tree.nodes()[p].origin {
+                    Origin::Event(r) => Some(r),
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn latest_earlier_same_host_same_name() {
+        let t = csv("t,host,name,pid,ppid,pname\n\
+            2024-01-01 00:00:00,a,C:\\w\\cmd.exe,0x10,0x4,x.exe\n\
+            2024-01-01 00:00:01,b,C:\\w\\cmd.exe,16,4,x.exe\n\
+            2024-01-01 00:00:02,a,C:\\w\\ping.exe,0x20,0x10,C:\\w\\cmd.exe\n\
+            2024-01-01 00:00:03,a,C:\\w\\cmd.exe,0x10,0x4,x.exe\n\
+            2024-01-01 00:00:04,a,C:\\w\\ping.exe,0x21,16,C:\\W\\CMD.EXE\n\
+            2024-01-01 00:00:05,b,C:\\w\\ping.exe,0x21,0x10,cmd.exe\n\
+            2024-01-01 00:00:06,a,C:\\w\\ping.exe,0x22,0x10,C:\\other\\cmd.exe\n");
+        let tree = build_tree(&t, &schema()).unwrap();
+        assert_eq!(
+            parent_rows(&tree),
+            [None, None, Some(0), None, Some(3), Some(1), None]
+        );
+        // x.exe on a, x.exe on b, and C:\other\cmd.exe on a are inferred.
+        assert_eq!(tree.stats().inferred_processes, 3);
+    }
+
+    #[test]
+    fn loops_are_cut_not_followed() {
+        let t = csv("t,name,pid,ppid\n2024-01-01,a,1,2\n2024-01-01,b,2,1\n2024-01-01,c,3,3\n");
+        let tree = build_tree(&t, &ProcSchema::new("t", "name", "pid", "ppid")).unwrap();
+        assert_eq!(tree.stats().cycles_broken, 1);
+        assert_eq!(tree.len(), 4, "c's parent 3 is not itself: inferred");
+        let s = tree.summary();
+        assert_eq!(s.root_processes, 2);
+    }
+
+    #[test]
+    fn bad_cells_are_named() {
+        let t = csv("t,name,pid,ppid\n2024-01-01,a,1,2\nsoon,b,2,1\n");
+        let e = build_tree(&t, &ProcSchema::new("t", "name", "pid", "ppid")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "row 1 of column \"t\": \"soon\" is not a time"
+        );
+        let e = build_tree(&t, &ProcSchema::new("t", "name", "Pid", "ppid")).unwrap_err();
+        assert!(
+            e.to_string().starts_with("column \"Pid\" not in table"),
+            "{e}"
+        );
+    }
+}

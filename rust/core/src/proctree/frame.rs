@@ -1,0 +1,210 @@
+//! The tree as a table: the input columns plus the tree columns, one row
+//! per process in depth-first order.
+
+use super::tree::{Field, Origin, ProcTree};
+use crate::table::{format_time_ms, Frame, FrameColumn};
+
+/// The columns the tree adds, in order (an input column of the same name
+/// is dropped rather than duplicated).
+pub const TREE_COLUMNS: [&str; 13] = [
+    "proc_key",
+    "parent_key",
+    "source_index",
+    "parent_index",
+    "path",
+    "depth",
+    "child_count",
+    "descendant_count",
+    "IsRoot",
+    "IsLeaf",
+    "IsBranch",
+    "IsInferred",
+    "EffectiveLogonId",
+];
+
+impl ProcTree<'_> {
+    /// `host|image|pid|time` (lower-cased, time in RFC 3339): a readable
+    /// identity, as MSTICPy's `proc_key` plus the host.
+    pub fn proc_key(&self, node: usize) -> String {
+        let lower = |f| self.cell(node, f).unwrap_or("").trim().to_lowercase();
+        let time = self
+            .nodes
+            .get(node)
+            .and_then(|n| n.time_ms)
+            .map(format_time_ms)
+            .unwrap_or_default();
+        format!(
+            "{}|{}|{}|{time}",
+            lower(Field::Host),
+            lower(Field::Name),
+            lower(Field::Pid)
+        )
+    }
+
+    /// The logon session the process runs in: the target logon id when
+    /// set and not `0x0`, else the logon id (MSTICPy's `EffectiveLogonId`).
+    pub fn effective_logon_id(&self, node: usize) -> Option<&str> {
+        let n = self.nodes.get(node)?;
+        if let (Origin::Event(row), Some(c)) = (n.origin, self.cols.target_logon) {
+            let target = self.table.column(c).get(row)?.as_deref().map(str::trim);
+            if let Some(t) = target.filter(|t| !t.is_empty() && *t != "0x0") {
+                return Some(t);
+            }
+        }
+        self.cell(node, Field::Logon)
+    }
+
+    /// `/`-joined node indices from the root down to `node`, as MSTICPy's
+    /// `path` (which uses source rows; ours are this frame's rows, so
+    /// inferred processes have one too).
+    fn paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> = Vec::with_capacity(self.nodes.len());
+        for (i, n) in self.nodes.iter().enumerate() {
+            // Parents precede children in depth-first order.
+            let path = match n.parent {
+                Some(p) => format!("{}/{i}", paths[p]),
+                None => i.to_string(),
+            };
+            paths.push(path);
+        }
+        paths
+    }
+
+    /// The input columns plus [`TREE_COLUMNS`] (`EffectiveLogonId` only
+    /// when the schema's logon column is present). Inferred processes carry
+    /// the host, image, PID, creation time and logon id their child's
+    /// columns give, and nulls elsewhere.
+    pub fn frame(&self) -> Frame {
+        let table = self.table;
+        let c = &self.cols;
+        let field_of = |col: usize| {
+            [
+                (Some(c.time), Field::Time),
+                (Some(c.name), Field::Name),
+                (Some(c.pid), Field::Pid),
+                (c.host, Field::Host),
+                (c.logon, Field::Logon),
+            ]
+            .into_iter()
+            .find(|(k, _)| *k == Some(col))
+            .map(|(_, f)| f)
+        };
+        let mut out: Vec<(String, FrameColumn)> = Vec::new();
+        for (j, name) in table.names().iter().enumerate() {
+            if TREE_COLUMNS.contains(&name.as_str()) {
+                continue;
+            }
+            let cells = table.column(j);
+            let field = field_of(j);
+            let column = self
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| match n.origin {
+                    Origin::Event(row) => cells.get(row).cloned().flatten(),
+                    _ => field.and_then(|f| self.cell(i, f)).map(str::to_string),
+                })
+                .collect();
+            out.push((name.clone(), FrameColumn::Utf8(column)));
+        }
+        let keys: Vec<String> = (0..self.nodes.len()).map(|i| self.proc_key(i)).collect();
+        let int = |f: &dyn Fn(usize) -> Option<i64>| {
+            FrameColumn::Int64((0..self.nodes.len()).map(f).collect())
+        };
+        let flag = |f: &dyn Fn(usize) -> bool| {
+            FrameColumn::Bool((0..self.nodes.len()).map(|i| Some(f(i))).collect())
+        };
+        let n = &self.nodes;
+        let root = |i: usize| n[i].parent.is_none();
+        let leaf = |i: usize| n[i].child_count == 0;
+        let mut computed = vec![
+            (
+                "parent_key",
+                FrameColumn::Utf8(
+                    n.iter()
+                        .map(|x| x.parent.map(|p| keys[p].clone()))
+                        .collect(),
+                ),
+            ),
+            (
+                "source_index",
+                int(&|i| match n[i].origin {
+                    Origin::Event(row) => Some(row as i64),
+                    _ => None,
+                }),
+            ),
+            ("parent_index", int(&|i| n[i].parent.map(|p| p as i64))),
+            (
+                "path",
+                FrameColumn::Utf8(self.paths().into_iter().map(Some).collect()),
+            ),
+            ("depth", int(&|i| Some(n[i].depth as i64))),
+            ("child_count", int(&|i| Some(n[i].child_count as i64))),
+            (
+                "descendant_count",
+                int(&|i| Some(n[i].descendant_count as i64)),
+            ),
+            ("IsRoot", flag(&root)),
+            ("IsLeaf", flag(&leaf)),
+            ("IsBranch", flag(&|i| !root(i) && !leaf(i))),
+            ("IsInferred", flag(&|i| n[i].is_inferred())),
+        ];
+        if c.logon.is_some() {
+            computed.push((
+                "EffectiveLogonId",
+                FrameColumn::Utf8(
+                    (0..n.len())
+                        .map(|i| self.effective_logon_id(i).map(str::to_string))
+                        .collect(),
+                ),
+            ));
+        }
+        let proc_key = (
+            "proc_key",
+            FrameColumn::Utf8(keys.into_iter().map(Some).collect()),
+        );
+        let columns = out
+            .iter()
+            .map(|(name, col)| (name.as_str(), col.clone()))
+            .chain(std::iter::once(proc_key))
+            .chain(computed)
+            .collect();
+        Frame::new(columns)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{build_tree, ProcSchema};
+    use crate::table::{read_table, TableFormat};
+
+    #[test]
+    fn input_plus_tree_columns() {
+        let t = read_table(
+            b"t,host,name,pid,ppid,logon,target,extra\n\
+              2024-01-01T00:00:01Z,H,C:\\cmd.exe,0x10,0x4,0x3e7,0x0,x\n\
+              2024-01-01T00:00:02Z,H,C:\\ping.exe,0x20,0x10,0x3e7,0x99,y\n",
+            TableFormat::Csv,
+        )
+        .unwrap();
+        let schema = ProcSchema {
+            host_name: Some("host".into()),
+            logon_id: Some("logon".into()),
+            target_logon_id: Some("target".into()),
+            ..ProcSchema::new("t", "name", "pid", "ppid")
+        };
+        let tree = build_tree(&t, &schema).unwrap();
+        let f = tree.frame();
+        let mut csv = Vec::new();
+        f.write_csv(&mut csv).unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], "t,host,name,pid,ppid,logon,target,extra,proc_key,parent_key,source_index,parent_index,path,depth,child_count,descendant_count,IsRoot,IsLeaf,IsBranch,IsInferred,EffectiveLogonId");
+        assert_eq!(
+            lines[1],
+            ",H,,0x4,,0x3e7,,,h||0x4|,,,,0,0,1,2,True,False,False,True,0x3e7"
+        );
+        assert_eq!(lines[2], "2024-01-01T00:00:01Z,H,C:\\cmd.exe,0x10,0x4,0x3e7,0x0,x,h|c:\\cmd.exe|0x10|2024-01-01T00:00:01Z,h||0x4|,0,0,0/1,1,1,1,False,False,True,False,0x3e7");
+        assert_eq!(lines[3], "2024-01-01T00:00:02Z,H,C:\\ping.exe,0x20,0x10,0x3e7,0x99,y,h|c:\\ping.exe|0x20|2024-01-01T00:00:02Z,h|c:\\cmd.exe|0x10|2024-01-01T00:00:01Z,1,1,0/1/2,2,0,0,False,True,False,False,0x99");
+    }
+}

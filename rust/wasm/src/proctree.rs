@@ -1,0 +1,53 @@
+//! Process trees for JS: process events in, the tree as Arrow IPC (or its
+//! summary counts) out.
+
+use huntkit_core::{self as core, ProcTreeOptions};
+use wasm_bindgen::prelude::*;
+
+use crate::errors;
+use crate::options;
+
+fn read(data: &[u8], format: &str) -> core::Result<core::Table> {
+    let format = match format {
+        "" | "auto" => core::TableFormat::detect(data),
+        f => f.parse()?,
+    };
+    core::read_table(data, format)
+}
+
+/// Builds the process trees of a table of process-creation events
+/// (`format`: `auto`, `csv`, `json`, `ndjson`, `arrow`) and returns them
+/// as an Arrow IPC stream: the input columns plus `proc_key, parent_key,
+/// source_index, parent_index, path, depth, child_count, descendant_count,
+/// IsRoot, IsLeaf, IsBranch, IsInferred` (and `EffectiveLogonId`), one row
+/// per process in depth-first order. Parents are matched per host.
+#[wasm_bindgen(js_name = buildProcessTree)]
+pub fn build_process_tree(
+    data: &[u8],
+    format: &str,
+    #[wasm_bindgen(unchecked_param_type = "ProcTreeOptions | undefined")] options: JsValue,
+) -> Result<Vec<u8>, JsValue> {
+    let o: ProcTreeOptions = options::parse(options)?;
+    let run = || {
+        let table = read(data, format)?;
+        core::build_process_tree(&table, &o)?.frame().to_arrow_ipc()
+    };
+    run().map_err(|e| errors::to_js(&e))
+}
+
+/// MSTICPy's summary counts of the process trees of a table (same inputs
+/// as `buildProcessTree`).
+#[wasm_bindgen(js_name = processTreeSummary, unchecked_return_type = "ProcTreeSummary")]
+pub fn process_tree_summary(
+    data: &[u8],
+    format: &str,
+    #[wasm_bindgen(unchecked_param_type = "ProcTreeOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let o: ProcTreeOptions = options::parse(options)?;
+    let run = || {
+        let table = read(data, format)?;
+        Ok(core::build_process_tree(&table, &o)?.summary())
+    };
+    let summary = run().map_err(|e: core::Error| errors::to_js(&e))?;
+    serde_wasm_bindgen::to_value(&summary).map_err(errors::output)
+}
