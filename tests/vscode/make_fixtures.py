@@ -11,6 +11,8 @@ jupyterlab-ext/huntkit, imported from this clone), so the fixtures are what
   JupyterLab would store it.
 - fixtures/bad-version.ipynb: the same output with a bundle version no
   renderer knows, which must be reported, not drawn.
+- fixtures/views.ipynb: one cell for each other view kind (timeline_values,
+  timeline_duration, matrix).
 
 The expectations the test checks (kind, lanes, title, rows) are written to
 fixtures/expected.json, so the test and the data cannot drift apart.
@@ -56,6 +58,16 @@ def logons() -> pa.Table:
     )
 
 
+def hourly_failures() -> pa.Table:
+    """Failed logons per hour, with a burst at 15:00."""
+    start = datetime(2026, 11, 20, 6, 0, tzinfo=timezone.utc)
+    hours = [start + timedelta(hours=h) for h in range(18)]
+    failures = [(h * 7) % 5 + (25 if h == 9 else 0) for h in range(18)]
+    return pa.table(
+        {"TimeGenerated": pa.array(hours, pa.timestamp("ms", tz="UTC")), "Failures": pa.array(failures, pa.int64())}
+    )
+
+
 def bundle(table: pa.Table) -> dict:
     """What ``huntkit.timeline(logons, ...)`` displays."""
     return view_bundle(
@@ -63,28 +75,27 @@ def bundle(table: pa.Table) -> dict:
     )
 
 
-def notebook(view: dict) -> dict:
-    source = [
-        "import huntkit\n",
-        f"huntkit.timeline(logons, time_column='TimeGenerated', group_by='Computer', title={TITLE!r})",
-    ]
+def cell(n: int, source: str, view: dict) -> dict:
+    """A code cell as JupyterLab saves it after displaying ``view``."""
     return {
-        "cells": [
+        "cell_type": "code",
+        "execution_count": n,
+        "id": f"cell-{n}",
+        "metadata": {},
+        "source": source.splitlines(keepends=True),
+        "outputs": [
             {
-                "cell_type": "code",
-                "execution_count": 1,
-                "id": "timeline-cell",
+                "output_type": "display_data",
+                "data": {MIME_TYPE: view, "text/plain": [summary(view)]},
                 "metadata": {},
-                "source": source,
-                "outputs": [
-                    {
-                        "output_type": "display_data",
-                        "data": {MIME_TYPE: view, "text/plain": [summary(view)]},
-                        "metadata": {},
-                    }
-                ],
             }
         ],
+    }
+
+
+def notebook(cells: list[dict]) -> dict:
+    return {
+        "cells": cells,
         "metadata": {
             "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
             "language_info": {"name": "python"},
@@ -92,6 +103,34 @@ def notebook(view: dict) -> dict:
         "nbformat": 4,
         "nbformat_minor": 5,
     }
+
+
+TIMELINE_SOURCE = (
+    "import huntkit\n"
+    f"huntkit.timeline(logons, time_column='TimeGenerated', group_by='Computer', title={TITLE!r})"
+)
+
+OTHER_VIEWS = [
+    # (source, kind, data, options)
+    (
+        "huntkit.timeline_values(hourly, y='Failures', kind=['vbar', 'circle'], title='Failed logons per hour')",
+        "timeline_values",
+        "hourly",
+        {"y": "Failures", "kind": ["vbar", "circle"], "title": "Failed logons per hour"},
+    ),
+    (
+        "huntkit.timeline_duration(logons, group_by=['Computer'], title='Activity per computer')",
+        "timeline_duration",
+        "logons",
+        {"group_by": ["Computer"], "title": "Activity per computer"},
+    ),
+    (
+        "huntkit.matrix(logons, x='Computer', y='Account', title='Logons by computer and account')",
+        "matrix",
+        "logons",
+        {"x": "Computer", "y": "Account", "title": "Logons by computer and account"},
+    ),
+]
 
 
 def write(name: str, content: dict) -> None:
@@ -102,17 +141,24 @@ def write(name: str, content: dict) -> None:
 
 def main() -> None:
     FIXTURES.mkdir(exist_ok=True)
-    table = logons()
+    tables = {"logons": logons(), "hourly": hourly_failures()}
+    table = tables["logons"]
     good = bundle(table)
-    write("timeline.ipynb", notebook(good))
+    write("timeline.ipynb", notebook([cell(1, TIMELINE_SOURCE, good)]))
     # A bundle from a future huntkit: version 99, which no renderer knows.
-    write("bad-version.ipynb", notebook({**good, "version": 99}))
+    write("bad-version.ipynb", notebook([cell(1, TIMELINE_SOURCE, {**good, "version": 99})]))
+    others = [
+        cell(n, source, view_bundle(kind, tables[data], **options))
+        for n, (source, kind, data, options) in enumerate(OTHER_VIEWS, start=1)
+    ]
+    write("views.ipynb", notebook(others))
     lanes = sorted(set(table.column("Computer").to_pylist()))
     write(
         "expected.json",
         {
             "timeline.ipynb": {"kind": "timeline", "title": TITLE, "lanes": lanes, "rows": table.num_rows},
             "bad-version.ipynb": {"error_contains": "99"},
+            "views.ipynb": [{"kind": kind, "title": options["title"]} for _, kind, _, options in OTHER_VIEWS],
         },
     )
 

@@ -8,8 +8,8 @@
 // saved notebooks in fixtures/ (outputs as a JupyterLab run stores them) and
 // checks, inside the notebook's webview: the chart drawn (kind, events, lane
 // labels, title, theme colours), the message for a bundle of an unknown
-// version (also logged by the extension side), a re-opened notebook, and the
-// SVG button saving through VS Code's dialog. On failure, screenshots, the
+// version (also logged by the extension side), a re-opened notebook, the
+// other view kinds, and the SVG button saving through VS Code's dialog. On failure, screenshots, the
 // console and the code-server log go to tests/vscode/test-results/.
 import { spawn, execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
@@ -394,6 +394,36 @@ test(
 );
 
 test('the timeline renders again when the notebook is re-opened', reported(assertTimeline));
+
+test(
+  'the other view kinds render in one notebook',
+  reported(async () => {
+    const want = expected['views.ipynb'];
+    await openFile('views.ipynb');
+    const frame = await frameWith('.jp-huntkit-chart, .jp-huntkit-view-error');
+    assert.ok(frame, 'no .jp-huntkit-chart in any webview frame');
+    const drawn = frame.locator('.jp-huntkit-chart, .jp-huntkit-view-error');
+    await poll(`${want.length} outputs`, async () => (await drawn.count()) >= want.length);
+    const errors = await frame.locator('.jp-huntkit-view-error').allTextContents();
+    assert.deepEqual(errors, [], 'no view reported a problem');
+    const charts = await frame.locator('.jp-huntkit-chart').evaluateAll(charts =>
+      charts.map(c => ({
+        kind: c.getAttribute('data-kind'),
+        title: c.querySelector('.jp-huntkit-chart-title')?.textContent?.trim(),
+        marks: Number(c.getAttribute('data-marks'))
+      }))
+    );
+    // The webview positions outputs absolutely: DOM order is not cell order.
+    const byKind = (a, b) => a.kind.localeCompare(b.kind);
+    assert.deepEqual(
+      charts.map(({ kind, title }) => ({ kind, title })).sort(byKind),
+      [...want].sort(byKind)
+    );
+    for (const c of charts) {
+      assert.ok(c.marks > 0, `${c.kind} drew marks`);
+    }
+  })
+);
 
 test(
   "the chart's SVG button saves the chart through VS Code's save dialog",
