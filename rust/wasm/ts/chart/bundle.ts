@@ -11,7 +11,15 @@ export const VIEW_MIME_TYPE = 'application/vnd.huntkit.view+json';
 export const BUNDLE_VERSION = 1;
 
 /** The view kinds. */
-export const VIEW_KINDS = ['timeline', 'timeline_values', 'timeline_duration', 'matrix'] as const;
+export const VIEW_KINDS = [
+  'timeline',
+  'timeline_values',
+  'timeline_duration',
+  'matrix',
+  'anomalies',
+  'session_scores',
+  'process_tree'
+] as const;
 
 /** One of `VIEW_KINDS`. */
 export type ViewKindName = (typeof VIEW_KINDS)[number];

@@ -4,7 +4,13 @@
  * builds the wasm chart and mounts the frame, and shows any problem as a
  * message in `host` instead of throwing.
  */
-import { base64ToBytes, BundleError, parseBundle, type ViewBundle } from './bundle.js';
+import {
+  base64ToBytes,
+  BundleError,
+  parseBundle,
+  type ViewBundle,
+  type ViewKindName
+} from './bundle.js';
 import { ChartFrame } from './chartView.js';
 import { ChartView, loadChartWasm } from './wasm.js';
 
@@ -63,6 +69,17 @@ export function chartFromBundle(bundle: ViewBundle): ChartView {
   return new ChartView(bundle.kind, sets, bundle.options);
 }
 
+/** Draws a checked bundle of one kind; the wasm module is loaded. */
+export type ViewRenderer = (host: HTMLElement, bundle: ViewBundle) => RenderedView;
+
+/** Kinds drawn by something other than the chart frame (the process tree). */
+const RENDERERS = new Map<string, ViewRenderer>();
+
+/** Lets a view module draw its own kind of bundle. */
+export function registerViewRenderer(kind: ViewKindName, render: ViewRenderer): void {
+  RENDERERS.set(kind, render);
+}
+
 /**
  * Draws a view bundle into `host`. Never throws: a bundle that cannot be
  * drawn (unknown version, missing column, corrupt Arrow…) becomes a
@@ -77,6 +94,10 @@ export async function renderViewBundle(
   try {
     const checked = parseBundle(bundle);
     await loadChartWasm(options.wasmUrl);
+    const own = RENDERERS.get(checked.kind);
+    if (own) {
+      return own(host, checked);
+    }
     frame = new ChartFrame(host, chartFromBundle(checked));
   } catch (error) {
     const message =
