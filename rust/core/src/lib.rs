@@ -52,8 +52,9 @@ pub use ioc::{
     IocType, Match,
 };
 pub use proctree::{
-    build_process_tree, build_tree, tree_to_text, BuildStats, Origin, ProcNode, ProcSchema,
-    ProcTree, ProcTreeOptions, ProcTreeSummary, SCHEMA_NAMES, TREE_COLUMNS,
+    build_process_tree, build_tree, build_tree_owned, tree_to_text, BuildStats, DetailCell,
+    DetailRow, LegendValue, Origin, ProcNode, ProcSchema, ProcTree, ProcTreeOptions,
+    ProcTreeSummary, TreeRow, TreeView, TreeViewOptions, SCHEMA_NAMES, TREE_COLUMNS,
 };
 pub use sessions::{
     parse_session, score_sessions, sessionize, sessions_frame, Cmd, EventSession, Model, Session,

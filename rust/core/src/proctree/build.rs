@@ -7,6 +7,8 @@
 //! latest process created at or before the child. O(n log n), no strings
 //! allocated per row beyond the interners' first sightings.
 
+use std::borrow::Cow;
+
 use super::intern::{FxHashMap, Interner};
 use super::pid::Pid;
 use super::schema::ProcSchema;
@@ -445,6 +447,34 @@ fn break_cycles(parent: &mut [usize]) -> usize {
     broken
 }
 
+/// [`build_tree`] keeping the table, for a view that outlives the caller's
+/// borrow (the wasm `ProcessTreeView` holds its tree across calls).
+pub fn build_tree_owned(table: Table, schema: &ProcSchema) -> Result<ProcTree<'static>> {
+    // Take the links out of the borrowing tree, then let it own the table.
+    let ProcTree {
+        table: _,
+        schema,
+        cols,
+        nodes,
+        roots,
+        child_start,
+        children,
+        node_of_row,
+        stats,
+    } = build_tree(&table, schema)?;
+    Ok(ProcTree {
+        table: Cow::Owned(table),
+        schema,
+        cols,
+        nodes,
+        roots,
+        child_start,
+        children,
+        node_of_row,
+        stats,
+    })
+}
+
 /// Orders the linked nodes depth-first (roots by host then time, children
 /// by time) and computes depths and counts.
 #[allow(clippy::too_many_arguments)]
@@ -537,7 +567,7 @@ fn assemble<'t>(
         }
     }
     ProcTree {
-        table,
+        table: Cow::Borrowed(table),
         schema: schema.clone(),
         cols,
         nodes,

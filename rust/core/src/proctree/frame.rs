@@ -75,7 +75,7 @@ impl ProcTree<'_> {
     /// the host, image, PID, creation time and logon id their child's
     /// columns give, and nulls elsewhere.
     pub fn frame(&self) -> Frame {
-        let table = self.table;
+        let table = &*self.table;
         let c = &self.cols;
         let field_of = |col: usize| {
             [

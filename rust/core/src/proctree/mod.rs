@@ -18,14 +18,16 @@ mod pid;
 mod schema;
 mod text;
 mod tree;
+mod view;
 
 use serde::{Deserialize, Serialize};
 
-pub use build::build_tree;
+pub use build::{build_tree, build_tree_owned};
 pub use frame::TREE_COLUMNS;
 pub use schema::{ProcSchema, SCHEMA_NAMES};
 pub use text::tree_to_text;
 pub use tree::{BuildStats, Origin, ProcNode, ProcTree, ProcTreeSummary};
+pub use view::{DetailCell, DetailRow, LegendValue, TreeRow, TreeView, TreeViewOptions};
 
 use crate::error::{Error, Result};
 use crate::table::Table;

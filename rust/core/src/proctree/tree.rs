@@ -5,6 +5,7 @@
 //! Nodes are stored in depth-first pre-order (roots by host then time,
 //! children by time), so a node's subtree is the contiguous range after it.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
@@ -119,11 +120,12 @@ pub(crate) struct Cols {
     pub(crate) gptime: Option<usize>,
 }
 
-/// Process trees built from a table of process-creation events; borrows
-/// the table to render rows ([`ProcTree::frame`], [`tree_to_text`](super::tree_to_text)).
+/// Process trees built from a table of process-creation events; keeps the
+/// table (borrowed, or owned by a long-lived view: [`build_tree_owned`](super::build_tree_owned))
+/// to render rows ([`ProcTree::frame`], [`tree_to_text`](super::tree_to_text)).
 #[derive(Debug, Clone)]
 pub struct ProcTree<'t> {
-    pub(crate) table: &'t Table,
+    pub(crate) table: Cow<'t, Table>,
     pub(crate) schema: ProcSchema,
     pub(crate) cols: Cols,
     pub(crate) nodes: Vec<ProcNode>,
@@ -153,8 +155,8 @@ impl<'t> ProcTree<'t> {
     }
 
     /// The table the tree was built from.
-    pub fn table(&self) -> &'t Table {
-        self.table
+    pub fn table(&self) -> &Table {
+        &self.table
     }
 
     /// The schema used.
@@ -264,7 +266,7 @@ impl<'t> ProcTree<'t> {
 
     /// The text of column `col` for `node`'s row, as the node shows it
     /// (an inferred node shows its child's parent columns).
-    pub(crate) fn cell(&self, node: usize, field: Field) -> Option<&'t str> {
+    pub(crate) fn cell(&self, node: usize, field: Field) -> Option<&str> {
         let n = self.nodes.get(node)?;
         let c = &self.cols;
         let col = match (n.origin, field) {
