@@ -252,3 +252,56 @@ export interface ProcTreeSummary {
   /** Levels of the deepest tree (a lone root is 1). */
   LargestTreeDepth: number;
 }
+
+/** Options of `ProcessTreeView`: the tree's schema (as `ProcTreeOptions`) and the colouring column. */
+export interface ProcTreeViewOptions {
+  schema?: string | null;
+  mapping?: ProcSchema | null;
+  /** Colour rows by this column (e.g. the account); must be in the table. */
+  legend_col?: string | null;
+}
+
+/** One visible row of a `ProcessTreeView`. */
+export interface ProcTreeRow {
+  /** Node index: pass it to `toggle`, `details`, `subtreeText`… */
+  node: number;
+  depth: number;
+  expanded: boolean;
+  /** Has children that pass the time filter. */
+  hasChildren: boolean;
+  /** Creation time, ms since the epoch; null when unknown (inferred). */
+  time: number | null;
+  image: string;
+  pid: string;
+  user: string;
+  cmdline: string;
+  /** Its value in the legend column. */
+  legend: string | null;
+  /** No event of its own: inferred from a child's parent columns. */
+  inferred: boolean;
+  /** Matches the current search. */
+  matched: boolean;
+  /** Inside the time filter (false: shown as an ancestor only). */
+  inRange: boolean;
+}
+
+/** One column of a process's row. */
+export interface ProcTreeCell {
+  name: string;
+  value: string | null;
+}
+
+/** Everything about one process. */
+export interface ProcTreeDetails {
+  node: number;
+  /** Input columns, then proc_key, parent_key, depth, child_count, descendant_count, IsInferred, EffectiveLogonId. */
+  columns: ProcTreeCell[];
+  /** Root first. */
+  ancestors: ProcTreeRow[];
+}
+
+/** A legend column value and how many processes have it. */
+export interface ProcTreeLegendValue {
+  value: string;
+  count: number;
+}

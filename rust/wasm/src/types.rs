@@ -118,4 +118,34 @@ mod tests {
             keys(&ProcTreeSummary::default())
         );
     }
+
+    #[test]
+    fn proctree_view_types_match_the_core() {
+        use huntkit_core::{read_table, TableFormat, TreeView, TreeViewOptions};
+        let options = TreeViewOptions {
+            legend_col: Some("user".into()),
+            ..TreeViewOptions::default()
+        };
+        assert_eq!(ts_fields("ProcTreeViewOptions"), keys(&options));
+        let csv = b"t,name,pid,ppid,user\n2024-01-01T00:00:00Z,cmd.exe,2,1,alice\n";
+        let table = read_table(csv, TableFormat::Csv).unwrap();
+        let mapping = huntkit_core::ProcSchema {
+            user_name: Some("user".into()),
+            ..huntkit_core::ProcSchema::new("t", "name", "pid", "ppid")
+        };
+        let options = TreeViewOptions {
+            mapping: Some(mapping),
+            ..options
+        };
+        let view = TreeView::new(table, &options).unwrap();
+        let row = &view.rows(0, 1)[0];
+        assert_eq!(ts_fields("ProcTreeRow"), keys(row));
+        let details = view.details(row.node).unwrap();
+        assert_eq!(ts_fields("ProcTreeDetails"), keys(&details));
+        assert_eq!(ts_fields("ProcTreeCell"), keys(&details.columns[0]));
+        assert_eq!(
+            ts_fields("ProcTreeLegendValue"),
+            keys(&view.legend_values()[0])
+        );
+    }
 }
