@@ -13,6 +13,7 @@ import {
 } from './bundle.js';
 import { ChartFrame } from './chartView.js';
 import { ChartView, loadChartWasm } from './wasm.js';
+import './procTree.js';
 
 export {
   BUNDLE_VERSION,
@@ -28,6 +29,7 @@ export {
 export { ChartFrame, formatTime, type ChartModel } from './chartView.js';
 export { PALETTE, readTheme, type ThemeColors } from './theme.js';
 export { ChartView, loadChartWasm, tableColumns } from './wasm.js';
+export { mountProcessTree, ProcTreeFrame, ROW_HEIGHT } from './procTree.js';
 
 /** Where the host's wasm file is, when its bundler does not ship it itself. */
 export interface RenderOptions {
