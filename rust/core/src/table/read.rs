@@ -280,8 +280,43 @@ fn append_cells(out: &mut Vec<Option<String>>, array: &ArrayRef) {
         t if t.is_integer() || t.is_floating() => {
             out.extend((0..n).map(|i| cell(i, &|i| number_at(array, i))));
         }
+        // pandas datetimes arrive as Arrow timestamps: keep them as RFC 3339
+        // text, which every reader of a time column parses.
+        DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64 => {
+            out.extend((0..n).map(|i| {
+                time_ms_at(array, i)
+                    .filter(|_| !array.is_null(i))
+                    .map(super::time::format_time_ms)
+            }));
+        }
         _ => out.extend(std::iter::repeat_n(None, n)),
     }
+}
+
+/// A timestamp or date cell as ms since the epoch (time zones are instants).
+fn time_ms_at(array: &ArrayRef, i: usize) -> Option<i64> {
+    use arrow_array::types::*;
+    use arrow_schema::TimeUnit;
+    Some(match array.data_type() {
+        DataType::Timestamp(TimeUnit::Second, _) => array
+            .as_primitive::<TimestampSecondType>()
+            .value(i)
+            .checked_mul(1000)?,
+        DataType::Timestamp(TimeUnit::Millisecond, _) => {
+            array.as_primitive::<TimestampMillisecondType>().value(i)
+        }
+        DataType::Timestamp(TimeUnit::Microsecond, _) => array
+            .as_primitive::<TimestampMicrosecondType>()
+            .value(i)
+            .div_euclid(1000),
+        DataType::Timestamp(TimeUnit::Nanosecond, _) => array
+            .as_primitive::<TimestampNanosecondType>()
+            .value(i)
+            .div_euclid(1_000_000),
+        DataType::Date32 => i64::from(array.as_primitive::<Date32Type>().value(i)) * 86_400_000,
+        DataType::Date64 => array.as_primitive::<Date64Type>().value(i),
+        _ => return None,
+    })
 }
 
 fn number_at(array: &ArrayRef, i: usize) -> String {
@@ -373,6 +408,47 @@ mod tests {
         assert_eq!(cells(&t, "d"), [Some("p".into()), None, Some("q".into())]);
         assert_eq!(cells(&t, "n")[2], Some("3".into()));
         assert_eq!(t.select(None).unwrap(), [0, 1]);
+    }
+
+    #[test]
+    fn arrow_timestamps_become_times() {
+        use arrow_array::{Date32Array, TimestampNanosecondArray, TimestampSecondArray};
+        // 2024-01-01T00:00:01.5Z as pandas writes it (ns, with a zone).
+        let ns = TimestampNanosecondArray::from(vec![Some(1_704_067_201_500_000_000), None])
+            .with_timezone("UTC");
+        let batch = RecordBatch::try_from_iter(vec![
+            ("ns", Arc::new(ns) as ArrayRef),
+            (
+                "s",
+                Arc::new(TimestampSecondArray::from(vec![0, 60])) as ArrayRef,
+            ),
+            ("d", Arc::new(Date32Array::from(vec![1, 2])) as ArrayRef),
+        ])
+        .unwrap();
+        let mut buf = Vec::new();
+        let mut w = arrow_ipc::writer::StreamWriter::try_new(&mut buf, &batch.schema()).unwrap();
+        w.write(&batch).unwrap();
+        w.finish().unwrap();
+        drop(w);
+        let t = read_table(&buf, TableFormat::Arrow).unwrap();
+        let ns = cells(&t, "ns");
+        assert_eq!(
+            ns[0].as_deref().and_then(crate::table::parse_time_ms),
+            Some(1_704_067_201_500)
+        );
+        assert_eq!(ns[1], None);
+        assert_eq!(
+            cells(&t, "s")[1]
+                .as_deref()
+                .and_then(crate::table::parse_time_ms),
+            Some(60_000)
+        );
+        assert_eq!(
+            cells(&t, "d")[0]
+                .as_deref()
+                .and_then(crate::table::parse_time_ms),
+            Some(86_400_000)
+        );
     }
 
     #[test]
