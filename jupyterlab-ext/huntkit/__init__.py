@@ -17,6 +17,8 @@ from ._version import __version__
 from .bundle import MIME_TYPE, VERSION, view_bundle
 from .views import matrix, show, timeline, timeline_duration, timeline_values
 
+from .views import process_tree
+
 try:  # the df.huntkit accessor, only where pandas is installed
     from . import accessor as _accessor  # noqa: F401
 except ImportError:
@@ -28,6 +30,7 @@ __all__ = [
     "__version__",
     "_jupyter_labextension_paths",
     "matrix",
+    "process_tree",
     "show",
     "timeline",
     "timeline_duration",

@@ -37,6 +37,11 @@ class HuntkitAccessor:
         """See :func:`huntkit.timeline_duration`."""
         return views.timeline_duration(self._df, group_by, **options)
 
+    def process_tree(self, schema: str | None = None, legend_col: str | None = None,
+                     **options: Any) -> dict | None:
+        """See :func:`huntkit.process_tree`."""
+        return views.process_tree(self._df, schema, legend_col, **options)
+
     def matrix(self, x: str, y: str, **options: Any) -> dict | None:
         """See :func:`huntkit.matrix`."""
         return views.matrix(self._df, x, y, **options)

@@ -393,8 +393,12 @@ def view_bundle(kind: str, data: Any, /, *, label: str | None = None, color: str
     MSTICPy's names (README table). Raises ``ValueError``/``KeyError`` naming
     the problem, so mistakes show in the notebook cell, not in the renderer.
     """
+    if kind == "process_tree":  # events, not chart data: its own checks
+        from .proctree import process_tree_bundle
+
+        return process_tree_bundle(data, label=label, **options)
     if kind not in KINDS:
-        raise ValueError(f"unknown view kind {kind!r}; expected one of {', '.join(KINDS)}")
+        raise ValueError(f"unknown view kind {kind!r}; expected one of {', '.join(KINDS + ('process_tree',))}")
     unknown = sorted(set(options) - _OPTIONS[kind])
     if unknown:
         raise ValueError(

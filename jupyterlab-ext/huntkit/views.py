@@ -47,6 +47,17 @@ def timeline_duration(data: Any, group_by: str | list[str], **options: Any) -> d
     return show(view_bundle("timeline_duration", data, group_by=group_by, **options))
 
 
+def process_tree(data: Any, schema: str | None = None, legend_col: str | None = None,
+                 **options: Any) -> dict | None:
+    """Process trees of process-creation events (MSTICPy's ``build_process_tree`` + ``plot_process_tree``).
+
+    The raw events go to the browser, where the wasm core links parents per
+    host; ``schema`` (``4688``, ``sysmon``, ``mde``…) is inferred when not
+    given; ``legend_col`` colours rows by a column (e.g. the account).
+    """
+    return show(view_bundle("process_tree", data, schema=schema, legend_col=legend_col, **options))
+
+
 def matrix(data: Any, x: str, y: str, **options: Any) -> dict | None:
     """Circles at ``x``×``y``, sized by the row count or by ``value_col``."""
     return show(view_bundle("matrix", data, x=x, y=y, **options))

@@ -427,3 +427,68 @@ def test_accessor_view_bundle(logons):
     assert b == huntkit.view_bundle("timeline_values", logons, y="Failures", kind=["line"])
     with pytest.raises(KeyError, match="'Nope'"):
         logons.huntkit.matrix("Computer", "Nope")
+
+
+# --------------------------------------------------------------------------
+# process_tree (issue #5): raw events in the bundle, the tree is built in wasm
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def procs() -> pd.DataFrame:
+    """4688 events on two hosts that reuse the same PIDs."""
+    return pd.DataFrame(
+        {
+            "TimeGenerated": pd.to_datetime(
+                ["2024-01-01T00:00:00Z", "2024-01-01T00:01:00Z", "2024-01-01T00:00:30Z", "2024-01-01T00:02:00Z"],
+                format="ISO8601",
+            ),
+            "NewProcessName": ["C:\\Windows\\explorer.exe", "C:\\Windows\\System32\\cmd.exe"] * 2,
+            "NewProcessId": ["0x10", "0x20", "0x10", "0x20"],
+            "ProcessId": ["0x4", "0x10", "0x4", "0x10"],
+            "ParentProcessName": ["", "C:\\Windows\\explorer.exe", "", "C:\\Windows\\explorer.exe"],
+            "CommandLine": ["explorer.exe", "cmd /c whoami", "explorer.exe", "cmd /c net user"],
+            "SubjectUserName": ["alice", "alice", "bob", "bob"],
+            "Computer": ["a", "a", "b", "b"],
+        }
+    )
+
+
+def test_process_tree_bundle_carries_the_raw_events(procs: pd.DataFrame) -> None:
+    b = huntkit.view_bundle("process_tree", procs, schema="4688", legend_col="SubjectUserName",
+                            title="procs", time_range=("2024-01-01T00:00:00Z", None))
+    assert (b["version"], b["kind"]) == (1, "process_tree")
+    assert b["options"] == {"schema": "4688", "legend_col": "SubjectUserName", "title": "procs",
+                            "time_range": ["2024-01-01T00:00:00.000Z", None]}
+    t = table_of(b)
+    assert t.column_names == list(procs.columns)
+    assert t.num_rows == 4 and b["data"][0]["rows"] == 4
+    assert t.column("Computer").to_pylist() == ["a", "a", "b", "b"]
+    assert pa.types.is_timestamp(t.schema.field("TimeGenerated").type)
+
+
+def test_process_tree_function_and_accessor_display_the_bundle(monkeypatch, shell, procs) -> None:
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append(obj))
+    assert huntkit.process_tree(procs) is None
+    assert procs.huntkit.process_tree(legend_col="Computer") is None
+    assert [s[MIME]["options"] for s in shown] == [{}, {"legend_col": "Computer"}]
+    assert shown[0]["text/plain"] == "<huntkit process_tree: 4 events in 1 data set>"
+    monkeypatch.setattr("IPython.get_ipython", lambda: None)
+    b = huntkit.process_tree(pa.Table.from_pandas(procs), schema="4688")
+    assert b == huntkit.view_bundle("process_tree", procs, schema="4688")
+
+
+def test_process_tree_errors_name_the_problem(procs: pd.DataFrame) -> None:
+    with pytest.raises(KeyError, match="legend_col 'Account' is not a column"):
+        huntkit.process_tree(procs, legend_col="Account")
+    with pytest.raises(ValueError, match="unknown schema 'windows'"):
+        huntkit.process_tree(procs, schema="windows")
+    with pytest.raises(KeyError, match="schema 'sysmon' needs column 'UtcTime'"):
+        huntkit.process_tree(procs, schema="sysmon")
+    with pytest.raises(ValueError, match="unknown option 'group_by' for process_tree"):
+        huntkit.process_tree(procs, group_by="Computer")
+    with pytest.raises(ValueError, match="no rows"):
+        huntkit.process_tree(procs.iloc[:0])
+    with pytest.raises(ValueError, match="time_range must be"):
+        huntkit.process_tree(procs, time_range="yesterday")
