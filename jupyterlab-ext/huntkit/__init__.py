@@ -15,7 +15,15 @@ pyarrow is the only dependency; pandas and polars are used when installed.
 
 from ._version import __version__
 from .bundle import MIME_TYPE, VERSION, view_bundle
-from .views import matrix, show, timeline, timeline_duration, timeline_values
+from .views import (
+    matrix,
+    session_scores,
+    show,
+    timeline,
+    timeline_duration,
+    timeline_values,
+    timeseries_anomalies,
+)
 
 from .views import process_tree
 
@@ -31,10 +39,12 @@ __all__ = [
     "_jupyter_labextension_paths",
     "matrix",
     "process_tree",
+    "session_scores",
     "show",
     "timeline",
     "timeline_duration",
     "timeline_values",
+    "timeseries_anomalies",
     "view_bundle",
 ]
 

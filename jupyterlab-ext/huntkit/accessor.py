@@ -45,3 +45,11 @@ class HuntkitAccessor:
     def matrix(self, x: str, y: str, **options: Any) -> dict | None:
         """See :func:`huntkit.matrix`."""
         return views.matrix(self._df, x, y, **options)
+
+    def timeseries_anomalies(self, **options: Any) -> dict | None:
+        """See :func:`huntkit.timeseries_anomalies`."""
+        return views.timeseries_anomalies(self._df, **options)
+
+    def session_scores(self, **options: Any) -> dict | None:
+        """See :func:`huntkit.session_scores`."""
+        return views.session_scores(self._df, **options)

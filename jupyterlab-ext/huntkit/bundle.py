@@ -38,7 +38,7 @@ import pyarrow.compute as pc
 
 MIME_TYPE = "application/vnd.huntkit.view+json"
 VERSION = 1
-KINDS = ("timeline", "timeline_values", "timeline_duration", "matrix")
+KINDS = ("timeline", "timeline_values", "timeline_duration", "matrix", "anomalies", "session_scores")
 DEFAULT_TIME_COLUMN = "TimeGenerated"
 PLOT_KINDS = ("circle", "line", "vbar")
 SORTS = ("asc", "desc")
@@ -52,7 +52,11 @@ _OPTIONS: dict[str, set[str]] = {
     "matrix": _COMMON
     | {"x", "y", "value_col", "dist_count", "log_size", "invert", "sort", "sort_x", "sort_y",
        "max_label_len"},
+    "anomalies": _COMMON | {"time_column", "y", "baseline_col", "anomalies_col", "ref_time", "ref_label"},
+    "session_scores": _COMMON | {"time_column", "y", "group_by", "ref_time", "ref_label"},
 }
+# Columns of huntkit's / MSTICPy's STL output that are not the observed value.
+_STL_COLUMNS = {"residual", "trend", "seasonal", "weights", "baseline", "score", "anomalies"}
 _SET_KEYS = {"data", "time_column", "color"}
 
 
@@ -407,6 +411,8 @@ def view_bundle(kind: str, data: Any, /, *, label: str | None = None, color: str
         )
     opts = {k: v for k, v in options.items() if v is not None}
     sets = _data_sets(kind, data, label, color)
+    if kind in ("anomalies", "session_scores"):
+        _guess_columns(kind, sets[0][1], opts)
     time_kind = kind != "matrix"
     out: dict[str, Any] = {}
     if time_kind:
@@ -417,7 +423,7 @@ def view_bundle(kind: str, data: Any, /, *, label: str | None = None, color: str
 
     # Options that name columns, and the columns each view needs.
     needed: list[str] = []
-    if kind in ("timeline", "timeline_values") and "group_by" in opts:
+    if kind in ("timeline", "timeline_values", "session_scores") and "group_by" in opts:
         out["group_by"] = opts.pop("group_by")
         if not isinstance(out["group_by"], str):
             raise ValueError(f"group_by must be a column name (str) for {kind}, not {out['group_by']!r}")
@@ -429,6 +435,13 @@ def view_bundle(kind: str, data: Any, /, *, label: str | None = None, color: str
         needed += out["group_by"]
         if "end_time_column" in opts:
             out["end_time_column"] = opts.pop("end_time_column")
+    if kind in ("anomalies", "session_scores"):
+        out["y"] = opts.pop("y")
+        needed.append(out["y"])
+        if kind == "anomalies":
+            for key, default in (("baseline_col", "baseline"), ("anomalies_col", "anomalies")):
+                out[key] = opts.pop(key, default)
+                needed.append(out[key])
     if kind == "timeline_values":
         if "y" not in opts:
             raise ValueError("timeline_values needs y, the value column")
@@ -484,7 +497,9 @@ def view_bundle(kind: str, data: Any, /, *, label: str | None = None, color: str
     for set_label, table, set_time, set_color in sets:
         where = f"data set {set_label!r}" if len(sets) > 1 else "the data"
         for option, col in (("group_by", out.get("group_by")), ("y", out.get("y")),
-                            ("x", out.get("x")), ("value_col", out.get("value_col"))):
+                            ("x", out.get("x")), ("value_col", out.get("value_col")),
+                            ("baseline_col", out.get("baseline_col")),
+                            ("anomalies_col", out.get("anomalies_col"))):
             if col is None:
                 continue
             for c in col if isinstance(col, list) else [col]:
@@ -499,8 +514,11 @@ def view_bundle(kind: str, data: Any, /, *, label: str | None = None, color: str
             if "end_time_column" in out:
                 table = _time_column(table, "end_time_column", out["end_time_column"], where)
                 time_cols.append(out["end_time_column"])
-        if kind == "timeline_values":
+        if kind in ("timeline_values", "anomalies", "session_scores"):
             _numeric(table, "y", out["y"], where)
+        if kind == "anomalies":
+            _numeric(table, "baseline_col", out["baseline_col"], where)
+            _numeric(table, "anomalies_col", out["anomalies_col"], where)
         if kind == "matrix" and "value_col" in out and not out.get("dist_count"):
             _numeric(table, "value_col", out["value_col"], where)
         if source_columns is not None:
@@ -513,6 +531,31 @@ def view_bundle(kind: str, data: Any, /, *, label: str | None = None, color: str
             entry["color"] = set_color
         entries.append(entry)
     return {"version": VERSION, "kind": kind, "options": out, "data": entries}
+
+
+def _guess_columns(kind: str, table: pa.Table, opts: dict[str, Any]) -> None:
+    """Fills ``y`` (and a scored session table's start time) when they are not
+    given, from the column names huntkit and MSTICPy write."""
+    names = table.column_names
+    if kind == "session_scores":
+        if "y" not in opts:
+            found = [c for c in names if c.startswith("rarest_window") and c.endswith("_likelihood")]
+            if not found:
+                raise ValueError("session_scores needs y, the likelihood column "
+                                 "(no rarest_window<n>_likelihood column found)")
+            opts["y"] = found[0]
+        if "time_column" not in opts:
+            starts = [c for c in names if c.endswith("_min") and pa.types.is_timestamp(table.schema.field(c).type)]
+            if starts:
+                opts["time_column"] = starts[0]
+    elif "y" not in opts:
+        time_column = opts.get("time_column", DEFAULT_TIME_COLUMN)
+        values = [c for c in names if c not in _STL_COLUMNS and c != time_column
+                  and (pa.types.is_integer(table.schema.field(c).type)
+                       or pa.types.is_floating(table.schema.field(c).type))]
+        if not values:
+            raise ValueError("anomalies needs y, the observed value column")
+        opts["y"] = values[0]
 
 
 def _data_sets(kind: str, data: Any, label: str | None, color: str | None

@@ -61,3 +61,18 @@ def process_tree(data: Any, schema: str | None = None, legend_col: str | None = 
 def matrix(data: Any, x: str, y: str, **options: Any) -> dict | None:
     """Circles at ``x``×``y``, sized by the row count or by ``value_col``."""
     return show(view_bundle("matrix", data, x=x, y=y, **options))
+
+
+def timeseries_anomalies(data: Any, **options: Any) -> dict | None:
+    """An STL anomaly table (``huntkit timeseries`` or MSTICPy's
+    ``ts_anomalies_stl`` output): the observed value, its baseline and the
+    flagged points. ``y`` (the value column) is found when not given."""
+    return show(view_bundle("anomalies", data, **options))
+
+
+def session_scores(data: Any, **options: Any) -> dict | None:
+    """Scored sessions (``huntkit sessions`` or MSTICPy's ``score_sessions``
+    output): session start against rarest-window likelihood, with a slider
+    to keep only the rarest. ``y`` and the start-time column are found when
+    not given (``rarest_window<n>_likelihood``, ``<time>_min``)."""
+    return show(view_bundle("session_scores", data, **options))

@@ -429,6 +429,51 @@ def test_accessor_view_bundle(logons):
         logons.huntkit.matrix("Computer", "Nope")
 
 
+# --- anomalies and scored sessions (issue #4's views) ----------------------
+
+
+def _stl_output() -> pd.DataFrame:
+    times = pd.date_range("2024-03-01", periods=48, freq="h", tz="UTC")
+    total = [10 + (h % 5) for h in range(48)]
+    total[30] = 500
+    return pd.DataFrame({
+        "TimeGenerated": times, "Total": total, "residual": 0.0, "trend": 11.0, "seasonal": 1.0,
+        "weights": 1.0, "baseline": 12.0, "score": [9.5 if h == 30 else 0.1 for h in range(48)],
+        "anomalies": [1 if h == 30 else 0 for h in range(48)],
+    })
+
+
+def test_anomalies_bundle_finds_the_value_column():
+    bundle = huntkit.view_bundle("anomalies", _stl_output())
+    assert bundle["kind"] == "anomalies"
+    assert bundle["options"]["y"] == "Total"
+    assert bundle["options"]["baseline_col"] == "baseline"
+    assert bundle["options"]["anomalies_col"] == "anomalies"
+    table = table_of(bundle)
+    assert table.column("anomalies").to_pylist()[30] == 1
+
+
+def test_anomalies_bundle_names_a_missing_baseline():
+    df = _stl_output().drop(columns=["baseline"])
+    with pytest.raises(KeyError, match="baseline"):
+        huntkit.view_bundle("anomalies", df)
+
+
+def test_session_scores_bundle_guesses_start_and_likelihood():
+    df = pd.DataFrame({
+        "TimeGenerated_min": pd.to_datetime(["2024-01-01T00:00Z", "2024-01-01T01:00Z"]),
+        "TimeGenerated_max": pd.to_datetime(["2024-01-01T00:10Z", "2024-01-01T01:10Z"]),
+        "session": [["a", "b"], ["c"]],
+        "rarest_window3_likelihood": [0.5, 0.0001],
+        "rarest_window3": [["a", "b"], ["c"]],
+    })
+    bundle = huntkit.view_bundle("session_scores", df)
+    assert bundle["options"]["y"] == "rarest_window3_likelihood"
+    assert bundle["options"]["time_column"] == "TimeGenerated_min"
+    with pytest.raises(ValueError, match="likelihood"):
+        huntkit.view_bundle("session_scores", df.drop(columns=["rarest_window3_likelihood"]))
+
+
 # --------------------------------------------------------------------------
 # process_tree (issue #5): raw events in the bundle, the tree is built in wasm
 # --------------------------------------------------------------------------

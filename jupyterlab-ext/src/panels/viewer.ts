@@ -9,7 +9,8 @@ import {
   loadChartWasm,
   renderError,
   tableColumns,
-  VIEW_KINDS,
+  mountProcessTree,
+  type ProcTreeFrame,
   type ViewKindName
 } from '@huntkit/engine/chart';
 import { Widget } from '@lumino/widgets';
@@ -26,21 +27,29 @@ export const VIEW_FILE_EXTENSIONS = [
   '.arrows'
 ];
 
+/** The process tree schemas (README "Process trees"); `auto` infers one. */
+const PROC_SCHEMAS = ['4688', 'linux', 'sysmon', 'mde', 'mde_internal', 'osquery', 'fireeye_hx'];
+
 /** Whether `path` is a table file the viewer reads. */
 export function isViewableFile(path: string): boolean {
   const lower = path.toLowerCase();
   return VIEW_FILE_EXTENSIONS.some(ext => lower.endsWith(ext));
 }
 
-const KIND_LABELS: Record<ViewKindName, string> = {
+/** The views the picker offers (every kind a plain table can draw). */
+const KIND_LABELS: Partial<Record<ViewKindName, string>> = {
   timeline: 'Timeline',
   timeline_values: 'Timeline values',
   timeline_duration: 'Timeline duration',
-  matrix: 'Matrix'
+  matrix: 'Matrix',
+  anomalies: 'Time-series anomalies',
+  session_scores: 'Scored sessions'
 };
 
 /** The pickers each kind shows, and what they set in the options. */
-const FIELDS: Record<ViewKindName, Array<{ option: string; label: string; optional: boolean }>> = {
+const FIELDS: Partial<
+  Record<ViewKindName, Array<{ option: string; label: string; optional: boolean }>>
+> = {
   timeline: [
     { option: 'time_column', label: 'Time', optional: false },
     { option: 'group_by', label: 'Group by', optional: true }
@@ -58,6 +67,17 @@ const FIELDS: Record<ViewKindName, Array<{ option: string; label: string; option
     { option: 'x', label: 'X', optional: false },
     { option: 'y', label: 'Y', optional: false },
     { option: 'value_col', label: 'Value', optional: true }
+  ],
+  anomalies: [
+    { option: 'time_column', label: 'Time', optional: false },
+    { option: 'y', label: 'Value', optional: false },
+    { option: 'baseline_col', label: 'Baseline', optional: false },
+    { option: 'anomalies_col', label: 'Anomalies', optional: false }
+  ],
+  session_scores: [
+    { option: 'time_column', label: 'Session start', optional: false },
+    { option: 'y', label: 'Likelihood', optional: false },
+    { option: 'group_by', label: 'Group by', optional: true }
   ]
 };
 
@@ -71,6 +91,7 @@ export class ViewerPanel extends Widget {
   private readonly fields: HTMLDivElement;
   private columns: string[] = [];
   private frame: ChartFrame | null = null;
+  private tree: ProcTreeFrame | null = null;
   private readonly chosen = new Map<string, string>();
 
   constructor(
@@ -88,12 +109,18 @@ export class ViewerPanel extends Widget {
     this.kindSelect = d.createElement('select');
     this.kindSelect.className = 'jp-huntkit-viewer-kind';
     this.kindSelect.setAttribute('aria-label', 'View');
-    for (const kind of VIEW_KINDS) {
+    for (const kind of Object.keys(KIND_LABELS) as ViewKindName[]) {
       const o = d.createElement('option');
       o.value = kind;
-      o.textContent = KIND_LABELS[kind];
+      o.textContent = KIND_LABELS[kind] ?? kind;
       this.kindSelect.append(o);
     }
+    // The process tree reads process events, not chart columns (its own pickers below).
+    const treeOption =
+      this.kindSelect.querySelector<HTMLOptionElement>('option[value="process_tree"]') ??
+      this.kindSelect.appendChild(d.createElement('option'));
+    treeOption.value = 'process_tree';
+    treeOption.textContent = 'Process tree';
     this.kindSelect.addEventListener('change', () => {
       this.buildFields();
       this.draw();
@@ -122,6 +149,15 @@ export class ViewerPanel extends Widget {
     if (time) {
       this.chosen.set('time_column', time);
     }
+    // The names huntkit's and MSTICPy's analyses write.
+    for (const [option, name] of [
+      ['baseline_col', 'baseline'],
+      ['anomalies_col', 'anomalies']
+    ]) {
+      if (this.columns.includes(name)) {
+        this.chosen.set(option, name);
+      }
+    }
     this.buildFields();
     this.draw();
   }
@@ -130,7 +166,7 @@ export class ViewerPanel extends Widget {
   options(): Record<string, unknown> {
     const kind = this.kindSelect.value as ViewKindName;
     const options: Record<string, unknown> = { title: this.fileName };
-    for (const f of FIELDS[kind]) {
+    for (const f of FIELDS[kind] ?? []) {
       const v = this.chosen.get(f.option);
       if (v) {
         options[f.option] = f.option === 'group_by' && kind === 'timeline_duration' ? [v] : v;
@@ -150,7 +186,11 @@ export class ViewerPanel extends Widget {
   private buildFields(): void {
     const kind = this.kindSelect.value as ViewKindName;
     this.fields.replaceChildren();
-    for (const f of FIELDS[kind]) {
+    if (kind === 'process_tree') {
+      this.buildTreeFields();
+      return;
+    }
+    for (const f of FIELDS[kind] ?? []) {
       const select = document.createElement('select');
       select.dataset.option = f.option;
       select.setAttribute('aria-label', f.label);
@@ -184,8 +224,14 @@ export class ViewerPanel extends Widget {
   private draw(): void {
     this.frame?.dispose();
     this.frame = null;
+    this.tree?.dispose();
+    this.tree = null;
     this.area.replaceChildren();
     const kind = this.kindSelect.value as ViewKindName;
+    if (kind === 'process_tree') {
+      this.drawTree();
+      return;
+    }
     try {
       const view = new ChartView(
         kind,
@@ -198,7 +244,55 @@ export class ViewerPanel extends Widget {
     }
   }
 
+  /** Schema (auto or a built-in name) and legend column pickers. */
+  private buildTreeFields(): void {
+    const pick = (
+      option: string,
+      label: string,
+      choices: Array<[string, string]>
+    ): void => {
+      const select = document.createElement('select');
+      select.dataset.option = option;
+      select.setAttribute('aria-label', label);
+      for (const [value, text] of choices) {
+        const o = document.createElement('option');
+        o.value = value;
+        o.textContent = text;
+        select.append(o);
+      }
+      select.value = this.chosen.get(option) ?? '';
+      select.addEventListener('change', () => {
+        this.chosen.set(option, select.value);
+        this.draw();
+      });
+      this.fields.append(this.label(label, select));
+    };
+    pick('schema', 'Schema', [
+      ['', 'auto'],
+      ...PROC_SCHEMAS.map((s): [string, string] => [s, s])
+    ]);
+    pick('legend_col', 'Legend', [
+      ['', '(none)'],
+      ...this.columns.map((c): [string, string] => [c, c])
+    ]);
+  }
+
+  /** The process tree of the file's events (built in wasm, no kernel). */
+  private drawTree(): void {
+    try {
+      this.tree = mountProcessTree(this.area, this.bytes, 'auto', {
+        title: this.fileName,
+        schema: this.chosen.get('schema') || undefined,
+        legend_col: this.chosen.get('legend_col') || undefined
+      });
+    } catch (error) {
+      renderError(this.area, error instanceof Error ? error.message : String(error));
+    }
+  }
+
   override dispose(): void {
+    this.tree?.dispose();
+    this.tree = null;
     this.frame?.dispose();
     this.frame = null;
     super.dispose();

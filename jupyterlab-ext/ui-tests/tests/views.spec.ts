@@ -146,6 +146,42 @@ test.describe('notebook views', () => {
     expect(labels).toEqual(expect.arrayContaining(['web-01', 'dc-01', 'user0', 'user1']));
   });
 
+  test('anomalies and scored sessions: flagged points, and the likelihood slider', async ({
+    page
+  }) => {
+    await page.notebook.createNew('analytics.ipynb');
+    await runCell(
+      page,
+      0,
+      `import pandas as pd, huntkit
+t = pd.date_range("2024-03-01", periods=48, freq="h", tz="UTC")
+stl = pd.DataFrame({"TimeGenerated": t, "Total": [500 if h == 30 else 10 + h % 5 for h in range(48)], "baseline": 12.0, "score": 0.1, "anomalies": [1 if h == 30 else 0 for h in range(48)]})
+sessions = pd.DataFrame({"TimeGenerated_min": t[:6], "rarest_window3_likelihood": [0.5, 0.2, 1e-3, 0.3, 1e-6, 0.4], "rarest_window3": [f"w{i}" for i in range(6)]})`
+    );
+    const anomalies = (
+      await addCell(page, 'huntkit.timeseries_anomalies(stl, title="Failed logons")')
+    ).locator('.jp-huntkit-chart');
+    await expect(anomalies).toHaveAttribute('data-kind', 'anomalies');
+    await expect(anomalies.locator('.jp-huntkit-legend-item')).toHaveText([
+      'observed (48)',
+      'baseline (48)',
+      'anomalies (1)'
+    ]);
+    await expect(anomalies).toHaveAttribute('data-marks', String(48 + 48 + 1));
+
+    const scores = (await addCell(page, 'huntkit.session_scores(sessions)')).locator(
+      '.jp-huntkit-chart'
+    );
+    await expect(scores).toHaveAttribute('data-kind', 'session_scores');
+    await expect(scores).toHaveAttribute('data-events-in-view', '6');
+    const slider = scores.locator('.jp-huntkit-chart-slider input');
+    // Halfway down the 12 decades: only the two rarest sessions stay.
+    await slider.fill('1000');
+    await expect(scores).toHaveAttribute('data-events-in-view', '2');
+    await slider.fill('1200');
+    await expect(scores).toHaveAttribute('data-events-in-view', '6');
+  });
+
   test('bad bundles show a message naming the problem', async ({ page }) => {
     await page.notebook.createNew('bad.ipynb');
     await runCell(page, 0, SETUP);

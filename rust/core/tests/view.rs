@@ -527,3 +527,108 @@ fn arrow_round_trip_with_and_without_lz4() {
         assert_eq!(t.cell(1, 17).as_deref(), Some(values.value(key)));
     }
 }
+
+fn csv_chart(kind: ViewKind, csv: &str, opts: serde_json::Value) -> Chart {
+    let table = ViewTable::from_text_table(csv.as_bytes(), huntkit_core::TableFormat::Csv).unwrap();
+    let ds = DataSet {
+        label: "d".into(),
+        table,
+        time_column: None,
+        color: None,
+    };
+    Chart::new(kind, vec![ds], &ViewOptions::from_json(&opts).unwrap()).unwrap()
+}
+
+#[test]
+fn anomalies_draw_observed_baseline_and_flags() {
+    let mut csv = String::from("TimeGenerated,Total,baseline,anomalies,score\n");
+    for h in 0..48 {
+        let spike = h == 30;
+        let total = if spike { 500 } else { 10 + h % 5 };
+        csv += &format!(
+            "2024-03-{:02}T{:02}:00:00Z,{total},12,{},{}\n",
+            1 + h / 24,
+            h % 24,
+            i32::from(spike),
+            if spike { 9.5 } else { 0.1 }
+        );
+    }
+    let mut c = csv_chart(ViewKind::Anomalies, &csv, json!({"y": "Total"}));
+    let labels: Vec<_> = c
+        .info()
+        .series
+        .iter()
+        .map(|s| (s.label.clone(), s.events))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            ("observed".into(), 48),
+            ("baseline".into(), 48),
+            ("anomalies".into(), 1)
+        ]
+    );
+    assert_eq!(c.info().y_domain, Some([0.0, 500.0]));
+    let [x0, x1] = c.info().x_domain;
+    let l = c
+        .layout(Viewport {
+            x0,
+            x1,
+            width: 400.0,
+            height: 200.0,
+        })
+        .clone();
+    let flagged: Vec<_> = l
+        .marks
+        .chunks(MARK_STRIDE)
+        .filter(|m| m[6] == 2.0)
+        .collect();
+    assert_eq!(flagged.len(), 1);
+    assert_eq!(flagged[0][5], 30.0, "the flagged mark is row 30");
+    assert!(flagged[0][1].abs() < 1e-9, "at the top of the plot");
+    let e = Chart::new(
+        ViewKind::Anomalies,
+        vec![DataSet {
+            label: "d".into(),
+            table: ViewTable::from_text_table(
+                b"TimeGenerated,Total\n2024-01-01,1\n",
+                huntkit_core::TableFormat::Csv,
+            )
+            .unwrap(),
+            time_column: None,
+            color: None,
+        }],
+        &ViewOptions::from_json(&json!({"y": "Total"})).unwrap(),
+    )
+    .err()
+    .unwrap();
+    assert!(e.to_string().contains("\"baseline\""), "{e}");
+}
+
+#[test]
+fn session_scores_slider_hides_likely_sessions() {
+    let csv = "start,likelihood,window\n2024-01-01T00:00:00Z,0.5,a\n2024-01-01T01:00:00Z,0.001,b\n2024-01-01T02:00:00Z,0.2,c\n2024-01-01T03:00:00Z,0.0001,d\n";
+    let mut c = csv_chart(
+        ViewKind::SessionScores,
+        csv,
+        json!({"time_column": "start", "y": "likelihood"}),
+    );
+    let [x0, x1] = c.info().x_domain;
+    let vp = Viewport {
+        x0,
+        x1,
+        width: 400.0,
+        height: 200.0,
+    };
+    assert_eq!(c.layout(vp).len(), 4);
+    c.set_y_max(Some(0.01));
+    let l = c.layout(vp).clone();
+    assert_eq!((l.len(), l.events_in_view), (2, 2));
+    let windows: Vec<_> = (0..2)
+        .map(|m| c.rows_json(&c.mark_rows(m, 5).0)[0]["window"].clone())
+        .collect();
+    assert_eq!(windows, [json!("b"), json!("d")]);
+    assert_eq!(c.rows_between(x0, x1, 10).1, 2);
+    c.set_y_max(None);
+    assert_eq!(c.layout(vp).len(), 4);
+}

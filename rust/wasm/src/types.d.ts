@@ -138,6 +138,8 @@ export interface ViewOptions {
   kind?: string | string[] | null;
   end_time_column?: string | null;
   x?: string | null;
+  baseline_col?: string | null;
+  anomalies_col?: string | null;
   value_col?: string | null;
   dist_count?: boolean;
   log_size?: boolean;
@@ -164,7 +166,13 @@ export interface DataSetInfo {
 }
 /** What a view is: everything the host needs to frame it. */
 export interface ChartInfo {
-  kind: 'timeline' | 'timeline_values' | 'timeline_duration' | 'matrix';
+  kind:
+    | 'timeline'
+    | 'timeline_values'
+    | 'timeline_duration'
+    | 'matrix'
+    | 'anomalies'
+    | 'session_scores';
   title: string | null;
   height: number | null;
   width: number | null;
@@ -176,7 +184,7 @@ export interface ChartInfo {
   /** Whether `series` are lanes labelled on the y axis. */
   lanes: boolean;
   datasets: DataSetInfo[];
-  /** Mark styles: `point`, `circle`, `line`, `vbar`, `bar`, `cell`. */
+  /** Mark styles: `point`, `circle`, `line`, `vbar`, `bar`, `cell`, `anomalies`. */
   marks: string[];
   ref_time: number | null;
   ref_label: string | null;
@@ -207,6 +215,7 @@ export interface ChartLayout {
 export interface RowIds {
   ids: Uint32Array;
   total: number;
+}
 
 /** Options of `buildProcessTree` and `processTreeSummary`: a schema name, a mapping, or neither (inferred). */
 export interface ProcTreeOptions {

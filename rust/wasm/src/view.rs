@@ -171,6 +171,12 @@ impl ChartView {
         Ok(obj.into())
     }
 
+    /// Hides points above `y_max` (session scores); `undefined` shows all.
+    #[wasm_bindgen(js_name = setYMax)]
+    pub fn set_y_max(&mut self, y_max: Option<f64>) {
+        self.chart.set_y_max(y_max);
+    }
+
     /// Events per pixel column over the whole time range (the range
     /// selector); empty for a matrix.
     pub fn overview(&self, width: usize) -> Vec<u32> {

@@ -46,9 +46,23 @@ pub enum ViewKind {
     TimelineDuration,
     /// Two categorical columns as a grid of sized circles.
     Matrix,
+    /// A time series with its baseline and flagged anomalies (the output
+    /// of `huntkit timeseries` or MSTICPy's `ts_anomalies_stl`).
+    Anomalies,
+    /// Scored sessions: start time against rarest-window likelihood, with
+    /// an upper bound the user slides to find the rare ones.
+    SessionScores,
 }
 
 impl ViewKind {
+    /// Whether the view plots a value against time.
+    pub fn has_values(self) -> bool {
+        matches!(
+            self,
+            ViewKind::TimelineValues | ViewKind::Anomalies | ViewKind::SessionScores
+        )
+    }
+
     /// Parses the bundle's `kind`.
     pub fn parse(name: &str) -> Result<ViewKind> {
         Ok(match name {
@@ -56,10 +70,12 @@ impl ViewKind {
             "timeline_values" => ViewKind::TimelineValues,
             "timeline_duration" => ViewKind::TimelineDuration,
             "matrix" => ViewKind::Matrix,
+            "anomalies" => ViewKind::Anomalies,
+            "session_scores" => ViewKind::SessionScores,
             other => {
                 return Err(Error::option(
                     "kind",
-                    format!("{other:?} is not a view (timeline, timeline_values, timeline_duration, matrix)"),
+                    format!("{other:?} is not a view (timeline, timeline_values, timeline_duration, matrix, anomalies, session_scores)"),
                 ))
             }
         })
@@ -211,6 +227,10 @@ pub struct Chart {
     columns: Vec<Vec<usize>>,
     body: Body,
     last: Layout,
+    /// Points above this value are hidden (the session-score slider).
+    y_max: Option<f64>,
+    /// The series with `y_max` applied, rebuilt when it changes.
+    filtered: Option<Vec<series::Series>>,
 }
 
 impl Chart {
@@ -251,6 +271,20 @@ impl Chart {
                 }
                 let series = series::build_series(&datasets, options, Some(y), &mut warnings)?;
                 (Body::Series(series), styles, "time")
+            }
+            ViewKind::Anomalies => {
+                let y = options.y.as_deref().ok_or_else(|| {
+                    Error::option("y", "an anomalies view needs y, the value column")
+                })?;
+                let series = series::build_anomaly_series(&datasets, options, y, &mut warnings)?;
+                (Body::Series(series), vec!["anomalies".to_string()], "time")
+            }
+            ViewKind::SessionScores => {
+                let y = options.y.as_deref().ok_or_else(|| {
+                    Error::option("y", "a session_scores view needs y, the likelihood column")
+                })?;
+                let series = series::build_series(&datasets, options, Some(y), &mut warnings)?;
+                (Body::Series(series), vec!["circle".to_string()], "time")
             }
             ViewKind::TimelineDuration => (
                 Body::Bars(duration::build_bars(&datasets, options, &mut warnings)?),
@@ -298,7 +332,7 @@ impl Chart {
                     .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), s| {
                         (lo.min(s.times[0]), hi.max(s.times[s.times.len() - 1]))
                     });
-                let y = (kind == ViewKind::TimelineValues).then(|| {
+                let y = kind.has_values().then(|| {
                     let (a, b) = values::y_domain(list);
                     [a, b]
                 });
@@ -342,7 +376,9 @@ impl Chart {
             ),
         };
         let axis_labels = match kind {
-            ViewKind::TimelineValues => [None, options.y.clone()],
+            ViewKind::TimelineValues | ViewKind::Anomalies | ViewKind::SessionScores => {
+                [None, options.y.clone()]
+            }
             ViewKind::Matrix => [options.x.clone(), options.y.clone()],
             _ => [None, None],
         };
@@ -379,7 +415,32 @@ impl Chart {
             columns,
             body,
             last: Layout::default(),
+            y_max: None,
+            filtered: None,
         })
+    }
+
+    /// Hides points whose value is above `y_max` (`None` shows all): the
+    /// session-score slider. The y axis keeps its range so points do not
+    /// jump as the bound moves.
+    pub fn set_y_max(&mut self, y_max: Option<f64>) {
+        let y_max = y_max.filter(|v| v.is_finite());
+        if y_max == self.y_max {
+            return;
+        }
+        self.y_max = y_max;
+        self.filtered = match (&self.body, y_max) {
+            (Body::Series(list), Some(max)) => Some(list.iter().map(|s| s.below(max)).collect()),
+            _ => None,
+        };
+    }
+
+    /// The series as drawn (with the `y_max` filter applied).
+    fn drawn_series(&self) -> Option<&[series::Series]> {
+        match &self.body {
+            Body::Series(list) => Some(self.filtered.as_deref().unwrap_or(list)),
+            _ => None,
+        }
     }
 
     /// What the host needs to frame the chart.
@@ -395,9 +456,9 @@ impl Chart {
             ..vp
         };
         let mut layout = match &self.body {
-            Body::Series(s) if self.info.kind == ViewKind::TimelineValues => {
+            Body::Series(s) if self.info.kind.has_values() => {
                 let [a, b] = self.info.y_domain.unwrap_or([0.0, 1.0]);
-                values::layout(s, (a, b), &vp)
+                values::layout(self.filtered.as_deref().unwrap_or(s), (a, b), &vp)
             }
             Body::Series(s) => timeline::layout(s, &vp),
             Body::Bars(b) => duration::layout(b, &vp),
@@ -463,8 +524,10 @@ impl Chart {
             return (Vec::new(), 0);
         };
         match (rows, &self.body) {
-            (MarkRows::Span { series, start, end }, Body::Series(s)) => {
-                let ser = &s[*series as usize];
+            (MarkRows::Span { series, start, end }, Body::Series(_)) => {
+                let Some(ser) = self.drawn_series().and_then(|s| s.get(*series as usize)) else {
+                    return (Vec::new(), 0);
+                };
                 let off = self.offsets[ser.dataset];
                 let (a, b) = (*start as usize, *end as usize);
                 let ids = ser.rows[a..b.min(a + limit)]
@@ -498,7 +561,7 @@ impl Chart {
         let (lo, hi) = (t0.min(t1), t0.max(t1));
         let mut ids = Vec::new();
         let mut total = 0;
-        if let Body::Series(list) = &self.body {
+        if let Some(list) = self.drawn_series() {
             for s in list {
                 let (a, b) = series::range(&s.times, lo, hi);
                 total += b - a;

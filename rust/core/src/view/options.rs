@@ -59,6 +59,10 @@ pub struct ViewOptions {
     pub end_time_column: Option<String>,
     /// matrix: the horizontal category.
     pub x: Option<String>,
+    /// anomalies: the baseline column (default `baseline`).
+    pub baseline_col: Option<String>,
+    /// anomalies: the 0/±1 anomaly flag column (default `anomalies`).
+    pub anomalies_col: Option<String>,
     /// matrix: the value to total per cell (default: count rows).
     pub value_col: Option<String>,
     /// matrix: count distinct `value_col` values.

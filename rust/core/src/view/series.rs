@@ -145,3 +145,84 @@ pub(crate) fn range(times: &[f64], lo: f64, hi: f64) -> (usize, usize) {
         times.partition_point(|&t| t <= hi),
     )
 }
+
+impl Series {
+    /// The points whose value is at most `max` (the slider's bound).
+    pub(crate) fn below(&self, max: f64) -> Series {
+        let keep: Vec<usize> = (0..self.times.len())
+            .filter(|&i| self.values[i] <= max)
+            .collect();
+        Series {
+            label: self.label.clone(),
+            dataset: self.dataset,
+            times: keep.iter().map(|&i| self.times[i]).collect(),
+            rows: keep.iter().map(|&i| self.rows[i]).collect(),
+            values: keep.iter().map(|&i| self.values[i]).collect(),
+        }
+    }
+}
+
+/// Names of the anomalies view's three series, in drawing order.
+pub(crate) const ANOMALY_SERIES: [&str; 3] = ["observed", "baseline", "anomalies"];
+
+/// The anomalies view's series from one table: the observed value, the
+/// baseline, and the observed value where the anomalies column is non-zero.
+pub(crate) fn build_anomaly_series(
+    datasets: &[DataSet],
+    options: &ViewOptions,
+    y: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Series>> {
+    let ds = datasets
+        .first()
+        .ok_or_else(|| Error::option("data", "an anomalies view needs a data set"))?;
+    let t = &ds.table;
+    let time_name = ds.time_column.as_deref().unwrap_or(options.time_column());
+    let times = t.times_ms(t.column_index(time_name)?)?;
+    let observed = t.numbers(t.column_index(y)?)?;
+    let baseline_name = options.baseline_col.as_deref().unwrap_or("baseline");
+    let baseline = t.numbers(t.column_index(baseline_name)?)?;
+    let flags_name = options.anomalies_col.as_deref().unwrap_or("anomalies");
+    let flags = t.numbers(t.column_index(flags_name)?)?;
+    let mut out: Vec<Series> = ANOMALY_SERIES
+        .iter()
+        .map(|l| Series {
+            label: l.to_string(),
+            ..Series::default()
+        })
+        .collect();
+    let mut skipped = 0;
+    for row in 0..t.rows() {
+        let time = times[row];
+        if time.is_nan() || observed[row].is_nan() {
+            skipped += 1;
+            continue;
+        }
+        let mut push = |s: usize, v: f64| {
+            out[s].times.push(time);
+            out[s].rows.push(row as u32);
+            out[s].values.push(v);
+        };
+        push(0, observed[row]);
+        if !baseline[row].is_nan() {
+            push(1, baseline[row]);
+        }
+        if flags[row] != 0.0 && !flags[row].is_nan() {
+            push(2, observed[row]);
+        }
+    }
+    if skipped > 0 {
+        warnings.push(format!(
+            "{skipped} rows have no {time_name:?} or {y:?} and are not drawn"
+        ));
+    }
+    if out[0].times.is_empty() {
+        return Err(Error::new(crate::ErrorKind::NoRows(
+            "the series is empty: there are no points to draw".into(),
+        )));
+    }
+    for s in &mut out {
+        sort_by_time(s);
+    }
+    Ok(out)
+}

@@ -23,8 +23,13 @@ export interface ChartModel {
   rowsBetween(t0: number, t1: number, limit: number): { ids: Uint32Array; total: number };
   rowsJson(ids: Uint32Array): Record<string, unknown>[];
   rowsCsv(ids: Uint32Array): string;
+  setYMax(yMax: number | undefined): void;
   free(): void;
 }
+
+/** Orders of magnitude the likelihood slider spans below the largest value. */
+const SLIDER_DECADES = 12;
+const SLIDER_STEPS = 1200;
 
 /** Rows shown in a tooltip; the rest are counted. */
 const TOOLTIP_ROWS = 5;
@@ -144,6 +149,10 @@ export class ChartFrame {
     header.append(title, toolbar);
     this.node.append(header);
 
+    if (this.info.kind === 'session_scores') {
+      this.node.append(this.slider());
+    }
+
     if (this.info.warnings.length > 0) {
       const warn = d.createElement('div');
       warn.className = 'jp-huntkit-chart-warnings';
@@ -229,12 +238,50 @@ export class ChartFrame {
     this.model.free();
   }
 
+  /**
+   * The likelihood bound of scored sessions, on a log scale: rare sessions
+   * sit many orders of magnitude below common ones.
+   */
+  private slider(): HTMLElement {
+    const d = this.doc;
+    const box = d.createElement('label');
+    box.className = 'jp-huntkit-chart-slider';
+    const name = d.createElement('span');
+    name.textContent = `${this.info.axis_labels[1] ?? 'likelihood'} ≤`;
+    const input = d.createElement('input');
+    input.type = 'range';
+    input.min = '0';
+    input.max = String(SLIDER_STEPS);
+    input.value = String(SLIDER_STEPS);
+    input.setAttribute('aria-label', 'upper bound');
+    const value = d.createElement('span');
+    value.className = 'jp-huntkit-chart-slider-value';
+    const top = this.info.y_domain?.[1] ?? 1;
+    const update = (): void => {
+      const step = Number(input.value);
+      const bound =
+        step >= SLIDER_STEPS
+          ? undefined
+          : top * 10 ** (-((SLIDER_STEPS - step) / SLIDER_STEPS) * SLIDER_DECADES);
+      this.model.setYMax(bound);
+      value.textContent = bound === undefined ? 'all' : bound.toExponential(2);
+      this.node.dataset.yMax = bound === undefined ? '' : String(bound);
+      this.schedule();
+    };
+    input.addEventListener('input', update);
+    value.textContent = 'all';
+    box.append(name, input, value);
+    return box;
+  }
+
   private defaultTitle(): string {
     const names: Record<string, string> = {
       timeline: 'Timeline',
       timeline_values: 'Timeline values',
       timeline_duration: 'Timeline duration',
-      matrix: 'Matrix'
+      matrix: 'Matrix',
+      anomalies: 'Time-series anomalies',
+      session_scores: 'Scored sessions'
     };
     return names[this.info.kind] ?? this.info.kind;
   }

@@ -4,7 +4,7 @@
  * the wasm layout; this file only paints them.
  */
 import type { ChartInfo, ChartLayout } from '../../pkg/huntkit_wasm.js';
-import { seriesColor, type ThemeColors } from './theme.js';
+import { PALETTE, seriesColor, type ThemeColors } from './theme.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -15,8 +15,15 @@ export interface MarkStyle {
   theme: ThemeColors;
 }
 
+/** The anomalies view's series: observed, baseline, flagged points. */
+const ANOMALY_BASELINE = 1;
+const ANOMALY_FLAGS = 2;
+
 /** The colour of each series (lane, line, bar). */
 export function seriesColors(info: ChartInfo): string[] {
+  if (info.kind === 'anomalies') {
+    return [PALETTE[0], PALETTE[4], PALETTE[2]];
+  }
   const perDataSet = info.kind === 'timeline' && info.series.length === info.datasets.length;
   return info.series.map((s, i) =>
     seriesColor(i, perDataSet ? info.datasets[s.dataset]?.color : null)
@@ -44,18 +51,23 @@ export function drawMarks(
   const { marks, stride } = layout;
   const n = marks.length / stride;
   const kinds = new Set(info.marks);
-  if (kinds.has('line')) {
+  const anomalies = info.kind === 'anomalies';
+  if (kinds.has('line') || anomalies) {
     ctx.lineWidth = 1.5;
     let current = -1;
     for (let i = 0; i < n; i++) {
       const o = i * stride;
       const s = marks[o + 6];
+      if (anomalies && s === ANOMALY_FLAGS) {
+        continue;
+      }
       if (s !== current) {
         if (current >= 0) {
           ctx.stroke();
         }
         current = s;
         ctx.strokeStyle = style.colors[s] ?? style.theme.accent;
+        ctx.setLineDash(anomalies && s === ANOMALY_BASELINE ? [5, 3] : []);
         ctx.beginPath();
         ctx.moveTo(marks[o], marks[o + 1]);
       } else {
@@ -65,6 +77,7 @@ export function drawMarks(
     if (current >= 0) {
       ctx.stroke();
     }
+    ctx.setLineDash([]);
   }
   const bw = barWidth(layout, width);
   for (let i = 0; i < n; i++) {
@@ -88,6 +101,12 @@ export function drawMarks(
       ctx.beginPath();
       ctx.arc(x, y, w / 2, 0, Math.PI * 2);
       ctx.fill();
+    } else if (anomalies) {
+      if (s !== ANOMALY_BASELINE) {
+        ctx.beginPath();
+        ctx.arc(x, y, s === ANOMALY_FLAGS ? 6 : 2, 0, Math.PI * 2);
+        ctx.fill();
+      }
     } else {
       if (kinds.has('vbar')) {
         ctx.fillRect(x - bw / 2, Math.min(y, y + h), bw, Math.max(1, Math.abs(h)));
@@ -134,10 +153,14 @@ export function marksToSvg(
     g.append(e);
     return e;
   };
-  if (kinds.has('line')) {
+  const anomalies = info.kind === 'anomalies';
+  if (kinds.has('line') || anomalies) {
     const points = new Map<number, string[]>();
     for (let i = 0; i < n; i++) {
       const o = i * stride;
+      if (anomalies && marks[o + 6] === ANOMALY_FLAGS) {
+        continue;
+      }
       const list = points.get(marks[o + 6]) ?? [];
       list.push(`${marks[o].toFixed(1)},${marks[o + 1].toFixed(1)}`);
       points.set(marks[o + 6], list);
@@ -167,6 +190,10 @@ export function marksToSvg(
       el('rect', { x, y, width: w, height: h, fill, 'fill-opacity': 0.8 });
     } else if (info.kind === 'matrix') {
       el('circle', { cx: x, cy: y, r: w / 2, fill, 'fill-opacity': 0.8 });
+    } else if (anomalies) {
+      if (s !== ANOMALY_BASELINE) {
+        el('circle', { cx: x, cy: y, r: s === ANOMALY_FLAGS ? 6 : 2, fill });
+      }
     } else {
       if (kinds.has('vbar')) {
         el('rect', {
