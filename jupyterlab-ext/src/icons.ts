@@ -12,3 +12,13 @@ const EXTRACT_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" viewBox=
 
 /** The Extract panel's icon. */
 export const extractIcon = new LabIcon({ name: 'huntkit:extract', svgstr: EXTRACT_SVG });
+
+/** A line with a spike: the Analyze panel's icon. */
+const ANALYZE_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" viewBox="0 0 24 24">
+  <g class="jp-icon3" fill="none" stroke="#616161" stroke-width="2" stroke-linejoin="round">
+    <path d="M2 18h4l3-4 3 3 3-13 3 10h4"/>
+  </g>
+</svg>`;
+
+/** The Analyze panel's icon. */
+export const analyzeIcon = new LabIcon({ name: 'huntkit:analyze', svgstr: ANALYZE_SVG });

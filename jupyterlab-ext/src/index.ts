@@ -1,4 +1,4 @@
 /** @huntkit/jupyterlab: the plugins. */
-import { enginePlugin, extractPlugin, viewerPlugin } from './plugins';
+import { analyzePlugin, enginePlugin, extractPlugin, viewerPlugin } from './plugins';
 
-export default [enginePlugin, extractPlugin, viewerPlugin];
+export default [enginePlugin, extractPlugin, viewerPlugin, analyzePlugin];

@@ -12,8 +12,10 @@ import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { addCommands, contentsToBlob } from './commands';
+import { analyzeIcon } from './icons';
 import { ExtractPanel } from './panels/extract';
 import { isViewableFile, ViewerPanel } from './panels/viewer';
+import { AnalysisWidget, AnalyzePanel } from './panels/analyze';
 import { DEFAULT_SETTINGS, readSettings, type ExtractSettings } from './settings';
 import { CommandIDs, IHuntkitEngine } from './tokens';
 
@@ -129,5 +131,79 @@ export const viewerPlugin: JupyterFrontEndPlugin<void> = {
       rank: 61
     });
     palette?.addItem({ command: CommandIDs.openView, category: 'huntkit' });
+  }
+};
+
+/** The Analyze panel: time-series anomalies and anomalous sessions of a file. */
+export const analyzePlugin: JupyterFrontEndPlugin<void> = {
+  id: '@huntkit/jupyterlab:analyze',
+  description:
+    'Adds the Analyze panel: STL time-series anomalies and anomalous-session scores of a table file, drawn as views, in the browser.',
+  autoStart: true,
+  requires: [IHuntkitEngine],
+  optional: [IDefaultFileBrowser, ILayoutRestorer, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    engine: IHuntkitEngine,
+    fileBrowser: IDefaultFileBrowser | null,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null
+  ): void => {
+    let count = 0;
+    const panel = new AnalyzePanel(engine, result => {
+      const widget = new MainAreaWidget({ content: new AnalysisWidget(result) });
+      widget.id = `huntkit-analysis-${++count}`;
+      widget.title.label = result.title;
+      app.shell.add(widget, 'main');
+      app.shell.activateById(widget.id);
+    });
+    panel.title.icon = analyzeIcon;
+    app.shell.add(panel, 'left', { rank: 651, type: 'huntkit Analyze' });
+    restorer?.add(panel, panel.id);
+    const selected = (): string | null => {
+      for (const item of fileBrowser?.selectedItems() ?? []) {
+        return item.type === 'directory' ? null : item.path;
+      }
+      return null;
+    };
+    app.commands.addCommand(CommandIDs.analyzeFile, {
+      label: 'Analyze in huntkit',
+      caption: 'Time-series anomalies or anomalous sessions of this table, in the browser',
+      icon: analyzeIcon,
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            path: {
+              type: 'string',
+              description: 'The file, relative to the server root (default: the selected file)'
+            }
+          }
+        }
+      },
+      isVisible: args => {
+        const path = typeof args.path === 'string' ? args.path : selected();
+        return path !== null && isViewableFile(path);
+      },
+      execute: async args => {
+        const path = typeof args.path === 'string' ? args.path : selected();
+        app.shell.activateById(panel.id);
+        if (!path) {
+          return;
+        }
+        const model = await app.serviceManager.contents.get(path, {
+          content: true,
+          type: 'file',
+          format: 'base64'
+        });
+        await panel.load(model.name, new Uint8Array(await contentsToBlob(model).arrayBuffer()));
+      }
+    });
+    app.contextMenu.addItem({
+      command: CommandIDs.analyzeFile,
+      selector: '.jp-DirListing-item[data-isdir="false"]',
+      rank: 62
+    });
+    palette?.addItem({ command: CommandIDs.analyzeFile, category: 'huntkit' });
   }
 };

@@ -10,7 +10,7 @@ import { Token } from '@lumino/coreutils';
  */
 export interface IHuntkitEngine extends Pick<
   HuntkitEngine,
-  'extractIocs' | 'decode' | 'extractIocTable' | 'cancel' | 'busy'
+  'extractIocs' | 'decode' | 'extractIocTable' | 'timeseries' | 'scoreSessions' | 'cancel' | 'busy'
 > {}
 
 /** The token of the shared huntkit engine. */
@@ -25,6 +25,8 @@ export const CommandIDs = {
   extractFile: 'huntkit:extract-file',
   /** Opens the Extract panel in the left sidebar. */
   openExtract: 'huntkit:open-extract',
+  /** Sends a table file to the Analyze panel. */
+  analyzeFile: 'huntkit:analyze-file',
   /** Opens a table file (CSV, JSON, NDJSON, Arrow) as a huntkit view. */
   openView: 'huntkit:open-view'
 } as const;

@@ -1,0 +1,330 @@
+/**
+ * The Analyze panel (left sidebar): a table file in (picked, dropped, or
+ * sent from the file browser), time-series anomalies or anomalous sessions
+ * out, drawn as a view in the main area. The analysis runs in the engine's
+ * Web Worker and the view in the page: no kernel, no server call.
+ */
+import {
+  ChartFrame,
+  ChartView,
+  loadChartWasm,
+  renderError,
+  tableColumns
+} from '@huntkit/engine/chart';
+import { copyText } from '@huntkit/engine';
+import { Widget } from '@lumino/widgets';
+import type { IHuntkitEngine } from '../tokens';
+
+/** The sidebar widget's id. */
+export const ANALYZE_PANEL_ID = 'huntkit-analyze';
+
+/** The two analyses. */
+export type Analysis = 'timeseries' | 'sessions';
+
+/** A finished analysis, ready to show in the main area. */
+export interface AnalysisResult {
+  title: string;
+  /** Builds the view into `host`. */
+  render(host: HTMLElement): { dispose(): void };
+}
+
+const TIME_NAMES = /time|date|timestamp|_min$/i;
+
+function field(label: string, control: HTMLElement, hint?: string): HTMLLabelElement {
+  const l = document.createElement('label');
+  l.className = 'jp-huntkit-analyze-field';
+  const span = document.createElement('span');
+  span.textContent = label;
+  l.append(span, control);
+  if (hint) {
+    l.title = hint;
+  }
+  return l;
+}
+
+function select(
+  option: string,
+  values: string[],
+  optional: string | null,
+  preferred?: string
+): HTMLSelectElement {
+  const s = document.createElement('select');
+  s.dataset.option = option;
+  if (optional !== null) {
+    const o = document.createElement('option');
+    o.value = '';
+    o.textContent = optional;
+    s.append(o);
+  }
+  for (const v of values) {
+    const o = document.createElement('option');
+    o.value = v;
+    o.textContent = v;
+    s.append(o);
+  }
+  if (preferred !== undefined && values.includes(preferred)) {
+    s.value = preferred;
+  }
+  return s;
+}
+
+function input(option: string, value: string, type = 'text'): HTMLInputElement {
+  const i = document.createElement('input');
+  i.type = type;
+  i.value = value;
+  i.dataset.option = option;
+  if (type === 'number') {
+    i.step = 'any';
+  }
+  return i;
+}
+
+/** The Analyze panel. */
+export class AnalyzePanel extends Widget {
+  private readonly fileInput: HTMLInputElement;
+  private readonly source: HTMLDivElement;
+  private readonly form: HTMLDivElement;
+  private readonly status: HTMLDivElement;
+  private file: { name: string; bytes: Uint8Array; columns: string[] } | null = null;
+
+  constructor(
+    private readonly engine: IHuntkitEngine,
+    private readonly open: (result: AnalysisResult) => void
+  ) {
+    super();
+    this.id = ANALYZE_PANEL_ID;
+    this.addClass('jp-huntkit-analyze');
+    this.title.caption =
+      'huntkit Analyze: time-series anomalies and anomalous sessions, in the browser';
+    const d = document;
+    const head = d.createElement('div');
+    head.className = 'jp-huntkit-title';
+    head.textContent = 'Analyze';
+    this.fileInput = d.createElement('input');
+    this.fileInput.type = 'file';
+    this.fileInput.accept = '.csv,.tsv,.json,.ndjson,.jsonl,.arrow,.feather';
+    this.fileInput.addEventListener('change', () => {
+      const f = this.fileInput.files?.[0];
+      if (f) {
+        void f.arrayBuffer().then(b => this.load(f.name, new Uint8Array(b)));
+      }
+    });
+    this.source = d.createElement('div');
+    this.source.className = 'jp-huntkit-analyze-source';
+    this.source.textContent =
+      'Pick or drop a CSV, JSON, NDJSON or Arrow file, or use "Analyze in huntkit" in the file browser.';
+    this.form = d.createElement('div');
+    this.form.className = 'jp-huntkit-analyze-form';
+    this.status = d.createElement('div');
+    this.status.className = 'jp-huntkit-analyze-status';
+    this.status.setAttribute('aria-live', 'polite');
+    this.node.append(head, this.fileInput, this.source, this.form, this.status);
+    this.node.addEventListener('dragover', event => {
+      event.preventDefault();
+    });
+    this.node.addEventListener('drop', event => {
+      event.preventDefault();
+      const f = event.dataTransfer?.files[0];
+      if (f) {
+        void f.arrayBuffer().then(b => this.load(f.name, new Uint8Array(b)));
+      }
+    });
+  }
+
+  /** Takes a file's bytes and shows the analysis form for its columns. */
+  async load(name: string, bytes: Uint8Array): Promise<void> {
+    this.form.replaceChildren();
+    this.status.textContent = '';
+    try {
+      await loadChartWasm();
+      this.file = { name, bytes, columns: tableColumns(bytes, 'auto') };
+    } catch (error) {
+      this.file = null;
+      this.source.textContent = name;
+      renderError(this.form, `${name}: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    this.source.textContent = `${name}: ${this.file.columns.length} columns`;
+    this.buildForm();
+  }
+
+  private buildForm(): void {
+    const file = this.file;
+    if (!file) {
+      return;
+    }
+    const d = document;
+    const cols = file.columns;
+    const time = cols.find(c => TIME_NAMES.test(c));
+    const analysis = d.createElement('select');
+    analysis.dataset.option = 'analysis';
+    for (const [value, label] of [
+      ['timeseries', 'Time-series anomalies (STL)'],
+      ['sessions', 'Anomalous sessions']
+    ]) {
+      const o = d.createElement('option');
+      o.value = value;
+      o.textContent = label;
+      analysis.append(o);
+    }
+    const fields = d.createElement('div');
+    const run = d.createElement('button');
+    run.type = 'button';
+    run.className = 'jp-huntkit-analyze-run';
+    run.textContent = 'Run';
+    const controls = new Map<string, HTMLInputElement | HTMLSelectElement>();
+    const show = (): void => {
+      controls.clear();
+      fields.replaceChildren();
+      const add = (
+        label: string,
+        control: HTMLInputElement | HTMLSelectElement,
+        hint?: string
+      ): void => {
+        controls.set(control.dataset.option ?? label, control);
+        fields.append(field(label, control, hint));
+      };
+      if (analysis.value === 'timeseries') {
+        add('Time', select('time_column', cols, null, time));
+        add(
+          'Value',
+          select('value_column', cols, '(count events)'),
+          'Summed per bin; or count the rows'
+        );
+        add('Bin', input('bin', '1h'), 'Bin size: 1h, 15min, 1d…');
+        add('Period', input('period', '24', 'number'), 'Bins per seasonal cycle');
+        add(
+          'Threshold',
+          input('score_threshold', '3', 'number'),
+          '|z| above which a bin is an anomaly'
+        );
+      } else {
+        add(
+          'Sessions',
+          select(
+            'session_column',
+            cols,
+            null,
+            cols.find(c => /session|cmd|command/i.test(c))
+          ),
+          'Each cell a JSON list of commands'
+        );
+        add(
+          'Start time',
+          select('time_column', cols, null, cols.find(c => /_min$/.test(c)) ?? time)
+        );
+        add('Window', input('window_length', '3', 'number'), 'Rarest-window length');
+      }
+    };
+    analysis.addEventListener('change', show);
+    run.addEventListener('click', () => void this.run(analysis.value as Analysis, controls));
+    this.form.append(field('Analysis', analysis), fields, run);
+    show();
+  }
+
+  private async run(
+    analysis: Analysis,
+    controls: Map<string, HTMLInputElement | HTMLSelectElement>
+  ): Promise<void> {
+    const file = this.file;
+    if (!file) {
+      return;
+    }
+    const value = (k: string): string => controls.get(k)?.value ?? '';
+    const number = (k: string): number => Number(value(k));
+    this.status.textContent = 'running…';
+    this.status.classList.remove('jp-huntkit-analyze-error');
+    try {
+      if (analysis === 'timeseries') {
+        const options = {
+          time_column: value('time_column'),
+          ...(value('value_column') ? { value_column: value('value_column') } : {}),
+          bin: value('bin'),
+          period: number('period'),
+          score_threshold: number('score_threshold')
+        };
+        const answer = await this.engine.timeseries(file.bytes.slice(), 'auto', options);
+        const y = options.value_column ?? 'Total';
+        this.open({
+          title: `${file.name}: anomalies`,
+          render: host => {
+            const view = new ChartView(
+              'anomalies',
+              [{ label: file.name, data: answer.table, format: 'arrow' }],
+              {
+                time_column: options.time_column,
+                y,
+                title: `${file.name}: ${y} per ${options.bin}`
+              }
+            );
+            const frame = new ChartFrame(host, view);
+            const periods = document.createElement('div');
+            periods.className = 'jp-huntkit-analyze-periods';
+            const heading = document.createElement('strong');
+            heading.textContent = `${answer.periods.length} anomaly period${answer.periods.length === 1 ? '' : 's'}`;
+            const kql = document.createElement('pre');
+            kql.className = 'jp-huntkit-analyze-kql';
+            kql.textContent = answer.kql;
+            const copy = document.createElement('button');
+            copy.type = 'button';
+            copy.textContent = 'Copy KQL filter';
+            copy.addEventListener('click', () => void copyText(answer.kql));
+            periods.append(heading, copy, kql);
+            host.append(periods);
+            return { dispose: () => frame.dispose() };
+          }
+        });
+        this.status.textContent = `${answer.periods.length} anomaly periods`;
+      } else {
+        const scored = await this.engine.scoreSessions(file.bytes.slice(), 'auto', {
+          session_column: value('session_column'),
+          window_length: number('window_length')
+        });
+        const n = Math.max(1, Math.trunc(number('window_length')));
+        this.open({
+          title: `${file.name}: sessions`,
+          render: host => {
+            const view = new ChartView(
+              'session_scores',
+              [{ label: file.name, data: scored, format: 'arrow' }],
+              {
+                time_column: value('time_column'),
+                y: `rarest_window${n}_likelihood`,
+                title: `${file.name}: rarest-window likelihood`
+              }
+            );
+            const frame = new ChartFrame(host, view);
+            return { dispose: () => frame.dispose() };
+          }
+        });
+        this.status.textContent = 'sessions scored';
+      }
+    } catch (error) {
+      this.status.classList.add('jp-huntkit-analyze-error');
+      this.status.textContent = error instanceof Error ? error.message : String(error);
+    }
+  }
+}
+
+/** The main-area widget that shows one analysis. */
+export class AnalysisWidget extends Widget {
+  private shown: { dispose(): void } | null = null;
+
+  constructor(result: AnalysisResult) {
+    super();
+    this.addClass('jp-huntkit-analysis');
+    this.title.label = result.title;
+    this.title.closable = true;
+    try {
+      this.shown = result.render(this.node);
+    } catch (error) {
+      renderError(this.node, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  override dispose(): void {
+    this.shown?.dispose();
+    this.shown = null;
+    super.dispose();
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The Analyze panel in a real JupyterLab: a file from the server, the
+ * analysis in the engine's worker, the view in the main area. No kernel.
+ */
+import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+
+async function analyze(page: IJupyterLabPageFixture, path: string): Promise<void> {
+  await page.evaluate(async p => {
+    const app = (
+      window as unknown as {
+        jupyterapp: { commands: { execute(id: string, args: unknown): Promise<unknown> } };
+      }
+    ).jupyterapp;
+    await app.commands.execute('huntkit:analyze-file', { path: p });
+  }, path);
+}
+
+test.describe('Analyze panel', () => {
+  test('time-series anomalies of a file: the spike is flagged and its KQL filter shown', async ({
+    page,
+    tmpPath
+  }) => {
+    const rows = ['TimeGenerated,Count'];
+    for (let h = 0; h < 72; h++) {
+      const t = new Date(Date.UTC(2024, 2, 1, h)).toISOString();
+      rows.push(`${t},${h === 50 ? 200 : 10 + (h % 24 < 8 ? 5 : 0) + (h % 3)}`);
+    }
+    await page.contents.uploadContent(rows.join('\n'), 'text', `${tmpPath}/logons.csv`);
+    await analyze(page, `${tmpPath}/logons.csv`);
+    const panel = page.locator('#huntkit-analyze');
+    await expect(panel.locator('.jp-huntkit-analyze-source')).toContainText(
+      'logons.csv: 2 columns'
+    );
+    await panel.locator('select[data-option="value_column"]').selectOption('Count');
+    await panel.locator('button.jp-huntkit-analyze-run').click();
+    const chart = page.locator('.jp-huntkit-analysis .jp-huntkit-chart');
+    await expect(chart).toHaveAttribute('data-kind', 'anomalies');
+    const legend = chart.locator('.jp-huntkit-legend-item');
+    await expect(legend).toHaveText(['observed (72)', 'baseline (72)', /^anomalies \((\d+)\)$/]);
+    const flagged = Number((await legend.nth(2).textContent())?.match(/\((\d+)\)/)?.[1]);
+    expect(flagged).toBeGreaterThanOrEqual(1);
+    await expect(chart).toHaveAttribute('data-marks', String(72 + 72 + flagged));
+    // The spike (2024-03-03T02:00Z) is inside one of the filter's periods.
+    const kql = (await page.locator('.jp-huntkit-analyze-kql').textContent()) ?? '';
+    const spike = Date.parse('2024-03-03T02:00:00Z');
+    const periods = [...kql.matchAll(/between \(datetime\(([^)]+)\) \.\. datetime\(([^)]+)\)\)/g)];
+    expect(periods.length).toBeGreaterThanOrEqual(1);
+    expect(
+      periods.some(([, from, to]) => Date.parse(from) <= spike && spike <= Date.parse(to))
+    ).toBe(true);
+  });
+
+  test('anomalous sessions of a file, and a clear error for a wrong column', async ({
+    page,
+    tmpPath
+  }) => {
+    const rows = ['TimeGenerated_min,session'];
+    for (let i = 0; i < 40; i++) {
+      const t = new Date(Date.UTC(2024, 2, 1, i)).toISOString();
+      const cmds =
+        i === 33
+          ? ['Set-User', 'Remove-MailboxPermission', 'Export-Mailbox']
+          : ['Get-User', 'Get-Mailbox', 'Set-Mailbox'];
+      rows.push(`${t},"${JSON.stringify(cmds).replace(/"/g, '""')}"`);
+    }
+    await page.contents.uploadContent(rows.join('\n'), 'text', `${tmpPath}/sessions.csv`);
+    await analyze(page, `${tmpPath}/sessions.csv`);
+    const panel = page.locator('#huntkit-analyze');
+    await panel.locator('select[data-option="analysis"]').selectOption('sessions');
+    await panel.locator('button.jp-huntkit-analyze-run').click();
+    const chart = page.locator(
+      '.jp-huntkit-analysis .jp-huntkit-chart[data-kind="session_scores"]'
+    );
+    await expect(chart).toHaveAttribute('data-events-in-view', '40');
+    // The rare session is the one left when the bound drops far enough.
+    await chart.locator('.jp-huntkit-chart-slider input').fill('1100');
+    await expect(chart).toHaveAttribute('data-events-in-view', '1');
+    await chart.locator('button[data-action="copy-json"]').click();
+    await expect(chart).toHaveAttribute('data-copied', /Export-Mailbox/);
+
+    await panel.locator('select[data-option="session_column"]').selectOption('TimeGenerated_min');
+    await panel.locator('button.jp-huntkit-analyze-run').click();
+    await expect(panel.locator('.jp-huntkit-analyze-error')).toContainText('TimeGenerated_min');
+  });
+});
