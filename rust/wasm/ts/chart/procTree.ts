@@ -376,7 +376,7 @@ export class ProcTreeFrame {
     const image = h(doc, 'span', { className: 'jp-huntkit-proctree-image', title: row.image }, [
       twisty,
       swatch,
-      h(doc, 'span', { text: row.image || '(unknown)' })
+      h(doc, 'span', { className: 'jp-huntkit-proctree-name', text: row.image || '(unknown)' })
     ]);
     image.style.paddingLeft = `${row.depth * INDENT}px`;
     const classes = ['jp-huntkit-proctree-row'];

@@ -1,0 +1,139 @@
+/**
+ * The process tree view in a real JupyterLab and kernel: `huntkit.process_tree`
+ * sends raw 4688 events, the wasm core builds the tree per host in the page,
+ * and the test reads rows, expands and collapses, searches and opens the
+ * details pane; then "Open in huntkit" draws the same view from a CSV file
+ * with no kernel.
+ */
+import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type { Locator } from '@playwright/test';
+
+// One-liners only: the cell editor re-indents Python blocks as it types.
+// Two hosts with the same PIDs: explorer 0x10 → cmd 0x20 → whoami 0x30 on
+// host a; explorer 0x10 → cmd 0x20 on host b.
+const SETUP = `
+import pandas as pd, huntkit
+t = pd.to_datetime(["2024-01-01T00:00:00Z", "2024-01-01T00:01:00Z", "2024-01-01T00:02:00Z", "2024-01-01T00:00:30Z", "2024-01-01T00:03:00Z"], format="ISO8601")
+exp, cmd, who = "C:\\\\Windows\\\\explorer.exe", "C:\\\\Windows\\\\System32\\\\cmd.exe", "C:\\\\Windows\\\\System32\\\\whoami.exe"
+df = pd.DataFrame({"TimeGenerated": t, "NewProcessName": [exp, cmd, who, exp, cmd], "NewProcessId": ["0x10", "0x20", "0x30", "0x10", "0x20"], "ProcessId": ["0x4", "0x10", "0x20", "0x4", "0x10"], "ParentProcessName": ["", exp, cmd, "", exp], "CommandLine": ["explorer.exe", "cmd /c <img src=x onerror=window.__pwned=1>", "whoami /all", "explorer.exe", "cmd /c net user"], "SubjectUserName": ["alice", "alice", "alice", "bob", "bob"], "Computer": ["a", "a", "a", "b", "b"], "EventID": [4688] * 5})
+`;
+
+async function runCell(
+  page: IJupyterLabPageFixture,
+  index: number,
+  code: string
+): Promise<Locator> {
+  await page.notebook.setCell(index, 'code', code);
+  await page.notebook.runCell(index, true);
+  return (await page.notebook.getCellOutputLocator(index)) as Locator;
+}
+
+async function addCell(page: IJupyterLabPageFixture, code: string): Promise<Locator> {
+  await page.notebook.addCell('code', code);
+  const index = (await page.notebook.getCellCount()) - 1;
+  await page.notebook.runCell(index, true);
+  return (await page.notebook.getCellOutputLocator(index)) as Locator;
+}
+
+/** Image text of the drawn rows, indented by depth. */
+async function rowImages(tree: Locator): Promise<string[]> {
+  return tree
+    .locator('.jp-huntkit-proctree-rows [data-node]')
+    .evaluateAll(rows =>
+      rows.map(
+        r =>
+          ' '.repeat(Number(r.getAttribute('aria-level')) - 1) +
+          (r.querySelector('.jp-huntkit-proctree-name')?.textContent ?? '').split('\\').pop()
+      )
+    );
+}
+
+test.describe('process tree view', () => {
+  test('a notebook DataFrame: rows per host, collapse, search, details', async ({ page }) => {
+    await page.notebook.createNew('proctree.ipynb');
+    await runCell(page, 0, SETUP);
+    const out = await addCell(page, 'huntkit.process_tree(df, legend_col="SubjectUserName")');
+    const tree = out.locator('.jp-huntkit-proctree');
+    await expect(tree).toHaveAttribute('data-kind', 'process_tree');
+    // 5 events + each host's inferred parent 0x4.
+    await expect(tree).toHaveAttribute('data-processes', '7');
+    await expect(tree).toHaveAttribute('data-visible', '7');
+    expect(await rowImages(tree)).toEqual([
+      '(unknown)',
+      ' explorer.exe',
+      '  cmd.exe',
+      '   whoami.exe',
+      '(unknown)',
+      ' explorer.exe',
+      '  cmd.exe'
+    ]);
+    // Markup in a command line is text.
+    await expect(tree.locator('.jp-huntkit-proctree-cmd').nth(2)).toHaveText(
+      'cmd /c <img src=x onerror=window.__pwned=1>'
+    );
+    expect(
+      await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)
+    ).toBeUndefined();
+    await expect(tree.locator('.jp-huntkit-proctree-legend-item').first()).toHaveText('alice (3)');
+
+    // Collapse host a's explorer, then expand it again.
+    const explorerA = tree.locator('.jp-huntkit-proctree-rows [data-node]').nth(1);
+    await explorerA.locator('[data-action="toggle"]').click();
+    await expect(tree).toHaveAttribute('data-visible', '5');
+    await expect(explorerA).toHaveAttribute('aria-expanded', 'false');
+    await tree.getByRole('button', { name: 'Collapse all' }).click();
+    await expect(tree).toHaveAttribute('data-visible', '2');
+
+    // Search opens the tree down to the match and highlights it.
+    const search = tree.locator('.jp-huntkit-proctree-search');
+    await search.fill('whoami');
+    await search.press('Enter');
+    await expect(tree.locator('.jp-huntkit-proctree-matches')).toHaveText('1 of 1 match');
+    const hit = tree.locator('.jp-huntkit-proctree-row.jp-mod-match');
+    await expect(hit).toHaveCount(1);
+    await expect(hit.locator('.jp-huntkit-proctree-cmd')).toHaveText('whoami /all');
+
+    // Details: all columns and the ancestors.
+    await hit.locator('.jp-huntkit-proctree-cmd').click();
+    const details = tree.locator('.jp-huntkit-proctree-details');
+    await expect(details).toBeVisible();
+    await expect(details.locator('tr', { hasText: 'Computer' }).locator('td')).toHaveText('a');
+    await expect(details.locator('tr', { hasText: 'EventID' }).locator('td')).toHaveText('4688');
+    await expect(details.locator('.jp-huntkit-proctree-ancestor')).toHaveCount(3);
+    await expect(details.locator('.jp-huntkit-proctree-ancestor').nth(2)).toContainText(
+      'cmd.exe  PID 0x20'
+    );
+  });
+
+  test('"Open in huntkit" draws a process tree from a CSV file with no kernel', async ({
+    page,
+    tmpPath
+  }) => {
+    const csv = [
+      'TimeGenerated,NewProcessName,NewProcessId,ProcessId,ParentProcessName,CommandLine,SubjectUserName,Computer',
+      '2024-01-01T00:00:00Z,explorer.exe,0x10,0x4,,explorer.exe,alice,a',
+      '2024-01-01T00:01:00Z,cmd.exe,0x20,0x10,explorer.exe,cmd /c whoami,alice,a',
+      '2024-01-01T00:00:30Z,explorer.exe,0x10,0x4,,explorer.exe,bob,b'
+    ].join('\n');
+    await page.contents.uploadContent(csv, 'text', `${tmpPath}/procs.csv`);
+    await page.evaluate(async path => {
+      const app = (
+        window as unknown as {
+          jupyterapp: { commands: { execute(id: string, args: unknown): Promise<unknown> } };
+        }
+      ).jupyterapp;
+      await app.commands.execute('huntkit:open-view', { path });
+    }, `${tmpPath}/procs.csv`);
+    const viewer = page.locator('.jp-huntkit-viewer');
+    await viewer.locator('select.jp-huntkit-viewer-kind').selectOption('process_tree');
+    const tree = viewer.locator('.jp-huntkit-proctree');
+    await expect(tree).toHaveAttribute('data-processes', '5');
+    await viewer.locator('select[data-option="legend_col"]').selectOption('Computer');
+    await expect(tree.locator('.jp-huntkit-proctree-legend-item')).toHaveText(['a (3)', 'b (2)']);
+    // A schema whose columns are not there: the message names one.
+    await viewer.locator('select[data-option="schema"]').selectOption('sysmon');
+    await expect(viewer.locator('.jp-huntkit-view-error')).toContainText('UtcTime');
+    await viewer.locator('select[data-option="schema"]').selectOption('4688');
+    await expect(viewer.locator('.jp-huntkit-proctree')).toHaveAttribute('data-visible', '5');
+  });
+});
