@@ -9,7 +9,7 @@ import type { ChartInfo, ChartLayout, Tick } from '../../pkg/huntkit_wasm.js';
 import { copyText, downloadText } from '../views/clipboard.js';
 import { formatCount } from '../views/dom.js';
 import { drawMarks, marksToSvg, seriesColors } from './draw.js';
-import { readTheme } from './theme.js';
+import { readTheme, type ThemeColors } from './theme.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -91,6 +91,7 @@ export class ChartFrame {
   private frames = 0;
   private resize: ResizeObserver | null = null;
   private disposed = false;
+  private theme: ThemeColors | null = null;
 
   constructor(
     private readonly host: HTMLElement,
@@ -453,16 +454,31 @@ export class ChartFrame {
     }
   }
 
+  /**
+   * The theme, read once per size change: reading computed style forces a
+   * style recalculation, too slow for every pan frame.
+   */
+  private themeColors(): ThemeColors {
+    this.theme ??= readTheme(this.node);
+    return this.theme;
+  }
+
   private drawCanvas(layout: ChartLayout): void {
     const { left, top, width, height } = this.plot;
     const ratio = this.doc.defaultView?.devicePixelRatio ?? 1;
     const c = this.canvas;
-    c.style.left = `${left}px`;
-    c.style.top = `${top}px`;
-    c.style.width = `${width}px`;
-    c.style.height = `${height}px`;
-    c.width = Math.round(width * ratio);
-    c.height = Math.round(height * ratio);
+    const w = Math.round(width * ratio);
+    const h = Math.round(height * ratio);
+    // Resizing a canvas reallocates it: only when the plot's size changed.
+    if (c.width !== w || c.height !== h) {
+      c.style.left = `${left}px`;
+      c.style.top = `${top}px`;
+      c.style.width = `${width}px`;
+      c.style.height = `${height}px`;
+      c.width = w;
+      c.height = h;
+      this.theme = null;
+    }
     const ctx = c.getContext('2d');
     if (!ctx) {
       return;
@@ -473,7 +489,7 @@ export class ChartFrame {
       ctx,
       this.info,
       layout,
-      { colors: this.colors, theme: readTheme(this.node), selected: r => this.selected.has(r) },
+      { colors: this.colors, theme: this.themeColors(), selected: r => this.selected.has(r) },
       width
     );
   }
