@@ -246,11 +246,7 @@ export class ViewerPanel extends Widget {
 
   /** Schema (auto or a built-in name) and legend column pickers. */
   private buildTreeFields(): void {
-    const pick = (
-      option: string,
-      label: string,
-      choices: Array<[string, string]>
-    ): void => {
+    const pick = (option: string, label: string, choices: Array<[string, string]>): void => {
       const select = document.createElement('select');
       select.dataset.option = option;
       select.setAttribute('aria-label', label);
@@ -267,10 +263,7 @@ export class ViewerPanel extends Widget {
       });
       this.fields.append(this.label(label, select));
     };
-    pick('schema', 'Schema', [
-      ['', 'auto'],
-      ...PROC_SCHEMAS.map((s): [string, string] => [s, s])
-    ]);
+    pick('schema', 'Schema', [['', 'auto'], ...PROC_SCHEMAS.map((s): [string, string] => [s, s])]);
     pick('legend_col', 'Legend', [
       ['', '(none)'],
       ...this.columns.map((c): [string, string] => [c, c])
