@@ -254,4 +254,40 @@ sessions = pd.DataFrame({"TimeGenerated_min": t[:6], "rarest_window3_likelihood"
     await viewer.locator('select[data-option="time_column"]').selectOption('Account');
     await expect(viewer.locator('.jp-huntkit-view-error')).toContainText('"Account"');
   });
+
+  test("the dark theme: text and axes take the theme's colours", async ({ page, tmpPath }) => {
+    await page.theme.setDarkTheme();
+    await page.contents.uploadContent(
+      'TimeGenerated,Computer\n2024-03-07T00:00:00Z,web-01\n2024-03-07T01:00:00Z,dc-01',
+      'text',
+      `${tmpPath}/dark.csv`
+    );
+    await page.evaluate(async path => {
+      const app = (
+        window as unknown as {
+          jupyterapp: { commands: { execute(id: string, args: unknown): Promise<unknown> } };
+        }
+      ).jupyterapp;
+      await app.commands.execute('huntkit:open-view', { path });
+    }, `${tmpPath}/dark.csv`);
+    const chart = page.locator('.jp-huntkit-viewer .jp-huntkit-chart');
+    await expect(chart).toHaveAttribute('data-events-in-view', '2');
+    const brightness = (css: string): number => {
+      const [r, g, b] = (css.match(/\d+/g) ?? ['0', '0', '0']).map(Number);
+      return (r + g + b) / 3;
+    };
+    const text = await chart.evaluate(el => getComputedStyle(el).color);
+    const tick = await chart
+      .locator('text.jp-huntkit-tick-label')
+      .first()
+      .evaluate(el => getComputedStyle(el).fill);
+    const background = await chart.evaluate(el => getComputedStyle(el).backgroundColor);
+    expect(brightness(text)).toBeGreaterThan(150);
+    expect(brightness(tick)).toBeGreaterThan(150);
+    expect(brightness(background)).toBeLessThan(100);
+    await page.theme.setLightTheme();
+    await expect
+      .poll(async () => brightness(await chart.evaluate(el => getComputedStyle(el).color)))
+      .toBeLessThan(100);
+  });
 });
