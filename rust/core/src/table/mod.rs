@@ -7,7 +7,7 @@
 
 mod format;
 mod frame;
-mod read;
+pub(crate) mod read;
 mod time;
 
 pub use format::TableFormat;

@@ -4,7 +4,7 @@ use std::io::Cursor;
 
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, RecordBatch};
-use arrow_schema::DataType;
+use arrow_schema::{DataType, SchemaRef};
 use serde_json::Value;
 
 use super::format::TableFormat;
@@ -194,16 +194,24 @@ fn push_json_row(
     Ok(())
 }
 
-fn read_arrow(bytes: &[u8]) -> Result<Table> {
-    let batches: Vec<RecordBatch> = if bytes.starts_with(b"ARROW1") {
+/// Reads an Arrow IPC file (`ARROW1` magic) or stream: its schema and
+/// record batches, naming the batch that fails.
+pub(crate) fn read_arrow_batches(bytes: &[u8]) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+    if bytes.starts_with(b"ARROW1") {
         let reader = arrow_ipc::reader::FileReader::try_new(Cursor::new(bytes), None)
             .map_err(|e| Error::parse("arrow", None, e))?;
-        collect_batches(reader)?
+        let schema = reader.schema();
+        Ok((schema, collect_batches(reader)?))
     } else {
         let reader = arrow_ipc::reader::StreamReader::try_new(Cursor::new(bytes), None)
             .map_err(|e| Error::parse("arrow", None, e))?;
-        collect_batches(reader)?
-    };
+        let schema = reader.schema();
+        Ok((schema, collect_batches(reader)?))
+    }
+}
+
+fn read_arrow(bytes: &[u8]) -> Result<Table> {
+    let (_, batches) = read_arrow_batches(bytes)?;
     let mut table = Table::default();
     let Some(first) = batches.first() else {
         return Ok(table);

@@ -3,6 +3,8 @@
 
 use crate::error::{Error, Result};
 
+use super::scale::LinearScale;
+
 use super::table::NULL_LABEL;
 use super::{DataSet, ViewOptions};
 
@@ -135,6 +137,36 @@ fn sort_by_time(s: &mut Series) {
     s.rows = order.iter().map(|&i| s.rows[i as usize]).collect();
     if !s.values.is_empty() {
         s.values = order.iter().map(|&i| s.values[i as usize]).collect();
+    }
+}
+
+/// Splits events `start..end` of the sorted `times` into one run per pixel
+/// column of `x` (`columns` of them) and calls `f(column, i, j)` for each
+/// non-empty run `i..j`. Bounds come from binary search, so the cost is
+/// columns × log(events) whatever the zoom: what keeps a million-event pan
+/// smooth.
+pub(crate) fn pixel_runs(
+    times: &[f64],
+    (start, end): (usize, usize),
+    x: &LinearScale,
+    columns: usize,
+    mut f: impl FnMut(usize, usize, usize),
+) {
+    let mut i = start;
+    for c in 0..columns {
+        if i >= end {
+            break;
+        }
+        let j = if c + 1 == columns {
+            end
+        } else {
+            let edge = x.invert((c + 1) as f64);
+            i + times[i..end].partition_point(|&t| t < edge)
+        };
+        if j > i {
+            f(c, i, j);
+        }
+        i = j;
     }
 }
 

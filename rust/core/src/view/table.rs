@@ -6,7 +6,6 @@
 //! tooltip text of a row is only formatted when it is hovered.
 
 use std::collections::HashMap;
-use std::io::Cursor;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
@@ -16,6 +15,7 @@ use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use chrono::DateTime;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::table::read::read_arrow_batches;
 use crate::table::{format_time_ms, parse_time_ms, read_table, TableFormat};
 
 /// One data set of a view: its columns, in batches.
@@ -43,17 +43,7 @@ pub const NULL_LABEL: &str = "(null)";
 impl ViewTable {
     /// Reads an Arrow IPC stream or file (LZ4-compressed buffers allowed).
     pub fn from_arrow(bytes: &[u8]) -> Result<ViewTable> {
-        let (schema, batches) = if bytes.starts_with(b"ARROW1") {
-            let reader = arrow_ipc::reader::FileReader::try_new(Cursor::new(bytes), None)
-                .map_err(|e| Error::parse("arrow", None, e))?;
-            let schema = reader.schema();
-            (schema, collect(reader)?)
-        } else {
-            let reader = arrow_ipc::reader::StreamReader::try_new(Cursor::new(bytes), None)
-                .map_err(|e| Error::parse("arrow", None, e))?;
-            let schema = reader.schema();
-            (schema, collect(reader)?)
-        };
+        let (schema, batches) = read_arrow_batches(bytes)?;
         Ok(ViewTable::from_batches(&schema, batches))
     }
 
@@ -298,20 +288,6 @@ impl ViewTable {
         }
         serde_json::Value::String(text)
     }
-}
-
-fn collect<I>(reader: I) -> Result<Vec<RecordBatch>>
-where
-    I: Iterator<Item = std::result::Result<RecordBatch, arrow_schema::ArrowError>>,
-{
-    reader
-        .enumerate()
-        .map(|(i, b)| {
-            b.map_err(|e| {
-                Error::parse("arrow", Some(i as u64 + 1), format!("batch {}: {e}", i + 1))
-            })
-        })
-        .collect()
 }
 
 fn is_text(t: &DataType) -> bool {

@@ -7,7 +7,7 @@
 //! hovering a bucket lists its rows.
 
 use super::scale::{time_ticks, LinearScale};
-use super::series::{range, Series};
+use super::series::{pixel_runs, range, Series};
 use super::{Layout, MarkRows, Viewport};
 
 /// Below this many events in view a lane draws every event on its own.
@@ -27,60 +27,33 @@ pub(crate) fn layout(series: &[Series], vp: &Viewport) -> Layout {
         let y = band * (s as f64 + 0.5);
         let (start, end) = range(&lane.times, lo, hi);
         out.events_in_view += end - start;
+        let mark = |out: &mut Layout, i: usize, j: usize| {
+            out.push_mark(
+                [
+                    x.map(lane.times[i]),
+                    y,
+                    0.0,
+                    0.0,
+                    (j - i) as f64,
+                    f64::from(lane.rows[i]),
+                    s as f64,
+                ],
+                MarkRows::Span {
+                    series: s as u32,
+                    start: i as u32,
+                    end: j as u32,
+                },
+            );
+        };
         if end - start <= EXACT_LIMIT {
             for i in start..end {
-                out.push_mark(
-                    [
-                        x.map(lane.times[i]),
-                        y,
-                        0.0,
-                        0.0,
-                        1.0,
-                        f64::from(lane.rows[i]),
-                        s as f64,
-                    ],
-                    MarkRows::Span {
-                        series: s as u32,
-                        start: i as u32,
-                        end: i as u32 + 1,
-                    },
-                );
+                mark(&mut out, i, i + 1);
             }
-            continue;
-        }
-        // One bucket per pixel column: bounds by binary search, so the cost
-        // is columns × log(events), whatever the zoom.
-        let columns = vp.width.ceil().max(1.0) as usize;
-        let mut i = start;
-        for c in 0..columns {
-            if i >= end {
-                break;
-            }
-            let edge = x.invert((c + 1) as f64);
-            let j = if c + 1 == columns {
-                end
-            } else {
-                i + lane.times[i..end].partition_point(|&t| t < edge)
-            };
-            if j > i {
-                out.push_mark(
-                    [
-                        x.map(lane.times[i]),
-                        y,
-                        0.0,
-                        0.0,
-                        (j - i) as f64,
-                        f64::from(lane.rows[i]),
-                        s as f64,
-                    ],
-                    MarkRows::Span {
-                        series: s as u32,
-                        start: i as u32,
-                        end: j as u32,
-                    },
-                );
-            }
-            i = j;
+        } else {
+            let columns = vp.width.ceil().max(1.0) as usize;
+            pixel_runs(&lane.times, (start, end), &x, columns, |_, i, j| {
+                mark(&mut out, i, j)
+            });
         }
     }
     out
@@ -93,18 +66,10 @@ pub(crate) fn density(series: &[Series], x0: f64, x1: f64, width: usize) -> Vec<
     let x = LinearScale::new(x0, x1, 0.0, width as f64);
     let mut counts = vec![0u32; width];
     for s in series {
-        let (start, end) = range(&s.times, x.domain().0, x.domain().1);
-        let mut i = start;
-        for (c, count) in counts.iter_mut().enumerate() {
-            let edge = x.invert((c + 1) as f64);
-            let j = if c + 1 == width {
-                end
-            } else {
-                i + s.times[i..end].partition_point(|&t| t < edge)
-            };
-            *count += (j - i) as u32;
-            i = j;
-        }
+        let bounds = range(&s.times, x.domain().0, x.domain().1);
+        pixel_runs(&s.times, bounds, &x, width, |c, i, j| {
+            counts[c] += (j - i) as u32
+        });
     }
     counts
 }

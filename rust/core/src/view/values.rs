@@ -4,7 +4,7 @@
 //! spike while drawing a bounded number of marks.
 
 use super::scale::{nice_domain, number_ticks, time_ticks, LinearScale};
-use super::series::{range, Series};
+use super::series::{pixel_runs, range, Series};
 use super::{Layout, MarkRows, Viewport};
 
 /// Below this many points in view a series draws every point.
@@ -64,40 +64,27 @@ pub(crate) fn layout(series: &[Series], y_domain: (f64, f64), vp: &Viewport) -> 
             continue;
         }
         let columns = vp.width.ceil().max(1.0) as usize;
-        let mut i = start;
-        for c in 0..columns {
-            if i >= end {
-                break;
+        pixel_runs(&ser.times, (start, end), &x, columns, |_, i, j| {
+            let (mut min, mut max) = (i, i);
+            for k in i..j {
+                if ser.values[k] < ser.values[min] {
+                    min = k;
+                }
+                if ser.values[k] > ser.values[max] {
+                    max = k;
+                }
             }
-            let edge = x.invert((c + 1) as f64);
-            let j = if c + 1 == columns {
-                end
+            if min == max {
+                mark(&mut out, min, j - i, i, j);
             } else {
-                i + ser.times[i..end].partition_point(|&t| t < edge)
-            };
-            if j > i {
-                let (mut min, mut max) = (i, i);
-                for k in i..j {
-                    if ser.values[k] < ser.values[min] {
-                        min = k;
-                    }
-                    if ser.values[k] > ser.values[max] {
-                        max = k;
-                    }
-                }
-                if min == max {
-                    mark(&mut out, min, j - i, i, j);
-                } else {
-                    // The column's events are split between its two marks
-                    // (by time), so the counts still add up.
-                    let (first, second) = if min < max { (min, max) } else { (max, min) };
-                    let mid = first + 1;
-                    mark(&mut out, first, mid - i, i, mid);
-                    mark(&mut out, second, j - mid, mid, j);
-                }
+                // The column's events are split between its two marks
+                // (by time), so the counts still add up.
+                let (first, second) = if min < max { (min, max) } else { (max, min) };
+                let mid = first + 1;
+                mark(&mut out, first, mid - i, i, mid);
+                mark(&mut out, second, j - mid, mid, j);
             }
-            i = j;
-        }
+        });
     }
     out
 }
