@@ -3,6 +3,9 @@
  * Jupyter server (the file browser's context menu).
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
+import type { ICommandPalette } from '@jupyterlab/apputils';
+import type { LabIcon } from '@jupyterlab/ui-components';
+import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import type { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import type { Contents } from '@jupyterlab/services';
 import { extractIcon } from './icons';
@@ -104,4 +107,78 @@ export function addCommands(
     selector: FILE_ITEM_SELECTOR,
     rank: 60
   });
+}
+
+/** A command that opens a table file from the server in the browser. */
+export interface TableFileCommand {
+  id: string;
+  label: string;
+  caption: string;
+  icon?: LabIcon;
+  /** Position in the file browser's context menu. */
+  rank: number;
+  /** Whether a path is a file this command takes. */
+  accepts: (path: string) => boolean;
+  /** Called with the file's name and bytes. */
+  open: (name: string, bytes: Uint8Array) => Promise<void> | void;
+}
+
+/**
+ * Adds a file command (`path` argument, default: the file selected in the
+ * file browser), its context-menu item and its palette entry. The file is
+ * read through the contents API as base64, so binary files (Arrow) arrive
+ * intact.
+ */
+export function addTableFileCommand(
+  app: JupyterFrontEnd,
+  fileBrowser: IDefaultFileBrowser | null,
+  palette: ICommandPalette | null,
+  command: TableFileCommand
+): void {
+  const selected = (): string | null => {
+    for (const item of fileBrowser?.selectedItems() ?? []) {
+      return item.type === 'directory' ? null : item.path;
+    }
+    return null;
+  };
+  const target = (args: ReadonlyPartialJSONObject): string | null =>
+    typeof args.path === 'string' ? args.path : selected();
+  app.commands.addCommand(command.id, {
+    label: command.label,
+    caption: command.caption,
+    icon: command.icon,
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          path: {
+            type: 'string',
+            description: 'The file, relative to the server root (default: the selected file)'
+          }
+        }
+      }
+    },
+    isVisible: args => {
+      const path = target(args);
+      return path !== null && command.accepts(path);
+    },
+    execute: async args => {
+      const path = target(args);
+      if (!path) {
+        return;
+      }
+      const model = await app.serviceManager.contents.get(path, {
+        content: true,
+        type: 'file',
+        format: 'base64'
+      });
+      await command.open(model.name, new Uint8Array(await contentsToBlob(model).arrayBuffer()));
+    }
+  });
+  app.contextMenu.addItem({
+    command: command.id,
+    selector: FILE_ITEM_SELECTOR,
+    rank: command.rank
+  });
+  palette?.addItem({ command: command.id, category: 'huntkit' });
 }

@@ -11,7 +11,7 @@ import {
 import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
-import { addCommands, contentsToBlob } from './commands';
+import { addCommands, addTableFileCommand } from './commands';
 import { analyzeIcon } from './icons';
 import { ExtractPanel } from './panels/extract';
 import { isViewableFile, ViewerPanel } from './panels/viewer';
@@ -80,57 +80,24 @@ export const viewerPlugin: JupyterFrontEndPlugin<void> = {
     fileBrowser: IDefaultFileBrowser | null,
     palette: ICommandPalette | null
   ): void => {
-    const selected = (): string | null => {
-      for (const item of fileBrowser?.selectedItems() ?? []) {
-        return item.type === 'directory' ? null : item.path;
-      }
-      return null;
-    };
-    app.commands.addCommand(CommandIDs.openView, {
+    addTableFileCommand(app, fileBrowser, palette, {
+      id: CommandIDs.openView,
       label: 'Open in huntkit',
-      caption: 'Draw this table as a timeline, values, duration or matrix view (in the browser)',
-      describedBy: {
-        args: {
-          type: 'object',
-          properties: {
-            path: {
-              type: 'string',
-              description: 'The file, relative to the server root (default: the selected file)'
-            }
-          }
-        }
-      },
-      isVisible: args => {
-        const path = typeof args.path === 'string' ? args.path : selected();
-        return path !== null && isViewableFile(path);
-      },
-      execute: async args => {
-        const path = typeof args.path === 'string' ? args.path : selected();
-        if (!path) {
-          return;
-        }
-        const model = await app.serviceManager.contents.get(path, {
-          content: true,
-          type: 'file',
-          format: 'base64'
-        });
-        const bytes = new Uint8Array(await contentsToBlob(model).arrayBuffer());
-        const panel = new ViewerPanel(model.name, bytes);
+      caption:
+        'Draw this table as a timeline, values, duration, matrix or process tree view (in the browser)',
+      rank: 61,
+      accepts: isViewableFile,
+      open: async (name, bytes) => {
+        const panel = new ViewerPanel(name, bytes);
         const widget = new MainAreaWidget({ content: panel });
         widget.id = `huntkit-view-${Date.now()}`;
-        widget.title.label = model.name;
+        widget.title.label = name;
         widget.title.caption = panel.title.caption;
         app.shell.add(widget, 'main');
         app.shell.activateById(widget.id);
         await panel.start();
       }
     });
-    app.contextMenu.addItem({
-      command: CommandIDs.openView,
-      selector: '.jp-DirListing-item[data-isdir="false"]',
-      rank: 61
-    });
-    palette?.addItem({ command: CommandIDs.openView, category: 'huntkit' });
   }
 };
 
@@ -160,50 +127,17 @@ export const analyzePlugin: JupyterFrontEndPlugin<void> = {
     panel.title.icon = analyzeIcon;
     app.shell.add(panel, 'left', { rank: 651, type: 'huntkit Analyze' });
     restorer?.add(panel, panel.id);
-    const selected = (): string | null => {
-      for (const item of fileBrowser?.selectedItems() ?? []) {
-        return item.type === 'directory' ? null : item.path;
-      }
-      return null;
-    };
-    app.commands.addCommand(CommandIDs.analyzeFile, {
+    addTableFileCommand(app, fileBrowser, palette, {
+      id: CommandIDs.analyzeFile,
       label: 'Analyze in huntkit',
       caption: 'Time-series anomalies or anomalous sessions of this table, in the browser',
       icon: analyzeIcon,
-      describedBy: {
-        args: {
-          type: 'object',
-          properties: {
-            path: {
-              type: 'string',
-              description: 'The file, relative to the server root (default: the selected file)'
-            }
-          }
-        }
-      },
-      isVisible: args => {
-        const path = typeof args.path === 'string' ? args.path : selected();
-        return path !== null && isViewableFile(path);
-      },
-      execute: async args => {
-        const path = typeof args.path === 'string' ? args.path : selected();
+      rank: 62,
+      accepts: isViewableFile,
+      open: async (name, bytes) => {
         app.shell.activateById(panel.id);
-        if (!path) {
-          return;
-        }
-        const model = await app.serviceManager.contents.get(path, {
-          content: true,
-          type: 'file',
-          format: 'base64'
-        });
-        await panel.load(model.name, new Uint8Array(await contentsToBlob(model).arrayBuffer()));
+        await panel.load(name, bytes);
       }
     });
-    app.contextMenu.addItem({
-      command: CommandIDs.analyzeFile,
-      selector: '.jp-DirListing-item[data-isdir="false"]',
-      rank: 62
-    });
-    palette?.addItem({ command: CommandIDs.analyzeFile, category: 'huntkit' });
   }
 };

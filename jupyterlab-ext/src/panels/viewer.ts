@@ -11,6 +11,7 @@ import {
   tableColumns,
   mountProcessTree,
   type ProcTreeFrame,
+  VIEW_TITLES,
   type ViewKindName
 } from '@huntkit/engine/chart';
 import { Widget } from '@lumino/widgets';
@@ -37,14 +38,7 @@ export function isViewableFile(path: string): boolean {
 }
 
 /** The views the picker offers (every kind a plain table can draw). */
-const KIND_LABELS: Partial<Record<ViewKindName, string>> = {
-  timeline: 'Timeline',
-  timeline_values: 'Timeline values',
-  timeline_duration: 'Timeline duration',
-  matrix: 'Matrix',
-  anomalies: 'Time-series anomalies',
-  session_scores: 'Scored sessions'
-};
+const KIND_LABELS: Record<ViewKindName, string> = VIEW_TITLES;
 
 /** The pickers each kind shows, and what they set in the options. */
 const FIELDS: Partial<
@@ -112,15 +106,9 @@ export class ViewerPanel extends Widget {
     for (const kind of Object.keys(KIND_LABELS) as ViewKindName[]) {
       const o = d.createElement('option');
       o.value = kind;
-      o.textContent = KIND_LABELS[kind] ?? kind;
+      o.textContent = KIND_LABELS[kind];
       this.kindSelect.append(o);
     }
-    // The process tree reads process events, not chart columns (its own pickers below).
-    const treeOption =
-      this.kindSelect.querySelector<HTMLOptionElement>('option[value="process_tree"]') ??
-      this.kindSelect.appendChild(d.createElement('option'));
-    treeOption.value = 'process_tree';
-    treeOption.textContent = 'Process tree';
     this.kindSelect.addEventListener('change', () => {
       this.buildFields();
       this.draw();

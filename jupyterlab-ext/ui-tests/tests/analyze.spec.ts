@@ -3,16 +3,10 @@
  * analysis in the engine's worker, the view in the main area. No kernel.
  */
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { runCommand } from './helpers';
 
 async function analyze(page: IJupyterLabPageFixture, path: string): Promise<void> {
-  await page.evaluate(async p => {
-    const app = (
-      window as unknown as {
-        jupyterapp: { commands: { execute(id: string, args: unknown): Promise<unknown> } };
-      }
-    ).jupyterapp;
-    await app.commands.execute('huntkit:analyze-file', { path: p });
-  }, path);
+  await runCommand(page, 'huntkit:analyze-file', { path });
 }
 
 test.describe('Analyze panel', () => {

@@ -4,8 +4,9 @@
  * test reads what is on the page (lane labels, mark and event counts,
  * tooltip text), including after the notebook is saved and re-opened.
  */
-import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
+import { addCell, runCell, runCommand } from './helpers';
 
 // No indented blocks: the cell editor would re-indent them as it types.
 const SETUP = `
@@ -17,23 +18,6 @@ rows = [{"TimeGenerated": base + pd.Timedelta(hours=6 * i + h), "Computer": host
 df = pd.DataFrame(rows)
 raw = lambda bundle: display({huntkit.MIME_TYPE: bundle, "text/plain": "huntkit view"}, raw=True)
 `;
-
-async function runCell(
-  page: IJupyterLabPageFixture,
-  index: number,
-  code: string
-): Promise<Locator> {
-  await page.notebook.setCell(index, 'code', code);
-  await page.notebook.runCell(index, true);
-  return (await page.notebook.getCellOutputLocator(index)) as Locator;
-}
-
-async function addCell(page: IJupyterLabPageFixture, code: string): Promise<Locator> {
-  await page.notebook.addCell('code', code);
-  const index = (await page.notebook.getCellCount()) - 1;
-  await page.notebook.runCell(index, true);
-  return (await page.notebook.getCellOutputLocator(index)) as Locator;
-}
 
 async function laneLabels(chart: Locator): Promise<string[]> {
   return chart
@@ -230,14 +214,7 @@ sessions = pd.DataFrame({"TimeGenerated_min": t[:6], "rarest_window3_likelihood"
       '2024-03-07T03:00:00Z,fs-01,carol,40'
     ].join('\n');
     await page.contents.uploadContent(csv, 'text', `${tmpPath}/events.csv`);
-    await page.evaluate(async path => {
-      const app = (
-        window as unknown as {
-          jupyterapp: { commands: { execute(id: string, args: unknown): Promise<unknown> } };
-        }
-      ).jupyterapp;
-      await app.commands.execute('huntkit:open-view', { path });
-    }, `${tmpPath}/events.csv`);
+    await runCommand(page, 'huntkit:open-view', { path: `${tmpPath}/events.csv` });
     const viewer = page.locator('.jp-huntkit-viewer');
     const chart = viewer.locator('.jp-huntkit-chart');
     await expect(chart).toHaveAttribute('data-kind', 'timeline');
@@ -262,14 +239,7 @@ sessions = pd.DataFrame({"TimeGenerated_min": t[:6], "rarest_window3_likelihood"
       'text',
       `${tmpPath}/dark.csv`
     );
-    await page.evaluate(async path => {
-      const app = (
-        window as unknown as {
-          jupyterapp: { commands: { execute(id: string, args: unknown): Promise<unknown> } };
-        }
-      ).jupyterapp;
-      await app.commands.execute('huntkit:open-view', { path });
-    }, `${tmpPath}/dark.csv`);
+    await runCommand(page, 'huntkit:open-view', { path: `${tmpPath}/dark.csv` });
     const chart = page.locator('.jp-huntkit-viewer .jp-huntkit-chart');
     await expect(chart).toHaveAttribute('data-events-in-view', '2');
     const brightness = (css: string): number => {

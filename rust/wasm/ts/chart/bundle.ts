@@ -24,6 +24,17 @@ export const VIEW_KINDS = [
 /** One of `VIEW_KINDS`. */
 export type ViewKindName = (typeof VIEW_KINDS)[number];
 
+/** Each kind's name for people: default titles and the hosts' pickers. */
+export const VIEW_TITLES: Record<ViewKindName, string> = {
+  timeline: 'Timeline',
+  timeline_values: 'Timeline values',
+  timeline_duration: 'Timeline duration',
+  matrix: 'Matrix',
+  anomalies: 'Time-series anomalies',
+  session_scores: 'Scored sessions',
+  process_tree: 'Process tree'
+};
+
 /** One data set as the bundle carries it. */
 export interface BundleDataSet {
   label: string;

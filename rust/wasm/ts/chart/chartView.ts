@@ -8,6 +8,7 @@
 import type { ChartInfo, ChartLayout, Tick } from '../../pkg/huntkit_wasm.js';
 import { copyText, downloadText } from '../views/clipboard.js';
 import { formatCount } from '../views/dom.js';
+import { VIEW_TITLES } from './bundle.js';
 import { drawMarks, marksToSvg, seriesColors } from './draw.js';
 import { readTheme, type ThemeColors } from './theme.js';
 
@@ -276,15 +277,7 @@ export class ChartFrame {
   }
 
   private defaultTitle(): string {
-    const names: Record<string, string> = {
-      timeline: 'Timeline',
-      timeline_values: 'Timeline values',
-      timeline_duration: 'Timeline duration',
-      matrix: 'Matrix',
-      anomalies: 'Time-series anomalies',
-      session_scores: 'Scored sessions'
-    };
-    return names[this.info.kind] ?? this.info.kind;
+    return VIEW_TITLES[this.info.kind];
   }
 
   private schedule(): void {

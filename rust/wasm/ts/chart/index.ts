@@ -20,6 +20,7 @@ export {
   BundleError,
   VIEW_KINDS,
   VIEW_MIME_TYPE,
+  VIEW_TITLES,
   base64ToBytes,
   parseBundle,
   type BundleDataSet,

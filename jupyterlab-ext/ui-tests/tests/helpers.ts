@@ -1,0 +1,41 @@
+/** Steps the end-to-end tests share: run a JupyterLab command, run cells. */
+import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type { Locator } from '@playwright/test';
+
+/** Runs a JupyterLab command with arguments, as a menu or palette would. */
+export async function runCommand(
+  page: IJupyterLabPageFixture,
+  id: string,
+  args: unknown
+): Promise<void> {
+  await page.evaluate(
+    async ([command, commandArgs]) => {
+      const app = (
+        window as unknown as {
+          jupyterapp: { commands: { execute(id: string, args: unknown): Promise<unknown> } };
+        }
+      ).jupyterapp;
+      await app.commands.execute(command as string, commandArgs);
+    },
+    [id, args] as const
+  );
+}
+
+/** Sets cell `index` to `code`, runs it and returns its output area. */
+export async function runCell(
+  page: IJupyterLabPageFixture,
+  index: number,
+  code: string
+): Promise<Locator> {
+  await page.notebook.setCell(index, 'code', code);
+  await page.notebook.runCell(index, true);
+  return (await page.notebook.getCellOutputLocator(index)) as Locator;
+}
+
+/** Appends a code cell, runs it and returns its output area. */
+export async function addCell(page: IJupyterLabPageFixture, code: string): Promise<Locator> {
+  await page.notebook.addCell('code', code);
+  const index = (await page.notebook.getCellCount()) - 1;
+  await page.notebook.runCell(index, true);
+  return (await page.notebook.getCellOutputLocator(index)) as Locator;
+}
