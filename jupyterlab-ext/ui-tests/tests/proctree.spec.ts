@@ -5,8 +5,9 @@
  * details pane; then "Open in huntkit" draws the same view from a CSV file
  * with no kernel.
  */
-import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
+import { addCell, runCell, runCommand } from './helpers';
 
 // One-liners only: the cell editor re-indents Python blocks as it types.
 // Two hosts with the same PIDs: explorer 0x10 → cmd 0x20 → whoami 0x30 on
@@ -18,24 +19,6 @@ exp, cmd, who = "C:\\\\Windows\\\\explorer.exe", "C:\\\\Windows\\\\System32\\\\c
 df = pd.DataFrame({"TimeGenerated": t, "NewProcessName": [exp, cmd, who, exp, cmd], "NewProcessId": ["0x10", "0x20", "0x30", "0x10", "0x20"], "ProcessId": ["0x4", "0x10", "0x20", "0x4", "0x10"], "ParentProcessName": ["", exp, cmd, "", exp], "CommandLine": ["explorer.exe", "cmd /c <img src=x onerror=window.__pwned=1>", "whoami /all", "explorer.exe", "cmd /c net user"], "SubjectUserName": ["alice", "alice", "alice", "bob", "bob"], "Computer": ["a", "a", "a", "b", "b"], "EventID": [4688] * 5})
 `;
 
-async function runCell(
-  page: IJupyterLabPageFixture,
-  index: number,
-  code: string
-): Promise<Locator> {
-  await page.notebook.setCell(index, 'code', code);
-  await page.notebook.runCell(index, true);
-  return (await page.notebook.getCellOutputLocator(index)) as Locator;
-}
-
-async function addCell(page: IJupyterLabPageFixture, code: string): Promise<Locator> {
-  await page.notebook.addCell('code', code);
-  const index = (await page.notebook.getCellCount()) - 1;
-  await page.notebook.runCell(index, true);
-  return (await page.notebook.getCellOutputLocator(index)) as Locator;
-}
-
-/** Image text of the drawn rows, indented by depth. */
 async function rowImages(tree: Locator): Promise<string[]> {
   return tree
     .locator('.jp-huntkit-proctree-rows [data-node]')
@@ -116,14 +99,7 @@ test.describe('process tree view', () => {
       '2024-01-01T00:00:30Z,explorer.exe,0x10,0x4,,explorer.exe,bob,b'
     ].join('\n');
     await page.contents.uploadContent(csv, 'text', `${tmpPath}/procs.csv`);
-    await page.evaluate(async path => {
-      const app = (
-        window as unknown as {
-          jupyterapp: { commands: { execute(id: string, args: unknown): Promise<unknown> } };
-        }
-      ).jupyterapp;
-      await app.commands.execute('huntkit:open-view', { path });
-    }, `${tmpPath}/procs.csv`);
+    await runCommand(page, 'huntkit:open-view', { path: `${tmpPath}/procs.csv` });
     const viewer = page.locator('.jp-huntkit-viewer');
     await viewer.locator('select.jp-huntkit-viewer-kind').selectOption('process_tree');
     const tree = viewer.locator('.jp-huntkit-proctree');

@@ -13,7 +13,7 @@ import {
 } from './bundle.js';
 import { ChartFrame } from './chartView.js';
 import { ChartView, loadChartWasm } from './wasm.js';
-import './procTree.js';
+import { renderProcTreeBundle } from './procTree.js';
 
 export {
   BUNDLE_VERSION,
@@ -76,7 +76,7 @@ export function chartFromBundle(bundle: ViewBundle): ChartView {
 export type ViewRenderer = (host: HTMLElement, bundle: ViewBundle) => RenderedView;
 
 /** Kinds drawn by something other than the chart frame (the process tree). */
-const RENDERERS = new Map<string, ViewRenderer>();
+const RENDERERS = new Map<string, ViewRenderer>([['process_tree', renderProcTreeBundle]]);
 
 /** Lets a view module draw its own kind of bundle. */
 export function registerViewRenderer(kind: ViewKindName, render: ViewRenderer): void {

@@ -17,7 +17,7 @@ import {
 import { copyText } from '../views/clipboard.js';
 import { h } from '../views/dom.js';
 import { base64ToBytes, type ViewBundle } from './bundle.js';
-import { registerViewRenderer, type RenderedView } from './index.js';
+import type { RenderedView } from './index.js';
 import { PALETTE } from './theme.js';
 
 /** Fixed row height (px): what makes the window arithmetic exact. */
@@ -644,9 +644,3 @@ export function renderProcTreeBundle(host: HTMLElement, bundle: ViewBundle): Ren
   );
   return { frame: null, dispose: () => frame.dispose() };
 }
-
-// index.ts imports this module for its side effect, so when index.ts is
-// loaded first its registry is not initialised yet while this body runs:
-// register once both modules have run (always before the first render,
-// which awaits the wasm).
-queueMicrotask(() => registerViewRenderer('process_tree', renderProcTreeBundle));
