@@ -76,6 +76,19 @@ test.describe('notebook views', () => {
     await expect
       .poll(async () => Number(await chart.getAttribute('data-events-in-view')))
       .toBeLessThan(12);
+    // The range selector under the plot still shows the density after the
+    // zoom re-rendered the chart (resizing a canvas used to blank it).
+    const inked = await chart
+      .locator('.jp-huntkit-chart-overview canvas')
+      .evaluate((c: HTMLCanvasElement) => {
+        const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4) {
+          n += data[i] > 0 ? 1 : 0;
+        }
+        return n;
+      });
+    expect(inked).toBeGreaterThan(0);
     await chart.locator('button[data-action="reset"]').click();
     await expect(chart).toHaveAttribute('data-events-in-view', '12');
 

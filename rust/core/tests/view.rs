@@ -116,6 +116,9 @@ fn decimation_keeps_every_event_at_every_zoom() {
     assert_eq!(full.events_in_view, 200_000);
     assert_eq!(counts(&full.marks), 200_000.0);
     assert!(full.len() <= 7 * 800, "{} marks", full.len());
+    // Buckets carry their pixel column's width (the view draws them as a
+    // density band); events drawn on their own carry none.
+    assert!(full.marks.chunks(MARK_STRIDE).all(|m| m[2] == 1.0));
     // Zoomed in: the counts still equal the events in the window, checked
     // against a plain count of the source times.
     let (a, b) = (x0 + (x1 - x0) * 0.4, x0 + (x1 - x0) * 0.4003);
@@ -132,7 +135,9 @@ fn decimation_keeps_every_event_at_every_zoom() {
     assert_eq!(zoom.events_in_view, expected);
     assert_eq!(counts(&zoom.marks), expected as f64);
     assert!(
-        zoom.marks.chunks(MARK_STRIDE).all(|m| m[4] == 1.0),
+        zoom.marks
+            .chunks(MARK_STRIDE)
+            .all(|m| m[4] == 1.0 && m[2] == 0.0),
         "few events are drawn one by one"
     );
     // Every mark is inside the plot and in its lane.

@@ -27,12 +27,15 @@ pub(crate) fn layout(series: &[Series], vp: &Viewport) -> Layout {
         let y = band * (s as f64 + 0.5);
         let (start, end) = range(&lane.times, lo, hi);
         out.events_in_view += end - start;
-        let mark = |out: &mut Layout, i: usize, j: usize| {
+        // `w` is 0 for an event drawn on its own and the pixel column's
+        // width for a bucket: the view draws buckets as a density band
+        // (cheap rectangles) rather than thousands of overlapping circles.
+        let mark = |out: &mut Layout, i: usize, j: usize, w: f64| {
             out.push_mark(
                 [
                     x.map(lane.times[i]),
                     y,
-                    0.0,
+                    w,
                     0.0,
                     (j - i) as f64,
                     f64::from(lane.rows[i]),
@@ -45,14 +48,16 @@ pub(crate) fn layout(series: &[Series], vp: &Viewport) -> Layout {
                 },
             );
         };
-        if end - start <= EXACT_LIMIT {
+        let columns = vp.width.ceil().max(1.0) as usize;
+        // Events on their own only while there are fewer than pixel columns:
+        // beyond that they overlap anyway, and each costs a circle to draw.
+        if end - start <= EXACT_LIMIT.min(columns) {
             for i in start..end {
-                mark(&mut out, i, i + 1);
+                mark(&mut out, i, i + 1, 0.0);
             }
         } else {
-            let columns = vp.width.ceil().max(1.0) as usize;
             pixel_runs(&lane.times, (start, end), &x, columns, |_, i, j| {
-                mark(&mut out, i, j)
+                mark(&mut out, i, j, 1.0)
             });
         }
     }

@@ -496,8 +496,13 @@ export class ChartFrame {
     c.style.marginLeft = `${left}px`;
     c.style.width = `${pw}px`;
     c.style.height = `${OVERVIEW_HEIGHT}px`;
-    c.width = Math.round(pw);
-    c.height = OVERVIEW_HEIGHT;
+    // Assigning a canvas's size clears it, even to the same value: only on
+    // a change, or the strip would be blank after the first pan frame.
+    if (c.width !== Math.round(pw) || c.height !== OVERVIEW_HEIGHT) {
+      c.width = Math.round(pw);
+      c.height = OVERVIEW_HEIGHT;
+      delete c.dataset.width;
+    }
     const ctx = c.getContext('2d');
     const [lo, hi] = this.info.x_domain;
     const [a, b] = this.domain;
