@@ -537,3 +537,24 @@ def test_process_tree_errors_name_the_problem(procs: pd.DataFrame) -> None:
         huntkit.process_tree(procs.iloc[:0])
     with pytest.raises(ValueError, match="time_range must be"):
         huntkit.process_tree(procs, time_range="yesterday")
+
+
+def test_process_tree_mapping_names_your_own_columns(procs: pd.DataFrame) -> None:
+    own = procs.rename(columns={"TimeGenerated": "When", "NewProcessName": "Image", "NewProcessId": "Pid",
+                                "ProcessId": "ParentPid", "Computer": "Host"})
+    mapping = {"time_stamp": "When", "process_name": "Image", "process_id": "Pid", "parent_id": "ParentPid",
+               "host_name": "Host", "cmd_line": "CommandLine", "event_id": 4688, "user_name": None}
+    b = huntkit.view_bundle("process_tree", own, mapping=mapping)
+    assert b["options"] == {"mapping": {"time_stamp": "When", "process_name": "Image", "process_id": "Pid",
+                                        "parent_id": "ParentPid", "host_name": "Host",
+                                        "cmd_line": "CommandLine", "event_id": "4688"}}
+    with pytest.raises(ValueError, match="either schema or mapping"):
+        huntkit.view_bundle("process_tree", own, schema="4688", mapping=mapping)
+    with pytest.raises(ValueError, match="mapping needs 'parent_id'"):
+        huntkit.view_bundle("process_tree", own, mapping={k: v for k, v in mapping.items() if k != "parent_id"})
+    with pytest.raises(ValueError, match="unknown mapping field 'pid'"):
+        huntkit.view_bundle("process_tree", own, mapping={**mapping, "pid": "Pid"})
+    with pytest.raises(KeyError, match="mapping 'host_name' 'Computer' is not a column"):
+        huntkit.view_bundle("process_tree", own, mapping={**mapping, "host_name": "Computer"})
+    with pytest.raises(ValueError, match="mapping must be a dict"):
+        huntkit.view_bundle("process_tree", own, mapping=["When"])

@@ -86,6 +86,23 @@ test.describe('process tree view', () => {
     await expect(details.locator('.jp-huntkit-proctree-ancestor').nth(2)).toContainText(
       'cmd.exe  PID 0x20'
     );
+
+    // Your own column names, through a mapping: the same trees per host.
+    const own = await addCell(
+      page,
+      'huntkit.process_tree(df.rename(columns={"TimeGenerated": "When", "NewProcessName": "Image", "NewProcessId": "Pid", "ProcessId": "PPid", "Computer": "Host"}), mapping={"time_stamp": "When", "process_name": "Image", "process_id": "Pid", "parent_id": "PPid", "host_name": "Host", "cmd_line": "CommandLine"})'
+    );
+    const mapped = own.locator('.jp-huntkit-proctree');
+    await expect(mapped).toHaveAttribute('data-processes', '7');
+    expect(await rowImages(mapped)).toEqual([
+      '(unknown)',
+      ' explorer.exe',
+      '  cmd.exe',
+      '   whoami.exe',
+      '(unknown)',
+      ' explorer.exe',
+      '  cmd.exe'
+    ]);
   });
 
   test('"Open in huntkit" draws a process tree from a CSV file with no kernel', async ({

@@ -8,6 +8,7 @@
  */
 import {
   ProcessTreeView,
+  type ProcSchema,
   type ProcTreeDetails,
   type ProcTreeLegendValue,
   type ProcTreeRow,
@@ -636,6 +637,11 @@ export function renderProcTreeBundle(host: HTMLElement, bundle: ViewBundle): Ren
     'arrow',
     {
       schema: text(o.schema),
+      // Checked by the wasm side, which names a bad field or column.
+      mapping:
+        o.mapping && typeof o.mapping === 'object' && !Array.isArray(o.mapping)
+          ? (o.mapping as ProcSchema)
+          : undefined,
       legend_col: text(o.legend_col),
       title: text(o.title),
       height: typeof o.height === 'number' ? o.height : undefined,
