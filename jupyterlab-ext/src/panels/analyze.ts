@@ -2,12 +2,15 @@
  * The Analyze panel (left sidebar): a table file in (picked, dropped, or
  * sent from the file browser), time-series anomalies or anomalous sessions
  * out, drawn as a view in the main area. The analysis runs in the engine's
- * Web Worker and the view in the page: no kernel, no server call.
+ * Web Worker and the view in the page; a process tree is built by the
+ * view's own wasm in the page. No kernel, no server call.
  */
 import {
   ChartFrame,
   ChartView,
   loadChartWasm,
+  mountProcessTree,
+  PROC_SCHEMAS,
   renderError,
   tableColumns
 } from '@huntkit/engine/chart';
@@ -18,8 +21,8 @@ import type { IHuntkitEngine } from '../tokens';
 /** The sidebar widget's id. */
 export const ANALYZE_PANEL_ID = 'huntkit-analyze';
 
-/** The two analyses. */
-export type Analysis = 'timeseries' | 'sessions';
+/** The analyses the panel runs. */
+export type Analysis = 'timeseries' | 'sessions' | 'proctree';
 
 /** A finished analysis, ready to show in the main area. */
 export interface AnalysisResult {
@@ -95,7 +98,7 @@ export class AnalyzePanel extends Widget {
     this.id = ANALYZE_PANEL_ID;
     this.addClass('jp-huntkit-analyze');
     this.title.caption =
-      'huntkit Analyze: time-series anomalies and anomalous sessions, in the browser';
+      'huntkit Analyze: time-series anomalies, anomalous sessions and process trees, in the browser';
     const d = document;
     const head = d.createElement('div');
     head.className = 'jp-huntkit-title';
@@ -160,7 +163,8 @@ export class AnalyzePanel extends Widget {
     analysis.dataset.option = 'analysis';
     for (const [value, label] of [
       ['timeseries', 'Time-series anomalies (STL)'],
-      ['sessions', 'Anomalous sessions']
+      ['sessions', 'Anomalous sessions'],
+      ['proctree', 'Process tree']
     ]) {
       const o = d.createElement('option');
       o.value = value;
@@ -197,6 +201,25 @@ export class AnalyzePanel extends Widget {
           'Threshold',
           input('score_threshold', '3', 'number'),
           '|z| above which a bin is an anomaly'
+        );
+      } else if (analysis.value === 'proctree') {
+        const schema = document.createElement('select');
+        schema.dataset.option = 'schema';
+        for (const name of ['', ...PROC_SCHEMAS]) {
+          const o = document.createElement('option');
+          o.value = name;
+          o.textContent = name || 'auto';
+          schema.append(o);
+        }
+        add('Schema', schema, 'Inferred from the columns when auto');
+        add(
+          'Colour by',
+          select(
+            'legend_col',
+            cols,
+            '(none)',
+            cols.find(c => /^(SubjectUserName|AccountName|User|acct|username)$/i.test(c))
+          )
         );
       } else {
         add(
@@ -275,6 +298,24 @@ export class AnalyzePanel extends Widget {
           }
         });
         this.status.textContent = `${answer.periods.length} anomaly periods`;
+      } else if (analysis === 'proctree') {
+        const options = {
+          title: `${file.name}: process tree`,
+          schema: value('schema') || undefined,
+          legend_col: value('legend_col') || undefined
+        };
+        // Built here, before a tab opens, so a bad schema or column is named
+        // in the panel; the tab then adopts the built view.
+        const box = document.createElement('div');
+        const tree = mountProcessTree(box, file.bytes, 'auto', options);
+        this.open({
+          title: options.title,
+          render: host => {
+            host.append(box);
+            return tree;
+          }
+        });
+        this.status.textContent = 'process tree built';
       } else {
         const scored = await this.engine.scoreSessions(file.bytes.slice(), 'auto', {
           session_column: value('session_column'),

@@ -10,6 +10,7 @@ import {
   renderError,
   tableColumns,
   mountProcessTree,
+  PROC_SCHEMAS,
   type ProcTreeFrame,
   VIEW_TITLES,
   type ViewKindName
@@ -27,9 +28,6 @@ export const VIEW_FILE_EXTENSIONS = [
   '.feather',
   '.arrows'
 ];
-
-/** The process tree schemas (README "Process trees"); `auto` infers one. */
-const PROC_SCHEMAS = ['4688', 'linux', 'sysmon', 'mde', 'mde_internal', 'osquery', 'fireeye_hx'];
 
 /** Whether `path` is a table file the viewer reads. */
 export function isViewableFile(path: string): boolean {

@@ -76,4 +76,42 @@ test.describe('Analyze panel', () => {
     await panel.locator('button.jp-huntkit-analyze-run').click();
     await expect(panel.locator('.jp-huntkit-analyze-error')).toContainText('TimeGenerated_min');
   });
+
+  test('a process tree of a dropped file, built in the page; a wrong schema is named', async ({
+    page
+  }) => {
+    await page.sidebar.openTab('huntkit-analyze');
+    const panel = page.locator('#huntkit-analyze');
+    await expect(panel).toBeVisible();
+    // Drop a file onto the panel: read in the browser, no server, no kernel.
+    await panel.evaluate(node => {
+      const csv = [
+        'TimeGenerated,NewProcessName,NewProcessId,ProcessId,ParentProcessName,CommandLine,SubjectUserName,Computer',
+        '2024-01-01T00:00:00Z,explorer.exe,0x10,0x4,,explorer.exe,alice,a',
+        '2024-01-01T00:01:00Z,cmd.exe,0x20,0x10,explorer.exe,cmd /c whoami,alice,a',
+        '2024-01-01T00:00:30Z,explorer.exe,0x10,0x4,,explorer.exe,bob,b'
+      ].join('\n');
+      const data = new DataTransfer();
+      data.items.add(new File([csv], 'dropped.csv', { type: 'text/csv' }));
+      node.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true }));
+    });
+    await expect(panel.locator('.jp-huntkit-analyze-source')).toContainText(
+      'dropped.csv: 8 columns'
+    );
+    await panel.locator('select[data-option="analysis"]').selectOption('proctree');
+    await expect(panel.locator('select[data-option="legend_col"]')).toHaveValue('SubjectUserName');
+    await panel.locator('button.jp-huntkit-analyze-run').click();
+    const tree = page.locator('.jp-huntkit-analysis .jp-huntkit-proctree');
+    // 3 events + each host's inferred parent 0x4.
+    await expect(tree).toHaveAttribute('data-processes', '5');
+    // The inferred parents have no account.
+    await expect(tree.locator('.jp-huntkit-proctree-legend-item')).toHaveText([
+      '(none) (2)',
+      'alice (2)',
+      'bob (1)'
+    ]);
+    await panel.locator('select[data-option="schema"]').selectOption('sysmon');
+    await panel.locator('button.jp-huntkit-analyze-run').click();
+    await expect(panel.locator('.jp-huntkit-analyze-error')).toContainText('UtcTime');
+  });
 });

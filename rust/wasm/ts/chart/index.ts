@@ -30,7 +30,7 @@ export {
 export { ChartFrame, formatTime, type ChartModel } from './chartView.js';
 export { PALETTE, readTheme, type ThemeColors } from './theme.js';
 export { ChartView, loadChartWasm, tableColumns } from './wasm.js';
-export { mountProcessTree, ProcTreeFrame, ROW_HEIGHT } from './procTree.js';
+export { mountProcessTree, PROC_SCHEMAS, ProcTreeFrame, ROW_HEIGHT } from './procTree.js';
 
 /** Where the host's wasm file is, when its bundler does not ship it itself. */
 export interface RenderOptions {
