@@ -3,7 +3,7 @@
  * analysis in the engine's worker, the view in the main area. No kernel.
  */
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
-import { runCommand } from './helpers';
+import { PROCS_CSV, runCommand } from './helpers';
 
 async function analyze(page: IJupyterLabPageFixture, path: string): Promise<void> {
   await runCommand(page, 'huntkit:analyze-file', { path });
@@ -84,17 +84,11 @@ test.describe('Analyze panel', () => {
     const panel = page.locator('#huntkit-analyze');
     await expect(panel).toBeVisible();
     // Drop a file onto the panel: read in the browser, no server, no kernel.
-    await panel.evaluate(node => {
-      const csv = [
-        'TimeGenerated,NewProcessName,NewProcessId,ProcessId,ParentProcessName,CommandLine,SubjectUserName,Computer',
-        '2024-01-01T00:00:00Z,explorer.exe,0x10,0x4,,explorer.exe,alice,a',
-        '2024-01-01T00:01:00Z,cmd.exe,0x20,0x10,explorer.exe,cmd /c whoami,alice,a',
-        '2024-01-01T00:00:30Z,explorer.exe,0x10,0x4,,explorer.exe,bob,b'
-      ].join('\n');
+    await panel.evaluate((node, csv) => {
       const data = new DataTransfer();
       data.items.add(new File([csv], 'dropped.csv', { type: 'text/csv' }));
       node.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true }));
-    });
+    }, PROCS_CSV);
     await expect(panel.locator('.jp-huntkit-analyze-source')).toContainText(
       'dropped.csv: 8 columns'
     );

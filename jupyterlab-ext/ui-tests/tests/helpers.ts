@@ -2,6 +2,18 @@
 import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
 
+/**
+ * Three 4688 events on two hosts that reuse PID 0x10: explorer → cmd on
+ * host a (alice), explorer on host b (bob). With each host's inferred
+ * parent 0x4 that is 5 processes.
+ */
+export const PROCS_CSV = [
+  'TimeGenerated,NewProcessName,NewProcessId,ProcessId,ParentProcessName,CommandLine,SubjectUserName,Computer',
+  '2024-01-01T00:00:00Z,explorer.exe,0x10,0x4,,explorer.exe,alice,a',
+  '2024-01-01T00:01:00Z,cmd.exe,0x20,0x10,explorer.exe,cmd /c whoami,alice,a',
+  '2024-01-01T00:00:30Z,explorer.exe,0x10,0x4,,explorer.exe,bob,b'
+].join('\n');
+
 /** Runs a JupyterLab command with arguments, as a menu or palette would. */
 export async function runCommand(
   page: IJupyterLabPageFixture,

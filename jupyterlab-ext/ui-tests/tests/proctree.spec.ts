@@ -7,7 +7,7 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
-import { addCell, runCell, runCommand } from './helpers';
+import { addCell, PROCS_CSV, runCell, runCommand } from './helpers';
 
 // One-liners only: the cell editor re-indents Python blocks as it types.
 // Two hosts with the same PIDs: explorer 0x10 → cmd 0x20 → whoami 0x30 on
@@ -18,6 +18,17 @@ t = pd.to_datetime(["2024-01-01T00:00:00Z", "2024-01-01T00:01:00Z", "2024-01-01T
 exp, cmd, who = "C:\\\\Windows\\\\explorer.exe", "C:\\\\Windows\\\\System32\\\\cmd.exe", "C:\\\\Windows\\\\System32\\\\whoami.exe"
 df = pd.DataFrame({"TimeGenerated": t, "NewProcessName": [exp, cmd, who, exp, cmd], "NewProcessId": ["0x10", "0x20", "0x30", "0x10", "0x20"], "ProcessId": ["0x4", "0x10", "0x20", "0x4", "0x10"], "ParentProcessName": ["", exp, cmd, "", exp], "CommandLine": ["explorer.exe", "cmd /c <img src=x onerror=window.__pwned=1>", "whoami /all", "explorer.exe", "cmd /c net user"], "SubjectUserName": ["alice", "alice", "alice", "bob", "bob"], "Computer": ["a", "a", "a", "b", "b"], "EventID": [4688] * 5})
 `;
+
+/** SETUP's trees, as `rowImages` reads them: one per host. */
+const TREES = [
+  '(unknown)',
+  ' explorer.exe',
+  '  cmd.exe',
+  '   whoami.exe',
+  '(unknown)',
+  ' explorer.exe',
+  '  cmd.exe'
+];
 
 async function rowImages(tree: Locator): Promise<string[]> {
   return tree
@@ -41,15 +52,7 @@ test.describe('process tree view', () => {
     // 5 events + each host's inferred parent 0x4.
     await expect(tree).toHaveAttribute('data-processes', '7');
     await expect(tree).toHaveAttribute('data-visible', '7');
-    expect(await rowImages(tree)).toEqual([
-      '(unknown)',
-      ' explorer.exe',
-      '  cmd.exe',
-      '   whoami.exe',
-      '(unknown)',
-      ' explorer.exe',
-      '  cmd.exe'
-    ]);
+    expect(await rowImages(tree)).toEqual(TREES);
     // Markup in a command line is text.
     await expect(tree.locator('.jp-huntkit-proctree-cmd').nth(2)).toHaveText(
       'cmd /c <img src=x onerror=window.__pwned=1>'
@@ -94,28 +97,14 @@ test.describe('process tree view', () => {
     );
     const mapped = own.locator('.jp-huntkit-proctree');
     await expect(mapped).toHaveAttribute('data-processes', '7');
-    expect(await rowImages(mapped)).toEqual([
-      '(unknown)',
-      ' explorer.exe',
-      '  cmd.exe',
-      '   whoami.exe',
-      '(unknown)',
-      ' explorer.exe',
-      '  cmd.exe'
-    ]);
+    expect(await rowImages(mapped)).toEqual(TREES);
   });
 
   test('"Open in huntkit" draws a process tree from a CSV file with no kernel', async ({
     page,
     tmpPath
   }) => {
-    const csv = [
-      'TimeGenerated,NewProcessName,NewProcessId,ProcessId,ParentProcessName,CommandLine,SubjectUserName,Computer',
-      '2024-01-01T00:00:00Z,explorer.exe,0x10,0x4,,explorer.exe,alice,a',
-      '2024-01-01T00:01:00Z,cmd.exe,0x20,0x10,explorer.exe,cmd /c whoami,alice,a',
-      '2024-01-01T00:00:30Z,explorer.exe,0x10,0x4,,explorer.exe,bob,b'
-    ].join('\n');
-    await page.contents.uploadContent(csv, 'text', `${tmpPath}/procs.csv`);
+    await page.contents.uploadContent(PROCS_CSV, 'text', `${tmpPath}/procs.csv`);
     await runCommand(page, 'huntkit:open-view', { path: `${tmpPath}/procs.csv` });
     const viewer = page.locator('.jp-huntkit-viewer');
     await viewer.locator('select.jp-huntkit-viewer-kind').selectOption('process_tree');
