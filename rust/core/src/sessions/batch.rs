@@ -14,7 +14,7 @@ use super::model::{rarest, Model, Session};
 use super::tables::END;
 
 /// One distinct command-with-params, as the param factor sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 struct Signature {
     cmd: u32,
     has_params: bool,
@@ -48,23 +48,37 @@ impl ScoredSessions {
         let mut sigs = Vec::with_capacity(total);
         let mut starts = Vec::with_capacity(sessions.len() + 1);
         let mut signatures = Vec::new();
-        let mut index: HashMap<Signature, u32> = HashMap::new();
+        // Keyed by the signature packed into u64s, looked up by slice so a
+        // signature seen before costs no allocation.
+        let mut index: HashMap<Vec<u64>, u32> = HashMap::new();
         let mut params = Vec::new();
+        let mut key: Vec<u64> = Vec::new();
         starts.push(0);
         for session in sessions {
             for c in session {
                 let cmd = t.cmd_id(&c.name);
+                let has_params = !c.params.is_empty();
                 t.encode_params(&c.params, &mut params);
-                let sig = Signature {
-                    cmd,
-                    has_params: !c.params.is_empty(),
-                    params: params.as_slice().into(),
+                key.clear();
+                key.push(u64::from(cmd) << 1 | u64::from(has_params));
+                key.extend(
+                    params
+                        .iter()
+                        .map(|&(p, v)| u64::from(p) << 32 | u64::from(v)),
+                );
+                let id = match index.get(key.as_slice()) {
+                    Some(&id) => id,
+                    None => {
+                        let id = signatures.len() as u32;
+                        signatures.push(Signature {
+                            cmd,
+                            has_params,
+                            params: params.as_slice().into(),
+                        });
+                        index.insert(key.clone(), id);
+                        id
+                    }
                 };
-                let next = signatures.len() as u32;
-                let id = *index.entry(sig).or_insert_with_key(|sig| {
-                    signatures.push(sig.clone());
-                    next
-                });
                 cmds.push(cmd);
                 sigs.push(id);
             }

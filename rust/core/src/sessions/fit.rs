@@ -48,8 +48,7 @@ pub(super) fn fit(
         let mut prev = START;
         seq1[START as usize] += 1.0;
         for cmd in session {
-            let next = cmd_ids.len() as u32;
-            let id = *cmd_ids.entry(cmd.name.clone()).or_insert(next);
+            let id = intern(&mut cmd_ids, &cmd.name);
             if id as usize == seq1.len() {
                 seq1.push(0.0);
                 raw_row.push(0.0);
@@ -62,8 +61,7 @@ pub(super) fn fit(
             dedup.clear();
             for (p, v) in &cmd.params {
                 // Params are a set (or dict keys) in MSTICPy: first wins.
-                let next = param_ids.len() as u32;
-                let pid = *param_ids.entry(p.clone()).or_insert(next);
+                let pid = intern(&mut param_ids, p);
                 if pid as usize == param_counts.len() {
                     param_counts.push(0.0);
                 }
@@ -77,11 +75,13 @@ pub(super) fn fit(
                 if let Some(v) = v {
                     session_type = SessionType::CmdsParamsValues;
                     if !v.is_empty() {
-                        *param_values
-                            .entry(pid)
-                            .or_default()
-                            .entry(v.clone())
-                            .or_default() += 1.0;
+                        let counts = param_values.entry(pid).or_default();
+                        match counts.get_mut(v) {
+                            Some(c) => *c += 1.0,
+                            None => {
+                                counts.insert(v.clone(), 1.0);
+                            }
+                        }
                     }
                 }
             }
@@ -145,6 +145,16 @@ pub(super) fn fit(
     }
     let tables = Tables::new(cmd_ids, prior, rows, param_ids, param_cond, values);
     Ok((session_type, tables))
+}
+
+/// The id of `name`, a new one when unseen (the name is only copied then).
+fn intern(ids: &mut HashMap<String, u32>, name: &str) -> u32 {
+    if let Some(&id) = ids.get(name) {
+        return id;
+    }
+    let id = ids.len() as u32;
+    ids.insert(name.to_string(), id);
+    id
 }
 
 /// Smoothed transition rows by command id. MSTICPy's fitted matrix has no
