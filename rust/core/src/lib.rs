@@ -57,8 +57,9 @@ pub use proctree::{
     ProcTreeSummary, TreeRow, TreeView, TreeViewOptions, SCHEMA_NAMES, TREE_COLUMNS,
 };
 pub use sessions::{
-    parse_session, score_sessions, sessionize, sessions_frame, Cmd, EventSession, Model, Session,
-    SessionScore, SessionType, SessionizeOptions, END_TOKEN, START_TOKEN, UNK_TOKEN,
+    parse_session, score_sessions, sessionize, sessions_frame, Cmd, EventSession, Model,
+    Probabilities, ScoredSessions, Session, SessionScore, SessionType, SessionizeOptions,
+    END_TOKEN, START_TOKEN, UNK_TOKEN,
 };
 pub use table::{
     format_time_ms, parse_duration_ms, parse_time_ms, read_table, Frame, FrameColumn, Table,

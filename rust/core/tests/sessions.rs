@@ -1,7 +1,7 @@
 //! Anomalous session scoring against MSTICPy's published and computed values
 //! (msticpy/analysis/anomalous_sequence, tests/analysis/test_anom_seq_*.py).
 
-use huntkit_core::{Cmd, Model, Session, SessionType};
+use huntkit_core::{Cmd, Model, ScoredSessions, Session, SessionType};
 
 fn close(a: f64, b: f64) {
     assert!((a - b).abs() <= 1e-12 * b.abs().max(1e-300), "{a} != {b}");
@@ -219,6 +219,9 @@ fn random_sessions_score_as_msticpy() {
             .map(|(i, s)| huntkit_core::parse_session(&s.to_string(), "session", i).unwrap())
             .collect();
         let model = Model::fit(&sessions).unwrap();
+        let scored = ScoredSessions::new(model.clone(), &sessions);
+        assert_eq!(scored.len(), sessions.len());
+        let batch = scored.rarest_window_likelihoods(3, false, true);
         let close = |what: &str, i: usize, got: f64, want: Option<f64>| match want {
             None => assert!(
                 got.is_nan(),
@@ -246,12 +249,47 @@ fn random_sessions_score_as_msticpy() {
                 score.rarest_window_likelihood,
                 case.rarest_window3_likelihood[i],
             );
+            close(
+                "encoded rarest window",
+                i,
+                batch[i],
+                case.rarest_window3_likelihood[i],
+            );
             let names: Vec<&str> = score
                 .rarest_window
                 .iter()
                 .map(|c| c.name.as_str())
                 .collect();
             assert_eq!(names, case.rarest_window3[i], "{} session {i}", case.kind);
+        }
+    }
+}
+
+/// Encoded sessions score exactly as one session at a time, whatever the
+/// window length and flags.
+#[test]
+fn encoded_sessions_score_as_single_ones() {
+    let mut sessions = cmds_values();
+    sessions.extend(modellable_sessions());
+    sessions.push(vec![]);
+    sessions.push(vec![
+        Cmd::with_values("Set-User", &[("Identity", "a"), ("Identity", "b")]),
+        Cmd::with_values("Nope", &[("Unseen", "1")]),
+        Cmd::with_params("Set-User", &["City"]),
+    ]);
+    let model = Model::fit(&sessions).unwrap();
+    let scored = ScoredSessions::new(model.clone(), &sessions);
+    assert!(!scored.is_empty());
+    for w in 1..5 {
+        for (geo, tokens) in [(false, true), (true, false), (true, true), (false, false)] {
+            let batch = scored.rarest_window_likelihoods(w, geo, tokens);
+            for (s, got) in sessions.iter().zip(batch) {
+                let want = model.score(s, w, geo, tokens).rarest_window_likelihood;
+                assert!(
+                    got == want || (got.is_nan() && want.is_nan()),
+                    "window {w} geo {geo} tokens {tokens}: {got} vs {want}"
+                );
+            }
         }
     }
 }

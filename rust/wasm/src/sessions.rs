@@ -1,7 +1,7 @@
 //! Anomalous-session scoring for JS: a whole table scored at once, or a
 //! model fitted once and scored many times.
 
-use huntkit_core::{self as core, Model, Session};
+use huntkit_core::{self as core, ScoredSessions};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -58,11 +58,10 @@ pub fn score_sessions(
 }
 
 /// A model fitted once on a table's sessions, to score them (again) cheaply:
-/// what a likelihood slider re-runs.
+/// what a likelihood slider re-runs. The sessions are kept encoded as ids.
 #[wasm_bindgen]
 pub struct SessionModel {
-    model: Model,
-    sessions: Vec<Session>,
+    scored: ScoredSessions,
 }
 
 #[wasm_bindgen]
@@ -87,8 +86,7 @@ impl SessionModel {
                 })
                 .collect::<core::Result<Vec<_>>>()?;
             Ok(SessionModel {
-                model: Model::fit(&sessions)?,
-                sessions,
+                scored: ScoredSessions::fit(&sessions)?,
             })
         };
         run().map_err(|e| errors::to_js(&e))
@@ -97,20 +95,14 @@ impl SessionModel {
     /// Number of sessions.
     #[wasm_bindgen(getter)]
     pub fn length(&self) -> usize {
-        self.sessions.len()
+        self.scored.len()
     }
 
     /// The rarest-window likelihood of every session (windows of
     /// `window_length`, start and end tokens used; NaN for empty sessions).
     #[wasm_bindgen(js_name = rarestWindowLikelihoods)]
     pub fn rarest_window_likelihoods(&self, window_length: usize) -> Vec<f64> {
-        self.sessions
-            .iter()
-            .map(|s| {
-                self.model
-                    .score(s, window_length.max(1), false, true)
-                    .rarest_window_likelihood
-            })
-            .collect()
+        self.scored
+            .rarest_window_likelihoods(window_length.max(1), false, true)
     }
 }
