@@ -10,6 +10,7 @@
 
 mod decode;
 mod errors;
+mod heap;
 mod ioc;
 mod options;
 mod proctree;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::errors;
+use crate::heap::Headroom;
 use crate::options;
 
 /// Options of `scoreSessions` and `SessionModel`, named like MSTICPy's.
@@ -51,6 +52,7 @@ pub fn score_sessions(
 ) -> Result<Vec<u8>, JsValue> {
     let o: SessionOptions = options::parse(options)?;
     let run = || {
+        let _heap = Headroom::new();
         core::score_sessions(&read(data, format)?, &o.session_column, o.window_length)?
             .to_arrow_ipc()
     };
@@ -75,16 +77,31 @@ impl SessionModel {
     ) -> Result<SessionModel, JsValue> {
         let o: SessionOptions = options::parse(options)?;
         let run = || -> core::Result<SessionModel> {
-            let table = read(data, format)?;
-            let col = table.select(Some(std::slice::from_ref(&o.session_column)))?[0];
-            let sessions = table
-                .column(col)
-                .iter()
-                .enumerate()
-                .map(|(row, cell)| {
-                    core::parse_session(cell.as_deref().unwrap_or("[]"), &o.session_column, row)
-                })
-                .collect::<core::Result<Vec<_>>>()?;
+            let mut heap = Headroom::new();
+            let mut parse = |(row, cell): (usize, Option<&str>)| {
+                heap.check();
+                core::parse_session(cell.unwrap_or("[]"), &o.session_column, row)
+            };
+            let sessions = if format == "lines" && o.session_column == "text" {
+                // One session per line, parsed in place (no copy of each line).
+                String::from_utf8_lossy(data)
+                    .lines()
+                    .map(Some)
+                    .enumerate()
+                    .map(&mut parse)
+                    .collect::<core::Result<Vec<_>>>()?
+            } else {
+                let table = read(data, format)?;
+                let col = table.select(Some(std::slice::from_ref(&o.session_column)))?[0];
+                table
+                    .column(col)
+                    .iter()
+                    .map(Option::as_deref)
+                    .enumerate()
+                    .map(&mut parse)
+                    .collect::<core::Result<Vec<_>>>()?
+            };
+            heap.check();
             Ok(SessionModel {
                 scored: ScoredSessions::fit(&sessions)?,
             })

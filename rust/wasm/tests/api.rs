@@ -194,6 +194,18 @@ fn sessions_are_scored_and_rescored() {
     let text = js_sys::JSON::parse(r#"{"session_column": "text"}"#).unwrap();
     let from_lines = SessionModel::new(lines.as_bytes(), "lines", text).unwrap();
     assert_eq!(from_lines.rarest_window_likelihoods(3), liks);
+    // Lines are parsed in place: a bad one is still named by its row, and
+    // a column other than `text` still does not exist.
+    let text = js_sys::JSON::parse(r#"{"session_column": "text"}"#).unwrap();
+    let err = SessionModel::new(b"[\"a\"]\nnot json\n", "lines", text)
+        .err()
+        .unwrap();
+    assert_eq!(get(&err, "kind").as_string().unwrap(), "bad_value");
+    assert!(get(&err, "message").as_string().unwrap().contains("row 1"));
+    let err = SessionModel::new(lines.as_bytes(), "lines", JsValue::UNDEFINED)
+        .err()
+        .unwrap();
+    assert_eq!(get(&err, "kind").as_string().unwrap(), "missing_column");
     let bad = js_sys::JSON::parse(r#"{"session_column": "cmds"}"#).unwrap();
     let err = SessionModel::new(ndjson.as_bytes(), "ndjson", bad)
         .err()
