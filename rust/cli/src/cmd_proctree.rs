@@ -81,9 +81,9 @@ pub fn run(args: Args) -> Result<()> {
             writeln!(out)?;
         }
         TreeFormat::Text => out.write_all(tree_to_text(&tree, 0..tree.len()).as_bytes())?,
-        TreeFormat::Table => return output::write(&tree.frame(), OutputFormat::Table),
-        TreeFormat::Csv => return output::write(&tree.frame(), OutputFormat::Csv),
-        TreeFormat::Ndjson => return output::write(&tree.frame(), OutputFormat::Ndjson),
+        TreeFormat::Table => return output::write(&tree.frame()?, OutputFormat::Table),
+        TreeFormat::Csv => return output::write(&tree.frame()?, OutputFormat::Csv),
+        TreeFormat::Ndjson => return output::write(&tree.frame()?, OutputFormat::Ndjson),
     }
     out.flush()?;
     Ok(())

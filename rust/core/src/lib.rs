@@ -62,7 +62,7 @@ pub use sessions::{
 };
 pub use table::{
     format_time_ms, parse_duration_ms, parse_time_ms, read_table, Frame, FrameColumn, Table,
-    TableFormat,
+    TableFormat, TextColumn,
 };
 pub use timeseries::{
     anomalies, anomalies_frame, anomaly_periods, apply_threshold, decompose, decompose_multi,

@@ -30,7 +30,9 @@ pub fn build_process_tree(
     let o: ProcTreeOptions = options::parse(options)?;
     let run = || {
         let table = read(data, format)?;
-        core::build_process_tree(&table, &o)?.frame().to_arrow_ipc()
+        core::build_process_tree(&table, &o)?
+            .frame()?
+            .to_arrow_ipc()
     };
     run().map_err(|e| errors::to_js(&e))
 }

@@ -83,7 +83,7 @@ impl SessionModel {
                 .iter()
                 .enumerate()
                 .map(|(row, cell)| {
-                    core::parse_session(cell.as_deref().unwrap_or("[]"), &o.session_column, row)
+                    core::parse_session(cell.unwrap_or("[]"), &o.session_column, row)
                 })
                 .collect::<core::Result<Vec<_>>>()?;
             Ok(SessionModel {

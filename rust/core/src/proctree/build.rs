@@ -128,15 +128,11 @@ fn is_event(cell: Option<&str>, wanted: &str) -> bool {
 }
 
 fn cell(table: &Table, col: usize, row: usize) -> Option<&str> {
-    table
-        .column(col)
-        .get(row)?
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
+    table.column(col).get(row).filter(|s| !s.trim().is_empty())
 }
 
 fn time_at(table: &Table, schema_col: &str, col: usize, row: usize) -> Result<i64> {
-    let raw = table.column(col).get(row).and_then(|c| c.as_deref());
+    let raw = table.column(col).get(row);
     raw.and_then(parse_time_ms)
         .ok_or_else(|| Error::bad_value(schema_col, row, raw.unwrap_or(""), "a time"))
 }
@@ -258,7 +254,7 @@ pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<
     let mut procs = Vec::with_capacity(table.rows());
     for row in 0..table.rows() {
         if let (Some(c), Some(wanted)) = (cols.event, schema.event_id.as_deref()) {
-            if !is_event(table.column(c)[row].as_deref(), wanted) {
+            if !is_event(table.column(c).get(row), wanted) {
                 stats.filtered_rows += 1;
                 continue;
             }

@@ -5,11 +5,13 @@
 //! columns that were text in the source are remembered, so defaults can pick
 //! them.
 
+pub(crate) mod column;
 mod format;
 mod frame;
 pub(crate) mod read;
 mod time;
 
+pub use column::TextColumn;
 pub use format::TableFormat;
 pub use frame::{Frame, FrameColumn};
 pub use read::{read_table, Table};

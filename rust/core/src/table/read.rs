@@ -3,18 +3,20 @@
 use std::io::Cursor;
 
 use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, SchemaRef};
 use serde_json::Value;
 
+use super::column::{ColumnBuilder, TextColumn};
 use super::format::TableFormat;
 use crate::error::{Error, ErrorKind, Result};
 
-/// A table held as text cells, column by column.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A table held as text cells, column by column (each column one Arrow
+/// string buffer, see [`TextColumn`]).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Table {
     names: Vec<String>,
-    columns: Vec<Vec<Option<String>>>,
+    columns: Vec<TextColumn>,
     text: Vec<bool>,
 }
 
@@ -26,11 +28,11 @@ impl Table {
 
     /// Number of rows.
     pub fn rows(&self) -> usize {
-        self.columns.first().map_or(0, Vec::len)
+        self.columns.first().map_or(0, TextColumn::len)
     }
 
     /// The cells of column `i`.
-    pub fn column(&self, i: usize) -> &[Option<String>] {
+    pub fn column(&self, i: usize) -> &TextColumn {
         &self.columns[i]
     }
 
@@ -38,8 +40,8 @@ impl Table {
     /// plain text is scanned line by line, as a DataFrame of lines would be.
     pub fn from_lines(text: &str) -> Table {
         let mut t = Table::default();
-        let lines = text.lines().map(|l| Some(l.to_string())).collect();
-        t.push("text".to_string(), lines, true);
+        let lines: StringArray = text.lines().map(Some).collect();
+        t.push("text".to_string(), lines.into(), true);
         t
     }
 
@@ -66,20 +68,41 @@ impl Table {
         Ok(picked)
     }
 
-    fn push(&mut self, name: String, cells: Vec<Option<String>>, text: bool) {
+    fn push(&mut self, name: String, cells: TextColumn, text: bool) {
         self.names.push(name);
         self.columns.push(cells);
         self.text.push(text);
     }
+}
 
+/// JSON rows as they arrive: a key first seen at row N becomes a column
+/// with N nulls before it (JSON input is small next to CSV and Arrow).
+#[derive(Default)]
+struct JsonCells {
+    names: Vec<String>,
+    columns: Vec<Vec<Option<String>>>,
+    text: Vec<bool>,
+}
+
+impl JsonCells {
     fn column_index(&mut self, name: &str, rows_so_far: usize) -> usize {
         match self.names.iter().position(|n| n == name) {
             Some(i) => i,
             None => {
-                self.push(name.to_string(), vec![None; rows_so_far], true);
+                self.names.push(name.to_string());
+                self.columns.push(vec![None; rows_so_far]);
+                self.text.push(true);
                 self.names.len() - 1
             }
         }
+    }
+
+    fn into_table(self) -> Table {
+        let mut t = Table::default();
+        for ((name, cells), text) in self.names.into_iter().zip(self.columns).zip(self.text) {
+            t.push(name, cells.into(), text);
+        }
+        t
     }
 }
 
@@ -106,17 +129,60 @@ fn read_csv(bytes: &[u8]) -> Result<Table> {
     if headers.is_empty() {
         return Err(Error::parse("csv", Some(1), "no header row"));
     }
-    let mut table = Table::default();
-    for h in headers.iter() {
-        table.push(String::from_utf8_lossy(h).into_owned(), Vec::new(), true);
-    }
-    for record in reader.byte_records() {
-        let record = record.map_err(|e| Error::parse("csv", line_of(&e), csv_message(&e)))?;
-        for (i, cell) in record.iter().enumerate() {
-            table.columns[i].push(Some(String::from_utf8_lossy(cell).into_owned()));
+    let mut record = csv::ByteRecord::new();
+    // One builder per column, sized from a sample so the buffers rarely
+    // grow: each cell is copied once into its column, with no allocation
+    // of its own.
+    let (rows, col_bytes) = estimate_csv(bytes, headers.len());
+    let mut columns: Vec<ColumnBuilder> = col_bytes
+        .iter()
+        .map(|&b| ColumnBuilder::with_capacity(rows, b))
+        .collect();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(Error::parse("csv", line_of(&e), csv_message(&e))),
+        }
+        for (col, cell) in columns.iter_mut().zip(record.iter()) {
+            match std::str::from_utf8(cell) {
+                Ok(s) => col.push(Some(s))?,
+                Err(_) => col.push(Some(&String::from_utf8_lossy(cell)))?,
+            }
         }
     }
+    let mut table = Table::default();
+    for (h, col) in headers.iter().zip(columns) {
+        table.push(String::from_utf8_lossy(h).into_owned(), col.finish(), true);
+    }
     Ok(table)
+}
+
+/// Rows and bytes per column of a CSV input, extrapolated from its first
+/// records (a guess for capacities; a wrong one only costs a regrowth).
+fn estimate_csv(bytes: &[u8], columns: usize) -> (usize, Vec<usize>) {
+    const SAMPLE: usize = 2_000;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    let mut sizes = vec![0usize; columns];
+    let mut rows = 0usize;
+    while rows < SAMPLE && matches!(reader.read_byte_record(&mut record), Ok(true)) {
+        for (size, cell) in sizes.iter_mut().zip(record.iter()) {
+            *size += cell.len();
+        }
+        rows += 1;
+    }
+    let read = reader.position().byte() as usize;
+    if rows < SAMPLE || read == 0 {
+        return (rows, sizes);
+    }
+    // 5% headroom: later rows are often a little longer than boot-time ones.
+    let scale = bytes.len() as f64 / read as f64 * 1.05;
+    let grow = |n: usize| (n as f64 * scale) as usize;
+    (grow(rows), sizes.into_iter().map(grow).collect())
 }
 
 fn csv_message(e: &csv::Error) -> String {
@@ -131,7 +197,7 @@ fn csv_message(e: &csv::Error) -> String {
 fn read_json(bytes: &[u8]) -> Result<Table> {
     let value: Value = serde_json::from_slice(bytes)
         .map_err(|e| Error::parse("json", Some(e.line() as u64), &e))?;
-    let mut table = Table::default();
+    let mut table = JsonCells::default();
     match value {
         Value::Array(rows) => {
             for (i, row) in rows.into_iter().enumerate() {
@@ -141,11 +207,11 @@ fn read_json(bytes: &[u8]) -> Result<Table> {
         row @ Value::Object(_) => push_json_row(&mut table, 0, row, "json", None)?,
         _ => return Err(Error::parse("json", None, "expected an array of objects")),
     }
-    Ok(table)
+    Ok(table.into_table())
 }
 
 fn read_ndjson(bytes: &[u8]) -> Result<Table> {
-    let mut table = Table::default();
+    let mut table = JsonCells::default();
     let mut row = 0;
     for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
         if line.iter().all(u8::is_ascii_whitespace) {
@@ -157,13 +223,13 @@ fn read_ndjson(bytes: &[u8]) -> Result<Table> {
         push_json_row(&mut table, row, value, "ndjson", line_no)?;
         row += 1;
     }
-    Ok(table)
+    Ok(table.into_table())
 }
 
 /// Adds one JSON object as row `row`; keys seen for the first time become
 /// columns (earlier rows get nulls), missing keys get nulls.
 fn push_json_row(
-    table: &mut Table,
+    table: &mut JsonCells,
     row: usize,
     value: Value,
     format: &str,
@@ -216,13 +282,22 @@ fn read_arrow(bytes: &[u8]) -> Result<Table> {
     let Some(first) = batches.first() else {
         return Ok(table);
     };
-    for field in first.schema().fields() {
-        table.push(field.name().clone(), Vec::new(), is_text(field.data_type()));
-    }
-    for batch in &batches {
-        for (i, array) in batch.columns().iter().enumerate() {
-            append_cells(&mut table.columns[i], array);
-        }
+    for (i, field) in first.schema().fields().iter().enumerate() {
+        let arrays: Vec<&ArrayRef> = batches.iter().map(|b| b.column(i)).collect();
+        let cells = match arrays.as_slice() {
+            // One plain string array: shared, not copied.
+            [a] if a.data_type() == &DataType::Utf8 => {
+                TextColumn::from(a.as_string::<i32>().clone())
+            }
+            _ => {
+                let mut out = Vec::new();
+                for a in arrays {
+                    append_cells(&mut out, a);
+                }
+                TextColumn::from(out)
+            }
+        };
+        table.push(field.name().clone(), cells, is_text(field.data_type()));
     }
     Ok(table)
 }
