@@ -182,6 +182,25 @@ impl Key {
     }
 }
 
+/// A `(host, pid, base)` group of a sorted key array.
+type Group = (u32, Pid, u32);
+
+/// Where each group's keys start and end in a sorted key array: a lookup
+/// is one hash probe and a search within a few keys, not a binary search
+/// over a million (whose cache misses were most of the link step).
+fn group_ranges(keys: &[Key]) -> FxHashMap<Group, (u32, u32)> {
+    let mut map = FxHashMap::default();
+    let mut start = 0;
+    for i in 1..=keys.len() {
+        let k = &keys[start];
+        if i == keys.len() || (keys[i].host, keys[i].pid, keys[i].base) != (k.host, k.pid, k.base) {
+            map.insert((k.host, k.pid, k.base), (start as u32, i as u32));
+            start = i;
+        }
+    }
+    map
+}
+
 /// The sorted views used to look parents up.
 struct Index {
     procs: Vec<Proc>,
@@ -189,9 +208,21 @@ struct Index {
     by_pid: Vec<Key>,
     /// By (host, pid, base, time); empty without parent names.
     by_name: Vec<Key>,
+    pid_groups: FxHashMap<Group, (u32, u32)>,
+    name_groups: FxHashMap<Group, (u32, u32)>,
 }
 
 impl Index {
+    fn new(procs: Vec<Proc>, by_pid: Vec<Key>, by_name: Vec<Key>) -> Index {
+        Index {
+            pid_groups: group_ranges(&by_pid),
+            name_groups: group_ranges(&by_name),
+            procs,
+            by_pid,
+            by_name,
+        }
+    }
+
     /// The latest process matching `r` created at or before `before`, other
     /// than `exclude`. When the parent's creation time is known, the
     /// earliest one created in `[time, before]` instead: an event's time
@@ -199,18 +230,16 @@ impl Index {
     /// same PID and image is a reuse, not the parent.
     fn find(&self, r: &Ref, before: i64, exclude: usize) -> Option<usize> {
         let by_name = r.base != NO_NAME && !self.by_name.is_empty();
-        let (order, base) = if by_name {
-            (&self.by_name, r.base)
+        let (order, groups, base) = if by_name {
+            (&self.by_name, &self.name_groups, r.base)
         } else {
-            (&self.by_pid, 0)
+            (&self.by_pid, &self.pid_groups, 0)
         };
-        let group = (r.host, r.pid, base);
-        let end = order.partition_point(|k| ((k.host, k.pid, k.base), k.time) <= (group, before));
+        let &(start, end) = groups.get(&(r.host, r.pid, base))?;
+        let group = &order[start as usize..end as usize];
+        let end = group.partition_point(|k| k.time <= before);
         let mut earliest = None;
-        for k in order[..end].iter().rev() {
-            if (k.host, k.pid, k.base) != group {
-                break;
-            }
+        for k in group[..end].iter().rev() {
             if r.time.is_some_and(|t| k.time < t) {
                 break;
             }
@@ -312,11 +341,7 @@ pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<
     } else {
         Vec::new()
     };
-    let index = Index {
-        procs,
-        by_pid,
-        by_name,
-    };
+    let index = Index::new(procs, by_pid, by_name);
 
     // 3. Link each process to its parent, inferring missing ones. Nodes
     //    0..n are the events (in `index.procs` order), inferred ones follow.

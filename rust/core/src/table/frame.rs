@@ -115,7 +115,9 @@ impl Frame {
     pub fn to_arrow_ipc(&self) -> Result<Vec<u8>> {
         let out = |e: arrow_schema::ArrowError| Error::new(ErrorKind::Output(e.to_string()));
         let batch = self.to_record_batch()?;
-        let mut buf = Vec::new();
+        // Sized up front: doubling a half-gigabyte buffer would hold 1.5×
+        // its size at the copy, too much for a wasm memory.
+        let mut buf = Vec::with_capacity(batch.get_array_memory_size() + (1 << 16));
         {
             let mut w =
                 arrow_ipc::writer::StreamWriter::try_new(&mut buf, &batch.schema()).map_err(out)?;

@@ -14,5 +14,5 @@ mod time;
 pub use column::TextColumn;
 pub use format::TableFormat;
 pub use frame::{Frame, FrameColumn};
-pub use read::{read_table, Table};
+pub use read::{read_table, read_table_projected, ColumnPicker, Table};
 pub use time::{format_time_ms, parse_duration_ms, parse_time_ms};

@@ -68,6 +68,16 @@ impl Table {
         Ok(picked)
     }
 
+    /// A table of these column names and no rows (to resolve a schema
+    /// from a header before reading the rows).
+    pub fn from_names(names: &[String]) -> Table {
+        let mut t = Table::default();
+        for n in names {
+            t.push(n.clone(), TextColumn::from(StringArray::new_null(0)), true);
+        }
+        t
+    }
+
     fn push(&mut self, name: String, cells: TextColumn, text: bool) {
         self.names.push(name);
         self.columns.push(cells);
@@ -106,17 +116,32 @@ impl JsonCells {
     }
 }
 
+/// Picks the columns to read from the header's names.
+pub type ColumnPicker<'a> = &'a dyn Fn(&[String]) -> Result<Vec<bool>>;
+
 /// Reads `bytes` as a table in `format`.
 pub fn read_table(bytes: &[u8], format: TableFormat) -> Result<Table> {
+    read_table_projected(bytes, format, None)
+}
+
+/// [`read_table`] keeping only the CSV columns `keep` picks: the others are
+/// all null (their names stay, so schemas still infer), and their text is
+/// never copied. For an analysis that reads a few columns of a wide export.
+/// Other formats are read whole (Arrow strings are shared anyway).
+pub fn read_table_projected(
+    bytes: &[u8],
+    format: TableFormat,
+    keep: Option<ColumnPicker<'_>>,
+) -> Result<Table> {
     match format {
-        TableFormat::Csv => read_csv(bytes),
+        TableFormat::Csv => read_csv(bytes, keep),
         TableFormat::Json => read_json(bytes),
         TableFormat::Ndjson => read_ndjson(bytes),
         TableFormat::Arrow => read_arrow(bytes),
     }
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Table> {
+fn read_csv(bytes: &[u8], keep: Option<ColumnPicker<'_>>) -> Result<Table> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -133,18 +158,30 @@ fn read_csv(bytes: &[u8]) -> Result<Table> {
     // One builder per column, sized from a sample so the buffers rarely
     // grow: each cell is copied once into its column, with no allocation
     // of its own.
-    let (rows, col_bytes) = estimate_csv(bytes, headers.len());
-    let mut columns: Vec<ColumnBuilder> = col_bytes
+    let names: Vec<String> = headers
         .iter()
-        .map(|&b| ColumnBuilder::with_capacity(rows, b))
+        .map(|h| String::from_utf8_lossy(h).into_owned())
         .collect();
+    let wanted = match keep {
+        Some(pick) => pick(&names)?,
+        None => vec![true; names.len()],
+    };
+    let (rows, col_bytes) = estimate_csv(bytes, headers.len());
+    let mut columns: Vec<Option<ColumnBuilder>> = col_bytes
+        .iter()
+        .zip(&wanted)
+        .map(|(&b, &w)| w.then(|| ColumnBuilder::with_capacity(rows, b)))
+        .collect();
+    let mut count = 0;
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => return Err(Error::parse("csv", line_of(&e), csv_message(&e))),
         }
+        count += 1;
         for (col, cell) in columns.iter_mut().zip(record.iter()) {
+            let Some(col) = col else { continue };
             match std::str::from_utf8(cell) {
                 Ok(s) => col.push(Some(s))?,
                 Err(_) => col.push(Some(&String::from_utf8_lossy(cell)))?,
@@ -152,14 +189,16 @@ fn read_csv(bytes: &[u8]) -> Result<Table> {
         }
     }
     let mut table = Table::default();
-    for (h, col) in headers.iter().zip(columns) {
-        table.push(String::from_utf8_lossy(h).into_owned(), col.finish(), true);
+    for (name, col) in names.into_iter().zip(columns) {
+        let cells = match col {
+            Some(col) => col.finish(),
+            None => TextColumn::from(StringArray::new_null(count)),
+        };
+        table.push(name, cells, true);
     }
     Ok(table)
 }
 
-/// Rows and bytes per column of a CSV input, extrapolated from its first
-/// records (a guess for capacities; a wrong one only costs a regrowth).
 fn estimate_csv(bytes: &[u8], columns: usize) -> (usize, Vec<usize>) {
     const SAMPLE: usize = 2_000;
     let mut reader = csv::ReaderBuilder::new()
