@@ -8,6 +8,7 @@
 //! allocated per row beyond the interners' first sightings.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 use super::intern::{FxHashMap, Interner};
 use super::pid::Pid;
@@ -68,8 +69,8 @@ fn image(name: &str, names: &mut Interner) -> (u32, u32, bool) {
 /// (so `C:\Temp\cmd.exe` is not `C:\Windows\System32\cmd.exe`, but MDE's
 /// bare `cmd.exe` matches either). MSTICPy compares the whole lower-cased
 /// string, which never matches a file name against a path.
-fn same_image(r: &Ref, p: &Proc) -> bool {
-    r.base == NO_NAME || (r.base == p.base && (!(r.has_dir && p.has_dir) || r.full == p.full))
+fn same_image(r: &Ref, base: u32, full: u32, has_dir: bool) -> bool {
+    r.base == NO_NAME || (r.base == base && (!(r.has_dir && has_dir) || r.full == full))
 }
 
 fn column(table: &Table, name: &str) -> Option<usize> {
@@ -167,6 +168,9 @@ struct Key {
     time: i64,
     full: u32,
     idx: usize,
+    /// Last, so it never decides the order; inline so a match needs no
+    /// look into `procs`.
+    has_dir: bool,
 }
 
 impl Key {
@@ -178,8 +182,19 @@ impl Key {
             time: p.time,
             full: p.full,
             idx,
+            has_dir: p.has_dir,
         }
     }
+}
+
+fn sorted_keys(procs: &[Proc], with_base: bool) -> Vec<Key> {
+    let mut keys: Vec<Key> = procs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Key::new(p, i, with_base))
+        .collect();
+    keys.sort_unstable();
+    keys
 }
 
 /// A `(host, pid, base)` group of a sorted key array.
@@ -201,49 +216,56 @@ fn group_ranges(keys: &[Key]) -> FxHashMap<Group, (u32, u32)> {
     map
 }
 
+/// A sorted key array and where each of its groups is.
+struct Order {
+    keys: Vec<Key>,
+    groups: FxHashMap<Group, (u32, u32)>,
+}
+
+impl Order {
+    fn new(keys: Vec<Key>) -> Order {
+        Order {
+            groups: group_ranges(&keys),
+            keys,
+        }
+    }
+}
+
 /// The sorted views used to look parents up.
 struct Index {
     procs: Vec<Proc>,
-    /// By (host, pid, time, full).
-    by_pid: Vec<Key>,
-    /// By (host, pid, base, time); empty without parent names.
-    by_name: Vec<Key>,
-    pid_groups: FxHashMap<Group, (u32, u32)>,
-    name_groups: FxHashMap<Group, (u32, u32)>,
+    /// By (host, pid, base, time): for parents named in the child's row.
+    by_name: Order,
+    /// By (host, pid, time, full): for parents with no name, built on first
+    /// use (4688 and Sysmon always name them, so one sort is saved).
+    by_pid: OnceCell<Order>,
 }
 
 impl Index {
-    fn new(procs: Vec<Proc>, by_pid: Vec<Key>, by_name: Vec<Key>) -> Index {
-        Index {
-            pid_groups: group_ranges(&by_pid),
-            name_groups: group_ranges(&by_name),
-            procs,
-            by_pid,
-            by_name,
-        }
-    }
-
     /// The latest process matching `r` created at or before `before`, other
     /// than `exclude`. When the parent's creation time is known, the
     /// earliest one created in `[time, before]` instead: an event's time
     /// can trail the creation time it reports, and a later process with the
     /// same PID and image is a reuse, not the parent.
     fn find(&self, r: &Ref, before: i64, exclude: usize) -> Option<usize> {
-        let by_name = r.base != NO_NAME && !self.by_name.is_empty();
-        let (order, groups, base) = if by_name {
-            (&self.by_name, &self.name_groups, r.base)
+        // Without a parent name (`r.base == NO_NAME`) any image matches.
+        let (order, base) = if r.base != NO_NAME {
+            (&self.by_name, r.base)
         } else {
-            (&self.by_pid, &self.pid_groups, 0)
+            let order = self
+                .by_pid
+                .get_or_init(|| Order::new(sorted_keys(&self.procs, false)));
+            (order, 0)
         };
-        let &(start, end) = groups.get(&(r.host, r.pid, base))?;
-        let group = &order[start as usize..end as usize];
+        let &(start, end) = order.groups.get(&(r.host, r.pid, base))?;
+        let group = &order.keys[start as usize..end as usize];
         let end = group.partition_point(|k| k.time <= before);
         let mut earliest = None;
         for k in group[..end].iter().rev() {
             if r.time.is_some_and(|t| k.time < t) {
                 break;
             }
-            if k.idx != exclude && same_image(r, &self.procs[k.idx]) {
+            if k.idx != exclude && same_image(r, k.base, k.full, k.has_dir) {
                 if r.time.is_none() {
                     return Some(k.idx);
                 }
@@ -275,7 +297,7 @@ pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<
         pids: Interner::default(),
     };
     let host_of = |row: usize, ints: &mut Interners| match cols.host {
-        Some(c) => ints.hosts.id(cell(table, c, row).unwrap_or("")),
+        Some(c) => ints.hosts.id_repeated(cell(table, c, row).unwrap_or("")),
         None => 0,
     };
 
@@ -311,20 +333,12 @@ pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<
         });
     }
 
-    // 2. Drop repeats: sorted by (host, pid, time, image), a repeat is
-    //    equal to its predecessor; the earliest row is kept.
-    let keys = |procs: &[Proc], with_base: bool| {
-        let mut keys: Vec<Key> = procs
-            .iter()
-            .enumerate()
-            .map(|(i, p)| Key::new(p, i, with_base))
-            .collect();
-        keys.sort_unstable();
-        keys
-    };
-    let mut by_pid = keys(&procs, false);
+    // 2. Drop repeats: sorted by (host, pid, base, time, full), a repeat
+    //    (equal host, pid, time and full image, hence base) is equal to its
+    //    predecessor; the earliest row is kept.
+    let mut by_name = sorted_keys(&procs, true);
     let mut alive = vec![true; procs.len()];
-    for w in by_pid.windows(2) {
+    for w in by_name.windows(2) {
         let (a, b) = (&w[0], &w[1]);
         if (a.host, a.pid, a.time, a.full) == (b.host, b.pid, b.time, b.full) {
             alive[b.idx] = false;
@@ -334,14 +348,13 @@ pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<
         let mut keep = alive.iter();
         procs.retain(|_| keep.next().copied().unwrap_or(false));
         stats.duplicate_rows = alive.len() - procs.len();
-        by_pid = keys(&procs, false);
+        by_name = sorted_keys(&procs, true);
     }
-    let by_name = if cols.pname.is_some() {
-        keys(&procs, true)
-    } else {
-        Vec::new()
+    let index = Index {
+        procs,
+        by_name: Order::new(by_name),
+        by_pid: OnceCell::new(),
     };
-    let index = Index::new(procs, by_pid, by_name);
 
     // 3. Link each process to its parent, inferring missing ones. Nodes
     //    0..n are the events (in `index.procs` order), inferred ones follow.

@@ -6,7 +6,8 @@ use std::fmt::Write;
 use super::tree::{Field, Origin, ProcTree};
 use crate::error::Result;
 use crate::table::column::ColumnBuilder;
-use crate::table::{format_time_ms, Frame, FrameColumn, TextColumn};
+use crate::table::time::write_time_ms;
+use crate::table::{Frame, FrameColumn, TextColumn};
 
 /// The columns the tree adds, in order (an input column of the same name
 /// is dropped rather than duplicated).
@@ -30,19 +31,28 @@ impl ProcTree<'_> {
     /// `host|image|pid|time` (lower-cased, time in RFC 3339): a readable
     /// identity, as MSTICPy's `proc_key` plus the host.
     pub fn proc_key(&self, node: usize) -> String {
-        let lower = |f| self.cell(node, f).unwrap_or("").trim().to_lowercase();
-        let time = self
-            .nodes
-            .get(node)
-            .and_then(|n| n.time_ms)
-            .map(format_time_ms)
-            .unwrap_or_default();
-        format!(
-            "{}|{}|{}|{time}",
-            lower(Field::Host),
-            lower(Field::Name),
-            lower(Field::Pid)
-        )
+        let mut key = String::new();
+        self.write_proc_key(node, &mut key);
+        key
+    }
+
+    /// [`proc_key`](Self::proc_key) appended to `out` (no allocation per
+    /// node when building the column).
+    fn write_proc_key(&self, node: usize, out: &mut String) {
+        for field in [Field::Host, Field::Name, Field::Pid] {
+            let text = self.cell(node, field).unwrap_or("").trim();
+            if text.is_ascii() {
+                let from = out.len();
+                out.push_str(text);
+                out[from..].make_ascii_lowercase();
+            } else {
+                out.extend(text.chars().flat_map(char::to_lowercase));
+            }
+            out.push('|');
+        }
+        if let Some(ms) = self.nodes.get(node).and_then(|n| n.time_ms) {
+            write_time_ms(out, ms);
+        }
     }
 
     /// The logon session the process runs in: the target logon id when
@@ -88,8 +98,11 @@ impl ProcTree<'_> {
     /// Every node's [`proc_key`](Self::proc_key), into one buffer.
     fn proc_keys(&self) -> Result<TextColumn> {
         let mut out = ColumnBuilder::with_capacity(self.nodes.len(), self.nodes.len() * 64);
+        let mut key = String::new();
         for i in 0..self.nodes.len() {
-            out.push(Some(&self.proc_key(i)))?;
+            key.clear();
+            self.write_proc_key(i, &mut key);
+            out.push(Some(&key))?;
         }
         Ok(out.finish())
     }

@@ -66,6 +66,8 @@ pub(crate) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 pub(crate) struct Interner {
     ids: FxHashMap<Box<str>, u32>,
     scratch: String,
+    /// The last string given to [`Interner::id_repeated`], as written, and its id.
+    last: Option<(String, u32)>,
 }
 
 impl Interner {
@@ -88,6 +90,29 @@ impl Interner {
     }
 }
 
+impl Interner {
+    /// [`Interner::id`] for a column whose values come in runs (the host of
+    /// time-ordered events): the same text as last time costs one compare.
+    pub(crate) fn id_repeated(&mut self, s: &str) -> u32 {
+        if let Some((text, id)) = &self.last {
+            if text == s {
+                return *id;
+            }
+        }
+        let id = self.id(s);
+        let text = match self.last.take() {
+            Some((mut text, _)) => {
+                text.clear();
+                text.push_str(s);
+                text
+            }
+            None => s.to_string(),
+        };
+        self.last = Some((text, id));
+        id
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +125,9 @@ mod tests {
         assert_eq!(i.id(" c:\\windows\\cmd.EXE "), 0);
         assert_eq!(i.id("HÖST"), 2);
         assert_eq!(i.id("höst"), 2);
+        assert_eq!(i.id_repeated("HOST"), 1);
+        assert_eq!(i.id_repeated("HOST"), 1);
+        assert_eq!(i.id_repeated("other"), 3);
+        assert_eq!(i.id_repeated("Host "), 1);
     }
 }

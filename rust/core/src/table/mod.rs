@@ -6,10 +6,11 @@
 //! them.
 
 pub(crate) mod column;
+mod csv_fast;
 mod format;
 mod frame;
 pub(crate) mod read;
-mod time;
+pub(crate) mod time;
 
 pub use column::TextColumn;
 pub use format::TableFormat;

@@ -8,6 +8,7 @@ use arrow_schema::{DataType, SchemaRef};
 use serde_json::Value;
 
 use super::column::{ColumnBuilder, TextColumn};
+use super::csv_fast::FastCsv;
 use super::format::TableFormat;
 use crate::error::{Error, ErrorKind, Result};
 
@@ -142,6 +143,65 @@ pub fn read_table_projected(
 }
 
 fn read_csv(bytes: &[u8], keep: Option<ColumnPicker<'_>>) -> Result<Table> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        if let Some(table) = read_csv_fast(text, keep)? {
+            return Ok(table);
+        }
+    }
+    read_csv_general(bytes, keep)
+}
+
+/// Which columns to read: `keep`'s pick, or all.
+fn wanted(names: &[String], keep: Option<ColumnPicker<'_>>) -> Result<Vec<bool>> {
+    match keep {
+        Some(pick) => pick(names),
+        None => Ok(vec![true; names.len()]),
+    }
+}
+
+/// [`FastCsv`] into column builders; `None` when it is unsure of the input
+/// (see its docs), which the csv crate then reads.
+fn read_csv_fast(text: &str, keep: Option<ColumnPicker<'_>>) -> Result<Option<Table>> {
+    let Ok(mut csv) = FastCsv::new(text) else {
+        return Ok(None);
+    };
+    if csv.next_record() != Ok(true) {
+        return Ok(None);
+    }
+    let names: Vec<String> = (0..csv.len()).map(|i| csv.cell(i).to_string()).collect();
+    let wanted = wanted(&names, keep)?;
+    let (rows, col_bytes) = estimate_csv(text.as_bytes(), names.len());
+    let mut columns: Vec<(usize, ColumnBuilder)> = col_bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| wanted[i])
+        .map(|(i, &b)| (i, ColumnBuilder::with_capacity(rows, b)))
+        .collect();
+    let mut count = 0;
+    loop {
+        match csv.next_record() {
+            Ok(true) if csv.len() == names.len() => {}
+            Ok(false) => break,
+            _ => return Ok(None),
+        }
+        count += 1;
+        for (i, col) in &mut columns {
+            col.push(Some(csv.cell(*i)))?;
+        }
+    }
+    let mut built = columns.into_iter().peekable();
+    let mut table = Table::default();
+    for (i, name) in names.into_iter().enumerate() {
+        let cells = match built.next_if(|(j, _)| *j == i) {
+            Some((_, col)) => col.finish(),
+            None => TextColumn::from(StringArray::new_null(count)),
+        };
+        table.push(name, cells, true);
+    }
+    Ok(Some(table))
+}
+
+fn read_csv_general(bytes: &[u8], keep: Option<ColumnPicker<'_>>) -> Result<Table> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -162,10 +222,7 @@ fn read_csv(bytes: &[u8], keep: Option<ColumnPicker<'_>>) -> Result<Table> {
         .iter()
         .map(|h| String::from_utf8_lossy(h).into_owned())
         .collect();
-    let wanted = match keep {
-        Some(pick) => pick(&names)?,
-        None => vec![true; names.len()],
-    };
+    let wanted = wanted(&names, keep)?;
     let (rows, col_bytes) = estimate_csv(bytes, headers.len());
     let mut columns: Vec<Option<ColumnBuilder>> = col_bytes
         .iter()
@@ -479,6 +536,36 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "cannot read csv input at line 3: row has 1 fields, the header has 2"
+        );
+    }
+
+    /// The fast splitter and the csv crate read the same table, projected
+    /// or not; what the splitter is unsure of still reads.
+    #[test]
+    fn fast_and_general_csv_agree() {
+        let text = "a,b,c\n1,\"x,\"\"y\"\"\",\r\nz,,\"m\nl\"\n";
+        let fast = read_csv_fast(text, None).unwrap().unwrap();
+        let general = read_csv_general(text.as_bytes(), None).unwrap();
+        assert_eq!(fast, general);
+        assert_eq!(fast.column(1).get(0), Some("x,\"y\""));
+        let keep = |n: &[String]| Ok(n.iter().map(|x| x != "b").collect());
+        let fast = read_csv_fast(text, Some(&keep)).unwrap().unwrap();
+        assert_eq!(
+            fast,
+            read_csv_general(text.as_bytes(), Some(&keep)).unwrap()
+        );
+        assert_eq!(
+            (fast.column(1).get(0), fast.column(2).get(1)),
+            (None, Some("m\nl"))
+        );
+        for unsure in ["a,b\n\n1,2\n", "a,b\n1,2,3\n", "\u{feff}a,b\n1,2\n"] {
+            assert!(read_csv_fast(unsure, None).unwrap().is_none(), "{unsure:?}");
+        }
+        assert_eq!(
+            read_table(b"a,b\n\n1,2\n", TableFormat::Csv)
+                .unwrap()
+                .rows(),
+            1
         );
     }
 

@@ -127,6 +127,59 @@ fn iso_utc_ms(b: &[u8]) -> Option<i64> {
     Some(((days * 24 + hour) * 60 + min) * 60_000 + sec * 1000 + ms)
 }
 
+/// [`format_time_ms`] appended to `out`: digits written directly for
+/// years 0–9999 (a million process keys each carry a time), chrono beyond.
+pub(crate) fn write_time_ms(out: &mut String, ms: i64) {
+    let days = ms.div_euclid(86_400_000);
+    let in_day = ms.rem_euclid(86_400_000);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    if !(0..=9999).contains(&year) {
+        out.push_str(&format_time_ms(ms));
+        return;
+    }
+    let (h, m, s, milli) = (
+        in_day / 3_600_000,
+        in_day / 60_000 % 60,
+        in_day / 1000 % 60,
+        in_day % 1000,
+    );
+    let mut buf = [0u8; 24];
+    let mut put = |at: usize, n: i64, width: usize| {
+        for k in 0..width {
+            buf[at + width - 1 - k] = b'0' + (n / 10i64.pow(k as u32) % 10) as u8;
+        }
+    };
+    put(0, year, 4);
+    put(5, month, 2);
+    put(8, day, 2);
+    put(11, h, 2);
+    put(14, m, 2);
+    put(17, s, 2);
+    put(20, milli, 3);
+    for (at, c) in [
+        (4, b'-'),
+        (7, b'-'),
+        (10, b'T'),
+        (13, b':'),
+        (16, b':'),
+        (19, b'.'),
+    ] {
+        buf[at] = c;
+    }
+    let text = if milli == 0 { &buf[..19] } else { &buf[..23] };
+    out.extend(text.iter().map(|&b| char::from(b)));
+    out.push('Z');
+}
+
 /// RFC 3339 in UTC with a `Z`, milliseconds only when there are any.
 pub fn format_time_ms(ms: i64) -> String {
     DateTime::from_timestamp_millis(ms)
@@ -244,6 +297,31 @@ mod tests {
             let text = format_time_ms(ms);
             assert_eq!(iso_utc_ms(text.as_bytes()), Some(ms), "{text}");
             assert_eq!(parse_general(&text), Some(ms), "{text}");
+        }
+    }
+
+    /// The direct writer prints what chrono prints.
+    #[test]
+    fn fast_format_equals_chrono() {
+        let mut ms = -62_167_219_200_000; // 0000-01-01
+        while ms < 253_402_300_800_000 {
+            let mut out = String::new();
+            write_time_ms(&mut out, ms);
+            assert_eq!(out, format_time_ms(ms), "{ms}");
+            ms += 7_654_321_987 + ms.rem_euclid(1000);
+        }
+        for ms in [
+            0,
+            -1,
+            1,
+            999,
+            1_709_547_302_444,
+            951_782_400_000,
+            253_402_300_800_000,
+        ] {
+            let mut out = String::new();
+            write_time_ms(&mut out, ms);
+            assert_eq!(out, format_time_ms(ms), "{ms}");
         }
     }
 
