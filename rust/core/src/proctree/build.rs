@@ -187,46 +187,75 @@ impl Key {
     }
 }
 
-fn sorted_keys(procs: &[Proc], with_base: bool) -> Vec<Key> {
-    let mut keys: Vec<Key> = procs
-        .iter()
-        .enumerate()
-        .map(|(i, p)| Key::new(p, i, with_base))
-        .collect();
-    keys.sort_unstable();
-    keys
-}
-
-/// A `(host, pid, base)` group of a sorted key array.
+/// A `(host, pid, base)` group of keys.
 type Group = (u32, Pid, u32);
 
-/// Where each group's keys start and end in a sorted key array: a lookup
-/// is one hash probe and a search within a few keys, not a binary search
-/// over a million (whose cache misses were most of the link step).
-fn group_ranges(keys: &[Key]) -> FxHashMap<Group, (u32, u32)> {
-    let mut map = FxHashMap::default();
-    let mut start = 0;
-    for i in 1..=keys.len() {
-        let k = &keys[start];
-        if i == keys.len() || (keys[i].host, keys[i].pid, keys[i].base) != (k.host, k.pid, k.base) {
-            map.insert((k.host, k.pid, k.base), (start as u32, i as u32));
-            start = i;
-        }
-    }
-    map
-}
-
-/// A sorted key array and where each of its groups is.
+/// The keys grouped by `(host, pid, base)` (base 0 when `with_base` is
+/// false), each group in `(time, full, idx)` order (what a sort of all
+/// keys gives within a group), and where each group is. A counting sort
+/// on dense group ids plus a check of each small group, instead of a
+/// comparison sort of a million 40-byte keys (the largest cost in wasm):
+/// events arrive in time order, so most groups are sorted already. A
+/// lookup is then one hash probe and a search within a few keys.
 struct Order {
     keys: Vec<Key>,
-    groups: FxHashMap<Group, (u32, u32)>,
+    ids: FxHashMap<Group, u32>,
+    /// `keys[starts[id]..starts[id + 1]]` is group `id`.
+    starts: Vec<u32>,
 }
 
 impl Order {
-    fn new(keys: Vec<Key>) -> Order {
-        Order {
-            groups: group_ranges(&keys),
-            keys,
+    fn new(procs: &[Proc], with_base: bool) -> Order {
+        let mut ids: FxHashMap<Group, u32> = FxHashMap::default();
+        let mut counts: Vec<u32> = Vec::new();
+        let group_of: Vec<u32> = procs
+            .iter()
+            .map(|p| {
+                let next = counts.len() as u32;
+                let id = *ids
+                    .entry((p.host, p.pid, if with_base { p.base } else { 0 }))
+                    .or_insert(next);
+                if id == next {
+                    counts.push(0);
+                }
+                counts[id as usize] += 1;
+                id
+            })
+            .collect();
+        let mut starts = Vec::with_capacity(counts.len() + 1);
+        let mut total = 0u32;
+        for c in &counts {
+            starts.push(total);
+            total += c;
+        }
+        starts.push(total);
+        let mut fill: Vec<u32> = starts[..counts.len()].to_vec();
+        let mut slots = vec![0u32; procs.len()];
+        for (i, &g) in group_of.iter().enumerate() {
+            slots[fill[g as usize] as usize] = i as u32;
+            fill[g as usize] += 1;
+        }
+        let mut keys: Vec<Key> = slots
+            .iter()
+            .map(|&i| Key::new(&procs[i as usize], i as usize, with_base))
+            .collect();
+        for w in starts.windows(2) {
+            let group = &mut keys[w[0] as usize..w[1] as usize];
+            if !group.is_sorted() {
+                group.sort_unstable();
+            }
+        }
+        Order { keys, ids, starts }
+    }
+
+    /// The keys of group `g`, in order.
+    fn group(&self, g: &Group) -> &[Key] {
+        match self.ids.get(g) {
+            Some(&id) => {
+                let id = id as usize;
+                &self.keys[self.starts[id] as usize..self.starts[id + 1] as usize]
+            }
+            None => &[],
         }
     }
 }
@@ -234,10 +263,10 @@ impl Order {
 /// The sorted views used to look parents up.
 struct Index {
     procs: Vec<Proc>,
-    /// By (host, pid, base, time): for parents named in the child's row.
+    /// By (host, pid, base), then time: for parents named in the child's row.
     by_name: Order,
-    /// By (host, pid, time, full): for parents with no name, built on first
-    /// use (4688 and Sysmon always name them, so one sort is saved).
+    /// By (host, pid), then time: for parents with no name, built on first
+    /// use (4688 and Sysmon always name them, so it is seldom needed).
     by_pid: OnceCell<Order>,
 }
 
@@ -252,13 +281,10 @@ impl Index {
         let (order, base) = if r.base != NO_NAME {
             (&self.by_name, r.base)
         } else {
-            let order = self
-                .by_pid
-                .get_or_init(|| Order::new(sorted_keys(&self.procs, false)));
+            let order = self.by_pid.get_or_init(|| Order::new(&self.procs, false));
             (order, 0)
         };
-        let &(start, end) = order.groups.get(&(r.host, r.pid, base))?;
-        let group = &order.keys[start as usize..end as usize];
+        let group = order.group(&(r.host, r.pid, base));
         let end = group.partition_point(|k| k.time <= before);
         let mut earliest = None;
         for k in group[..end].iter().rev() {
@@ -333,12 +359,12 @@ pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<
         });
     }
 
-    // 2. Drop repeats: sorted by (host, pid, base, time, full), a repeat
-    //    (equal host, pid, time and full image, hence base) is equal to its
-    //    predecessor; the earliest row is kept.
-    let mut by_name = sorted_keys(&procs, true);
+    // 2. Drop repeats: grouped by (host, pid, base) and ordered by (time,
+    //    full), a repeat (equal host, pid, time and full image, hence
+    //    base) follows its original; the earliest row is kept.
+    let mut by_name = Order::new(&procs, true);
     let mut alive = vec![true; procs.len()];
-    for w in by_name.windows(2) {
+    for w in by_name.keys.windows(2) {
         let (a, b) = (&w[0], &w[1]);
         if (a.host, a.pid, a.time, a.full) == (b.host, b.pid, b.time, b.full) {
             alive[b.idx] = false;
@@ -348,11 +374,11 @@ pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<
         let mut keep = alive.iter();
         procs.retain(|_| keep.next().copied().unwrap_or(false));
         stats.duplicate_rows = alive.len() - procs.len();
-        by_name = sorted_keys(&procs, true);
+        by_name = Order::new(&procs, true);
     }
     let index = Index {
         procs,
-        by_name: Order::new(by_name),
+        by_name,
         by_pid: OnceCell::new(),
     };
 
@@ -661,6 +687,49 @@ mod tests {
         );
         // x.exe on a, x.exe on b, and C:\other\cmd.exe on a are inferred.
         assert_eq!(tree.stats().inferred_processes, 3);
+    }
+
+    /// Each group of the counting sort holds exactly the keys a full sort
+    /// puts there, in the same order, on shuffled times and names.
+    #[test]
+    fn grouped_order_equals_a_full_sort() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let procs: Vec<Proc> = (0..2_000)
+            .map(|row| Proc {
+                host: next(3) as u32,
+                pid: Pid::parse(&next(40).to_string(), &mut Interner::default()).unwrap(),
+                base: next(4) as u32,
+                full: next(6) as u32,
+                has_dir: next(2) == 1,
+                time: next(50) as i64,
+                row,
+            })
+            .collect();
+        for with_base in [true, false] {
+            let order = Order::new(&procs, with_base);
+            let mut all: Vec<Key> = procs
+                .iter()
+                .enumerate()
+                .map(|(i, p)| Key::new(p, i, with_base))
+                .collect();
+            all.sort_unstable();
+            for k in &all {
+                let group = order.group(&(k.host, k.pid, k.base));
+                let expected: Vec<Key> = all
+                    .iter()
+                    .filter(|o| (o.host, o.pid, o.base) == (k.host, k.pid, k.base))
+                    .copied()
+                    .collect();
+                assert_eq!(group, expected.as_slice());
+            }
+            assert_eq!(order.keys.len(), all.len());
+        }
     }
 
     #[test]

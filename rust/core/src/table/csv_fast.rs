@@ -16,11 +16,13 @@ use memchr::{memchr, memchr3};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Unsure;
 
-/// Where a cell's text is: in the input, or unescaped into the scratch.
+/// Where a cell's text is in the input; `Escaped` cells hold `""` pairs,
+/// unescaped only when the cell is read (most of a wide export's cells
+/// never are).
 #[derive(Debug, Clone, Copy)]
 enum Span {
     Input(usize, usize),
-    Scratch(usize, usize),
+    Escaped(usize, usize),
 }
 
 /// Records of a CSV text, one at a time.
@@ -55,7 +57,6 @@ impl<'a> FastCsv<'a> {
     pub(crate) fn next_record(&mut self) -> Result<bool, Unsure> {
         let b = self.text.as_bytes();
         self.spans.clear();
-        self.scratch.clear();
         if self.pos >= b.len() {
             return Ok(false);
         }
@@ -122,14 +123,11 @@ impl<'a> FastCsv<'a> {
                 break q;
             }
         };
-        if escaped {
-            let from = self.scratch.len();
-            self.scratch
-                .push_str(&self.text[start..close].replace("\"\"", "\""));
-            self.spans.push(Span::Scratch(from, self.scratch.len()));
+        self.spans.push(if escaped {
+            Span::Escaped(start, close)
         } else {
-            self.spans.push(Span::Input(start, close));
-        }
+            Span::Input(start, close)
+        });
         Ok(close + 1)
     }
 
@@ -139,10 +137,20 @@ impl<'a> FastCsv<'a> {
     }
 
     /// Cell `i` of the current record.
-    pub(crate) fn cell(&self, i: usize) -> &str {
+    pub(crate) fn cell(&mut self, i: usize) -> &str {
         match self.spans[i] {
             Span::Input(a, b) => &self.text[a..b],
-            Span::Scratch(a, b) => &self.scratch[a..b],
+            Span::Escaped(a, b) => {
+                self.scratch.clear();
+                let mut rest = &self.text[a..b];
+                while let Some(q) = memchr(b'"', rest.as_bytes()) {
+                    // Quotes come in pairs here: keep one of each.
+                    self.scratch.push_str(&rest[..=q]);
+                    rest = rest.get(q + 2..).unwrap_or("");
+                }
+                self.scratch.push_str(rest);
+                &self.scratch
+            }
         }
     }
 }
