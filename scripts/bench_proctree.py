@@ -169,7 +169,7 @@ def main() -> int:
             os.remove(arrow)
             rows.append((size, native, native_ok, w, wasm_ok, ref.get(size, {})))
 
-    print("| events | implementation | seconds | rows/s | peak MB | parent links correct | vs MSTICPy |")
+    print("| events | implementation | seconds | rows/s | peak RSS MB | parent links correct | vs MSTICPy |")
     print("|---:|---|---:|---:|---:|---:|---:|")
     for size, native, native_ok, w, wasm_ok, m in rows:
         n = int(size)
@@ -183,7 +183,8 @@ def main() -> int:
 
         line("huntkit native, CLI `--format summary` (incl. process start, CSV read)", native[0], native[1], native_ok)
         line("huntkit wasm, Node: `processTreeSummary` (CSV bytes in)", w["summary_s"], None)
-        line("huntkit wasm, Node: `buildProcessTree` (CSV bytes in, Arrow out)", w["build_s"], w["peak_mb"], wasm_ok)
+        line(f"huntkit wasm, Node: `buildProcessTree` (CSV bytes in, Arrow out; wasm memory {w['wasm_mb']:.0f} MB)",
+             w["build_s"], w["peak_mb"], wasm_ok)
         if "time" in m:
             line("MSTICPy `build_process_tree` (parsed DataFrame in)", ref_s, m["time"][1], m.get("links"), False)
     view_paint(a.data, a.view_sizes)
