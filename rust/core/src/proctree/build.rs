@@ -47,22 +47,43 @@ struct Ref {
     time: Option<i64>,
 }
 
-/// Interned image name: (basename id, full id, has a directory).
-fn image(name: &str, names: &mut Interner) -> (u32, u32, bool) {
-    let name = name.trim();
-    // An empty name says nothing, and MSTICPy's "unknown" placeholder
-    // neither: both match any image.
-    if name.is_empty() || name.eq_ignore_ascii_case("unknown") || name == "-" {
-        return (NO_NAME, NO_NAME, false);
+/// Image names interned as full path and file name.
+#[derive(Default)]
+struct Images {
+    names: Interner,
+    /// By full id: its file name's id and whether it has a directory
+    /// (`NO_NAME` while unknown), so a path seen before costs one lookup.
+    base_of: Vec<(u32, bool)>,
+}
+
+impl Images {
+    /// Interned image name: (basename id, full id, has a directory).
+    fn id(&mut self, name: &str) -> (u32, u32, bool) {
+        let name = name.trim();
+        // An empty name says nothing, and MSTICPy's "unknown" placeholder
+        // neither: both match any image.
+        if name.is_empty() || name.eq_ignore_ascii_case("unknown") || name == "-" {
+            return (NO_NAME, NO_NAME, false);
+        }
+        let full = self.names.id(name);
+        if let Some(&(base, has_dir)) = self.base_of.get(full as usize) {
+            if base != NO_NAME {
+                return (base, full, has_dir);
+            }
+        }
+        let base_start = name.rfind(['\\', '/']).map_or(0, |i| i + 1);
+        let base = if base_start == 0 {
+            full
+        } else {
+            self.names.id(&name[base_start..])
+        };
+        let at = full as usize;
+        if self.base_of.len() <= at {
+            self.base_of.resize(at + 1, (NO_NAME, false));
+        }
+        self.base_of[at] = (base, base_start > 0);
+        (base, full, base_start > 0)
     }
-    let base_start = name.rfind(['\\', '/']).map_or(0, |i| i + 1);
-    let base = names.id(&name[base_start..]);
-    let full = if base_start == 0 {
-        base
-    } else {
-        names.id(name)
-    };
-    (base, full, base_start > 0)
 }
 
 /// Same image: equal file names, and equal full paths when both have one
@@ -152,7 +173,7 @@ fn optional_time(
 
 struct Interners {
     hosts: Interner,
-    names: Interner,
+    names: Images,
     pids: Interner,
 }
 
@@ -319,7 +340,7 @@ pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<
     };
     let mut ints = Interners {
         hosts: Interner::default(),
-        names: Interner::default(),
+        names: Images::default(),
         pids: Interner::default(),
     };
     let host_of = |row: usize, ints: &mut Interners| match cols.host {
@@ -346,8 +367,7 @@ pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<
                 "a process id",
             ));
         };
-        let (base, full, has_dir) =
-            image(cell(table, cols.name, row).unwrap_or(""), &mut ints.names);
+        let (base, full, has_dir) = ints.names.id(cell(table, cols.name, row).unwrap_or(""));
         procs.push(Proc {
             host: host_of(row, &mut ints),
             pid,
@@ -397,7 +417,7 @@ pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<
             continue;
         };
         let (base, full, has_dir) = match cols.pname {
-            Some(c) => image(cell(table, c, p.row).unwrap_or(""), &mut ints.names),
+            Some(c) => ints.names.id(cell(table, c, p.row).unwrap_or("")),
             None => (NO_NAME, NO_NAME, false),
         };
         let r = Ref {
@@ -430,7 +450,7 @@ pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<
             continue;
         };
         let (base, full, has_dir) = match cols.gpname {
-            Some(c) => image(cell(table, c, p.row).unwrap_or(""), &mut ints.names),
+            Some(c) => ints.names.id(cell(table, c, p.row).unwrap_or("")),
             None => (NO_NAME, NO_NAME, false),
         };
         let g = Ref {
