@@ -5,21 +5,46 @@
 // frames per second during a scripted pan/zoom of 120 steps.
 //
 //   node scripts/bench-views.mjs DATA_DIR 10000 100000 1000000
+//
+// With --proctree first, renders process_tree bundles (proctree_N.json:
+// N process-creation events) instead and prints, per size, the time from
+// the data's arrival to the first painted frame with tree rows (the tree
+// is built in wasm inside that time) and how many rows are in the DOM.
+//
+//   node scripts/bench-views.mjs --proctree DATA_DIR 100000
 import { createServer } from 'node:http';
 import { readFileSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
-const [dataDir, ...sizes] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const proctree = args[0] === '--proctree';
+const [dataDir, ...sizes] = proctree ? args.slice(1) : args;
 const types = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json', '.html': 'text/html' };
 
 const PAGE = `<!doctype html><meta charset="utf-8">
 <link rel="stylesheet" href="/rust/wasm/style/chart.css">
+<link rel="stylesheet" href="/rust/wasm/style/proctree.css">
 <div id="host" style="width:1100px"></div>
 <script type="module">
 import { renderViewBundle, loadChartWasm } from '/rust/wasm/lib/chart/index.js';
 const frame = () => new Promise(r => requestAnimationFrame(r));
+window.benchTree = async name => {
+  await loadChartWasm();
+  const text = await (await fetch('/data/' + name)).text();
+  const host = document.getElementById('host');
+  host.replaceChildren();
+  const t0 = performance.now();
+  const output = JSON.parse(text);
+  await renderViewBundle(host, output.data['application/vnd.huntkit.view+json']);
+  await frame(); await frame();
+  const paint = performance.now() - t0;
+  const rows = host.querySelectorAll('.jp-huntkit-proctree-rows .jp-huntkit-proctree-row').length;
+  if (!rows) throw new Error(host.textContent.slice(0, 300));
+  const summary = host.querySelector('.jp-huntkit-proctree-summary');
+  return { paint, rows, summary: summary ? summary.textContent : '' };
+};
 window.bench = async name => {
   await loadChartWasm();
   const text = await (await fetch('/data/' + name)).text();
@@ -83,7 +108,7 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
 });
-try {
+async function timeline() {
   console.log('| events | output bytes | first paint after data (ms) | pan/zoom fps | ms per frame (layout + draw) | marks drawn |');
   console.log('|---:|---:|---:|---:|---:|---:|');
   for (const n of sizes) {
@@ -100,6 +125,28 @@ try {
     }
     console.log(`| ${Number(n).toLocaleString('en')} | ${(bytes / 1e6).toFixed(2)} MB | ${best.paint.toFixed(0)} | ${best.fps.toFixed(0)} | ${best.frameMs.toFixed(1)} | ${best.marks} |`);
   }
+}
+
+async function processTrees() {
+  console.log('| process events | output bytes | first paint after data, incl. tree build in wasm (ms, best of 3) | rows in the DOM | summary shown |');
+  console.log('|---:|---:|---:|---:|---|');
+  for (const n of sizes) {
+    const name = `proctree_${n}.json`;
+    const bytes = statSync(join(dataDir, name)).size;
+    let best = null;
+    for (let run = 0; run < 3; run++) {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      await page.goto(`http://127.0.0.1:${port}/`);
+      const r = await page.evaluate(name => window.benchTree(name), name);
+      best = best && best.paint <= r.paint ? best : r;
+      await page.close();
+    }
+    console.log(`| ${Number(n).toLocaleString('en')} | ${(bytes / 1e6).toFixed(2)} MB | ${best.paint.toFixed(0)} | ${best.rows} | ${best.summary} |`);
+  }
+}
+
+try {
+  await (proctree ? processTrees() : timeline());
 } finally {
   await browser.close();
   server.close();

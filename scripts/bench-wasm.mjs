@@ -1,6 +1,13 @@
-// Times the wasm IocScanner over a file, in Node or in headless Chromium.
+// Times the wasm IocScanner over a file, in Node or in headless Chromium,
+// or the wasm process-tree build in Node.
 //   node scripts/bench-wasm.mjs node|browser FILE
-// Prints one JSON line: {"seconds", "peak_mb", "items"}.
+//   node scripts/bench-wasm.mjs proctree FILE [REPEAT] [ARROW_OUT]
+// Prints one JSON line: {"seconds", "peak_mb", "items"}, or for proctree
+// {"summary_s", "build_s", "peak_mb", "wasm_mb", "processes", "arrow_bytes"}:
+// best of REPEAT (default 3) of `processTreeSummary` and of
+// `buildProcessTree` (full Arrow output) on the file's bytes, read before
+// timing, after an untimed warm-up on its first rows; ARROW_OUT gets the
+// last Arrow stream, for checking parent links.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -8,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const pkg = path.join(root, 'rust', 'wasm', 'pkg');
-const [mode, file] = process.argv.slice(2);
+const [mode, file, ...rest] = process.argv.slice(2);
 const CHUNK = 1 << 20;
 
 async function inNode() {
@@ -29,6 +36,45 @@ async function inNode() {
   const seconds = (performance.now() - t0) / 1000;
   peak = Math.max(peak, process.memoryUsage().rss, wasm.memory.buffer.byteLength);
   return { seconds, peak_mb: peak / 1e6, items: result.items.length };
+}
+
+async function procTree() {
+  const [repeat = '3', arrowOut] = rest;
+  const { initSync, processTreeSummary, buildProcessTree } = await import(path.join(pkg, 'huntkit_wasm.js'));
+  const wasm = initSync({ module: fs.readFileSync(path.join(pkg, 'huntkit_wasm_bg.wasm')) });
+  const bytes = fs.readFileSync(file);
+  // Warm-up on the first 2,000 rows, untimed: V8 first runs wasm from its
+  // baseline compiler and tiers up while it runs.
+  let cut = 0;
+  for (let i = 0; i < 2001 && cut >= 0; i++) cut = bytes.indexOf(10, cut + 1);
+  const head = cut > 0 ? bytes.subarray(0, cut + 1) : bytes;
+  processTreeSummary(head, 'csv', undefined);
+  buildProcessTree(head, 'csv', undefined);
+  let summaryS = Infinity;
+  let buildS = Infinity;
+  let summary = null;
+  let arrow = null;
+  let peak = 0;
+  for (let i = 0; i < Number(repeat); i++) {
+    let t = performance.now();
+    summary = processTreeSummary(bytes, 'csv', undefined);
+    summaryS = Math.min(summaryS, (performance.now() - t) / 1000);
+    arrow = null; // let the previous output go before the next build
+    t = performance.now();
+    arrow = buildProcessTree(bytes, 'csv', undefined);
+    buildS = Math.min(buildS, (performance.now() - t) / 1000);
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }
+  if (arrowOut) fs.writeFileSync(arrowOut, arrow);
+  return {
+    summary_s: summaryS,
+    build_s: buildS,
+    // wasm memory only grows, so its size now is its peak.
+    peak_mb: Math.max(peak, process.memoryUsage().rss) / 1e6,
+    wasm_mb: wasm.memory.buffer.byteLength / 1e6,
+    processes: summary.Processes,
+    arrow_bytes: arrow.length
+  };
 }
 
 async function inBrowser() {
@@ -85,5 +131,6 @@ async function inBrowser() {
   }
 }
 
-const result = mode === 'browser' ? await inBrowser() : await inNode();
+const modes = { browser: inBrowser, proctree: procTree, node: inNode };
+const result = await (modes[mode] ?? inNode)();
 console.log(JSON.stringify(result));

@@ -4,7 +4,9 @@ use std::io::{self, BufWriter, Write};
 
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
-use huntkit_core::{build_process_tree, tree_to_text, ProcSchema, ProcTreeOptions};
+use huntkit_core::{
+    build_process_tree, summarize_process_tree, tree_to_text, ProcSchema, ProcTreeOptions,
+};
 
 use crate::input::{Input, InputFormat};
 use crate::output::{self, OutputFormat};
@@ -45,6 +47,15 @@ pub struct Args {
     format: TreeFormat,
 }
 
+fn warn_unused(columns: &[String]) {
+    if !columns.is_empty() {
+        eprintln!(
+            "huntkit: schema columns not in the input (not used): {}",
+            columns.join(", ")
+        );
+    }
+}
+
 /// Runs the command.
 pub fn run(args: Args) -> Result<()> {
     let mapping = match &args.mapping {
@@ -65,25 +76,28 @@ pub fn run(args: Args) -> Result<()> {
     let Some(format) = input.table_format(args.input_format, true) else {
         bail!("proctree needs a table (CSV, JSON/NDJSON or Arrow IPC)");
     };
+    let mut out = BufWriter::new(io::stdout().lock());
+    if args.format == TreeFormat::Summary {
+        // Counts only: the core reads just the columns linking needs.
+        let name = args.file.as_deref().unwrap_or("<stdin>").to_string();
+        let (bytes, format) = input.read_table_bytes(format)?;
+        let (summary, stats) =
+            summarize_process_tree(&bytes, format, &options).with_context(|| name)?;
+        warn_unused(&stats.unused_columns);
+        serde_json::to_writer(&mut out, &summary)?;
+        writeln!(out)?;
+        out.flush()?;
+        return Ok(());
+    }
     let table = input.read_table(format)?;
     let tree = build_process_tree(&table, &options)?;
-    let stats = tree.stats();
-    if !stats.unused_columns.is_empty() {
-        eprintln!(
-            "huntkit: schema columns not in the input (not used): {}",
-            stats.unused_columns.join(", ")
-        );
-    }
-    let mut out = BufWriter::new(io::stdout().lock());
+    warn_unused(&tree.stats().unused_columns);
     match args.format {
-        TreeFormat::Summary => {
-            serde_json::to_writer(&mut out, &tree.summary())?;
-            writeln!(out)?;
-        }
+        TreeFormat::Summary => {} // printed above, from the linking columns only
         TreeFormat::Text => out.write_all(tree_to_text(&tree, 0..tree.len()).as_bytes())?,
-        TreeFormat::Table => return output::write(&tree.frame(), OutputFormat::Table),
-        TreeFormat::Csv => return output::write(&tree.frame(), OutputFormat::Csv),
-        TreeFormat::Ndjson => return output::write(&tree.frame(), OutputFormat::Ndjson),
+        TreeFormat::Table => return output::write(&tree.frame()?, OutputFormat::Table),
+        TreeFormat::Csv => return output::write(&tree.frame()?, OutputFormat::Csv),
+        TreeFormat::Ndjson => return output::write(&tree.frame()?, OutputFormat::Ndjson),
     }
     out.flush()?;
     Ok(())

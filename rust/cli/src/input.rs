@@ -87,6 +87,14 @@ impl Input {
     /// Reads the whole input as a table.
     pub fn read_table(self, format: Format) -> Result<Table> {
         let name = self.name.clone();
+        let (bytes, format) = self.read_table_bytes(format)?;
+        read_table(&bytes, format).with_context(|| name.clone())
+    }
+
+    /// Reads the whole input and settles its table format, for an analysis
+    /// that reads the table itself (only some columns of it).
+    pub fn read_table_bytes(self, format: Format) -> Result<(Vec<u8>, TableFormat)> {
+        let name = self.name.clone();
         let bytes = self.read_all()?;
         if bytes.is_empty() {
             bail!("{name} is empty");
@@ -95,7 +103,7 @@ impl Input {
             Format::Known(f) => f,
             Format::Detect => TableFormat::detect(&bytes),
         };
-        read_table(&bytes, format).with_context(|| name.clone())
+        Ok((bytes, format))
     }
 
     /// Streams the input in chunks to `each`, with a progress bar on a

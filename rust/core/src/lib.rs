@@ -52,9 +52,10 @@ pub use ioc::{
     IocType, Match,
 };
 pub use proctree::{
-    build_process_tree, build_tree, build_tree_owned, tree_to_text, BuildStats, DetailCell,
-    DetailRow, LegendValue, Origin, ProcNode, ProcSchema, ProcTree, ProcTreeOptions,
-    ProcTreeSummary, TreeRow, TreeView, TreeViewOptions, SCHEMA_NAMES, TREE_COLUMNS,
+    build_process_tree, build_tree, build_tree_owned, summarize_process_tree, tree_to_text,
+    BuildStats, DetailCell, DetailRow, LegendValue, Origin, ProcNode, ProcSchema, ProcTree,
+    ProcTreeOptions, ProcTreeSummary, TreeRow, TreeView, TreeViewOptions, SCHEMA_NAMES,
+    TREE_COLUMNS,
 };
 pub use sessions::{
     parse_session, score_sessions, sessionize, sessions_frame, Cmd, EventSession, Model,
@@ -62,8 +63,8 @@ pub use sessions::{
     END_TOKEN, START_TOKEN, UNK_TOKEN,
 };
 pub use table::{
-    format_time_ms, parse_duration_ms, parse_time_ms, read_table, Frame, FrameColumn, Table,
-    TableFormat,
+    format_time_ms, parse_duration_ms, parse_time_ms, read_table, read_table_projected,
+    ColumnPicker, Frame, FrameColumn, Table, TableFormat, TextColumn,
 };
 pub use timeseries::{
     anomalies, anomalies_frame, anomaly_periods, apply_threshold, decompose, decompose_multi,

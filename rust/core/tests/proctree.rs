@@ -38,7 +38,11 @@ fn links(tree: &ProcTree) -> Vec<String> {
                     Origin::Parent(_) => &tree.schema().parent_id,
                     _ => tree.schema().grandparent_id.as_ref().unwrap(),
                 };
-                let pid = t.column(pid_col(col))[row].clone().unwrap_or_default();
+                let pid = t
+                    .column(pid_col(col))
+                    .get(row)
+                    .unwrap_or_default()
+                    .to_string();
                 let kind = if matches!(n.origin, Origin::Parent(_)) {
                     "inferred"
                 } else {

@@ -7,12 +7,15 @@ use wasm_bindgen::prelude::*;
 use crate::errors;
 use crate::options;
 
+fn table_format(data: &[u8], format: &str) -> core::Result<core::TableFormat> {
+    match format {
+        "" | "auto" => Ok(core::TableFormat::detect(data)),
+        f => f.parse(),
+    }
+}
+
 fn read(data: &[u8], format: &str) -> core::Result<core::Table> {
-    let format = match format {
-        "" | "auto" => core::TableFormat::detect(data),
-        f => f.parse()?,
-    };
-    core::read_table(data, format)
+    core::read_table(data, table_format(data, format)?)
 }
 
 /// Builds the process trees of a table of process-creation events
@@ -29,8 +32,13 @@ pub fn build_process_tree(
 ) -> Result<Vec<u8>, JsValue> {
     let o: ProcTreeOptions = options::parse(options)?;
     let run = || {
-        let table = read(data, format)?;
-        core::build_process_tree(&table, &o)?.frame().to_arrow_ipc()
+        // The frame owns its cells: drop the table and tree before encoding,
+        // so a million rows need one copy of the text at a time, not three.
+        let frame = {
+            let table = read(data, format)?;
+            core::build_process_tree(&table, &o)?.frame()?
+        };
+        frame.to_arrow_ipc()
     };
     run().map_err(|e| errors::to_js(&e))
 }
@@ -44,10 +52,7 @@ pub fn process_tree_summary(
     #[wasm_bindgen(unchecked_param_type = "ProcTreeOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let o: ProcTreeOptions = options::parse(options)?;
-    let run = || {
-        let table = read(data, format)?;
-        Ok(core::build_process_tree(&table, &o)?.summary())
-    };
+    let run = || core::summarize_process_tree(data, table_format(data, format)?, &o).map(|r| r.0);
     let summary = run().map_err(|e: core::Error| errors::to_js(&e))?;
     serde_wasm_bindgen::to_value(&summary).map_err(errors::output)
 }

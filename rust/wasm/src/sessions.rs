@@ -96,7 +96,6 @@ impl SessionModel {
                 table
                     .column(col)
                     .iter()
-                    .map(Option::as_deref)
                     .enumerate()
                     .map(&mut parse)
                     .collect::<core::Result<Vec<_>>>()?

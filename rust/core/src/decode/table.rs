@@ -30,7 +30,7 @@ pub fn decode_table(
     let mut truncated = false;
     for row in 0..table.rows() {
         for &col in &columns {
-            let Some(cell) = &table.column(col)[row] else {
+            let Some(cell) = table.column(col).get(row) else {
                 continue;
             };
             let result = decode_text(cell, options);

@@ -21,7 +21,7 @@ pub fn extract_table(table: &Table, options: &IocOptions) -> Result<Frame> {
     let mut seen = HashSet::new();
     for row in 0..table.rows() {
         for &col in &columns {
-            let Some(cell) = &table.column(col)[row] else {
+            let Some(cell) = table.column(col).get(row) else {
                 continue;
             };
             seen.clear();

@@ -8,6 +8,7 @@
 //! allocated per row beyond the interners' first sightings.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 use super::intern::{FxHashMap, Interner};
 use super::pid::Pid;
@@ -46,30 +47,51 @@ struct Ref {
     time: Option<i64>,
 }
 
-/// Interned image name: (basename id, full id, has a directory).
-fn image(name: &str, names: &mut Interner) -> (u32, u32, bool) {
-    let name = name.trim();
-    // An empty name says nothing, and MSTICPy's "unknown" placeholder
-    // neither: both match any image.
-    if name.is_empty() || name.eq_ignore_ascii_case("unknown") || name == "-" {
-        return (NO_NAME, NO_NAME, false);
+/// Image names interned as full path and file name.
+#[derive(Default)]
+struct Images {
+    names: Interner,
+    /// By full id: its file name's id and whether it has a directory
+    /// (`NO_NAME` while unknown), so a path seen before costs one lookup.
+    base_of: Vec<(u32, bool)>,
+}
+
+impl Images {
+    /// Interned image name: (basename id, full id, has a directory).
+    fn id(&mut self, name: &str) -> (u32, u32, bool) {
+        let name = name.trim();
+        // An empty name says nothing, and MSTICPy's "unknown" placeholder
+        // neither: both match any image.
+        if name.is_empty() || name.eq_ignore_ascii_case("unknown") || name == "-" {
+            return (NO_NAME, NO_NAME, false);
+        }
+        let full = self.names.id(name);
+        if let Some(&(base, has_dir)) = self.base_of.get(full as usize) {
+            if base != NO_NAME {
+                return (base, full, has_dir);
+            }
+        }
+        let base_start = name.rfind(['\\', '/']).map_or(0, |i| i + 1);
+        let base = if base_start == 0 {
+            full
+        } else {
+            self.names.id(&name[base_start..])
+        };
+        let at = full as usize;
+        if self.base_of.len() <= at {
+            self.base_of.resize(at + 1, (NO_NAME, false));
+        }
+        self.base_of[at] = (base, base_start > 0);
+        (base, full, base_start > 0)
     }
-    let base_start = name.rfind(['\\', '/']).map_or(0, |i| i + 1);
-    let base = names.id(&name[base_start..]);
-    let full = if base_start == 0 {
-        base
-    } else {
-        names.id(name)
-    };
-    (base, full, base_start > 0)
 }
 
 /// Same image: equal file names, and equal full paths when both have one
 /// (so `C:\Temp\cmd.exe` is not `C:\Windows\System32\cmd.exe`, but MDE's
 /// bare `cmd.exe` matches either). MSTICPy compares the whole lower-cased
 /// string, which never matches a file name against a path.
-fn same_image(r: &Ref, p: &Proc) -> bool {
-    r.base == NO_NAME || (r.base == p.base && (!(r.has_dir && p.has_dir) || r.full == p.full))
+fn same_image(r: &Ref, base: u32, full: u32, has_dir: bool) -> bool {
+    r.base == NO_NAME || (r.base == base && (!(r.has_dir && has_dir) || r.full == full))
 }
 
 fn column(table: &Table, name: &str) -> Option<usize> {
@@ -128,15 +150,11 @@ fn is_event(cell: Option<&str>, wanted: &str) -> bool {
 }
 
 fn cell(table: &Table, col: usize, row: usize) -> Option<&str> {
-    table
-        .column(col)
-        .get(row)?
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
+    table.column(col).get(row).filter(|s| !s.trim().is_empty())
 }
 
 fn time_at(table: &Table, schema_col: &str, col: usize, row: usize) -> Result<i64> {
-    let raw = table.column(col).get(row).and_then(|c| c.as_deref());
+    let raw = table.column(col).get(row);
     raw.and_then(parse_time_ms)
         .ok_or_else(|| Error::bad_value(schema_col, row, raw.unwrap_or(""), "a time"))
 }
@@ -155,7 +173,7 @@ fn optional_time(
 
 struct Interners {
     hosts: Interner,
-    names: Interner,
+    names: Images,
     pids: Interner,
 }
 
@@ -171,6 +189,9 @@ struct Key {
     time: i64,
     full: u32,
     idx: usize,
+    /// Last, so it never decides the order; inline so a match needs no
+    /// look into `procs`.
+    has_dir: bool,
 }
 
 impl Key {
@@ -182,6 +203,80 @@ impl Key {
             time: p.time,
             full: p.full,
             idx,
+            has_dir: p.has_dir,
+        }
+    }
+}
+
+/// A `(host, pid, base)` group of keys.
+type Group = (u32, Pid, u32);
+
+/// The keys grouped by `(host, pid, base)` (base 0 when `with_base` is
+/// false), each group in `(time, full, idx)` order (what a sort of all
+/// keys gives within a group), and where each group is. A counting sort
+/// on dense group ids plus a check of each small group, instead of a
+/// comparison sort of a million 40-byte keys (the largest cost in wasm):
+/// events arrive in time order, so most groups are sorted already. A
+/// lookup is then one hash probe and a search within a few keys.
+struct Order {
+    keys: Vec<Key>,
+    ids: FxHashMap<Group, u32>,
+    /// `keys[starts[id]..starts[id + 1]]` is group `id`.
+    starts: Vec<u32>,
+}
+
+impl Order {
+    fn new(procs: &[Proc], with_base: bool) -> Order {
+        let mut ids: FxHashMap<Group, u32> = FxHashMap::default();
+        let mut counts: Vec<u32> = Vec::new();
+        let group_of: Vec<u32> = procs
+            .iter()
+            .map(|p| {
+                let next = counts.len() as u32;
+                let id = *ids
+                    .entry((p.host, p.pid, if with_base { p.base } else { 0 }))
+                    .or_insert(next);
+                if id == next {
+                    counts.push(0);
+                }
+                counts[id as usize] += 1;
+                id
+            })
+            .collect();
+        let mut starts = Vec::with_capacity(counts.len() + 1);
+        let mut total = 0u32;
+        for c in &counts {
+            starts.push(total);
+            total += c;
+        }
+        starts.push(total);
+        let mut fill: Vec<u32> = starts[..counts.len()].to_vec();
+        let mut slots = vec![0u32; procs.len()];
+        for (i, &g) in group_of.iter().enumerate() {
+            slots[fill[g as usize] as usize] = i as u32;
+            fill[g as usize] += 1;
+        }
+        let mut keys: Vec<Key> = slots
+            .iter()
+            .map(|&i| Key::new(&procs[i as usize], i as usize, with_base))
+            .collect();
+        for w in starts.windows(2) {
+            let group = &mut keys[w[0] as usize..w[1] as usize];
+            if !group.is_sorted() {
+                group.sort_unstable();
+            }
+        }
+        Order { keys, ids, starts }
+    }
+
+    /// The keys of group `g`, in order.
+    fn group(&self, g: &Group) -> &[Key] {
+        match self.ids.get(g) {
+            Some(&id) => {
+                let id = id as usize;
+                &self.keys[self.starts[id] as usize..self.starts[id + 1] as usize]
+            }
+            None => &[],
         }
     }
 }
@@ -189,10 +284,11 @@ impl Key {
 /// The sorted views used to look parents up.
 struct Index {
     procs: Vec<Proc>,
-    /// By (host, pid, time, full).
-    by_pid: Vec<Key>,
-    /// By (host, pid, base, time); empty without parent names.
-    by_name: Vec<Key>,
+    /// By (host, pid, base), then time: for parents named in the child's row.
+    by_name: Order,
+    /// By (host, pid), then time: for parents with no name, built on first
+    /// use (4688 and Sysmon always name them, so it is seldom needed).
+    by_pid: OnceCell<Order>,
 }
 
 impl Index {
@@ -202,23 +298,21 @@ impl Index {
     /// can trail the creation time it reports, and a later process with the
     /// same PID and image is a reuse, not the parent.
     fn find(&self, r: &Ref, before: i64, exclude: usize) -> Option<usize> {
-        let by_name = r.base != NO_NAME && !self.by_name.is_empty();
-        let (order, base) = if by_name {
+        // Without a parent name (`r.base == NO_NAME`) any image matches.
+        let (order, base) = if r.base != NO_NAME {
             (&self.by_name, r.base)
         } else {
-            (&self.by_pid, 0)
+            let order = self.by_pid.get_or_init(|| Order::new(&self.procs, false));
+            (order, 0)
         };
-        let group = (r.host, r.pid, base);
-        let end = order.partition_point(|k| ((k.host, k.pid, k.base), k.time) <= (group, before));
+        let group = order.group(&(r.host, r.pid, base));
+        let end = group.partition_point(|k| k.time <= before);
         let mut earliest = None;
-        for k in order[..end].iter().rev() {
-            if (k.host, k.pid, k.base) != group {
-                break;
-            }
+        for k in group[..end].iter().rev() {
             if r.time.is_some_and(|t| k.time < t) {
                 break;
             }
-            if k.idx != exclude && same_image(r, &self.procs[k.idx]) {
+            if k.idx != exclude && same_image(r, k.base, k.full, k.has_dir) {
                 if r.time.is_none() {
                     return Some(k.idx);
                 }
@@ -246,11 +340,11 @@ pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<
     };
     let mut ints = Interners {
         hosts: Interner::default(),
-        names: Interner::default(),
+        names: Images::default(),
         pids: Interner::default(),
     };
     let host_of = |row: usize, ints: &mut Interners| match cols.host {
-        Some(c) => ints.hosts.id(cell(table, c, row).unwrap_or("")),
+        Some(c) => ints.hosts.id_repeated(cell(table, c, row).unwrap_or("")),
         None => 0,
     };
 
@@ -258,7 +352,7 @@ pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<
     let mut procs = Vec::with_capacity(table.rows());
     for row in 0..table.rows() {
         if let (Some(c), Some(wanted)) = (cols.event, schema.event_id.as_deref()) {
-            if !is_event(table.column(c)[row].as_deref(), wanted) {
+            if !is_event(table.column(c).get(row), wanted) {
                 stats.filtered_rows += 1;
                 continue;
             }
@@ -273,8 +367,7 @@ pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<
                 "a process id",
             ));
         };
-        let (base, full, has_dir) =
-            image(cell(table, cols.name, row).unwrap_or(""), &mut ints.names);
+        let (base, full, has_dir) = ints.names.id(cell(table, cols.name, row).unwrap_or(""));
         procs.push(Proc {
             host: host_of(row, &mut ints),
             pid,
@@ -286,20 +379,12 @@ pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<
         });
     }
 
-    // 2. Drop repeats: sorted by (host, pid, time, image), a repeat is
-    //    equal to its predecessor; the earliest row is kept.
-    let keys = |procs: &[Proc], with_base: bool| {
-        let mut keys: Vec<Key> = procs
-            .iter()
-            .enumerate()
-            .map(|(i, p)| Key::new(p, i, with_base))
-            .collect();
-        keys.sort_unstable();
-        keys
-    };
-    let mut by_pid = keys(&procs, false);
+    // 2. Drop repeats: grouped by (host, pid, base) and ordered by (time,
+    //    full), a repeat (equal host, pid, time and full image, hence
+    //    base) follows its original; the earliest row is kept.
+    let mut by_name = Order::new(&procs, true);
     let mut alive = vec![true; procs.len()];
-    for w in by_pid.windows(2) {
+    for w in by_name.keys.windows(2) {
         let (a, b) = (&w[0], &w[1]);
         if (a.host, a.pid, a.time, a.full) == (b.host, b.pid, b.time, b.full) {
             alive[b.idx] = false;
@@ -309,17 +394,12 @@ pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<
         let mut keep = alive.iter();
         procs.retain(|_| keep.next().copied().unwrap_or(false));
         stats.duplicate_rows = alive.len() - procs.len();
-        by_pid = keys(&procs, false);
+        by_name = Order::new(&procs, true);
     }
-    let by_name = if cols.pname.is_some() {
-        keys(&procs, true)
-    } else {
-        Vec::new()
-    };
     let index = Index {
         procs,
-        by_pid,
         by_name,
+        by_pid: OnceCell::new(),
     };
 
     // 3. Link each process to its parent, inferring missing ones. Nodes
@@ -337,7 +417,7 @@ pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<
             continue;
         };
         let (base, full, has_dir) = match cols.pname {
-            Some(c) => image(cell(table, c, p.row).unwrap_or(""), &mut ints.names),
+            Some(c) => ints.names.id(cell(table, c, p.row).unwrap_or("")),
             None => (NO_NAME, NO_NAME, false),
         };
         let r = Ref {
@@ -370,7 +450,7 @@ pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<
             continue;
         };
         let (base, full, has_dir) = match cols.gpname {
-            Some(c) => image(cell(table, c, p.row).unwrap_or(""), &mut ints.names),
+            Some(c) => ints.names.id(cell(table, c, p.row).unwrap_or("")),
             None => (NO_NAME, NO_NAME, false),
         };
         let g = Ref {
@@ -627,6 +707,49 @@ mod tests {
         );
         // x.exe on a, x.exe on b, and C:\other\cmd.exe on a are inferred.
         assert_eq!(tree.stats().inferred_processes, 3);
+    }
+
+    /// Each group of the counting sort holds exactly the keys a full sort
+    /// puts there, in the same order, on shuffled times and names.
+    #[test]
+    fn grouped_order_equals_a_full_sort() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let procs: Vec<Proc> = (0..2_000)
+            .map(|row| Proc {
+                host: next(3) as u32,
+                pid: Pid::parse(&next(40).to_string(), &mut Interner::default()).unwrap(),
+                base: next(4) as u32,
+                full: next(6) as u32,
+                has_dir: next(2) == 1,
+                time: next(50) as i64,
+                row,
+            })
+            .collect();
+        for with_base in [true, false] {
+            let order = Order::new(&procs, with_base);
+            let mut all: Vec<Key> = procs
+                .iter()
+                .enumerate()
+                .map(|(i, p)| Key::new(p, i, with_base))
+                .collect();
+            all.sort_unstable();
+            for k in &all {
+                let group = order.group(&(k.host, k.pid, k.base));
+                let expected: Vec<Key> = all
+                    .iter()
+                    .filter(|o| (o.host, o.pid, o.base) == (k.host, k.pid, k.base))
+                    .copied()
+                    .collect();
+                assert_eq!(group, expected.as_slice());
+            }
+            assert_eq!(order.keys.len(), all.len());
+        }
     }
 
     #[test]

@@ -1,8 +1,13 @@
 //! The tree as a table: the input columns plus the tree columns, one row
 //! per process in depth-first order.
 
+use std::fmt::Write;
+
 use super::tree::{Field, Origin, ProcTree};
-use crate::table::{format_time_ms, Frame, FrameColumn};
+use crate::error::Result;
+use crate::table::column::ColumnBuilder;
+use crate::table::time::write_time_ms;
+use crate::table::{Frame, FrameColumn, TextColumn};
 
 /// The columns the tree adds, in order (an input column of the same name
 /// is dropped rather than duplicated).
@@ -26,19 +31,28 @@ impl ProcTree<'_> {
     /// `host|image|pid|time` (lower-cased, time in RFC 3339): a readable
     /// identity, as MSTICPy's `proc_key` plus the host.
     pub fn proc_key(&self, node: usize) -> String {
-        let lower = |f| self.cell(node, f).unwrap_or("").trim().to_lowercase();
-        let time = self
-            .nodes
-            .get(node)
-            .and_then(|n| n.time_ms)
-            .map(format_time_ms)
-            .unwrap_or_default();
-        format!(
-            "{}|{}|{}|{time}",
-            lower(Field::Host),
-            lower(Field::Name),
-            lower(Field::Pid)
-        )
+        let mut key = String::new();
+        self.write_proc_key(node, &mut key);
+        key
+    }
+
+    /// [`proc_key`](Self::proc_key) appended to `out` (no allocation per
+    /// node when building the column).
+    fn write_proc_key(&self, node: usize, out: &mut String) {
+        for field in [Field::Host, Field::Name, Field::Pid] {
+            let text = self.cell(node, field).unwrap_or("").trim();
+            if text.is_ascii() {
+                let from = out.len();
+                out.push_str(text);
+                out[from..].make_ascii_lowercase();
+            } else {
+                out.extend(text.chars().flat_map(char::to_lowercase));
+            }
+            out.push('|');
+        }
+        if let Some(ms) = self.nodes.get(node).and_then(|n| n.time_ms) {
+            write_time_ms(out, ms);
+        }
     }
 
     /// The logon session the process runs in: the target logon id when
@@ -46,7 +60,7 @@ impl ProcTree<'_> {
     pub fn effective_logon_id(&self, node: usize) -> Option<&str> {
         let n = self.nodes.get(node)?;
         if let (Origin::Event(row), Some(c)) = (n.origin, self.cols.target_logon) {
-            let target = self.table.column(c).get(row)?.as_deref().map(str::trim);
+            let target = self.table.column(c).get(row).map(str::trim);
             if let Some(t) = target.filter(|t| !t.is_empty() && *t != "0x0") {
                 return Some(t);
             }
@@ -54,27 +68,52 @@ impl ProcTree<'_> {
         self.cell(node, Field::Logon)
     }
 
-    /// `/`-joined node indices from the root down to `node`, as MSTICPy's
-    /// `path` (which uses source rows; ours are this frame's rows, so
-    /// inferred processes have one too).
-    fn paths(&self) -> Vec<String> {
-        let mut paths: Vec<String> = Vec::with_capacity(self.nodes.len());
+    /// `/`-joined node indices from the root down to each node, as
+    /// MSTICPy's `path` (which uses source rows; ours are this frame's
+    /// rows, so inferred processes have one too). Built in one buffer: in
+    /// depth-first order the last node seen one level up is the parent, so
+    /// its path is a prefix of the scratch string.
+    fn paths(&self) -> Result<TextColumn> {
+        let mut out = ColumnBuilder::with_capacity(self.nodes.len(), self.nodes.len() * 16);
+        let mut scratch = String::new();
+        let mut ends: Vec<usize> = Vec::new();
         for (i, n) in self.nodes.iter().enumerate() {
-            // Parents precede children in depth-first order.
-            let path = match n.parent {
-                Some(p) => format!("{}/{i}", paths[p]),
-                None => i.to_string(),
+            let keep = if n.depth == 0 {
+                0
+            } else {
+                ends.get(n.depth - 1).copied().unwrap_or(0)
             };
-            paths.push(path);
+            scratch.truncate(keep);
+            if n.depth > 0 {
+                scratch.push('/');
+            }
+            let _ = write!(scratch, "{i}");
+            ends.truncate(n.depth);
+            ends.push(scratch.len());
+            out.push(Some(&scratch))?;
         }
-        paths
+        Ok(out.finish())
+    }
+
+    /// Every node's [`proc_key`](Self::proc_key), into one buffer.
+    fn proc_keys(&self) -> Result<TextColumn> {
+        let mut out = ColumnBuilder::with_capacity(self.nodes.len(), self.nodes.len() * 64);
+        let mut key = String::new();
+        for i in 0..self.nodes.len() {
+            key.clear();
+            self.write_proc_key(i, &mut key);
+            out.push(Some(&key))?;
+        }
+        Ok(out.finish())
     }
 
     /// The input columns plus [`TREE_COLUMNS`] (`EffectiveLogonId` only
     /// when the schema's logon column is present). Inferred processes carry
     /// the host, image, PID, creation time and logon id their child's
-    /// columns give, and nulls elsewhere.
-    pub fn frame(&self) -> Frame {
+    /// columns give, and nulls elsewhere. Text columns are written straight
+    /// into Arrow buffers (no `String` per cell), so a million-row tree
+    /// fits in a wasm memory.
+    pub fn frame(&self) -> Result<Frame> {
         let table = &*self.table;
         let c = &self.cols;
         let field_of = |col: usize| {
@@ -89,87 +128,66 @@ impl ProcTree<'_> {
             .find(|(k, _)| *k == Some(col))
             .map(|(_, f)| f)
         };
-        let mut out: Vec<(String, FrameColumn)> = Vec::new();
+        let n = &self.nodes;
+        let mut out: Vec<(&str, FrameColumn)> = Vec::new();
         for (j, name) in table.names().iter().enumerate() {
             if TREE_COLUMNS.contains(&name.as_str()) {
                 continue;
             }
             let cells = table.column(j);
             let field = field_of(j);
-            let column = self
-                .nodes
-                .iter()
-                .enumerate()
-                .map(|(i, n)| match n.origin {
-                    Origin::Event(row) => cells.get(row).cloned().flatten(),
-                    _ => field.and_then(|f| self.cell(i, f)).map(str::to_string),
-                })
-                .collect();
-            out.push((name.clone(), FrameColumn::Utf8(column)));
+            let bytes = cells.array().value_data().len();
+            let mut col = ColumnBuilder::with_capacity(n.len(), bytes + bytes / 64);
+            for (i, node) in n.iter().enumerate() {
+                col.push(match node.origin {
+                    Origin::Event(row) => cells.get(row),
+                    _ => field.and_then(|f| self.cell(i, f)),
+                })?;
+            }
+            out.push((name, FrameColumn::Text(col.finish())));
         }
-        let keys: Vec<String> = (0..self.nodes.len()).map(|i| self.proc_key(i)).collect();
-        let int = |f: &dyn Fn(usize) -> Option<i64>| {
-            FrameColumn::Int64((0..self.nodes.len()).map(f).collect())
-        };
+        let keys = self.proc_keys()?;
+        let mut parent_keys =
+            ColumnBuilder::with_capacity(n.len(), keys.array().value_data().len());
+        for x in n {
+            parent_keys.push(x.parent.and_then(|p| keys.get(p)))?;
+        }
+        let int =
+            |f: &dyn Fn(usize) -> Option<i64>| FrameColumn::Int64((0..n.len()).map(f).collect());
         let flag = |f: &dyn Fn(usize) -> bool| {
-            FrameColumn::Bool((0..self.nodes.len()).map(|i| Some(f(i))).collect())
+            FrameColumn::Bool((0..n.len()).map(|i| Some(f(i))).collect())
         };
-        let n = &self.nodes;
         let root = |i: usize| n[i].parent.is_none();
         let leaf = |i: usize| n[i].child_count == 0;
-        let mut computed = vec![
-            (
-                "parent_key",
-                FrameColumn::Utf8(
-                    n.iter()
-                        .map(|x| x.parent.map(|p| keys[p].clone()))
-                        .collect(),
-                ),
-            ),
-            (
-                "source_index",
-                int(&|i| match n[i].origin {
-                    Origin::Event(row) => Some(row as i64),
-                    _ => None,
-                }),
-            ),
-            ("parent_index", int(&|i| n[i].parent.map(|p| p as i64))),
-            (
-                "path",
-                FrameColumn::Utf8(self.paths().into_iter().map(Some).collect()),
-            ),
-            ("depth", int(&|i| Some(n[i].depth as i64))),
-            ("child_count", int(&|i| Some(n[i].child_count as i64))),
-            (
-                "descendant_count",
-                int(&|i| Some(n[i].descendant_count as i64)),
-            ),
-            ("IsRoot", flag(&root)),
-            ("IsLeaf", flag(&leaf)),
-            ("IsBranch", flag(&|i| !root(i) && !leaf(i))),
-            ("IsInferred", flag(&|i| n[i].is_inferred())),
-        ];
+        out.push(("proc_key", FrameColumn::Text(keys)));
+        out.push(("parent_key", FrameColumn::Text(parent_keys.finish())));
+        out.push((
+            "source_index",
+            int(&|i| match n[i].origin {
+                Origin::Event(row) => Some(row as i64),
+                _ => None,
+            }),
+        ));
+        out.push(("parent_index", int(&|i| n[i].parent.map(|p| p as i64))));
+        out.push(("path", FrameColumn::Text(self.paths()?)));
+        out.push(("depth", int(&|i| Some(n[i].depth as i64))));
+        out.push(("child_count", int(&|i| Some(n[i].child_count as i64))));
+        out.push((
+            "descendant_count",
+            int(&|i| Some(n[i].descendant_count as i64)),
+        ));
+        out.push(("IsRoot", flag(&root)));
+        out.push(("IsLeaf", flag(&leaf)));
+        out.push(("IsBranch", flag(&|i| !root(i) && !leaf(i))));
+        out.push(("IsInferred", flag(&|i| n[i].is_inferred())));
         if c.logon.is_some() {
-            computed.push((
-                "EffectiveLogonId",
-                FrameColumn::Utf8(
-                    (0..n.len())
-                        .map(|i| self.effective_logon_id(i).map(str::to_string))
-                        .collect(),
-                ),
-            ));
+            let mut logons = ColumnBuilder::with_capacity(n.len(), n.len() * 8);
+            for i in 0..n.len() {
+                logons.push(self.effective_logon_id(i))?;
+            }
+            out.push(("EffectiveLogonId", FrameColumn::Text(logons.finish())));
         }
-        let proc_key = (
-            "proc_key",
-            FrameColumn::Utf8(keys.into_iter().map(Some).collect()),
-        );
-        let columns = out
-            .iter()
-            .map(|(name, col)| (name.as_str(), col.clone()))
-            .chain(std::iter::once(proc_key))
-            .chain(computed)
-            .collect();
-        Frame::new(columns)
+        Ok(Frame::new(out))
     }
 }
 
@@ -194,7 +212,7 @@ mod tests {
             ..ProcSchema::new("t", "name", "pid", "ppid")
         };
         let tree = build_tree(&t, &schema).unwrap();
-        let f = tree.frame();
+        let f = tree.frame().unwrap();
         let mut csv = Vec::new();
         f.write_csv(&mut csv).unwrap();
         let csv = String::from_utf8(csv).unwrap();

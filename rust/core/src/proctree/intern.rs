@@ -62,28 +62,101 @@ pub(crate) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 /// Distinct strings to dense ids, looked up case-insensitively (keys are
 /// stored lower-cased: host names, image paths and GUIDs are
 /// case-insensitive on the systems these logs come from).
+///
+/// An ASCII lookup hashes and compares the text as written, folding case on
+/// the fly, so a hit copies nothing (it was a lower-cased copy per lookup,
+/// three per event). Ids with equal hashes are chained.
 #[derive(Default)]
 pub(crate) struct Interner {
-    ids: FxHashMap<Box<str>, u32>,
+    /// Hash of a lower-cased text to the newest id with that hash.
+    heads: FxHashMap<u64, u32>,
+    /// Per id: its lower-cased text and the previous id of equal hash.
+    texts: Vec<(Box<str>, u32)>,
     scratch: String,
+    /// The last string given to [`Interner::id_repeated`], as written, and its id.
+    last: Option<(String, u32)>,
+}
+
+const NO_ID: u32 = u32::MAX;
+
+/// FxHash of `bytes` with ASCII letters lower-cased: equal for texts equal
+/// but for ASCII case, and for a lower-cased text the hash of itself.
+fn folded_hash(bytes: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    let lower = |b: u8| b | (u8::from(b.is_ascii_uppercase()) << 5);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        for (o, &b) in w.iter_mut().zip(c) {
+            *o = lower(b);
+        }
+        h.add(u64::from_le_bytes(w));
+    }
+    let rest = chunks.remainder();
+    let mut w = [0u8; 8];
+    for (o, &b) in w.iter_mut().zip(rest) {
+        *o = lower(b);
+    }
+    h.add(u64::from_le_bytes(w) ^ (bytes.len() as u64) << 56);
+    h.finish()
 }
 
 impl Interner {
     /// The id of `s` lower-cased (and trimmed), adding it if new.
     pub(crate) fn id(&mut self, s: &str) -> u32 {
         let s = s.trim();
-        self.scratch.clear();
-        if s.is_ascii() {
-            self.scratch.push_str(s);
-            self.scratch.make_ascii_lowercase();
-        } else {
-            self.scratch.extend(s.chars().flat_map(char::to_lowercase));
-        }
-        if let Some(&id) = self.ids.get(self.scratch.as_str()) {
+        if !s.is_ascii() {
+            // Unicode lower case may change lengths: fold into the scratch.
+            let mut lower = std::mem::take(&mut self.scratch);
+            lower.clear();
+            lower.extend(s.chars().flat_map(char::to_lowercase));
+            let id = self.lookup(&lower, |t| t == lower);
+            self.scratch = lower;
             return id;
         }
-        let id = self.ids.len() as u32;
-        self.ids.insert(self.scratch.as_str().into(), id);
+        self.lookup(s, |t| t.eq_ignore_ascii_case(s))
+    }
+
+    /// The id of `text` (lower-cased by `insert`'s copy) among those whose
+    /// stored text `same` accepts.
+    fn lookup(&mut self, text: &str, same: impl Fn(&str) -> bool) -> u32 {
+        let h = folded_hash(text.as_bytes());
+        let head = self.heads.get(&h).copied().unwrap_or(NO_ID);
+        let mut cur = head;
+        while let Some((stored, prev)) = self.texts.get(cur as usize) {
+            if same(stored) {
+                return cur;
+            }
+            cur = *prev;
+        }
+        let id = self.texts.len() as u32;
+        let mut owned = text.to_string();
+        owned.make_ascii_lowercase();
+        self.texts.push((owned.into_boxed_str(), head));
+        self.heads.insert(h, id);
+        id
+    }
+}
+
+impl Interner {
+    /// [`Interner::id`] for a column whose values come in runs (the host of
+    /// time-ordered events): the same text as last time costs one compare.
+    pub(crate) fn id_repeated(&mut self, s: &str) -> u32 {
+        if let Some((text, id)) = &self.last {
+            if text == s {
+                return *id;
+            }
+        }
+        let id = self.id(s);
+        let text = match self.last.take() {
+            Some((mut text, _)) => {
+                text.clear();
+                text.push_str(s);
+                text
+            }
+            None => s.to_string(),
+        };
+        self.last = Some((text, id));
         id
     }
 }
@@ -100,5 +173,18 @@ mod tests {
         assert_eq!(i.id(" c:\\windows\\cmd.EXE "), 0);
         assert_eq!(i.id("HÖST"), 2);
         assert_eq!(i.id("höst"), 2);
+        assert_eq!(i.id_repeated("HOST"), 1);
+        assert_eq!(i.id_repeated("HOST"), 1);
+        assert_eq!(i.id_repeated("other"), 3);
+        assert_eq!(i.id_repeated("Host "), 1);
+        // Unicode case folding that lands on ASCII (the Kelvin sign).
+        assert_eq!(i.id("\u{212A}"), i.id("K"));
+        // Texts never merge, however their hashes fall.
+        let mut j = Interner::default();
+        let ids: Vec<u32> = (0..5_000).map(|n| j.id(&format!("Name{n}.EXE"))).collect();
+        assert_eq!(ids, (0..5_000).collect::<Vec<u32>>());
+        assert_eq!(j.id("name4999.exe"), 4_999);
+        assert_eq!(folded_hash(b"AbC:\\X"), folded_hash(b"abc:\\x"));
+        assert_ne!(folded_hash(b"ab"), folded_hash(b"ab\0"));
     }
 }

@@ -246,6 +246,24 @@ impl ProcSchema {
             .collect()
     }
 
+    /// The columns linking reads (no command line, user or logon: what
+    /// only the rendered rows show), for a summary that skips the rest.
+    pub fn link_columns(&self) -> Vec<&str> {
+        let optional = [
+            &self.parent_name,
+            &self.host_name,
+            &self.event_id_column,
+            &self.parent_time,
+            &self.grandparent_id,
+            &self.grandparent_name,
+            &self.grandparent_time,
+        ];
+        self.required()
+            .into_iter()
+            .chain(optional.into_iter().flatten().map(String::as_str))
+            .collect()
+    }
+
     /// The columns a table must have.
     pub fn required(&self) -> [&str; 4] {
         [

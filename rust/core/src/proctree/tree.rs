@@ -289,7 +289,7 @@ impl<'t> ProcTree<'t> {
             (_, Field::Host) => c.host,
             _ => None,
         }?;
-        self.table.column(col).get(n.origin.row())?.as_deref()
+        self.table.column(col).get(n.origin.row())
     }
 }
 

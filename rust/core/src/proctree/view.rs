@@ -394,7 +394,7 @@ impl TreeView {
     fn input_cell(&self, node: usize, col: usize) -> Option<&str> {
         let n = &self.tree.nodes()[node];
         if let Origin::Event(row) = n.origin {
-            return self.tree.table().column(col).get(row)?.as_deref();
+            return self.tree.table().column(col).get(row);
         }
         let c = &self.tree.cols;
         let field = [

@@ -74,7 +74,7 @@ pub fn score_sessions(table: &Table, session_column: &str, window_len: usize) ->
         .column(col)
         .iter()
         .enumerate()
-        .map(|(row, cell)| parse_session(cell.as_deref().unwrap_or("[]"), session_column, row))
+        .map(|(row, cell)| parse_session(cell.unwrap_or("[]"), session_column, row))
         .collect::<Result<_>>()?;
     let model = Model::fit(&sessions)?;
     let scores: Vec<_> = sessions

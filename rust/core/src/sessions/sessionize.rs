@@ -73,11 +73,11 @@ pub fn sessionize(table: &Table, opts: &SessionizeOptions) -> Result<Vec<EventSe
     let times = table.column(time_col);
     let mut parsed = Vec::with_capacity(table.rows());
     for (row, cell) in times.iter().enumerate() {
-        let t = cell.as_deref().and_then(parse_time_ms).ok_or_else(|| {
+        let t = cell.and_then(parse_time_ms).ok_or_else(|| {
             Error::new(ErrorKind::BadValue {
                 column: opts.time_col.clone(),
                 row,
-                value: cell.as_deref().unwrap_or("").chars().take(80).collect(),
+                value: cell.unwrap_or("").chars().take(80).collect(),
                 expected: "a time",
             })
         })?;
@@ -85,8 +85,9 @@ pub fn sessionize(table: &Table, opts: &SessionizeOptions) -> Result<Vec<EventSe
     }
     // Empty cells are nulls, as pandas reads them.
     let key = |row: usize, c: usize| {
-        table.column(c)[row]
-            .as_deref()
+        table
+            .column(c)
+            .get(row)
             .filter(|v| !v.is_empty())
             .unwrap_or(NULL_ID)
     };
@@ -138,7 +139,8 @@ pub fn sessionize(table: &Table, opts: &SessionizeOptions) -> Result<Vec<EventSe
         }
         let s = out.last_mut().expect("a session was pushed");
         s.end_ms = s.end_ms.max(parsed[row]);
-        s.events.push(events[row].clone().unwrap_or_default());
+        s.events
+            .push(events.get(row).unwrap_or_default().to_string());
         prev = Some(row);
     }
     Ok(out)

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray};
 use serde_json::{Map, Value};
 
+use super::column::TextColumn;
 use crate::error::{Error, ErrorKind, Result};
 
 /// One column of a [`Frame`].
@@ -13,6 +14,9 @@ use crate::error::{Error, ErrorKind, Result};
 pub enum FrameColumn {
     /// Text cells.
     Utf8(Vec<Option<String>>),
+    /// Text cells in one Arrow buffer (large outputs: no `String` per cell,
+    /// and passed to Arrow without a copy).
+    Text(TextColumn),
     /// Integer cells.
     Int64(Vec<Option<i64>>),
     /// Floating-point cells (NaN is written as null in JSON).
@@ -26,6 +30,7 @@ impl FrameColumn {
     fn len(&self) -> usize {
         match self {
             FrameColumn::Utf8(v) => v.len(),
+            FrameColumn::Text(v) => v.len(),
             FrameColumn::Int64(v) => v.len(),
             FrameColumn::Float64(v) => v.len(),
             FrameColumn::Bool(v) => v.len(),
@@ -35,6 +40,7 @@ impl FrameColumn {
     fn json(&self, row: usize) -> Value {
         match self {
             FrameColumn::Utf8(v) => v[row].clone().map_or(Value::Null, Value::String),
+            FrameColumn::Text(v) => v.get(row).map_or(Value::Null, Value::from),
             FrameColumn::Int64(v) => v[row].map_or(Value::Null, Value::from),
             FrameColumn::Float64(v) => v[row].map_or(Value::Null, Value::from),
             FrameColumn::Bool(v) => v[row].map_or(Value::Null, Value::Bool),
@@ -45,6 +51,7 @@ impl FrameColumn {
     pub fn text(&self, row: usize) -> String {
         match self {
             FrameColumn::Utf8(v) => v[row].clone().unwrap_or_default(),
+            FrameColumn::Text(v) => v.get(row).unwrap_or_default().to_string(),
             FrameColumn::Int64(v) => v[row].map(|n| n.to_string()).unwrap_or_default(),
             FrameColumn::Float64(v) => v[row].map(|n| n.to_string()).unwrap_or_default(),
             FrameColumn::Bool(v) => match v[row] {
@@ -91,7 +98,10 @@ impl Frame {
     pub fn to_record_batch(&self) -> Result<RecordBatch> {
         let arrays = self.names.iter().zip(&self.columns).map(|(n, c)| {
             let array: ArrayRef = match c {
-                FrameColumn::Utf8(v) => Arc::new(StringArray::from(v.clone())),
+                FrameColumn::Utf8(v) => {
+                    Arc::new(StringArray::from_iter(v.iter().map(Option::as_deref)))
+                }
+                FrameColumn::Text(v) => Arc::new(v.array().clone()),
                 FrameColumn::Int64(v) => Arc::new(Int64Array::from(v.clone())),
                 FrameColumn::Float64(v) => Arc::new(Float64Array::from(v.clone())),
                 FrameColumn::Bool(v) => Arc::new(BooleanArray::from(v.clone())),
@@ -105,7 +115,9 @@ impl Frame {
     pub fn to_arrow_ipc(&self) -> Result<Vec<u8>> {
         let out = |e: arrow_schema::ArrowError| Error::new(ErrorKind::Output(e.to_string()));
         let batch = self.to_record_batch()?;
-        let mut buf = Vec::new();
+        // Sized up front: doubling a half-gigabyte buffer would hold 1.5×
+        // its size at the copy, too much for a wasm memory.
+        let mut buf = Vec::with_capacity(batch.get_array_memory_size() + (1 << 16));
         {
             let mut w =
                 arrow_ipc::writer::StreamWriter::try_new(&mut buf, &batch.schema()).map_err(out)?;
@@ -182,8 +194,11 @@ mod tests {
         let bytes = sample().to_arrow_ipc().unwrap();
         let t = read_table(&bytes, TableFormat::Arrow).unwrap();
         assert_eq!(t.names(), ["Name", "N", "B"]);
-        assert_eq!(t.column(0), [Some("a,b".to_string()), None]);
-        assert_eq!(t.column(1), [Some("1".to_string()), Some("2".to_string())]);
-        assert_eq!(t.column(2), [Some("true".to_string()), None]);
+        assert_eq!(t.column(0).to_vec(), [Some("a,b".to_string()), None]);
+        assert_eq!(
+            t.column(1).to_vec(),
+            [Some("1".to_string()), Some("2".to_string())]
+        );
+        assert_eq!(t.column(2).to_vec(), [Some("true".to_string()), None]);
     }
 }

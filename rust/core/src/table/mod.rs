@@ -5,12 +5,15 @@
 //! columns that were text in the source are remembered, so defaults can pick
 //! them.
 
+pub(crate) mod column;
+mod csv_fast;
 mod format;
 mod frame;
 pub(crate) mod read;
-mod time;
+pub(crate) mod time;
 
+pub use column::TextColumn;
 pub use format::TableFormat;
 pub use frame::{Frame, FrameColumn};
-pub use read::{read_table, Table};
+pub use read::{read_table, read_table_projected, ColumnPicker, Table};
 pub use time::{format_time_ms, parse_duration_ms, parse_time_ms};

@@ -3,18 +3,21 @@
 use std::io::Cursor;
 
 use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, SchemaRef};
 use serde_json::Value;
 
+use super::column::{ColumnBuilder, TextColumn};
+use super::csv_fast::FastCsv;
 use super::format::TableFormat;
 use crate::error::{Error, ErrorKind, Result};
 
-/// A table held as text cells, column by column.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A table held as text cells, column by column (each column one Arrow
+/// string buffer, see [`TextColumn`]).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Table {
     names: Vec<String>,
-    columns: Vec<Vec<Option<String>>>,
+    columns: Vec<TextColumn>,
     text: Vec<bool>,
 }
 
@@ -26,11 +29,11 @@ impl Table {
 
     /// Number of rows.
     pub fn rows(&self) -> usize {
-        self.columns.first().map_or(0, Vec::len)
+        self.columns.first().map_or(0, TextColumn::len)
     }
 
     /// The cells of column `i`.
-    pub fn column(&self, i: usize) -> &[Option<String>] {
+    pub fn column(&self, i: usize) -> &TextColumn {
         &self.columns[i]
     }
 
@@ -38,8 +41,8 @@ impl Table {
     /// plain text is scanned line by line, as a DataFrame of lines would be.
     pub fn from_lines(text: &str) -> Table {
         let mut t = Table::default();
-        let lines = text.lines().map(|l| Some(l.to_string())).collect();
-        t.push("text".to_string(), lines, true);
+        let lines: StringArray = text.lines().map(Some).collect();
+        t.push("text".to_string(), lines.into(), true);
         t
     }
 
@@ -66,34 +69,139 @@ impl Table {
         Ok(picked)
     }
 
-    fn push(&mut self, name: String, cells: Vec<Option<String>>, text: bool) {
+    /// A table of these column names and no rows (to resolve a schema
+    /// from a header before reading the rows).
+    pub fn from_names(names: &[String]) -> Table {
+        let mut t = Table::default();
+        for n in names {
+            t.push(n.clone(), TextColumn::from(StringArray::new_null(0)), true);
+        }
+        t
+    }
+
+    fn push(&mut self, name: String, cells: TextColumn, text: bool) {
         self.names.push(name);
         self.columns.push(cells);
         self.text.push(text);
     }
+}
 
+/// JSON rows as they arrive: a key first seen at row N becomes a column
+/// with N nulls before it (JSON input is small next to CSV and Arrow).
+#[derive(Default)]
+struct JsonCells {
+    names: Vec<String>,
+    columns: Vec<Vec<Option<String>>>,
+    text: Vec<bool>,
+}
+
+impl JsonCells {
     fn column_index(&mut self, name: &str, rows_so_far: usize) -> usize {
         match self.names.iter().position(|n| n == name) {
             Some(i) => i,
             None => {
-                self.push(name.to_string(), vec![None; rows_so_far], true);
+                self.names.push(name.to_string());
+                self.columns.push(vec![None; rows_so_far]);
+                self.text.push(true);
                 self.names.len() - 1
             }
         }
     }
+
+    fn into_table(self) -> Table {
+        let mut t = Table::default();
+        for ((name, cells), text) in self.names.into_iter().zip(self.columns).zip(self.text) {
+            t.push(name, cells.into(), text);
+        }
+        t
+    }
 }
+
+/// Picks the columns to read from the header's names.
+pub type ColumnPicker<'a> = &'a dyn Fn(&[String]) -> Result<Vec<bool>>;
 
 /// Reads `bytes` as a table in `format`.
 pub fn read_table(bytes: &[u8], format: TableFormat) -> Result<Table> {
+    read_table_projected(bytes, format, None)
+}
+
+/// [`read_table`] keeping only the CSV columns `keep` picks: the others are
+/// all null (their names stay, so schemas still infer), and their text is
+/// never copied. For an analysis that reads a few columns of a wide export.
+/// Other formats are read whole (Arrow strings are shared anyway).
+pub fn read_table_projected(
+    bytes: &[u8],
+    format: TableFormat,
+    keep: Option<ColumnPicker<'_>>,
+) -> Result<Table> {
     match format {
-        TableFormat::Csv => read_csv(bytes),
+        TableFormat::Csv => read_csv(bytes, keep),
         TableFormat::Json => read_json(bytes),
         TableFormat::Ndjson => read_ndjson(bytes),
         TableFormat::Arrow => read_arrow(bytes),
     }
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Table> {
+fn read_csv(bytes: &[u8], keep: Option<ColumnPicker<'_>>) -> Result<Table> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        if let Some(table) = read_csv_fast(text, keep)? {
+            return Ok(table);
+        }
+    }
+    read_csv_general(bytes, keep)
+}
+
+/// Which columns to read: `keep`'s pick, or all.
+fn wanted(names: &[String], keep: Option<ColumnPicker<'_>>) -> Result<Vec<bool>> {
+    match keep {
+        Some(pick) => pick(names),
+        None => Ok(vec![true; names.len()]),
+    }
+}
+
+/// [`FastCsv`] into column builders; `None` when it is unsure of the input
+/// (see its docs), which the csv crate then reads.
+fn read_csv_fast(text: &str, keep: Option<ColumnPicker<'_>>) -> Result<Option<Table>> {
+    let Ok(mut csv) = FastCsv::new(text) else {
+        return Ok(None);
+    };
+    if csv.next_record() != Ok(true) {
+        return Ok(None);
+    }
+    let names: Vec<String> = (0..csv.len()).map(|i| csv.cell(i).to_string()).collect();
+    let wanted = wanted(&names, keep)?;
+    let (rows, col_bytes) = estimate_csv(text.as_bytes(), names.len());
+    let mut columns: Vec<(usize, ColumnBuilder)> = col_bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| wanted[i])
+        .map(|(i, &b)| (i, ColumnBuilder::with_capacity(rows, b)))
+        .collect();
+    let mut count = 0;
+    loop {
+        match csv.next_record() {
+            Ok(true) if csv.len() == names.len() => {}
+            Ok(false) => break,
+            _ => return Ok(None),
+        }
+        count += 1;
+        for (i, col) in &mut columns {
+            col.push(Some(csv.cell(*i)))?;
+        }
+    }
+    let mut built = columns.into_iter().peekable();
+    let mut table = Table::default();
+    for (i, name) in names.into_iter().enumerate() {
+        let cells = match built.next_if(|(j, _)| *j == i) {
+            Some((_, col)) => col.finish(),
+            None => TextColumn::from(StringArray::new_null(count)),
+        };
+        table.push(name, cells, true);
+    }
+    Ok(Some(table))
+}
+
+fn read_csv_general(bytes: &[u8], keep: Option<ColumnPicker<'_>>) -> Result<Table> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -106,17 +214,71 @@ fn read_csv(bytes: &[u8]) -> Result<Table> {
     if headers.is_empty() {
         return Err(Error::parse("csv", Some(1), "no header row"));
     }
-    let mut table = Table::default();
-    for h in headers.iter() {
-        table.push(String::from_utf8_lossy(h).into_owned(), Vec::new(), true);
-    }
-    for record in reader.byte_records() {
-        let record = record.map_err(|e| Error::parse("csv", line_of(&e), csv_message(&e)))?;
-        for (i, cell) in record.iter().enumerate() {
-            table.columns[i].push(Some(String::from_utf8_lossy(cell).into_owned()));
+    let mut record = csv::ByteRecord::new();
+    // One builder per column, sized from a sample so the buffers rarely
+    // grow: each cell is copied once into its column, with no allocation
+    // of its own.
+    let names: Vec<String> = headers
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).into_owned())
+        .collect();
+    let wanted = wanted(&names, keep)?;
+    let (rows, col_bytes) = estimate_csv(bytes, headers.len());
+    let mut columns: Vec<Option<ColumnBuilder>> = col_bytes
+        .iter()
+        .zip(&wanted)
+        .map(|(&b, &w)| w.then(|| ColumnBuilder::with_capacity(rows, b)))
+        .collect();
+    let mut count = 0;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(Error::parse("csv", line_of(&e), csv_message(&e))),
+        }
+        count += 1;
+        for (col, cell) in columns.iter_mut().zip(record.iter()) {
+            let Some(col) = col else { continue };
+            match std::str::from_utf8(cell) {
+                Ok(s) => col.push(Some(s))?,
+                Err(_) => col.push(Some(&String::from_utf8_lossy(cell)))?,
+            }
         }
     }
+    let mut table = Table::default();
+    for (name, col) in names.into_iter().zip(columns) {
+        let cells = match col {
+            Some(col) => col.finish(),
+            None => TextColumn::from(StringArray::new_null(count)),
+        };
+        table.push(name, cells, true);
+    }
     Ok(table)
+}
+
+fn estimate_csv(bytes: &[u8], columns: usize) -> (usize, Vec<usize>) {
+    const SAMPLE: usize = 2_000;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    let mut sizes = vec![0usize; columns];
+    let mut rows = 0usize;
+    while rows < SAMPLE && matches!(reader.read_byte_record(&mut record), Ok(true)) {
+        for (size, cell) in sizes.iter_mut().zip(record.iter()) {
+            *size += cell.len();
+        }
+        rows += 1;
+    }
+    let read = reader.position().byte() as usize;
+    if rows < SAMPLE || read == 0 {
+        return (rows, sizes);
+    }
+    // 5% headroom: later rows are often a little longer than boot-time ones.
+    let scale = bytes.len() as f64 / read as f64 * 1.05;
+    let grow = |n: usize| (n as f64 * scale) as usize;
+    (grow(rows), sizes.into_iter().map(grow).collect())
 }
 
 fn csv_message(e: &csv::Error) -> String {
@@ -131,7 +293,7 @@ fn csv_message(e: &csv::Error) -> String {
 fn read_json(bytes: &[u8]) -> Result<Table> {
     let value: Value = serde_json::from_slice(bytes)
         .map_err(|e| Error::parse("json", Some(e.line() as u64), &e))?;
-    let mut table = Table::default();
+    let mut table = JsonCells::default();
     match value {
         Value::Array(rows) => {
             for (i, row) in rows.into_iter().enumerate() {
@@ -141,11 +303,11 @@ fn read_json(bytes: &[u8]) -> Result<Table> {
         row @ Value::Object(_) => push_json_row(&mut table, 0, row, "json", None)?,
         _ => return Err(Error::parse("json", None, "expected an array of objects")),
     }
-    Ok(table)
+    Ok(table.into_table())
 }
 
 fn read_ndjson(bytes: &[u8]) -> Result<Table> {
-    let mut table = Table::default();
+    let mut table = JsonCells::default();
     let mut row = 0;
     for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
         if line.iter().all(u8::is_ascii_whitespace) {
@@ -157,13 +319,13 @@ fn read_ndjson(bytes: &[u8]) -> Result<Table> {
         push_json_row(&mut table, row, value, "ndjson", line_no)?;
         row += 1;
     }
-    Ok(table)
+    Ok(table.into_table())
 }
 
 /// Adds one JSON object as row `row`; keys seen for the first time become
 /// columns (earlier rows get nulls), missing keys get nulls.
 fn push_json_row(
-    table: &mut Table,
+    table: &mut JsonCells,
     row: usize,
     value: Value,
     format: &str,
@@ -216,13 +378,22 @@ fn read_arrow(bytes: &[u8]) -> Result<Table> {
     let Some(first) = batches.first() else {
         return Ok(table);
     };
-    for field in first.schema().fields() {
-        table.push(field.name().clone(), Vec::new(), is_text(field.data_type()));
-    }
-    for batch in &batches {
-        for (i, array) in batch.columns().iter().enumerate() {
-            append_cells(&mut table.columns[i], array);
-        }
+    for (i, field) in first.schema().fields().iter().enumerate() {
+        let arrays: Vec<&ArrayRef> = batches.iter().map(|b| b.column(i)).collect();
+        let cells = match arrays.as_slice() {
+            // One plain string array: shared, not copied.
+            [a] if a.data_type() == &DataType::Utf8 => {
+                TextColumn::from(a.as_string::<i32>().clone())
+            }
+            _ => {
+                let mut out = Vec::new();
+                for a in arrays {
+                    append_cells(&mut out, a);
+                }
+                TextColumn::from(out)
+            }
+        };
+        table.push(field.name().clone(), cells, is_text(field.data_type()));
     }
     Ok(table)
 }
@@ -365,6 +536,36 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "cannot read csv input at line 3: row has 1 fields, the header has 2"
+        );
+    }
+
+    /// The fast splitter and the csv crate read the same table, projected
+    /// or not; what the splitter is unsure of still reads.
+    #[test]
+    fn fast_and_general_csv_agree() {
+        let text = "a,b,c\n1,\"x,\"\"y\"\"\",\r\nz,,\"m\nl\"\n";
+        let fast = read_csv_fast(text, None).unwrap().unwrap();
+        let general = read_csv_general(text.as_bytes(), None).unwrap();
+        assert_eq!(fast, general);
+        assert_eq!(fast.column(1).get(0), Some("x,\"y\""));
+        let keep = |n: &[String]| Ok(n.iter().map(|x| x != "b").collect());
+        let fast = read_csv_fast(text, Some(&keep)).unwrap().unwrap();
+        assert_eq!(
+            fast,
+            read_csv_general(text.as_bytes(), Some(&keep)).unwrap()
+        );
+        assert_eq!(
+            (fast.column(1).get(0), fast.column(2).get(1)),
+            (None, Some("m\nl"))
+        );
+        for unsure in ["a,b\n\n1,2\n", "a,b\n1,2,3\n", "\u{feff}a,b\n1,2\n"] {
+            assert!(read_csv_fast(unsure, None).unwrap().is_none(), "{unsure:?}");
+        }
+        assert_eq!(
+            read_table(b"a,b\n\n1,2\n", TableFormat::Csv)
+                .unwrap()
+                .rows(),
+            1
         );
     }
 

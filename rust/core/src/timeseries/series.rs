@@ -46,14 +46,14 @@ pub fn series_from_table(
     let v = value_column.map(|c| column(table, c)).transpose()?;
     let mut bins: BTreeMap<i64, f64> = BTreeMap::new();
     for (row, cell) in table.column(t).iter().enumerate() {
-        let Some(cell) = cell.as_deref().filter(|c| !c.trim().is_empty()) else {
+        let Some(cell) = cell.filter(|c| !c.trim().is_empty()) else {
             continue;
         };
         let ms = parse_time_ms(cell)
             .ok_or_else(|| Error::bad_value(time_column, row, cell, "a time"))?;
         let value = match v {
             None => 1.0,
-            Some(v) => match table.column(v)[row].as_deref().map(str::trim) {
+            Some(v) => match table.column(v).get(row).map(str::trim) {
                 None | Some("") => continue,
                 Some(x) => x
                     .parse::<f64>()

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::*;
-use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
+use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use chrono::DateTime;
 
@@ -58,7 +58,7 @@ impl ViewTable {
             .collect();
         let schema = Arc::new(Schema::new(fields));
         let columns: Vec<ArrayRef> = (0..table.names().len())
-            .map(|i| Arc::new(StringArray::from(table.column(i).to_vec())) as ArrayRef)
+            .map(|i| Arc::new(table.column(i).array().clone()) as ArrayRef)
             .collect();
         let batch = RecordBatch::try_new(schema.clone(), columns)
             .map_err(|e| Error::parse(format.name(), None, e))?;
