@@ -42,6 +42,15 @@ for s, p in zip(t.column('source_index').to_pylist(), t.column('parent_index').t
 
 # Writes a process_tree view bundle of the first N events, as a notebook
 # output stores it, for scripts/bench-views.mjs.
+# The CSV as the Arrow stream a notebook's process_tree bundle carries
+# (pyarrow parses the times, as pandas would).
+CSV_TO_ARROW = r"""
+import sys, pyarrow.csv as pc, pyarrow as pa
+t = pc.read_csv(sys.argv[1])
+with pa.ipc.new_stream(sys.argv[2], t.schema) as w:
+    w.write_table(t)
+"""
+
 VIEW_BUNDLE = r"""
 import json, sys
 import pandas as pd
@@ -167,11 +176,19 @@ def main() -> int:
             w = wasm(path, a.repeat, arrow)
             wasm_ok = wasm_links(arrow, truth)
             os.remove(arrow)
-            rows.append((size, native, native_ok, w, wasm_ok, ref.get(size, {})))
+            w_arrow = None
+            if os.path.exists(VENV_PY):
+                print(f"{size}: wasm in node, Arrow in", file=sys.stderr)
+                stream = os.path.join(tmp, "events.arrows")
+                subprocess.run([VENV_PY, "-c", CSV_TO_ARROW, path, stream], check=True)
+                w_arrow = wasm(stream, a.repeat, arrow)
+                os.remove(stream)
+                os.remove(arrow)
+            rows.append((size, native, native_ok, w, wasm_ok, w_arrow, ref.get(size, {})))
 
     print("| events | implementation | seconds | rows/s | peak RSS MB | parent links correct | vs MSTICPy |")
     print("|---:|---|---:|---:|---:|---:|---:|")
-    for size, native, native_ok, w, wasm_ok, m in rows:
+    for size, native, native_ok, w, wasm_ok, w_arrow, m in rows:
         n = int(size)
         ref_s = m.get("time", (None,))[0]
 
@@ -185,6 +202,9 @@ def main() -> int:
         line("huntkit wasm, Node: `processTreeSummary` (CSV bytes in)", w["summary_s"], None)
         line(f"huntkit wasm, Node: `buildProcessTree` (CSV bytes in, Arrow out; wasm memory {w['wasm_mb']:.0f} MB)",
              w["build_s"], w["peak_mb"], wasm_ok)
+        if w_arrow:
+            line("huntkit wasm, Node: `processTreeSummary` (Arrow in, as from a notebook)", w_arrow["summary_s"], None)
+            line("huntkit wasm, Node: `buildProcessTree` (Arrow in, Arrow out)", w_arrow["build_s"], w_arrow["peak_mb"])
         if "time" in m:
             line("MSTICPy `build_process_tree` (parsed DataFrame in)", ref_s, m["time"][1], m.get("links"), False)
     view_paint(a.data, a.view_sizes)

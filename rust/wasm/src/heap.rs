@@ -46,6 +46,20 @@ impl Headroom {
     }
 }
 
+/// Makes sure about `bytes` of free heap are there before a call whose
+/// size follows its input (a table read, a tree build): one `memory.grow`
+/// instead of thousands on the way. Free heap already there counts.
+pub(crate) fn reserve_ahead(bytes: usize) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        // Capped well under the 4 GiB address space: a hint, never the
+        // reason a call runs out of memory.
+        reserve(bytes.min(1 << 30));
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = bytes;
+}
+
 #[cfg(target_arch = "wasm32")]
 const PAGE: usize = 64 * 1024;
 

@@ -5,6 +5,7 @@ use huntkit_core::{self as core, ProcTreeOptions};
 use wasm_bindgen::prelude::*;
 
 use crate::errors;
+use crate::heap::reserve_ahead;
 use crate::options;
 
 fn table_format(data: &[u8], format: &str) -> core::Result<core::TableFormat> {
@@ -31,6 +32,9 @@ pub fn build_process_tree(
     #[wasm_bindgen(unchecked_param_type = "ProcTreeOptions | undefined")] options: JsValue,
 ) -> Result<Vec<u8>, JsValue> {
     let o: ProcTreeOptions = options::parse(options)?;
+    // The table, the output frame and its IPC encoding: each about the
+    // input's size, alive one or two at a time.
+    reserve_ahead(data.len().saturating_mul(2));
     let run = || {
         // The frame owns its cells: drop the table and tree before encoding,
         // so a million rows need one copy of the text at a time, not three.
@@ -52,6 +56,8 @@ pub fn process_tree_summary(
     #[wasm_bindgen(unchecked_param_type = "ProcTreeOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let o: ProcTreeOptions = options::parse(options)?;
+    // Only the linking columns are read: under the input's size.
+    reserve_ahead(data.len());
     let run = || core::summarize_process_tree(data, table_format(data, format)?, &o).map(|r| r.0);
     let summary = run().map_err(|e: core::Error| errors::to_js(&e))?;
     serde_wasm_bindgen::to_value(&summary).map_err(errors::output)

@@ -38,6 +38,8 @@ impl ProcessTreeView {
         #[wasm_bindgen(unchecked_param_type = "ProcTreeViewOptions | undefined")] options: JsValue,
     ) -> Result<ProcessTreeView, JsValue> {
         let o: TreeViewOptions = options::parse(options)?;
+        // The table and the tree: about twice the input.
+        crate::heap::reserve_ahead(data.len().saturating_mul(2));
         let run = || {
             let format = match format {
                 "" | "auto" => core::TableFormat::detect(data),

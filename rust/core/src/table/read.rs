@@ -138,7 +138,7 @@ pub fn read_table_projected(
         TableFormat::Csv => read_csv(bytes, keep),
         TableFormat::Json => read_json(bytes),
         TableFormat::Ndjson => read_ndjson(bytes),
-        TableFormat::Arrow => read_arrow(bytes),
+        TableFormat::Arrow => read_arrow(bytes, keep),
     }
 }
 
@@ -359,41 +359,80 @@ fn push_json_row(
 /// Reads an Arrow IPC file (`ARROW1` magic) or stream: its schema and
 /// record batches, naming the batch that fails.
 pub(crate) fn read_arrow_batches(bytes: &[u8]) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+    read_arrow_projected(bytes, None)
+}
+
+/// [`read_arrow_batches`] decoding only the columns in `projection` (the
+/// others' buffers are skipped, not copied).
+fn read_arrow_projected(
+    bytes: &[u8],
+    projection: Option<Vec<usize>>,
+) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+    let bad = |e| Error::parse("arrow", None, e);
     if bytes.starts_with(b"ARROW1") {
-        let reader = arrow_ipc::reader::FileReader::try_new(Cursor::new(bytes), None)
-            .map_err(|e| Error::parse("arrow", None, e))?;
+        let reader =
+            arrow_ipc::reader::FileReader::try_new(Cursor::new(bytes), projection).map_err(bad)?;
         let schema = reader.schema();
         Ok((schema, collect_batches(reader)?))
     } else {
-        let reader = arrow_ipc::reader::StreamReader::try_new(Cursor::new(bytes), None)
-            .map_err(|e| Error::parse("arrow", None, e))?;
+        let reader = arrow_ipc::reader::StreamReader::try_new(Cursor::new(bytes), projection)
+            .map_err(bad)?;
         let schema = reader.schema();
         Ok((schema, collect_batches(reader)?))
     }
 }
 
-fn read_arrow(bytes: &[u8]) -> Result<Table> {
-    let (_, batches) = read_arrow_batches(bytes)?;
+/// The schema of an Arrow file or stream, without decoding a batch.
+fn arrow_schema(bytes: &[u8]) -> Result<SchemaRef> {
+    let bad = |e| Error::parse("arrow", None, e);
+    Ok(if bytes.starts_with(b"ARROW1") {
+        arrow_ipc::reader::FileReader::try_new(Cursor::new(bytes), None)
+            .map_err(bad)?
+            .schema()
+    } else {
+        arrow_ipc::reader::StreamReader::try_new(Cursor::new(bytes), None)
+            .map_err(bad)?
+            .schema()
+    })
+}
+
+fn read_arrow(bytes: &[u8], keep: Option<ColumnPicker<'_>>) -> Result<Table> {
+    let schema = arrow_schema(bytes)?;
+    let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+    // Columns nobody reads are not decoded: they stay as null columns, so
+    // names and positions are those of the input.
+    let wanted = wanted(&names, keep)?;
+    let projection: Vec<usize> = (0..names.len()).filter(|&i| wanted[i]).collect();
+    let (_, batches) = read_arrow_projected(bytes, Some(projection.clone()))?;
+    let rows = batches.iter().map(|b| b.num_rows()).sum();
+    let mut decoded = projection.iter().enumerate().peekable();
     let mut table = Table::default();
-    let Some(first) = batches.first() else {
-        return Ok(table);
-    };
-    for (i, field) in first.schema().fields().iter().enumerate() {
-        let arrays: Vec<&ArrayRef> = batches.iter().map(|b| b.column(i)).collect();
+    for (i, field) in schema.fields().iter().enumerate() {
+        let text = is_text(field.data_type());
+        let Some((k, _)) = decoded.next_if(|(_, &j)| j == i) else {
+            table.push(
+                field.name().clone(),
+                TextColumn::from(StringArray::new_null(rows)),
+                text,
+            );
+            continue;
+        };
+        let arrays: Vec<&ArrayRef> = batches.iter().map(|b| b.column(k)).collect();
         let cells = match arrays.as_slice() {
             // One plain string array: shared, not copied.
             [a] if a.data_type() == &DataType::Utf8 => {
                 TextColumn::from(a.as_string::<i32>().clone())
             }
             _ => {
-                let mut out = Vec::new();
+                let bytes = arrays.iter().map(|a| text_bytes(a)).sum();
+                let mut out = ColumnBuilder::with_capacity(rows, bytes);
                 for a in arrays {
-                    append_cells(&mut out, a);
+                    append_cells(&mut out, a)?;
                 }
-                TextColumn::from(out)
+                out.finish()
             }
         };
-        table.push(field.name().clone(), cells, is_text(field.data_type()));
+        table.push(field.name().clone(), cells, text);
     }
     Ok(table)
 }
@@ -420,55 +459,64 @@ fn is_text(t: &DataType) -> bool {
     }
 }
 
-/// Appends an Arrow column's cells as text. Strings (plain, large, view or
-/// dictionary-encoded, which is what apache-arrow JS and pandas categoricals
-/// produce) are taken as they are; numbers and booleans are formatted.
-fn append_cells(out: &mut Vec<Option<String>>, array: &ArrayRef) {
-    let n = array.len();
-    let cell = |i: usize, f: &dyn Fn(usize) -> String| (!array.is_null(i)).then(|| f(i));
+/// Bytes of text an Arrow column holds (a capacity hint; 0 for non-text).
+fn text_bytes(array: &ArrayRef) -> usize {
     match array.data_type() {
-        DataType::Utf8 => {
-            let a = array.as_string::<i32>();
-            out.extend((0..n).map(|i| cell(i, &|i| a.value(i).to_string())));
-        }
-        DataType::LargeUtf8 => {
-            let a = array.as_string::<i64>();
-            out.extend((0..n).map(|i| cell(i, &|i| a.value(i).to_string())));
-        }
-        DataType::Utf8View => {
-            let a = array.as_string_view();
-            out.extend((0..n).map(|i| cell(i, &|i| a.value(i).to_string())));
-        }
+        DataType::Utf8 => array.as_string::<i32>().values().len(),
+        DataType::LargeUtf8 => array.as_string::<i64>().values().len(),
+        _ => 0,
+    }
+}
+
+/// Appends an Arrow column's cells as text, straight into the column's one
+/// buffer (a chunked pyarrow table is many batches: no `String` per cell on
+/// the way). Strings (plain, large, view or dictionary-encoded, which is
+/// what apache-arrow JS and pandas categoricals produce) are taken as they
+/// are; numbers and booleans are formatted.
+fn append_cells(out: &mut ColumnBuilder, array: &ArrayRef) -> Result<()> {
+    let n = array.len();
+    match array.data_type() {
+        DataType::Utf8 => array
+            .as_string::<i32>()
+            .iter()
+            .try_for_each(|c| out.push(c)),
+        DataType::LargeUtf8 => array
+            .as_string::<i64>()
+            .iter()
+            .try_for_each(|c| out.push(c)),
+        DataType::Utf8View => array.as_string_view().iter().try_for_each(|c| out.push(c)),
         DataType::Dictionary(_, _) => {
             let dict = array.as_any_dictionary();
             let keys = dict.normalized_keys();
-            let mut values = Vec::new();
-            append_cells(&mut values, dict.values());
-            out.extend((0..n).map(|i| {
-                if array.is_null(i) {
+            let mut values = ColumnBuilder::with_capacity(dict.values().len(), 0);
+            append_cells(&mut values, dict.values())?;
+            let values = values.finish();
+            (0..n).try_for_each(|i| {
+                out.push(if array.is_null(i) {
                     None
                 } else {
-                    values.get(keys[i]).cloned().flatten()
-                }
-            }));
+                    values.get(keys[i])
+                })
+            })
         }
-        DataType::Boolean => {
-            let a = array.as_boolean();
-            out.extend((0..n).map(|i| cell(i, &|i| a.value(i).to_string())));
-        }
-        t if t.is_integer() || t.is_floating() => {
-            out.extend((0..n).map(|i| cell(i, &|i| number_at(array, i))));
-        }
+        DataType::Boolean => array
+            .as_boolean()
+            .iter()
+            .try_for_each(|c| out.push(c.map(|b| if b { "true" } else { "false" }))),
+        t if t.is_integer() || t.is_floating() => (0..n).try_for_each(|i| {
+            out.push((!array.is_null(i)).then(|| number_at(array, i)).as_deref())
+        }),
         // pandas datetimes arrive as Arrow timestamps: keep them as RFC 3339
         // text, which every reader of a time column parses.
         DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64 => {
-            out.extend((0..n).map(|i| {
-                time_ms_at(array, i)
+            (0..n).try_for_each(|i| {
+                let text = time_ms_at(array, i)
                     .filter(|_| !array.is_null(i))
-                    .map(super::time::format_time_ms)
-            }));
+                    .map(super::time::format_time_ms);
+                out.push(text.as_deref())
+            })
         }
-        _ => out.extend(std::iter::repeat_n(None, n)),
+        _ => (0..n).try_for_each(|_| out.push(None)),
     }
 }
 
@@ -617,6 +665,53 @@ mod tests {
         assert_eq!(cells(&t, "d"), [Some("p".into()), None, Some("q".into())]);
         assert_eq!(cells(&t, "n")[2], Some("3".into()));
         assert_eq!(t.select(None).unwrap(), [0, 1]);
+    }
+
+    #[test]
+    fn arrow_stream_of_several_batches_keeps_every_row_in_order() {
+        // pyarrow's read_csv and chunked tables write many batches per column.
+        let batch = |s: Vec<Option<&str>>, b: Vec<bool>| {
+            RecordBatch::try_from_iter(vec![
+                ("s", Arc::new(StringArray::from(s)) as ArrayRef),
+                (
+                    "b",
+                    Arc::new(arrow_array::BooleanArray::from(b)) as ArrayRef,
+                ),
+            ])
+            .unwrap()
+        };
+        let first = batch(vec![Some("a"), None], vec![true, false]);
+        let second = batch(vec![Some("ü"), Some("")], vec![false, true]);
+        let mut buf = Vec::new();
+        let mut w = arrow_ipc::writer::StreamWriter::try_new(&mut buf, &first.schema()).unwrap();
+        w.write(&first).unwrap();
+        w.write(&second).unwrap();
+        w.finish().unwrap();
+        drop(w);
+        let t = read_table(&buf, TableFormat::Arrow).unwrap();
+        assert_eq!(
+            cells(&t, "s"),
+            [
+                Some("a".into()),
+                None,
+                Some("ü".into()),
+                Some(String::new())
+            ]
+        );
+        assert_eq!(
+            cells(&t, "b"),
+            ["true", "false", "false", "true"].map(|b| Some(b.to_string()))
+        );
+    }
+
+    #[test]
+    fn arrow_projection_decodes_only_the_picked_columns() {
+        let pick = |names: &[String]| Ok(names.iter().map(|n| n != "d").collect());
+        let t = read_table_projected(&arrow_bytes(), TableFormat::Arrow, Some(&pick)).unwrap();
+        assert_eq!(t.names(), ["s", "d", "n"], "names and positions kept");
+        assert_eq!(cells(&t, "d"), [None, None, None]);
+        assert_eq!(cells(&t, "s"), [Some("a".into()), None, Some("c".into())]);
+        assert_eq!(cells(&t, "n")[2], Some("3".into()));
     }
 
     #[test]
