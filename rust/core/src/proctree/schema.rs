@@ -240,6 +240,14 @@ impl ProcSchema {
             &self.grandparent_name,
             &self.grandparent_time,
         ];
+        self.with_required(optional)
+    }
+
+    /// The required columns, then those of `optional` that are set.
+    fn with_required<'a, const N: usize>(
+        &'a self,
+        optional: [&'a Option<String>; N],
+    ) -> Vec<&'a str> {
         self.required()
             .into_iter()
             .chain(optional.into_iter().flatten().map(String::as_str))
@@ -258,10 +266,7 @@ impl ProcSchema {
             &self.grandparent_name,
             &self.grandparent_time,
         ];
-        self.required()
-            .into_iter()
-            .chain(optional.into_iter().flatten().map(String::as_str))
-            .collect()
+        self.with_required(optional)
     }
 
     /// The columns a table must have.
