@@ -10,8 +10,7 @@
 
 use std::collections::HashMap;
 
-use super::model::{rarest, Model, Session};
-use super::tables::END;
+use super::model::{push_end, rarest, Model, Session};
 
 /// One distinct command-with-params, as the param factor sees it.
 #[derive(Debug, Clone)]
@@ -134,8 +133,7 @@ impl ScoredSessions {
                 pfs.clear();
                 pfs.extend(self.sigs[a..b].iter().map(|&s| factors[s as usize]));
                 if use_start_end {
-                    ids.push(END);
-                    pfs.push(1.0);
+                    push_end(&mut ids, &mut pfs);
                 }
                 rarest(t, &ids, &pfs, window_len, use_geo_mean, use_start_end)
                     .map_or(f64::NAN, |(_, l)| l)

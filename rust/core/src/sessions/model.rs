@@ -190,9 +190,7 @@ impl Model {
     ) -> Vec<f64> {
         let (mut ids, mut pfs) = self.prepare(session);
         if use_start_end {
-            // The end token has no parameters: its factor is 1.
-            ids.push(END);
-            pfs.push(1.0);
+            push_end(&mut ids, &mut pfs);
         }
         let mut out = Vec::new();
         windows(
@@ -229,8 +227,7 @@ impl Model {
             likelihood.powf(1.0 / session.len() as f64)
         };
         if use_start_end {
-            ids.push(END);
-            pfs.push(1.0);
+            push_end(&mut ids, &mut pfs);
         }
         let best = rarest(
             &self.tables,
@@ -251,6 +248,14 @@ impl Model {
             rarest_window_likelihood,
         }
     }
+}
+
+/// Appends the end token to a session's ids and parameter factors (what
+/// the windows slide over when `use_start_end`); it has no parameters, so
+/// its factor is 1.
+pub(super) fn push_end(ids: &mut Vec<u32>, pfs: &mut Vec<f64>) {
+    ids.push(END);
+    pfs.push(1.0);
 }
 
 /// Likelihood of a window of command ids; `pfs[i]` is the parameter factor

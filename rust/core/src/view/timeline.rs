@@ -23,6 +23,7 @@ pub(crate) fn layout(series: &[Series], vp: &Viewport) -> Layout {
         ..Layout::default()
     };
     let (lo, hi) = x.domain();
+    let columns = vp.width.ceil().max(1.0) as usize;
     for (s, lane) in series.iter().enumerate() {
         let y = band * (s as f64 + 0.5);
         let (start, end) = range(&lane.times, lo, hi);
@@ -48,7 +49,6 @@ pub(crate) fn layout(series: &[Series], vp: &Viewport) -> Layout {
                 },
             );
         };
-        let columns = vp.width.ceil().max(1.0) as usize;
         // Events on their own only while there are fewer than pixel columns:
         // beyond that they overlap anyway, and each costs a circle to draw.
         if end - start <= EXACT_LIMIT.min(columns) {
