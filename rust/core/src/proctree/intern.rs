@@ -79,26 +79,52 @@ pub(crate) struct Interner {
 
 const NO_ID: u32 = u32::MAX;
 
+/// The eight bytes of `w` with ASCII capitals lower-cased, all at once
+/// (a byte at a time was most of an interner lookup in wasm). Bytes with
+/// the top bit set (UTF-8 beyond ASCII) are left alone.
+fn lower_word(w: u64) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let low7 = w & !HI;
+    // Per byte, no carries (low7 ≤ 0x7f): top bit set when ≥ 'A', when > 'Z'.
+    let from_a = low7 + LO * u64::from(0x80 - b'A');
+    let past_z = low7 + LO * u64::from(0x80 - b'Z' - 1);
+    let upper = from_a & !past_z & !w & HI;
+    w | (upper >> 2)
+}
+
+/// The little-endian word of up to eight bytes (zero-padded).
+fn word(bytes: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w[..bytes.len()].copy_from_slice(bytes);
+    u64::from_le_bytes(w)
+}
+
 /// FxHash of `bytes` with ASCII letters lower-cased: equal for texts equal
 /// but for ASCII case, and for a lower-cased text the hash of itself.
 fn folded_hash(bytes: &[u8]) -> u64 {
     let mut h = FxHasher::default();
-    let lower = |b: u8| b | (u8::from(b.is_ascii_uppercase()) << 5);
     let mut chunks = bytes.chunks_exact(8);
     for c in &mut chunks {
-        let mut w = [0u8; 8];
-        for (o, &b) in w.iter_mut().zip(c) {
-            *o = lower(b);
-        }
-        h.add(u64::from_le_bytes(w));
+        h.add(lower_word(word(c)));
     }
-    let rest = chunks.remainder();
-    let mut w = [0u8; 8];
-    for (o, &b) in w.iter_mut().zip(rest) {
-        *o = lower(b);
-    }
-    h.add(u64::from_le_bytes(w) ^ (bytes.len() as u64) << 56);
+    h.add(lower_word(word(chunks.remainder())) ^ (bytes.len() as u64) << 56);
     h.finish()
+}
+
+/// `text` equals the lower-cased `stored` but for ASCII case, compared a
+/// word at a time.
+fn eq_folded(stored: &[u8], text: &[u8]) -> bool {
+    if stored.len() != text.len() {
+        return false;
+    }
+    let (mut a, mut b) = (stored.chunks_exact(8), text.chunks_exact(8));
+    for (x, y) in (&mut a).zip(&mut b) {
+        if word(x) != lower_word(word(y)) {
+            return false;
+        }
+    }
+    word(a.remainder()) == lower_word(word(b.remainder()))
 }
 
 impl Interner {
@@ -114,7 +140,7 @@ impl Interner {
             self.scratch = lower;
             return id;
         }
-        self.lookup(s, |t| t.eq_ignore_ascii_case(s))
+        self.lookup(s, |t| eq_folded(t.as_bytes(), s.as_bytes()))
     }
 
     /// The id of `text` (lower-cased by `insert`'s copy) among those whose
@@ -186,5 +212,20 @@ mod tests {
         assert_eq!(j.id("name4999.exe"), 4_999);
         assert_eq!(folded_hash(b"AbC:\\X"), folded_hash(b"abc:\\x"));
         assert_ne!(folded_hash(b"ab"), folded_hash(b"ab\0"));
+        // The word-wide fold equals a byte-wide one on every byte value.
+        for b in 0..=255u8 {
+            let w = u64::from_le_bytes([b, b'@', b'[', b'`', b'{', b'Z', b'a', b]);
+            let bytes: Vec<u8> = w.to_le_bytes().iter().map(u8::to_ascii_lowercase).collect();
+            assert_eq!(lower_word(w).to_le_bytes().to_vec(), bytes, "{b:#x}");
+        }
+        assert!(eq_folded(
+            b"c:\\windows\\system32\\cmd.exe",
+            b"C:\\Windows\\System32\\CMD.EXE"
+        ));
+        assert!(!eq_folded(
+            b"c:\\windows\\system32\\cmd.exe",
+            b"C:\\Windows\\System32\\CMD.EXF"
+        ));
+        assert!(!eq_folded(b"ab", b"abc"));
     }
 }
