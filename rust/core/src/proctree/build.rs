@@ -13,8 +13,9 @@ use std::cell::OnceCell;
 use super::intern::{FxHashMap, Interner};
 use super::pid::Pid;
 use super::schema::ProcSchema;
-use super::tree::{BuildStats, Cols, Origin, ProcNode, ProcTree};
+use super::tree::{BuildStats, Cols, Origin, ProcNode, ProcTree, ProcTreeSummary};
 use crate::error::{Error, ErrorKind, Result};
+use crate::table::cells::{trim_cell, Cells};
 use crate::table::{parse_time_ms, Table};
 
 /// No image name (an empty or missing parent name matches any image).
@@ -33,6 +34,8 @@ struct Proc {
     has_dir: bool,
     time: i64,
     row: usize,
+    /// Its parent as its row names it (no parent PID: none).
+    parent: Option<Ref>,
 }
 
 /// A reference to a parent (or grandparent) from a child's columns.
@@ -59,7 +62,7 @@ struct Images {
 impl Images {
     /// Interned image name: (basename id, full id, has a directory).
     fn id(&mut self, name: &str) -> (u32, u32, bool) {
-        let name = name.trim();
+        let name = trim_cell(name);
         // An empty name says nothing, and MSTICPy's "unknown" placeholder
         // neither: both match any image.
         if name.is_empty() || name.eq_ignore_ascii_case("unknown") || name == "-" {
@@ -94,11 +97,14 @@ fn same_image(r: &Ref, base: u32, full: u32, has_dir: bool) -> bool {
     r.base == NO_NAME || (r.base == base && (!(r.has_dir && has_dir) || r.full == full))
 }
 
-fn column(table: &Table, name: &str) -> Option<usize> {
+fn column(table: &(impl Cells + ?Sized), name: &str) -> Option<usize> {
     table.names().iter().position(|n| n == name)
 }
 
-fn resolve_columns(table: &Table, schema: &ProcSchema) -> Result<(Cols, Vec<String>)> {
+fn resolve_columns(
+    table: &(impl Cells + ?Sized),
+    schema: &ProcSchema,
+) -> Result<(Cols, Vec<String>)> {
     let required = |name: &str| {
         column(table, name).ok_or_else(|| {
             Error::new(ErrorKind::MissingColumn {
@@ -149,18 +155,18 @@ fn is_event(cell: Option<&str>, wanted: &str) -> bool {
         || matches!((cell.parse::<f64>(), wanted.parse::<f64>()), (Ok(a), Ok(b)) if a == b)
 }
 
-fn cell(table: &Table, col: usize, row: usize) -> Option<&str> {
-    table.column(col).get(row).filter(|s| !s.trim().is_empty())
+fn cell<C: Cells + ?Sized>(table: &C, col: usize, row: usize) -> Option<&str> {
+    table.get(col, row).filter(|s| !trim_cell(s).is_empty())
 }
 
-fn time_at(table: &Table, schema_col: &str, col: usize, row: usize) -> Result<i64> {
-    let raw = table.column(col).get(row);
+fn time_at(table: &(impl Cells + ?Sized), schema_col: &str, col: usize, row: usize) -> Result<i64> {
+    let raw = table.get(col, row);
     raw.and_then(parse_time_ms)
         .ok_or_else(|| Error::bad_value(schema_col, row, raw.unwrap_or(""), "a time"))
 }
 
 fn optional_time(
-    table: &Table,
+    table: &(impl Cells + ?Sized),
     name: &Option<String>,
     col: Option<usize>,
     row: usize,
@@ -284,8 +290,11 @@ impl Order {
 }
 
 /// The sorted views used to look parents up.
-struct Index {
-    procs: Vec<Proc>,
+/// The processes of one host (parents are only looked up on the child's
+/// host), which start at `offset` in the build's list.
+struct Index<'p> {
+    procs: &'p [Proc],
+    offset: usize,
     /// By (host, pid, base), then time: for parents named in the child's row.
     by_name: Order,
     /// By (host, pid), then time: for parents with no name, built on first
@@ -293,18 +302,19 @@ struct Index {
     by_pid: OnceCell<Order>,
 }
 
-impl Index {
+impl Index<'_> {
     /// The latest process matching `r` created at or before `before`, other
     /// than `exclude`. When the parent's creation time is known, the
     /// earliest one created in `[time, before]` instead: an event's time
     /// can trail the creation time it reports, and a later process with the
-    /// same PID and image is a reuse, not the parent.
+    /// same PID and image is a reuse, not the parent. Indices are the
+    /// build's (`offset` added).
     fn find(&self, r: &Ref, before: i64, exclude: usize) -> Option<usize> {
         // Without a parent name (`r.base == NO_NAME`) any image matches.
         let (order, base) = if r.base != NO_NAME {
             (&self.by_name, r.base)
         } else {
-            let order = self.by_pid.get_or_init(|| Order::new(&self.procs, false));
+            let order = self.by_pid.get_or_init(|| Order::new(self.procs, false));
             (order, 0)
         };
         let group = order.group(&(r.host, r.pid, base));
@@ -314,11 +324,12 @@ impl Index {
             if r.time.is_some_and(|t| k.time < t) {
                 break;
             }
-            if k.idx != exclude && same_image(r, k.base, k.full, k.has_dir) {
+            let idx = self.offset + k.idx;
+            if idx != exclude && same_image(r, k.base, k.full, k.has_dir) {
                 if r.time.is_none() {
-                    return Some(k.idx);
+                    return Some(idx);
                 }
-                earliest = Some(k.idx);
+                earliest = Some(idx);
             }
         }
         earliest
@@ -334,6 +345,25 @@ impl Index {
 /// (host, PID, image, creation time if known) as inferred nodes; links that
 /// would close a loop are dropped and counted.
 pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<'t>> {
+    let links = link(table, schema)?;
+    Ok(assemble(table, schema, links))
+}
+
+/// Every process linked to its parent, in no particular order yet: nodes
+/// `0..n` are the kept events, inferred parents follow.
+pub(crate) struct Links {
+    cols: Cols,
+    origin: Vec<Origin>,
+    times: Vec<Option<i64>>,
+    hosts: Vec<u32>,
+    /// Each node's parent node, `NONE` for a root; acyclic.
+    parent: Vec<usize>,
+    pub(crate) stats: BuildStats,
+}
+
+/// The build's linking half (see [`build_tree`]), over any cells: a
+/// summary needs nothing more, so it can read a CSV without copying it.
+pub(crate) fn link(table: &(impl Cells + ?Sized), schema: &ProcSchema) -> Result<Links> {
     let (cols, unused) = resolve_columns(table, schema)?;
     let mut stats = BuildStats {
         input_rows: table.rows(),
@@ -354,7 +384,7 @@ pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<
     let mut procs = Vec::with_capacity(table.rows());
     for row in 0..table.rows() {
         if let (Some(c), Some(wanted)) = (cols.event, schema.event_id.as_deref()) {
-            if !is_event(table.column(c).get(row), wanted) {
+            if !is_event(table.get(c, row), wanted) {
                 stats.filtered_rows += 1;
                 continue;
             }
@@ -370,119 +400,232 @@ pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<
             ));
         };
         let (base, full, has_dir) = ints.names.id(cell(table, cols.name, row).unwrap_or(""));
+        let host = host_of(row, &mut ints);
+        // The parent's columns are read here, in row order, not when
+        // linking host by host: jumping between rows there was a quarter
+        // of the build once the text outgrew the cache.
+        let parent = match cell(table, cols.ppid, row).and_then(|s| Pid::parse(s, &mut ints.pids)) {
+            Some(ppid) => {
+                let (base, full, has_dir) = match cols.pname {
+                    Some(c) => ints.names.id(cell(table, c, row).unwrap_or("")),
+                    None => (NO_NAME, NO_NAME, false),
+                };
+                Some(Ref {
+                    host,
+                    pid: ppid,
+                    base,
+                    full,
+                    has_dir,
+                    time: optional_time(table, &schema.parent_time, cols.ptime, row)?,
+                })
+            }
+            None => None,
+        };
         procs.push(Proc {
-            host: host_of(row, &mut ints),
+            host,
             pid,
             base,
             full,
             has_dir,
             time,
             row,
+            parent,
         });
     }
 
-    // 2. Drop repeats: grouped by (host, pid, base) and ordered by (time,
+    // 2. Host by host from here: a parent is only looked up on its child's
+    //    host, and one host's lookup tables stay in cache where all hosts'
+    //    did not (their misses were a third of a million-row build).
+    let mut procs = by_host(procs);
+
+    // 3. Drop repeats: grouped by (host, pid, base) and ordered by (time,
     //    full), a repeat (equal host, pid, time and full image, hence
-    //    base) follows its original; the earliest row is kept.
-    let mut by_name = Order::new(&procs, true);
+    //    base) follows its original; the earliest row is kept. A host's
+    //    order is kept for linking when it had none.
     let mut alive = vec![true; procs.len()];
-    for w in by_name.keys.windows(2) {
-        let (a, b) = (&w[0], &w[1]);
-        if (a.host, a.pid, a.time, a.full) == (b.host, b.pid, b.time, b.full) {
-            alive[b.idx] = false;
+    let mut orders: Vec<Option<Order>> = Vec::new();
+    for range in host_ranges(&procs) {
+        let order = Order::new(&procs[range.clone()], true);
+        let mut repeats = false;
+        for w in order.keys.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            if (a.pid, a.time, a.full) == (b.pid, b.time, b.full) {
+                alive[range.start + b.idx] = false;
+                repeats = true;
+            }
         }
+        orders.push((!repeats).then_some(order));
     }
     if alive.iter().any(|a| !a) {
         let mut keep = alive.iter();
         procs.retain(|_| keep.next().copied().unwrap_or(false));
         stats.duplicate_rows = alive.len() - procs.len();
-        by_name = Order::new(&procs, true);
     }
-    let index = Index {
-        procs,
-        by_name,
-        by_pid: OnceCell::new(),
-    };
 
-    // 3. Link each process to its parent, inferring missing ones. Nodes
-    //    0..n are the events (in `index.procs` order), inferred ones follow.
-    let n = index.procs.len();
-    let mut origin: Vec<Origin> = index.procs.iter().map(|p| Origin::Event(p.row)).collect();
-    let mut times: Vec<Option<i64>> = index.procs.iter().map(|p| Some(p.time)).collect();
-    let mut hosts: Vec<u32> = index.procs.iter().map(|p| p.host).collect();
+    // 4. Link each process to its parent, inferring missing ones. Nodes
+    //    0..n are the events (in `procs` order), inferred ones follow.
+    let n = procs.len();
+    let mut origin: Vec<Origin> = procs.iter().map(|p| Origin::Event(p.row)).collect();
+    let mut times: Vec<Option<i64>> = procs.iter().map(|p| Some(p.time)).collect();
+    let mut hosts: Vec<u32> = procs.iter().map(|p| p.host).collect();
     let mut parent: Vec<usize> = vec![NONE; n];
     let mut inferred: FxHashMap<Ref, usize> = FxHashMap::default();
-    for i in 0..n {
-        let p = index.procs[i];
-        let Some(ppid) = cell(table, cols.ppid, p.row).and_then(|s| Pid::parse(s, &mut ints.pids))
-        else {
-            continue;
+    for (range, order) in host_ranges(&procs).into_iter().zip(orders) {
+        let part = &procs[range.clone()];
+        let index = Index {
+            procs: part,
+            offset: range.start,
+            by_name: order.unwrap_or_else(|| Order::new(part, true)),
+            by_pid: OnceCell::new(),
         };
-        let (base, full, has_dir) = match cols.pname {
-            Some(c) => ints.names.id(cell(table, c, p.row).unwrap_or("")),
-            None => (NO_NAME, NO_NAME, false),
-        };
-        let r = Ref {
-            host: p.host,
-            pid: ppid,
-            base,
-            full,
-            has_dir,
-            time: optional_time(table, &schema.parent_time, cols.ptime, p.row)?,
-        };
-        if let Some(found) = index.find(&r, p.time, i) {
-            parent[i] = found;
-            continue;
-        }
-        let (node, new) = inferred_node(&mut inferred, r, origin.len());
-        parent[i] = node;
-        if !new {
-            continue;
-        }
-        origin.push(Origin::Parent(p.row));
-        times.push(r.time);
-        hosts.push(p.host);
-        parent.push(NONE);
-        // Its own parent, when the row names the grandparent (MDE).
-        let Some(gpid) = cols
-            .gpid
-            .and_then(|c| cell(table, c, p.row))
-            .and_then(|s| Pid::parse(s, &mut ints.pids))
-        else {
-            continue;
-        };
-        let (base, full, has_dir) = match cols.gpname {
-            Some(c) => ints.names.id(cell(table, c, p.row).unwrap_or("")),
-            None => (NO_NAME, NO_NAME, false),
-        };
-        let g = Ref {
-            host: p.host,
-            pid: gpid,
-            base,
-            full,
-            has_dir,
-            time: optional_time(table, &schema.grandparent_time, cols.gptime, p.row)?,
-        };
-        let before = r.time.unwrap_or(p.time);
-        if let Some(found) = index.find(&g, before, NONE) {
-            parent[node] = found;
-            continue;
-        }
-        let (gnode, new) = inferred_node(&mut inferred, g, origin.len());
-        parent[node] = gnode;
-        if new {
-            origin.push(Origin::Grandparent(p.row));
-            times.push(g.time);
+        for i in range {
+            let p = procs[i];
+            let Some(r) = p.parent else {
+                continue;
+            };
+            if let Some(found) = index.find(&r, p.time, i) {
+                parent[i] = found;
+                continue;
+            }
+            let (node, new) = inferred_node(&mut inferred, r, origin.len());
+            parent[i] = node;
+            if !new {
+                continue;
+            }
+            origin.push(Origin::Parent(p.row));
+            times.push(r.time);
             hosts.push(p.host);
             parent.push(NONE);
+            // Its own parent, when the row names the grandparent (MDE).
+            let Some(gpid) = cols
+                .gpid
+                .and_then(|c| cell(table, c, p.row))
+                .and_then(|s| Pid::parse(s, &mut ints.pids))
+            else {
+                continue;
+            };
+            let (base, full, has_dir) = match cols.gpname {
+                Some(c) => ints.names.id(cell(table, c, p.row).unwrap_or("")),
+                None => (NO_NAME, NO_NAME, false),
+            };
+            let g = Ref {
+                host: p.host,
+                pid: gpid,
+                base,
+                full,
+                has_dir,
+                time: optional_time(table, &schema.grandparent_time, cols.gptime, p.row)?,
+            };
+            let before = r.time.unwrap_or(p.time);
+            if let Some(found) = index.find(&g, before, NONE) {
+                parent[node] = found;
+                continue;
+            }
+            let (gnode, new) = inferred_node(&mut inferred, g, origin.len());
+            parent[node] = gnode;
+            if new {
+                origin.push(Origin::Grandparent(p.row));
+                times.push(g.time);
+                hosts.push(p.host);
+                parent.push(NONE);
+            }
         }
     }
     stats.inferred_processes = origin.len() - n;
     stats.cycles_broken = break_cycles(&mut parent);
 
-    Ok(assemble(
-        table, schema, cols, &origin, &times, &hosts, &parent, stats,
-    ))
+    Ok(Links {
+        cols,
+        origin,
+        times,
+        hosts,
+        parent,
+        stats,
+    })
+}
+
+impl Links {
+    /// MSTICPy's summary counts, straight from the parent links (no
+    /// depth-first ordering needed): the same as [`ProcTree::summary`].
+    pub(crate) fn summary(&self) -> ProcTreeSummary {
+        let parent = &self.parent;
+        let mut children = vec![0u32; parent.len()];
+        for &p in parent {
+            if p != NONE {
+                children[p] += 1;
+            }
+        }
+        // Levels (a root is 1), each node's found once: walk up to a node
+        // whose level is known, then number the way back down.
+        let mut level = vec![0usize; parent.len()];
+        let mut path = Vec::new();
+        for i in 0..parent.len() {
+            let mut x = i;
+            while level[x] == 0 {
+                path.push(x);
+                if parent[x] == NONE {
+                    break;
+                }
+                x = parent[x];
+            }
+            let mut l = level[x];
+            while let Some(y) = path.pop() {
+                l += 1;
+                level[y] = l;
+            }
+        }
+        let mut s = ProcTreeSummary {
+            processes: parent.len(),
+            largest_tree_depth: level.iter().copied().max().unwrap_or(0),
+            ..ProcTreeSummary::default()
+        };
+        for (&p, &c) in parent.iter().zip(&children) {
+            let (root, leaf) = (p == NONE, c == 0);
+            s.root_processes += usize::from(root);
+            s.leaf_processes += usize::from(leaf);
+            s.branch_processes += usize::from(!root && !leaf);
+            s.isolated_processes += usize::from(root && leaf);
+        }
+        s
+    }
+}
+
+/// `procs` grouped by host (a counting sort on the dense host ids, so each
+/// host's processes keep their order).
+fn by_host(procs: Vec<Proc>) -> Vec<Proc> {
+    if procs.is_sorted_by_key(|p| p.host) {
+        return procs;
+    }
+    let hosts = procs.iter().map(|p| p.host as usize + 1).max().unwrap_or(0);
+    let mut start = vec![0usize; hosts + 1];
+    for p in &procs {
+        start[p.host as usize + 1] += 1;
+    }
+    for h in 0..hosts {
+        start[h + 1] += start[h];
+    }
+    let mut slot = vec![0u32; procs.len()];
+    for (i, p) in procs.iter().enumerate() {
+        slot[start[p.host as usize]] = i as u32;
+        start[p.host as usize] += 1;
+    }
+    slot.iter().map(|&i| procs[i as usize]).collect()
+}
+
+/// The ranges of `procs` (grouped by host) holding each host.
+fn host_ranges(procs: &[Proc]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, w) in procs.windows(2).enumerate() {
+        if w[0].host != w[1].host {
+            out.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    if start < procs.len() {
+        out.push(start..procs.len());
+    }
+    out
 }
 
 fn inferred_node(map: &mut FxHashMap<Ref, usize>, r: Ref, next: usize) -> (usize, bool) {
@@ -559,17 +702,16 @@ pub fn build_tree_owned(table: Table, schema: &ProcSchema) -> Result<ProcTree<'s
 
 /// Orders the linked nodes depth-first (roots by host then time, children
 /// by time) and computes depths and counts.
-#[allow(clippy::too_many_arguments)]
-fn assemble<'t>(
-    table: &'t Table,
-    schema: &ProcSchema,
-    cols: Cols,
-    origin: &[Origin],
-    times: &[Option<i64>],
-    hosts: &[u32],
-    parent: &[usize],
-    stats: BuildStats,
-) -> ProcTree<'t> {
+fn assemble<'t>(table: &'t Table, schema: &ProcSchema, links: Links) -> ProcTree<'t> {
+    let Links {
+        cols,
+        origin,
+        times,
+        hosts,
+        parent,
+        stats,
+    } = links;
+    let parent = &parent[..];
     let total = origin.len();
     // Inferred nodes without a known time sort by their earliest child.
     // Going through children in node order is enough: events come first
@@ -709,6 +851,36 @@ mod tests {
             .collect()
     }
 
+    /// The summary counted from the links equals the ordered tree's, on
+    /// random forests with PID reuse, two hosts and missing parents.
+    #[test]
+    fn summary_from_links_equals_tree_summary() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for _ in 0..50 {
+            let mut text = String::from("t,host,name,pid,ppid,pname\n");
+            for i in 0..next(60) {
+                let (pid, ppid) = (next(12), next(12));
+                let host = ["a", "b"][next(2) as usize];
+                let name = ["cmd.exe", "x.exe"][next(2) as usize];
+                let pname = ["cmd.exe", "x.exe", ""][next(3) as usize];
+                let s = i / 2; // equal times in pairs
+                text.push_str(&format!(
+                    "2024-01-01 00:00:{s:02},{host},{name},{pid},{ppid},{pname}\n"
+                ));
+            }
+            let t = csv(&text);
+            let tree = build_tree(&t, &schema()).unwrap();
+            let links = link(&t, &schema()).unwrap();
+            assert_eq!(links.summary(), tree.summary(), "{text}");
+        }
+    }
+
     #[test]
     fn latest_earlier_same_host_same_name() {
         let t = csv("t,host,name,pid,ppid,pname\n\
@@ -748,6 +920,7 @@ mod tests {
                 has_dir: next(2) == 1,
                 time: next(50) as i64,
                 row,
+                parent: None,
             })
             .collect();
         for with_base in [true, false] {

@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use crate::table::cells::trim_cell;
+
 /// A fast non-cryptographic hasher (the multiply-rotate scheme of rustc's
 /// FxHash). Keys are the table's own strings, not attacker-chosen map
 /// sizes, and speed matters more than DoS resistance here.
@@ -73,8 +75,8 @@ pub(crate) struct Interner {
     /// Per id: its lower-cased text and the previous id of equal hash.
     texts: Vec<(Box<str>, u32)>,
     scratch: String,
-    /// The last string given to [`Interner::id_repeated`], as written, and its id.
-    last: Option<(String, u32)>,
+    /// The id [`Interner::id_repeated`] last gave.
+    last: Option<u32>,
 }
 
 const NO_ID: u32 = u32::MAX;
@@ -130,7 +132,7 @@ fn eq_folded(stored: &[u8], text: &[u8]) -> bool {
 impl Interner {
     /// The id of `s` lower-cased (and trimmed), adding it if new.
     pub(crate) fn id(&mut self, s: &str) -> u32 {
-        let s = s.trim();
+        let s = trim_cell(s);
         if !s.is_ascii() {
             // Unicode lower case may change lengths: fold into the scratch.
             let mut lower = std::mem::take(&mut self.scratch);
@@ -166,23 +168,17 @@ impl Interner {
 
 impl Interner {
     /// [`Interner::id`] for a column whose values come in runs (the host of
-    /// time-ordered events): the same text as last time costs one compare.
+    /// time-ordered events): the same text as last time, in any case, costs
+    /// one compare with the stored text.
     pub(crate) fn id_repeated(&mut self, s: &str) -> u32 {
-        if let Some((text, id)) = &self.last {
-            if text == s {
-                return *id;
+        if let Some(id) = self.last {
+            let same = |(t, _): &(Box<str>, u32)| eq_folded(t.as_bytes(), trim_cell(s).as_bytes());
+            if s.is_ascii() && self.texts.get(id as usize).is_some_and(same) {
+                return id;
             }
         }
         let id = self.id(s);
-        let text = match self.last.take() {
-            Some((mut text, _)) => {
-                text.clear();
-                text.push_str(s);
-                text
-            }
-            None => s.to_string(),
-        };
-        self.last = Some((text, id));
+        self.last = Some(id);
         id
     }
 }

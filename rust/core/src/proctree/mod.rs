@@ -30,6 +30,7 @@ pub use tree::{BuildStats, Origin, ProcNode, ProcTree, ProcTreeSummary};
 pub use view::{DetailCell, DetailRow, LegendValue, TreeRow, TreeView, TreeViewOptions};
 
 use crate::error::{Error, Result};
+use crate::table::cells::{Cells, CsvCells};
 use crate::table::{read_table_projected, Table, TableFormat};
 
 /// How to read the events: a built-in schema by name, a column mapping,
@@ -71,7 +72,8 @@ pub fn build_process_tree<'t>(table: &'t Table, options: &ProcTreeOptions) -> Re
 /// MSTICPy's summary counts of the trees of `bytes` (a table in `format`),
 /// with the build's stats, reading only the columns linking needs: a
 /// summary shows none of the others, and skipping a wide export's command
-/// lines halves the read.
+/// lines halves the read. A CSV's cells are read where they are in the
+/// text, without copying, when it allows (see [`CsvCells::read`]).
 pub fn summarize_process_tree(
     bytes: &[u8],
     format: TableFormat,
@@ -82,9 +84,19 @@ pub fn summarize_process_tree(
         let used = schema.link_columns();
         Ok(names.iter().map(|n| used.contains(&n.as_str())).collect())
     };
-    let table = read_table_projected(bytes, format, Some(&keep))?;
-    let tree = build_process_tree(&table, options)?;
-    Ok((tree.summary(), tree.stats().clone()))
+    let links = |cells: &dyn Cells| {
+        let (_, schema) = options.resolve(&Table::from_names(cells.names()))?;
+        build::link(cells, &schema)
+    };
+    let csv = match format {
+        TableFormat::Csv => CsvCells::read(bytes, Some(&keep))?,
+        _ => None,
+    };
+    let links = match csv {
+        Some(cells) => links(&cells)?,
+        None => links(&read_table_projected(bytes, format, Some(&keep))?)?,
+    };
+    Ok((links.summary(), links.stats))
 }
 
 #[cfg(test)]
@@ -105,6 +117,13 @@ mod tests {
         let (got, _) = summarize_process_tree(csv.as_bytes(), TableFormat::Csv, &options).unwrap();
         assert_eq!(got, expected);
         assert_eq!((got.processes, got.root_processes), (5, 2));
+        // Also when the CSV goes through the table reader (an escaped cell
+        // in a linking column).
+        let escaped = csv.replace("C:\\w\\x.exe", "\"C:\\w\\x\"\".exe\"");
+        assert_ne!(escaped, csv);
+        let (got, _) =
+            summarize_process_tree(escaped.as_bytes(), TableFormat::Csv, &options).unwrap();
+        assert_eq!(got, expected);
         let bad = ProcTreeOptions {
             schema: Some("sysmon".into()),
             mapping: None,

@@ -4,6 +4,7 @@
 //! compared case-insensitively.
 
 use super::intern::Interner;
+use crate::table::cells::trim_cell;
 
 /// A normalised process id: a number, or an interned string id with the
 /// top bit set so the two can never collide.
@@ -15,7 +16,7 @@ const STRING_FLAG: u64 = 1 << 63;
 impl Pid {
     /// Parses a PID cell; `None` for an empty cell (no PID, so no link).
     pub(crate) fn parse(cell: &str, strings: &mut Interner) -> Option<Pid> {
-        let s = cell.trim();
+        let s = trim_cell(cell);
         if s.is_empty() {
             return None;
         }

@@ -136,6 +136,15 @@ impl<'a> FastCsv<'a> {
         self.spans.len()
     }
 
+    /// Where cell `i` of the current record is in the text, when it is
+    /// there as written (`None` for a cell with `""` escapes).
+    pub(crate) fn span(&self, i: usize) -> Option<(usize, usize)> {
+        match self.spans[i] {
+            Span::Input(a, b) => Some((a, b)),
+            Span::Escaped(..) => None,
+        }
+    }
+
     /// Cell `i` of the current record.
     pub(crate) fn cell(&mut self, i: usize) -> &str {
         match self.spans[i] {

@@ -5,6 +5,7 @@
 //! columns that were text in the source are remembered, so defaults can pick
 //! them.
 
+pub(crate) mod cells;
 pub(crate) mod column;
 mod csv_fast;
 mod format;

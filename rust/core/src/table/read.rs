@@ -152,7 +152,7 @@ fn read_csv(bytes: &[u8], keep: Option<ColumnPicker<'_>>) -> Result<Table> {
 }
 
 /// Which columns to read: `keep`'s pick, or all.
-fn wanted(names: &[String], keep: Option<ColumnPicker<'_>>) -> Result<Vec<bool>> {
+pub(crate) fn wanted(names: &[String], keep: Option<ColumnPicker<'_>>) -> Result<Vec<bool>> {
     match keep {
         Some(pick) => pick(names),
         None => Ok(vec![true; names.len()]),

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat};
 /// osquery's `Mon Mar  4 10:15:02 2024 UTC`, dates, and epoch numbers
 /// (seconds, or milliseconds when ≥ 1e11).
 pub fn parse_time_ms(cell: &str) -> Option<i64> {
-    let s = cell.trim();
+    let s = super::cells::trim_cell(cell);
     iso_utc_ms(s.as_bytes()).or_else(|| parse_general(s))
 }
 
