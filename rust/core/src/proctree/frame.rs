@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::tree::{Field, Origin, ProcTree};
 use crate::error::Result;
+use crate::table::cells::trim_cell;
 use crate::table::column::ColumnBuilder;
 use crate::table::time::write_time_ms;
 use crate::table::{Frame, FrameColumn, TextColumn};
@@ -40,7 +41,7 @@ impl ProcTree<'_> {
     /// node when building the column).
     fn write_proc_key(&self, node: usize, out: &mut String) {
         for field in [Field::Host, Field::Name, Field::Pid] {
-            let text = self.cell(node, field).unwrap_or("").trim();
+            let text = trim_cell(self.cell(node, field).unwrap_or(""));
             if text.is_ascii() {
                 let from = out.len();
                 out.push_str(text);
@@ -60,7 +61,7 @@ impl ProcTree<'_> {
     pub fn effective_logon_id(&self, node: usize) -> Option<&str> {
         let n = self.nodes.get(node)?;
         if let (Origin::Event(row), Some(c)) = (n.origin, self.cols.target_logon) {
-            let target = self.table.column(c).get(row).map(str::trim);
+            let target = self.table.column(c).get(row).map(trim_cell);
             if let Some(t) = target.filter(|t| !t.is_empty() && *t != "0x0") {
                 return Some(t);
             }

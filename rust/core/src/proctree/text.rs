@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::tree::{Field, ProcTree};
+use crate::table::cells::trim_cell;
 use crate::table::format_time_ms;
 
 /// Renders `nodes` (in the order given; depth-first order reads as a tree)
@@ -37,7 +38,7 @@ pub fn tree_to_text(tree: &ProcTree<'_>, nodes: impl IntoIterator<Item = usize>)
                 "   ".repeat(level + 1) + " ",
             )
         };
-        let text = |f| clean(tree.cell(n, f).unwrap_or("").trim());
+        let text = |f| clean(trim_cell(tree.cell(n, f).unwrap_or("")));
         let time = node.time_ms.map(format_time_ms).unwrap_or_default();
         let name = match text(Field::Name) {
             n if n.is_empty() => "unknown".to_string(),
@@ -65,7 +66,7 @@ pub fn tree_to_text(tree: &ProcTree<'_>, nodes: impl IntoIterator<Item = usize>)
         if !user_id.is_empty() {
             account.push(format!("id: {user_id}"));
         }
-        if let Some(logon) = tree.effective_logon_id(n).map(|l| clean(l.trim())) {
+        if let Some(logon) = tree.effective_logon_id(n).map(|l| clean(trim_cell(l))) {
             if !logon.is_empty() {
                 account.push(format!("logon: {logon}"));
             }
