@@ -67,13 +67,17 @@ pub(crate) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 ///
 /// An ASCII lookup hashes and compares the text as written, folding case on
 /// the fly, so a hit copies nothing (it was a lower-cased copy per lookup,
-/// three per event). Ids with equal hashes are chained.
+/// three per event). The table is open-addressed over the hashes' top
+/// bits: a lookup is one slot read and one compare, where a `HashMap`
+/// keyed by the hash hashed it again and probed in groups.
 #[derive(Default)]
 pub(crate) struct Interner {
-    /// Hash of a lower-cased text to the newest id with that hash.
-    heads: FxHashMap<u64, u32>,
-    /// Per id: its lower-cased text and the previous id of equal hash.
-    texts: Vec<(Box<str>, u32)>,
+    /// Ids by the top `bits` bits of their hash, linear probing; `NO_ID`
+    /// is free. At most half full.
+    slots: Vec<u32>,
+    bits: u32,
+    /// Per id: its lower-cased text and its hash.
+    texts: Vec<(Box<str>, u64)>,
     scratch: String,
     /// The id [`Interner::id_repeated`] last gave.
     last: Option<u32>,
@@ -148,21 +152,49 @@ impl Interner {
     /// The id of `text` (lower-cased by `insert`'s copy) among those whose
     /// stored text `same` accepts.
     fn lookup(&mut self, text: &str, same: impl Fn(&str) -> bool) -> u32 {
+        if self.texts.len() * 2 >= self.slots.len() {
+            self.grow();
+        }
         let h = folded_hash(text.as_bytes());
-        let head = self.heads.get(&h).copied().unwrap_or(NO_ID);
-        let mut cur = head;
-        while let Some((stored, prev)) = self.texts.get(cur as usize) {
-            if same(stored) {
-                return cur;
+        let mask = self.slots.len() - 1;
+        let mut at = self.slot_of(h);
+        loop {
+            let id = self.slots[at];
+            if id == NO_ID {
+                break;
             }
-            cur = *prev;
+            let (stored, stored_h) = &self.texts[id as usize];
+            if *stored_h == h && same(stored) {
+                return id;
+            }
+            at = (at + 1) & mask;
         }
         let id = self.texts.len() as u32;
         let mut owned = text.to_string();
         owned.make_ascii_lowercase();
-        self.texts.push((owned.into_boxed_str(), head));
-        self.heads.insert(h, id);
+        self.texts.push((owned.into_boxed_str(), h));
+        self.slots[at] = id;
         id
+    }
+
+    /// The first slot to probe for hash `h` (its top bits: FxHash's low
+    /// bits are its weakest).
+    fn slot_of(&self, h: u64) -> usize {
+        (h >> (64 - self.bits)) as usize
+    }
+
+    /// Doubles the table (64 slots at first) and places every id again.
+    fn grow(&mut self) {
+        self.bits = (self.bits + 1).max(6);
+        self.slots = vec![NO_ID; 1 << self.bits];
+        let mask = self.slots.len() - 1;
+        for (id, (_, h)) in self.texts.iter().enumerate() {
+            let mut at = (h >> (64 - self.bits)) as usize;
+            while self.slots[at] != NO_ID {
+                at = (at + 1) & mask;
+            }
+            self.slots[at] = id as u32;
+        }
     }
 }
 
@@ -172,7 +204,7 @@ impl Interner {
     /// one compare with the stored text.
     pub(crate) fn id_repeated(&mut self, s: &str) -> u32 {
         if let Some(id) = self.last {
-            let same = |(t, _): &(Box<str>, u32)| eq_folded(t.as_bytes(), trim_cell(s).as_bytes());
+            let same = |(t, _): &(Box<str>, u64)| eq_folded(t.as_bytes(), trim_cell(s).as_bytes());
             if s.is_ascii() && self.texts.get(id as usize).is_some_and(same) {
                 return id;
             }

@@ -81,9 +81,12 @@ impl<'a> CsvCells<'a> {
         for (s, &c) in columns.iter().enumerate() {
             slot[c] = Some(s);
         }
-        // Rows from the first line's length: one allocation, not a dozen.
-        let first_line = text.find('\n').unwrap_or(text.len()).max(1);
-        let mut spans = Vec::with_capacity(text.len() / first_line * columns.len());
+        // Rows from the first data line's length (+10%): one allocation,
+        // not a dozen.
+        let header_end = text.find('\n').map_or(text.len(), |i| i + 1);
+        let line = text[header_end..].find('\n').map_or(text.len(), |i| i + 1);
+        let rows_guess = text.len() / line + text.len() / line / 10 + 1;
+        let mut spans = Vec::with_capacity(rows_guess * columns.len());
         let mut rows = 0;
         loop {
             match csv.next_record() {

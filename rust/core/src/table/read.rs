@@ -503,17 +503,30 @@ fn append_cells(out: &mut ColumnBuilder, array: &ArrayRef) -> Result<()> {
             .as_boolean()
             .iter()
             .try_for_each(|c| out.push(c.map(|b| if b { "true" } else { "false" }))),
-        t if t.is_integer() || t.is_floating() => (0..n).try_for_each(|i| {
-            out.push((!array.is_null(i)).then(|| number_at(array, i)).as_deref())
-        }),
+        // Numbers and times are written into one scratch string, not a
+        // `String` per cell.
+        t if t.is_integer() || t.is_floating() => {
+            let mut text = String::new();
+            (0..n).try_for_each(|i| {
+                if array.is_null(i) {
+                    return out.push(None);
+                }
+                text.clear();
+                write_number(&mut text, array, i);
+                out.push(Some(&text))
+            })
+        }
         // pandas datetimes arrive as Arrow timestamps: keep them as RFC 3339
         // text, which every reader of a time column parses.
         DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64 => {
-            (0..n).try_for_each(|i| {
-                let text = time_ms_at(array, i)
-                    .filter(|_| !array.is_null(i))
-                    .map(super::time::format_time_ms);
-                out.push(text.as_deref())
+            let mut text = String::new();
+            (0..n).try_for_each(|i| match time_ms_at(array, i) {
+                Some(ms) if !array.is_null(i) => {
+                    text.clear();
+                    super::time::write_time_ms(&mut text, ms);
+                    out.push(Some(&text))
+                }
+                _ => out.push(None),
             })
         }
         _ => (0..n).try_for_each(|_| out.push(None)),
@@ -546,13 +559,17 @@ fn time_ms_at(array: &ArrayRef, i: usize) -> Option<i64> {
     })
 }
 
-fn number_at(array: &ArrayRef, i: usize) -> String {
+/// Appends the number at `i` of a numeric array to `out`.
+fn write_number(out: &mut String, array: &ArrayRef, i: usize) {
     use arrow_array::types::*;
+    use std::fmt::Write;
     macro_rules! prim {
         ($($dt:ident => $ty:ty),*) => {
             match array.data_type() {
-                $(DataType::$dt => array.as_primitive::<$ty>().value(i).to_string(),)*
-                _ => String::new(),
+                $(DataType::$dt => {
+                    let _ = write!(out, "{}", array.as_primitive::<$ty>().value(i));
+                })*
+                _ => {}
             }
         };
     }
