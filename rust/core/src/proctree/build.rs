@@ -851,17 +851,22 @@ mod tests {
             .collect()
     }
 
-    /// The summary counted from the links equals the ordered tree's, on
-    /// random forests with PID reuse, two hosts and missing parents.
-    #[test]
-    fn summary_from_links_equals_tree_summary() {
+    /// A seeded xorshift: `next(n)` is a number below `n`.
+    fn xorshift() -> impl FnMut(u64) -> u64 {
         let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = |n: u64| {
+        move |n| {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
             seed % n
-        };
+        }
+    }
+
+    /// The summary counted from the links equals the ordered tree's, on
+    /// random forests with PID reuse, two hosts and missing parents.
+    #[test]
+    fn summary_from_links_equals_tree_summary() {
+        let mut next = xorshift();
         for _ in 0..50 {
             let mut text = String::from("t,host,name,pid,ppid,pname\n");
             for i in 0..next(60) {
@@ -904,13 +909,7 @@ mod tests {
     /// puts there, in the same order, on shuffled times and names.
     #[test]
     fn grouped_order_equals_a_full_sort() {
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = xorshift();
         let procs: Vec<Proc> = (0..2_000)
             .map(|row| Proc {
                 host: next(3) as u32,

@@ -3,8 +3,7 @@
 //! a few columns once (a process-tree summary) takes the second and copies
 //! no text: building column buffers was a fifth of such a run in wasm.
 
-use super::csv_fast::FastCsv;
-use super::read::{wanted, ColumnPicker, Table};
+use super::read::{fast_csv_header, ColumnPicker, Table};
 use crate::error::Result;
 
 /// `cell` without surrounding white space: [`str::trim`], with the usual
@@ -68,14 +67,9 @@ impl<'a> CsvCells<'a> {
         if u32::try_from(text.len()).is_err() {
             return Ok(None);
         }
-        let Ok(mut csv) = FastCsv::new(text) else {
+        let Some((mut csv, names, wanted)) = fast_csv_header(text, keep)? else {
             return Ok(None);
         };
-        if csv.next_record() != Ok(true) {
-            return Ok(None);
-        }
-        let names: Vec<String> = (0..csv.len()).map(|i| csv.cell(i).to_string()).collect();
-        let wanted = wanted(&names, keep)?;
         let columns: Vec<usize> = (0..names.len()).filter(|&i| wanted[i]).collect();
         let mut slot = vec![None; names.len()];
         for (s, &c) in columns.iter().enumerate() {

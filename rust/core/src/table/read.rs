@@ -152,16 +152,23 @@ fn read_csv(bytes: &[u8], keep: Option<ColumnPicker<'_>>) -> Result<Table> {
 }
 
 /// Which columns to read: `keep`'s pick, or all.
-pub(crate) fn wanted(names: &[String], keep: Option<ColumnPicker<'_>>) -> Result<Vec<bool>> {
+fn wanted(names: &[String], keep: Option<ColumnPicker<'_>>) -> Result<Vec<bool>> {
     match keep {
         Some(pick) => pick(names),
         None => Ok(vec![true; names.len()]),
     }
 }
 
-/// [`FastCsv`] into column builders; `None` when it is unsure of the input
-/// (see its docs), which the csv crate then reads.
-fn read_csv_fast(text: &str, keep: Option<ColumnPicker<'_>>) -> Result<Option<Table>> {
+/// A [`FastCsv`] past the header, the header's names, and which of them
+/// are picked.
+pub(crate) type CsvStart<'a> = (FastCsv<'a>, Vec<String>, Vec<bool>);
+
+/// [`CsvStart`] of `text` with `keep`'s pick; `None` when the splitter is
+/// unsure of the text.
+pub(crate) fn fast_csv_header<'a>(
+    text: &'a str,
+    keep: Option<ColumnPicker<'_>>,
+) -> Result<Option<CsvStart<'a>>> {
     let Ok(mut csv) = FastCsv::new(text) else {
         return Ok(None);
     };
@@ -170,6 +177,15 @@ fn read_csv_fast(text: &str, keep: Option<ColumnPicker<'_>>) -> Result<Option<Ta
     }
     let names: Vec<String> = (0..csv.len()).map(|i| csv.cell(i).to_string()).collect();
     let wanted = wanted(&names, keep)?;
+    Ok(Some((csv, names, wanted)))
+}
+
+/// [`FastCsv`] into column builders; `None` when it is unsure of the input
+/// (see its docs), which the csv crate then reads.
+fn read_csv_fast(text: &str, keep: Option<ColumnPicker<'_>>) -> Result<Option<Table>> {
+    let Some((mut csv, names, wanted)) = fast_csv_header(text, keep)? else {
+        return Ok(None);
+    };
     let (rows, col_bytes) = estimate_csv(text.as_bytes(), names.len());
     let mut columns: Vec<(usize, ColumnBuilder)> = col_bytes
         .iter()
