@@ -439,6 +439,17 @@ fn read_arrow(bytes: &[u8], keep: Option<ColumnPicker<'_>>) -> Result<Table> {
             [a] if a.data_type() == &DataType::Utf8 => {
                 TextColumn::from(a.as_string::<i32>().clone())
             }
+            // Plain string arrays, one per batch, under 2 GiB together:
+            // joined buffer by buffer (a copy per cell was a sixth of a
+            // process-tree summary from a notebook's Arrow).
+            many if many.iter().all(|a| a.data_type() == &DataType::Utf8)
+                && many.iter().map(|a| text_bytes(a)).sum::<usize>() <= i32::MAX as usize =>
+            {
+                let parts: Vec<&dyn Array> = many.iter().map(|a| a.as_ref()).collect();
+                let joined = arrow_select::concat::concat(&parts)
+                    .map_err(|e| Error::parse("arrow", None, e))?;
+                TextColumn::from(joined.as_string::<i32>().clone())
+            }
             _ => {
                 let bytes = arrays.iter().map(|a| text_bytes(a)).sum();
                 let mut out = ColumnBuilder::with_capacity(rows, bytes);
