@@ -177,6 +177,44 @@ fn optional_time(
     }
 }
 
+/// The columns in which a row names another process (its parent, or
+/// MDE's grandparent).
+struct RefColumns<'s> {
+    pid: Option<usize>,
+    name: Option<usize>,
+    time: Option<usize>,
+    /// The schema's name of the time column, for errors.
+    time_name: &'s Option<String>,
+}
+
+impl RefColumns<'_> {
+    /// The process `row` names, on `host`; `None` when its PID is empty.
+    fn read(
+        &self,
+        table: &(impl Cells + ?Sized),
+        ints: &mut Interners,
+        host: u32,
+        row: usize,
+    ) -> Result<Option<Ref>> {
+        let pid = self.pid.and_then(|c| cell(table, c, row));
+        let Some(pid) = pid.and_then(|s| Pid::parse(s, &mut ints.pids)) else {
+            return Ok(None);
+        };
+        let (base, full, has_dir) = match self.name {
+            Some(c) => ints.names.id(cell(table, c, row).unwrap_or("")),
+            None => (NO_NAME, NO_NAME, false),
+        };
+        Ok(Some(Ref {
+            host,
+            pid,
+            base,
+            full,
+            has_dir,
+            time: optional_time(table, self.time_name, self.time, row)?,
+        }))
+    }
+}
+
 struct Interners {
     hosts: Interner,
     names: Images,
@@ -228,7 +266,7 @@ struct Order {
     keys: Vec<Key>,
     ids: FxHashMap<Group, u32>,
     /// `keys[starts[id]..starts[id + 1]]` is group `id`.
-    starts: Vec<u32>,
+    starts: Vec<usize>,
 }
 
 impl Order {
@@ -236,40 +274,21 @@ impl Order {
         // Sized for one group per process (most are): no rehash on the way.
         let mut ids: FxHashMap<Group, u32> =
             FxHashMap::with_capacity_and_hasher(procs.len(), Default::default());
-        let mut counts: Vec<u32> = Vec::with_capacity(procs.len());
-        let group_of: Vec<u32> = procs
+        let group_of: Vec<usize> = procs
             .iter()
             .map(|p| {
-                let next = counts.len() as u32;
-                let id = *ids
-                    .entry((p.host, p.pid, if with_base { p.base } else { 0 }))
-                    .or_insert(next);
-                if id == next {
-                    counts.push(0);
-                }
-                counts[id as usize] += 1;
-                id
+                let next = ids.len() as u32;
+                let group = (p.host, p.pid, if with_base { p.base } else { 0 });
+                *ids.entry(group).or_insert(next) as usize
             })
             .collect();
-        let mut starts = Vec::with_capacity(counts.len() + 1);
-        let mut total = 0u32;
-        for c in &counts {
-            starts.push(total);
-            total += c;
-        }
-        starts.push(total);
-        let mut fill: Vec<u32> = starts[..counts.len()].to_vec();
-        let mut slots = vec![0u32; procs.len()];
-        for (i, &g) in group_of.iter().enumerate() {
-            slots[fill[g as usize] as usize] = i as u32;
-            fill[g as usize] += 1;
-        }
+        let (starts, slots) = counting_sort(ids.len(), group_of.iter().map(|&g| Some(g)));
         let mut keys: Vec<Key> = slots
             .iter()
-            .map(|&i| Key::new(&procs[i as usize], i as usize, with_base))
+            .map(|&i| Key::new(&procs[i], i, with_base))
             .collect();
         for w in starts.windows(2) {
-            let group = &mut keys[w[0] as usize..w[1] as usize];
+            let group = &mut keys[w[0]..w[1]];
             if !group.is_sorted() {
                 group.sort_unstable();
             }
@@ -282,15 +301,15 @@ impl Order {
         match self.ids.get(g) {
             Some(&id) => {
                 let id = id as usize;
-                &self.keys[self.starts[id] as usize..self.starts[id + 1] as usize]
+                &self.keys[self.starts[id]..self.starts[id + 1]]
             }
             None => &[],
         }
     }
 }
 
-/// The sorted views used to look parents up.
-/// The processes of one host (parents are only looked up on the child's
+/// The sorted views used to look parents up among the processes of one
+/// host (parents are only looked up on the child's
 /// host), which start at `offset` in the build's list.
 struct Index<'p> {
     procs: &'p [Proc],
@@ -404,23 +423,13 @@ pub(crate) fn link(table: &(impl Cells + ?Sized), schema: &ProcSchema) -> Result
         // The parent's columns are read here, in row order, not when
         // linking host by host: jumping between rows there was a quarter
         // of the build once the text outgrew the cache.
-        let parent = match cell(table, cols.ppid, row).and_then(|s| Pid::parse(s, &mut ints.pids)) {
-            Some(ppid) => {
-                let (base, full, has_dir) = match cols.pname {
-                    Some(c) => ints.names.id(cell(table, c, row).unwrap_or("")),
-                    None => (NO_NAME, NO_NAME, false),
-                };
-                Some(Ref {
-                    host,
-                    pid: ppid,
-                    base,
-                    full,
-                    has_dir,
-                    time: optional_time(table, &schema.parent_time, cols.ptime, row)?,
-                })
-            }
-            None => None,
-        };
+        let parent = RefColumns {
+            pid: Some(cols.ppid),
+            name: cols.pname,
+            time: cols.ptime,
+            time_name: &schema.parent_time,
+        }
+        .read(table, &mut ints, host, row)?;
         procs.push(Proc {
             host,
             pid,
@@ -497,24 +506,14 @@ pub(crate) fn link(table: &(impl Cells + ?Sized), schema: &ProcSchema) -> Result
             hosts.push(p.host);
             parent.push(NONE);
             // Its own parent, when the row names the grandparent (MDE).
-            let Some(gpid) = cols
-                .gpid
-                .and_then(|c| cell(table, c, p.row))
-                .and_then(|s| Pid::parse(s, &mut ints.pids))
-            else {
+            let grandparent = RefColumns {
+                pid: cols.gpid,
+                name: cols.gpname,
+                time: cols.gptime,
+                time_name: &schema.grandparent_time,
+            };
+            let Some(g) = grandparent.read(table, &mut ints, p.host, p.row)? else {
                 continue;
-            };
-            let (base, full, has_dir) = match cols.gpname {
-                Some(c) => ints.names.id(cell(table, c, p.row).unwrap_or("")),
-                None => (NO_NAME, NO_NAME, false),
-            };
-            let g = Ref {
-                host: p.host,
-                pid: gpid,
-                base,
-                full,
-                has_dir,
-                time: optional_time(table, &schema.grandparent_time, cols.gptime, p.row)?,
             };
             let before = r.time.unwrap_or(p.time);
             if let Some(found) = index.find(&g, before, NONE) {
@@ -574,19 +573,9 @@ impl Links {
                 level[y] = l;
             }
         }
-        let mut s = ProcTreeSummary {
-            processes: parent.len(),
-            largest_tree_depth: level.iter().copied().max().unwrap_or(0),
-            ..ProcTreeSummary::default()
-        };
-        for (&p, &c) in parent.iter().zip(&children) {
-            let (root, leaf) = (p == NONE, c == 0);
-            s.root_processes += usize::from(root);
-            s.leaf_processes += usize::from(leaf);
-            s.branch_processes += usize::from(!root && !leaf);
-            s.isolated_processes += usize::from(root && leaf);
-        }
-        s
+        ProcTreeSummary::count(
+            (0..parent.len()).map(|i| (parent[i] == NONE, children[i] == 0, level[i])),
+        )
     }
 }
 
@@ -597,19 +586,33 @@ fn by_host(procs: Vec<Proc>) -> Vec<Proc> {
         return procs;
     }
     let hosts = procs.iter().map(|p| p.host as usize + 1).max().unwrap_or(0);
-    let mut start = vec![0usize; hosts + 1];
-    for p in &procs {
-        start[p.host as usize + 1] += 1;
+    let (_, order) = counting_sort(hosts, procs.iter().map(|p| Some(p.host as usize)));
+    order.iter().map(|&i| procs[i]).collect()
+}
+
+/// Indices of `keys` grouped by key, each group in index order (a counting
+/// sort: O(n + buckets), stable): `order[starts[k]..starts[k + 1]]` hold
+/// the indices with key `k` (below `buckets`); `None` keys are left out.
+fn counting_sort(
+    buckets: usize,
+    keys: impl Iterator<Item = Option<usize>> + Clone,
+) -> (Vec<usize>, Vec<usize>) {
+    let mut starts = vec![0usize; buckets + 1];
+    for k in keys.clone().flatten() {
+        starts[k + 1] += 1;
     }
-    for h in 0..hosts {
-        start[h + 1] += start[h];
+    for k in 0..buckets {
+        starts[k + 1] += starts[k];
     }
-    let mut slot = vec![0u32; procs.len()];
-    for (i, p) in procs.iter().enumerate() {
-        slot[start[p.host as usize]] = i as u32;
-        start[p.host as usize] += 1;
+    let mut fill = starts.clone();
+    let mut order = vec![0; starts[buckets]];
+    for (i, k) in keys.enumerate() {
+        if let Some(k) = k {
+            order[fill[k]] = i;
+            fill[k] += 1;
+        }
     }
-    slot.iter().map(|&i| procs[i as usize]).collect()
+    (starts, order)
 }
 
 /// The ranges of `procs` (grouped by host) holding each host.
@@ -728,23 +731,8 @@ fn assemble<'t>(table: &'t Table, schema: &ProcSchema, links: Links) -> ProcTree
     // order) and ordered by time: events come in time order, so a
     // parent's children seldom need sorting (a sort of all links by
     // `(parent, time)` was a tenth of a million-row build in wasm).
-    let mut start = vec![0usize; total + 1];
-    for &p in parent {
-        if p != NONE {
-            start[p + 1] += 1;
-        }
-    }
-    for i in 0..total {
-        start[i + 1] += start[i];
-    }
-    let mut linked = vec![NONE; start[total]];
-    let mut fill = start.clone();
-    for (c, &p) in parent.iter().enumerate() {
-        if p != NONE {
-            linked[fill[p]] = c;
-            fill[p] += 1;
-        }
-    }
+    let (start, mut linked) =
+        counting_sort(total, parent.iter().map(|&p| (p != NONE).then_some(p)));
     for w in start.windows(2) {
         let kids = &mut linked[w[0]..w[1]];
         if !kids.is_sorted_by_key(|&c| sort_time[c]) {

@@ -99,6 +99,23 @@ pub struct ProcTreeSummary {
     pub largest_tree_depth: usize,
 }
 
+impl ProcTreeSummary {
+    /// The counts of processes given as (is a root, is a leaf, level where
+    /// a root is 1).
+    pub(crate) fn count(nodes: impl Iterator<Item = (bool, bool, usize)>) -> ProcTreeSummary {
+        let mut s = ProcTreeSummary::default();
+        for (root, leaf, level) in nodes {
+            s.processes += 1;
+            s.root_processes += usize::from(root);
+            s.leaf_processes += usize::from(leaf);
+            s.branch_processes += usize::from(!root && !leaf);
+            s.isolated_processes += usize::from(root && leaf);
+            s.largest_tree_depth = s.largest_tree_depth.max(level);
+        }
+        s
+    }
+}
+
 /// Column indices of the schema in the table (`None`: not present).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Cols {
@@ -248,20 +265,11 @@ impl<'t> ProcTree<'t> {
 
     /// Counts as MSTICPy's `get_summary_info` reports them.
     pub fn summary(&self) -> ProcTreeSummary {
-        let mut s = ProcTreeSummary {
-            processes: self.nodes.len(),
-            ..ProcTreeSummary::default()
-        };
-        for n in &self.nodes {
-            let root = n.parent.is_none();
-            let leaf = n.child_count == 0;
-            s.root_processes += usize::from(root);
-            s.leaf_processes += usize::from(leaf);
-            s.branch_processes += usize::from(!root && !leaf);
-            s.isolated_processes += usize::from(root && leaf);
-            s.largest_tree_depth = s.largest_tree_depth.max(n.depth + 1);
-        }
-        s
+        ProcTreeSummary::count(
+            self.nodes
+                .iter()
+                .map(|n| (n.parent.is_none(), n.child_count == 0, n.depth + 1)),
+        )
     }
 
     /// The text of column `col` for `node`'s row, as the node shows it
