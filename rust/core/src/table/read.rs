@@ -486,13 +486,21 @@ fn is_text(t: &DataType) -> bool {
     }
 }
 
-/// Bytes of text an Arrow column holds (a capacity hint; 0 for non-text).
+/// Bytes of text an Arrow column holds or will hold as text: exact for
+/// strings, an estimate for numbers and times (a capacity hint: growing a
+/// million cells' buffer by doubling copied it twenty times).
 fn text_bytes(array: &ArrayRef) -> usize {
-    match array.data_type() {
-        DataType::Utf8 => array.as_string::<i32>().values().len(),
-        DataType::LargeUtf8 => array.as_string::<i64>().values().len(),
+    let per_cell = match array.data_type() {
+        DataType::Utf8 => return array.as_string::<i32>().values().len(),
+        DataType::LargeUtf8 => return array.as_string::<i64>().values().len(),
+        // RFC 3339 with milliseconds: `2024-01-01T00:00:00.000Z`.
+        DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64 => 24,
+        DataType::Boolean => 5,
+        t if t.is_integer() => 6,
+        t if t.is_floating() => 12,
         _ => 0,
-    }
+    };
+    array.len() * per_cell
 }
 
 /// Appends an Arrow column's cells as text, straight into the column's one
@@ -530,16 +538,17 @@ fn append_cells(out: &mut ColumnBuilder, array: &ArrayRef) -> Result<()> {
             .as_boolean()
             .iter()
             .try_for_each(|c| out.push(c.map(|b| if b { "true" } else { "false" }))),
-        // Numbers and times are written into one scratch string, not a
-        // `String` per cell.
-        t if t.is_integer() || t.is_floating() => {
+        t if t.is_integer() => append_integers(out, array),
+        // Floats are written into one scratch string, not a `String` per
+        // cell.
+        t if t.is_floating() => {
             let mut text = String::new();
             (0..n).try_for_each(|i| {
                 if array.is_null(i) {
                     return out.push(None);
                 }
                 text.clear();
-                write_number(&mut text, array, i);
+                write_float(&mut text, array, i);
                 out.push(Some(&text))
             })
         }
@@ -586,23 +595,45 @@ fn time_ms_at(array: &ArrayRef, i: usize) -> Option<i64> {
     })
 }
 
-/// Appends the number at `i` of a numeric array to `out`.
-fn write_number(out: &mut String, array: &ArrayRef, i: usize) {
+/// Appends an integer column's cells through `itoa`, the type matched once
+/// per column: `{}` per cell was most of turning a notebook's integer PIDs
+/// and logon ids into text.
+fn append_integers(out: &mut ColumnBuilder, array: &ArrayRef) -> Result<()> {
+    use arrow_array::types::*;
+    use arrow_array::ArrowPrimitiveType;
+    fn each<T: ArrowPrimitiveType>(out: &mut ColumnBuilder, array: &ArrayRef) -> Result<()>
+    where
+        T::Native: itoa::Integer,
+    {
+        let mut text = itoa::Buffer::new();
+        array
+            .as_primitive::<T>()
+            .iter()
+            .try_for_each(|v| out.push(v.map(|v| text.format(v))))
+    }
+    match array.data_type() {
+        DataType::Int8 => each::<Int8Type>(out, array),
+        DataType::Int16 => each::<Int16Type>(out, array),
+        DataType::Int32 => each::<Int32Type>(out, array),
+        DataType::Int64 => each::<Int64Type>(out, array),
+        DataType::UInt8 => each::<UInt8Type>(out, array),
+        DataType::UInt16 => each::<UInt16Type>(out, array),
+        DataType::UInt32 => each::<UInt32Type>(out, array),
+        DataType::UInt64 => each::<UInt64Type>(out, array),
+        _ => (0..array.len()).try_for_each(|_| out.push(None)),
+    }
+}
+
+/// Appends the float at `i` of a float array to `out` (Rust's shortest
+/// round-trip form, as before: `1`, not `1.0`).
+fn write_float(out: &mut String, array: &ArrayRef, i: usize) {
     use arrow_array::types::*;
     use std::fmt::Write;
-    macro_rules! prim {
-        ($($dt:ident => $ty:ty),*) => {
-            match array.data_type() {
-                $(DataType::$dt => {
-                    let _ = write!(out, "{}", array.as_primitive::<$ty>().value(i));
-                })*
-                _ => {}
-            }
-        };
-    }
-    prim!(Int8 => Int8Type, Int16 => Int16Type, Int32 => Int32Type, Int64 => Int64Type,
-          UInt8 => UInt8Type, UInt16 => UInt16Type, UInt32 => UInt32Type, UInt64 => UInt64Type,
-          Float32 => Float32Type, Float64 => Float64Type)
+    let _ = match array.data_type() {
+        DataType::Float32 => write!(out, "{}", array.as_primitive::<Float32Type>().value(i)),
+        DataType::Float64 => write!(out, "{}", array.as_primitive::<Float64Type>().value(i)),
+        _ => Ok(()),
+    };
 }
 
 #[cfg(test)]
@@ -797,6 +828,51 @@ mod tests {
                 .and_then(crate::table::parse_time_ms),
             Some(86_400_000)
         );
+    }
+
+    #[test]
+    fn arrow_numbers_become_their_decimal_text() {
+        use arrow_array::{Float32Array, Float64Array, Int8Array, UInt64Array};
+        let batch = RecordBatch::try_from_iter(vec![
+            (
+                "i8",
+                Arc::new(Int8Array::from(vec![Some(-128), None, Some(7)])) as ArrayRef,
+            ),
+            (
+                "i64",
+                Arc::new(Int64Array::from(vec![i64::MIN, 0, 4096])) as ArrayRef,
+            ),
+            (
+                "u64",
+                Arc::new(UInt64Array::from(vec![u64::MAX, 1, 10])) as ArrayRef,
+            ),
+            (
+                "f64",
+                Arc::new(Float64Array::from(vec![Some(1.0), Some(-2.5), None])) as ArrayRef,
+            ),
+            (
+                "f32",
+                Arc::new(Float32Array::from(vec![0.1, 1e20, f32::NAN])) as ArrayRef,
+            ),
+        ])
+        .unwrap();
+        let mut buf = Vec::new();
+        let mut w = arrow_ipc::writer::StreamWriter::try_new(&mut buf, &batch.schema()).unwrap();
+        w.write(&batch).unwrap();
+        w.finish().unwrap();
+        drop(w);
+        let t = read_table(&buf, TableFormat::Arrow).unwrap();
+        let text = |name| {
+            cells(&t, name)
+                .into_iter()
+                .map(|c| c.unwrap_or("null".into()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(text("i8"), ["-128", "null", "7"]);
+        assert_eq!(text("i64"), ["-9223372036854775808", "0", "4096"]);
+        assert_eq!(text("u64"), ["18446744073709551615", "1", "10"]);
+        assert_eq!(text("f64"), ["1", "-2.5", "null"]);
+        assert_eq!(text("f32"), ["0.1", "100000000000000000000", "NaN"]);
     }
 
     #[test]

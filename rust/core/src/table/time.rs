@@ -153,9 +153,10 @@ pub(crate) fn write_time_ms(out: &mut String, ms: i64) {
         in_day % 1000,
     );
     let mut buf = [0u8; 24];
-    let mut put = |at: usize, n: i64, width: usize| {
-        for k in 0..width {
-            buf[at + width - 1 - k] = b'0' + (n / 10i64.pow(k as u32) % 10) as u8;
+    let mut put = |at: usize, mut n: i64, width: usize| {
+        for k in (at..at + width).rev() {
+            buf[k] = b'0' + (n % 10) as u8;
+            n /= 10;
         }
     };
     put(0, year, 4);
@@ -176,7 +177,8 @@ pub(crate) fn write_time_ms(out: &mut String, ms: i64) {
         buf[at] = c;
     }
     let text = if milli == 0 { &buf[..19] } else { &buf[..23] };
-    out.extend(text.iter().map(|&b| char::from(b)));
+    // All ASCII digits and separators: one copy, not a push per char.
+    out.push_str(std::str::from_utf8(text).unwrap_or_default());
     out.push('Z');
 }
 
