@@ -8,7 +8,7 @@
 //! run computes each parameter factor once per signature, not once per
 //! command, and then only multiplies table entries.
 
-use std::collections::HashMap;
+use super::FastMap;
 
 use super::model::{push_end, rarest, Model, Session};
 
@@ -49,7 +49,7 @@ impl ScoredSessions {
         let mut signatures = Vec::new();
         // Keyed by the signature packed into u64s, looked up by slice so a
         // signature seen before costs no allocation.
-        let mut index: HashMap<Vec<u64>, u32> = HashMap::new();
+        let mut index: FastMap<Vec<u64>, u32> = FastMap::default();
         let mut params = Vec::new();
         let mut key: Vec<u64> = Vec::new();
         starts.push(0);

@@ -6,7 +6,9 @@
 //! is never materialised: a pair's smoothed count is its raw count plus one,
 //! and a row's total is its raw total plus the number of possible successors.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use super::FastMap;
 
 use super::model::{Session, SessionType};
 use super::tables::{Row, Tables, ValueTable, END, START, UNK};
@@ -30,19 +32,19 @@ pub(super) fn fit(
         }));
     }
     let mut session_type = SessionType::CmdsOnly;
-    let mut cmd_ids: HashMap<String, u32> = HashMap::new();
+    let mut cmd_ids: FastMap<String, u32> = FastMap::default();
     for t in [START_TOKEN, END_TOKEN, UNK_TOKEN] {
         let n = cmd_ids.len() as u32;
         cmd_ids.entry(t.to_string()).or_insert(n);
     }
-    let mut param_ids: HashMap<String, u32> = HashMap::new();
+    let mut param_ids: FastMap<String, u32> = FastMap::default();
     param_ids.insert(UNK_TOKEN.to_string(), PUNK);
     let mut seq1: Vec<f64> = vec![0.0; 3];
-    let mut pairs: HashMap<(u32, u32), f64> = HashMap::new();
+    let mut pairs: FastMap<(u32, u32), f64> = FastMap::default();
     let mut raw_row: Vec<f64> = vec![0.0; 3];
     let mut param_counts: Vec<f64> = vec![0.0];
-    let mut cmd_param: Vec<HashMap<u32, f64>> = vec![HashMap::new(); 3];
-    let mut param_values: HashMap<u32, HashMap<String, f64>> = HashMap::new();
+    let mut cmd_param: Vec<FastMap<u32, f64>> = vec![FastMap::default(); 3];
+    let mut param_values: FastMap<u32, FastMap<String, f64>> = FastMap::default();
     let mut dedup: Vec<u32> = Vec::new();
     for session in sessions {
         let mut prev = START;
@@ -52,7 +54,7 @@ pub(super) fn fit(
             if id as usize == seq1.len() {
                 seq1.push(0.0);
                 raw_row.push(0.0);
-                cmd_param.push(HashMap::new());
+                cmd_param.push(FastMap::default());
             }
             seq1[id as usize] += 1.0;
             *pairs.entry((prev, id)).or_default() += 1.0;
@@ -148,7 +150,7 @@ pub(super) fn fit(
 }
 
 /// The id of `name`, a new one when unseen (the name is only copied then).
-fn intern(ids: &mut HashMap<String, u32>, name: &str) -> u32 {
+fn intern(ids: &mut FastMap<String, u32>, name: &str) -> u32 {
     if let Some(&id) = ids.get(name) {
         return id;
     }
@@ -162,7 +164,7 @@ fn intern(ids: &mut HashMap<String, u32>, name: &str) -> u32 {
 /// there fall back to UNK's: the end row copies UNK's, and a start entry
 /// takes the row's UNK value. Raw counts into start or out of end (a
 /// command literally named like a token) are therefore ignored.
-fn transition_rows(pairs: &HashMap<(u32, u32), f64>, raw_row: &[f64], n: f64) -> Vec<Row> {
+fn transition_rows(pairs: &FastMap<(u32, u32), f64>, raw_row: &[f64], n: f64) -> Vec<Row> {
     let total: Vec<f64> = raw_row.iter().map(|r| r + n - 1.0).collect();
     let mut rows: Vec<Row> = total
         .iter()
@@ -189,8 +191,8 @@ fn transition_rows(pairs: &HashMap<(u32, u32), f64>, raw_row: &[f64], n: f64) ->
 
 /// P(value | param) from raw value counts: +1 for each value seen and for
 /// UNK (a value literally named UNK adds to UNK's count).
-fn value_table(counts: Option<&HashMap<String, f64>>) -> ValueTable {
-    let mut ids = HashMap::new();
+fn value_table(counts: Option<&FastMap<String, f64>>) -> ValueTable {
+    let mut ids = FastMap::default();
     let mut probs = vec![1.0];
     for (v, c) in counts.into_iter().flatten() {
         if v == UNK_TOKEN {
@@ -242,10 +244,10 @@ mod tests {
 
     #[test]
     fn values_get_laplace_smoothed() {
-        let t = value_table(Some(&HashMap::from([
-            ("a".to_string(), 3.0),
-            (UNK_TOKEN.to_string(), 1.0),
-        ])));
+        let counts: FastMap<String, f64> = [("a".to_string(), 3.0), (UNK_TOKEN.to_string(), 1.0)]
+            .into_iter()
+            .collect();
+        let t = value_table(Some(&counts));
         // a: 3 + 1, UNK: 1 + 1 → 4/6 and 2/6.
         assert_eq!(t.probs[t.ids["a"] as usize], 4.0 / 6.0);
         assert_eq!(t.probs[0], 2.0 / 6.0);

@@ -4,7 +4,9 @@
 //! model trained elsewhere be scored here, and pins the scoring formulas
 //! to MSTICPy's published values independently of the fitting.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::FastMap;
 
 use super::model::SessionType;
 use super::tables::{Row, Tables, ValueTable, END, START, UNK};
@@ -109,7 +111,7 @@ impl Probabilities {
     /// its entry or the UNK fallback.
     pub(super) fn to_tables(&self) -> Result<Tables> {
         self.validate()?;
-        let mut cmd_ids: HashMap<String, u32> = HashMap::new();
+        let mut cmd_ids: FastMap<String, u32> = FastMap::default();
         let names = [START_TOKEN, END_TOKEN, UNK_TOKEN]
             .into_iter()
             .chain(self.prior.keys().map(String::as_str))
@@ -157,7 +159,7 @@ impl Probabilities {
             })
             .collect();
 
-        let mut param_ids: HashMap<String, u32> = HashMap::new();
+        let mut param_ids: FastMap<String, u32> = FastMap::default();
         let params = std::iter::once(UNK_TOKEN)
             .chain(
                 self.param_cond_cmd
@@ -204,7 +206,7 @@ impl Probabilities {
 
 /// A value row as a table: UNK's probability at id 0, the others after it.
 fn value_table(row: &BTreeMap<String, f64>) -> ValueTable {
-    let mut ids = HashMap::new();
+    let mut ids = FastMap::default();
     let mut probs = vec![row.get(UNK_TOKEN).copied().unwrap_or(0.0)];
     for (v, p) in row {
         if v != UNK_TOKEN {

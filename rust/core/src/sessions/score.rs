@@ -3,60 +3,10 @@
 
 use serde_json::Value;
 
+use super::json::parse_session;
 use super::model::{Cmd, Model, Session};
 use crate::error::{Error, ErrorKind, Result};
 use crate::table::{Frame, FrameColumn, Table};
-
-/// Reads one session from JSON: a list of command names, of
-/// `{"name": .., "params": [..]}` or of `{"name": .., "params": {k: v}}`.
-/// `column` and `row` only name the cell in the error.
-pub fn parse_session(cell: &str, column: &str, row: usize) -> Result<Session> {
-    let bad = || {
-        Error::new(ErrorKind::BadValue {
-            column: column.to_string(),
-            row,
-            value: cell.chars().take(80).collect(),
-            expected: "a JSON list of commands",
-        })
-    };
-    let Ok(Value::Array(items)) = serde_json::from_str::<Value>(cell) else {
-        return Err(bad());
-    };
-    let text = |v: &Value| match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Null => None,
-        other => Some(other.to_string()),
-    };
-    items
-        .iter()
-        .map(|item| match item {
-            Value::String(name) => Ok(Cmd::new(name)),
-            Value::Object(obj) => {
-                let name = obj.get("name").and_then(Value::as_str).ok_or_else(bad)?;
-                let params = match obj.get("params") {
-                    None | Some(Value::Null) => Vec::new(),
-                    Some(Value::Array(ps)) => ps
-                        .iter()
-                        .map(|p| p.as_str().map(|p| (p.to_string(), None)).ok_or_else(bad))
-                        .collect::<Result<_>>()?,
-                    Some(Value::Object(ps)) => {
-                        // A dict always carries values (a null value counts
-                        // as present, as in MSTICPy).
-                        ps.iter()
-                            .map(|(k, v)| (k.clone(), Some(text(v).unwrap_or_default())))
-                            .collect()
-                    }
-                    Some(_) => return Err(bad()),
-                };
-                Ok(Cmd {
-                    name: name.to_string(),
-                    params,
-                })
-            }
-            _ => Err(bad()),
-        })
-        .collect()
-}
 
 /// Fits a model on the table's `session_column` and returns the table with
 /// MSTICPy's `rarest_window{n}_likelihood` and `rarest_window{n}` columns,
@@ -145,25 +95,6 @@ fn window_json(window: &[Cmd]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parses_three_shapes_and_names_bad_cells() {
-        assert_eq!(
-            parse_session(r#"["a","b"]"#, "s", 0).unwrap(),
-            vec![Cmd::new("a"), Cmd::new("b")]
-        );
-        assert_eq!(
-            parse_session(r#"[{"name":"a","params":["x"]}]"#, "s", 0).unwrap(),
-            vec![Cmd::with_params("a", &["x"])]
-        );
-        assert_eq!(
-            parse_session(r#"[{"name":"a","params":{"x":"1"}}]"#, "s", 0).unwrap(),
-            vec![Cmd::with_values("a", &[("x", "1")])]
-        );
-        let e = parse_session("not json", "s", 4).unwrap_err();
-        assert!(matches!(e.kind(), ErrorKind::BadValue { row: 4, .. }));
-        assert!(parse_session(r#"[1]"#, "s", 0).is_err());
-    }
 
     #[test]
     fn scores_a_table() {

@@ -6,7 +6,7 @@
 //! an unseen name maps to the UNK id, whose entries already hold what
 //! MSTICPy's `StateMatrix` would fall back to. Scoring then only indexes.
 
-use std::collections::HashMap;
+use super::FastMap;
 
 /// Command id of the start token.
 pub(super) const START: u32 = 0;
@@ -40,7 +40,7 @@ enum Transitions {
 /// (`VUNK` for any value not listed).
 #[derive(Debug, Clone)]
 pub(super) struct ValueTable {
-    pub(super) ids: HashMap<String, u32>,
+    pub(super) ids: FastMap<String, u32>,
     pub(super) probs: Vec<f64>,
 }
 
@@ -48,10 +48,10 @@ pub(super) struct ValueTable {
 /// parameter ids index `param_cond` entries and `values`.
 #[derive(Debug, Clone)]
 pub(super) struct Tables {
-    cmd_ids: HashMap<String, u32>,
+    cmd_ids: FastMap<String, u32>,
     prior: Vec<f64>,
     trans: Transitions,
-    param_ids: HashMap<String, u32>,
+    param_ids: FastMap<String, u32>,
     /// Per command id: P(param present | command), sorted by param id.
     param_cond: Vec<Vec<(u32, f64)>>,
     /// Per param id: the value table when the param's values are modelled.
@@ -62,10 +62,10 @@ impl Tables {
     /// Assembles the tables. `prior`, `rows` and `param_cond` are indexed
     /// by command id (one entry per id of `cmd_ids`); `values` by param id.
     pub(super) fn new(
-        cmd_ids: HashMap<String, u32>,
+        cmd_ids: FastMap<String, u32>,
         prior: Vec<f64>,
         mut rows: Vec<Row>,
-        param_ids: HashMap<String, u32>,
+        param_ids: FastMap<String, u32>,
         param_cond: Vec<Vec<(u32, f64)>>,
         values: Vec<Option<ValueTable>>,
     ) -> Tables {
@@ -209,7 +209,7 @@ mod tests {
             cmd_ids,
             vec![0.1; n],
             rows,
-            HashMap::new(),
+            FastMap::default(),
             vec![Vec::new(); n],
             Vec::new(),
         )
