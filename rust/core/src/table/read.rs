@@ -713,6 +713,19 @@ mod tests {
         );
     }
 
+    /// `batches` as an Arrow IPC stream.
+    fn stream(batches: &[&RecordBatch]) -> Vec<u8> {
+        let mut buf = Vec::new();
+        let mut w =
+            arrow_ipc::writer::StreamWriter::try_new(&mut buf, &batches[0].schema()).unwrap();
+        for b in batches {
+            w.write(b).unwrap();
+        }
+        w.finish().unwrap();
+        drop(w);
+        buf
+    }
+
     fn arrow_bytes() -> Vec<u8> {
         let dict: DictionaryArray<Int32Type> =
             vec![Some("p"), None, Some("q")].into_iter().collect();
@@ -725,12 +738,7 @@ mod tests {
             ("n", Arc::new(Int64Array::from(vec![1, 2, 3])) as ArrayRef),
         ])
         .unwrap();
-        let mut buf = Vec::new();
-        let mut w = arrow_ipc::writer::StreamWriter::try_new(&mut buf, &batch.schema()).unwrap();
-        w.write(&batch).unwrap();
-        w.finish().unwrap();
-        drop(w);
-        buf
+        stream(&[&batch])
     }
 
     #[test]
@@ -757,12 +765,7 @@ mod tests {
         };
         let first = batch(vec![Some("a"), None], vec![true, false]);
         let second = batch(vec![Some("ü"), Some("")], vec![false, true]);
-        let mut buf = Vec::new();
-        let mut w = arrow_ipc::writer::StreamWriter::try_new(&mut buf, &first.schema()).unwrap();
-        w.write(&first).unwrap();
-        w.write(&second).unwrap();
-        w.finish().unwrap();
-        drop(w);
+        let buf = stream(&[&first, &second]);
         let t = read_table(&buf, TableFormat::Arrow).unwrap();
         assert_eq!(
             cells(&t, "s"),
@@ -804,11 +807,7 @@ mod tests {
             ("d", Arc::new(Date32Array::from(vec![1, 2])) as ArrayRef),
         ])
         .unwrap();
-        let mut buf = Vec::new();
-        let mut w = arrow_ipc::writer::StreamWriter::try_new(&mut buf, &batch.schema()).unwrap();
-        w.write(&batch).unwrap();
-        w.finish().unwrap();
-        drop(w);
+        let buf = stream(&[&batch]);
         let t = read_table(&buf, TableFormat::Arrow).unwrap();
         let ns = cells(&t, "ns");
         assert_eq!(
@@ -856,11 +855,7 @@ mod tests {
             ),
         ])
         .unwrap();
-        let mut buf = Vec::new();
-        let mut w = arrow_ipc::writer::StreamWriter::try_new(&mut buf, &batch.schema()).unwrap();
-        w.write(&batch).unwrap();
-        w.finish().unwrap();
-        drop(w);
+        let buf = stream(&[&batch]);
         let t = read_table(&buf, TableFormat::Arrow).unwrap();
         let text = |name| {
             cells(&t, name)
