@@ -35,6 +35,7 @@
 
 mod decode;
 mod error;
+mod fast_map;
 pub mod ioc;
 mod proctree;
 mod sessions;

@@ -96,8 +96,14 @@ impl Extractor {
     /// Calls `emit` for every IoC in `text`, in order of position (user
     /// patterns after the built-in types). A URL's host and an e-mail
     /// address's domain are reported too, right after it.
-    pub fn scan(&self, text: &str, mut emit: impl FnMut(Match<'_>)) {
-        let refanged = Refanged::new(text);
+    pub fn scan(&self, text: &str, emit: impl FnMut(Match<'_>)) {
+        self.scan_reusing(text, &mut String::new(), emit);
+    }
+
+    /// [`Extractor::scan`] with `buffer` as the scratch space for the
+    /// refanged text, so scanning many chunks or cells allocates it once.
+    pub fn scan_reusing(&self, text: &str, buffer: &mut String, mut emit: impl FnMut(Match<'_>)) {
+        let refanged = Refanged::reusing(text, std::mem::take(buffer));
         let t = refanged.text();
         let bytes = t.as_bytes();
         let mut out = |ty: IocType, s: usize, e: usize| {
@@ -224,6 +230,7 @@ impl Extractor {
                 });
             }
         }
+        *buffer = refanged.into_buffer();
     }
 
     /// Every IoC in `text` as owned `(type, observable, refanged, offset)`

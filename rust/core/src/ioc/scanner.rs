@@ -5,11 +5,13 @@
 //! scanner only scans complete lines and carries the rest, so no IoC is cut
 //! in two and memory stays bounded by the longest line (capped, see below).
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use super::extract::Extractor;
+use crate::fast_map::FastMap;
 
 /// A line longer than this is scanned in pieces cut at whitespace, so a
 /// 1 GB single-line file needs no 1 GB buffer. An IoC longer than the
@@ -64,8 +66,10 @@ pub struct IocScanner {
     counted_until: u64,
     /// Per type name: comparison key → index in `items`. Keyed by `&str`
     /// lookups so a repeated IoC costs no allocation.
-    index: HashMap<String, HashMap<String, usize>>,
+    index: FastMap<String, FastMap<String, usize>>,
     items: Vec<IocSummary>,
+    /// The refanged text's buffer, kept from chunk to chunk.
+    refanged: String,
     bytes: u64,
     newlines: u64,
     last_byte: Option<u8>,
@@ -79,8 +83,9 @@ impl IocScanner {
             carry: Vec::new(),
             carry_offset: 0,
             counted_until: 0,
-            index: HashMap::new(),
+            index: FastMap::default(),
             items: Vec::new(),
+            refanged: String::new(),
             bytes: 0,
             newlines: 0,
             last_byte: None,
@@ -135,13 +140,18 @@ impl IocScanner {
 
     /// Scans `carry[..end]` and drops it except the last `keep` bytes.
     fn scan_carry(&mut self, end: usize, keep: usize) {
-        let text = String::from_utf8_lossy(&self.carry[..end]);
+        // `from_utf8` first: it checks valid text several times faster than
+        // the lossy decoder walks it.
+        let text = match std::str::from_utf8(&self.carry[..end]) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(&self.carry[..end]),
+        };
         // Lossy decoding can change lengths; offsets are exact for valid
         // UTF-8, which is what they are reported for.
         let base = self.carry_offset;
         let counted_until = self.counted_until;
         let (index, items) = (&mut self.index, &mut self.items);
-        self.extractor.scan(&text, |m| {
+        self.extractor.scan_reusing(&text, &mut self.refanged, |m| {
             let offset = base + m.start as u64;
             if offset < counted_until {
                 return;

@@ -19,13 +19,14 @@ pub fn extract_table(table: &Table, options: &IocOptions) -> Result<Frame> {
     let (mut types, mut observables, mut rows, mut inputs, mut refanged) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut seen = HashSet::new();
+    let mut buffer = String::new();
     for row in 0..table.rows() {
         for &col in &columns {
             let Some(cell) = table.column(col).get(row) else {
                 continue;
             };
             seen.clear();
-            extractor.scan(cell, |m| {
+            extractor.scan_reusing(cell, &mut buffer, |m| {
                 if seen.insert((m.ioc_type.to_string(), m.refanged.to_lowercase())) {
                     types.push(Some(m.ioc_type.to_string()));
                     observables.push(Some(m.observable.to_string()));

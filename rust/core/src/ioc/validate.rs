@@ -22,8 +22,15 @@ pub(crate) fn domain(name: &str, bare: bool, ignore_tlds: &[String]) -> bool {
     if name.len() > 253 || !name.contains('.') {
         return false;
     }
-    let lower = name.to_ascii_lowercase();
-    let Some(d) = psl::domain(lower.as_bytes()) else {
+    // Lower-cased on the stack (a name is at most 253 bytes): this runs for
+    // every domain-shaped candidate, and a `String` each was a tenth of a
+    // scan.
+    let mut buf = [0u8; 253];
+    let lower = &mut buf[..name.len()];
+    lower.copy_from_slice(name.as_bytes());
+    lower.make_ascii_lowercase();
+    let lower = &*lower;
+    let Some(d) = psl::domain(lower) else {
         return false;
     };
     let suffix = d.suffix();
@@ -31,13 +38,14 @@ pub(crate) fn domain(name: &str, bare: bool, ignore_tlds: &[String]) -> bool {
         return false;
     }
     let suffix = std::str::from_utf8(suffix.as_bytes()).unwrap_or("");
-    if ignore_tlds
-        .iter()
-        .any(|t| suffix == t || suffix.ends_with(&format!(".{t}")))
-    {
+    if ignore_tlds.iter().any(|t| {
+        suffix
+            .strip_suffix(t.as_str())
+            .is_some_and(|r| r.is_empty() || r.ends_with('.'))
+    }) {
         return false;
     }
-    if bare && lower.matches('.').count() == 1 && FILE_EXT_TLDS.contains(&suffix) {
+    if bare && memchr::memchr_iter(b'.', lower).count() == 1 && FILE_EXT_TLDS.contains(&suffix) {
         return false;
     }
     true
@@ -45,11 +53,12 @@ pub(crate) fn domain(name: &str, bare: bool, ignore_tlds: &[String]) -> bool {
 
 /// A dotted quad with every octet in range (leading zeros allowed, as in logs).
 pub(crate) fn ipv4(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('.').collect();
-    parts.len() == 4
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.len() <= 3 && p.parse::<u16>().is_ok_and(|n| n <= 255))
+    let octet = |p: &str| !p.is_empty() && p.len() <= 3 && p.parse::<u16>().is_ok_and(|n| n <= 255);
+    let mut parts = 0;
+    s.split('.').all(|p| {
+        parts += 1;
+        parts <= 4 && octet(p)
+    }) && parts == 4
 }
 
 /// `a.b.c.d/n` with a valid address and n ≤ 32.

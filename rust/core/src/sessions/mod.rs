@@ -16,18 +16,14 @@ mod score;
 mod sessionize;
 mod tables;
 
+use crate::fast_map::FastMap;
+
 pub use batch::ScoredSessions;
 pub use json::parse_session;
 pub use model::{Cmd, Model, Session, SessionScore, SessionType};
 pub use probabilities::Probabilities;
 pub use score::score_sessions;
 pub use sessionize::{sessionize, sessions_frame, EventSession, SessionizeOptions};
-
-/// The hash map the model's tables and counts use: keys are short names
-/// and small ids, hashed millions of times in a fit, where SipHash was
-/// most of the time. Seeded per map, so crafted names cannot pick
-/// collisions in advance.
-type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// The dummy command that opens every session.
 pub const START_TOKEN: &str = "##START##";
