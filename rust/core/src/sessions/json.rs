@@ -1,12 +1,14 @@
-//! A session from its JSON text, read straight into commands by serde
-//! visitors. Going through `serde_json::Value` first built a map per
-//! command and copied every name twice, which was most of reading 100k
-//! sessions with parameters.
+//! A session from its JSON text. The list and each command object are read
+//! by serde visitors, and only the values inside a command go through
+//! `serde_json::Value`, their strings moved out rather than copied. Reading
+//! the whole cell as a `Value` first built a map per command and copied
+//! every name twice, which was most of reading 100k sessions with
+//! parameters.
 
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
 
 use super::model::{Cmd, Session};
 use crate::error::{Error, ErrorKind, Result};
@@ -79,21 +81,59 @@ impl<'de> Visitor<'de> for CmdSeed {
         })
     }
 
-    /// A repeated key counts once, with its last value (as a JSON object
-    /// read into a map).
+    /// As a JSON object read into a map: a repeated key counts once, with
+    /// its last value, so a bad value is only refused if no later one
+    /// replaces it; and every value, other keys' included, passes the
+    /// parser's checks (depth, number range, surrogates). Values are read
+    /// as `Value` for that, and their strings moved, not copied.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Cmd, A::Error> {
-        let (mut name, mut params) = (None, Vec::new());
+        let (mut name, mut params) = (None, None);
         while let Some(key) = map.next_key::<Key>()? {
+            let value = map.next_value::<Value>()?;
             match key {
-                Key::Name => name = Some(map.next_value::<String>()?),
-                Key::Params => params = map.next_value_seed(ParamsSeed)?,
-                Key::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+                Key::Name => name = Some(value),
+                Key::Params => params = Some(value),
+                Key::Other => {}
             }
         }
-        let name = name.ok_or_else(|| de::Error::missing_field("name"))?;
+        let Some(Value::String(name)) = name else {
+            return Err(de::Error::custom("a command needs a string \"name\""));
+        };
+        let params = params_of(params.unwrap_or(Value::Null)).ok_or_else(|| {
+            de::Error::custom("\"params\" must be null, a list of names or an object")
+        })?;
         Ok(Cmd { name, params })
+    }
+}
+
+/// `params`: null (none), a list of names, or an object of names to values
+/// (in order). A dict always carries values: a null value counts as present
+/// and empty, as in MSTICPy; a value that is not a string is kept as its
+/// JSON text.
+fn params_of(value: Value) -> Option<Vec<(String, Option<String>)>> {
+    match value {
+        Value::Null => Some(Vec::new()),
+        Value::Array(names) => names
+            .into_iter()
+            .map(|p| match p {
+                Value::String(p) => Some((p, None)),
+                _ => None,
+            })
+            .collect(),
+        Value::Object(object) => Some(
+            object
+                .into_iter()
+                .map(|(k, v)| {
+                    let text = match v {
+                        Value::String(s) => s,
+                        Value::Null => String::new(),
+                        other => other.to_string(),
+                    };
+                    (k, Some(text))
+                })
+                .collect(),
+        ),
+        _ => None,
     }
 }
 
@@ -121,59 +161,6 @@ impl<'de> de::Deserialize<'de> for Key {
             }
         }
         d.deserialize_str(KeyVisitor)
-    }
-}
-
-/// `params`: null (none), a list of names, or an object of names to
-/// values.
-struct ParamsSeed;
-
-type Params = Vec<(String, Option<String>)>;
-
-impl<'de> DeserializeSeed<'de> for ParamsSeed {
-    type Value = Params;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Params, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ParamsSeed {
-    type Value = Params;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("null, a list of parameter names or an object of parameters")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> std::result::Result<Params, E> {
-        Ok(Vec::new())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Params, A::Error> {
-        let mut params = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-        while let Some(p) = seq.next_element::<String>()? {
-            params.push((p, None));
-        }
-        Ok(params)
-    }
-
-    /// Read as a JSON object map (in order; a repeated name keeps its first
-    /// place and its last value). A dict always carries values: a null value
-    /// counts as present and empty, as in MSTICPy.
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<Params, A::Error> {
-        let object: Map<String, Value> =
-            de::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))?;
-        Ok(object
-            .into_iter()
-            .map(|(k, v)| {
-                let text = match v {
-                    Value::String(s) => s,
-                    Value::Null => String::new(),
-                    other => other.to_string(),
-                };
-                (k, Some(text))
-            })
-            .collect())
     }
 }
 
@@ -261,12 +248,26 @@ mod tests {
             r#"[["a"]]"#,
             r#"["a",]"#,
             r#"["a"] x"#,
+            r#"[{"name":1,"name":"a"}]"#,
+            r#"[{"name":null,"name":"a"}]"#,
+            r#"[{"name":"a","name":null}]"#,
+            r#"[{"name":"a","params":"x","params":["y"]}]"#,
+            r#"[{"name":"a","params":[1],"params":["y"]}]"#,
+            r#"[{"name":"a","params":["y"],"params":[1]}]"#,
+            r#"[{"name":"a","x":1e400}]"#,
+            r#"[{"name":"a","x":"\ud800"}]"#,
+            r#"[{"name":"a","x":"\udc00x"}]"#,
             r#"{"name":"a"}"#,
             r#""a""#,
             r#"["a""#,
             "",
         ];
-        for cell in cells {
+        let deep = format!(
+            r#"[{{"name":"a","x":{}1{}}}]"#,
+            "[".repeat(130),
+            "]".repeat(130)
+        );
+        for cell in cells.iter().copied().chain([deep.as_str()]) {
             assert_eq!(
                 parse_session(cell, "s", 0).ok(),
                 through_value(cell),

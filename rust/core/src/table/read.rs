@@ -451,7 +451,9 @@ fn read_arrow(bytes: &[u8], keep: Option<ColumnPicker<'_>>) -> Result<Table> {
                 TextColumn::from(joined.as_string::<i32>().clone())
             }
             _ => {
-                let bytes = arrays.iter().map(|a| text_bytes(a)).sum();
+                let bytes = arrays
+                    .iter()
+                    .fold(0usize, |sum, a| sum.saturating_add(text_bytes(a)));
                 let mut out = ColumnBuilder::with_capacity(rows, bytes);
                 for a in arrays {
                     append_cells(&mut out, a)?;
@@ -500,7 +502,7 @@ fn text_bytes(array: &ArrayRef) -> usize {
         t if t.is_floating() => 12,
         _ => 0,
     };
-    array.len() * per_cell
+    (array.len() - array.null_count()).saturating_mul(per_cell)
 }
 
 /// Appends an Arrow column's cells as text, straight into the column's one
