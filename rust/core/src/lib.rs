@@ -41,6 +41,7 @@ mod proctree;
 mod sessions;
 mod table;
 mod timeseries;
+mod utf8;
 pub mod view;
 
 pub use decode::{
@@ -72,3 +73,4 @@ pub use timeseries::{
     kql_filter, series_from_table, timeseries_table, AnomalyOptions, AnomalyRow, Decomposition,
     Period, Series, StlOptions, TimeseriesOptions, TimeseriesResult,
 };
+pub use utf8::utf8_lossy;

@@ -1,8 +1,6 @@
 //! Anomalous-session scoring for JS: a whole table scored at once, or a
 //! model fitted once and scored many times.
 
-use std::borrow::Cow;
-
 use huntkit_core::{self as core, ScoredSessions};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -28,21 +26,11 @@ impl Default for SessionOptions {
     }
 }
 
-/// `data` as text, invalid bytes replaced. Valid UTF-8 is checked by
-/// `str::from_utf8`, several times faster on ASCII than the lossy
-/// decoder's chunk walk (which was 7 % of fitting a model).
-fn utf8_lossy(data: &[u8]) -> Cow<'_, str> {
-    match std::str::from_utf8(data) {
-        Ok(text) => Cow::Borrowed(text),
-        Err(_) => String::from_utf8_lossy(data),
-    }
-}
-
 /// `lines` reads one session per line (a column named `text`), as the CLI
 /// does for JSON-list files; the other formats are tables.
 fn read(data: &[u8], format: &str) -> core::Result<core::Table> {
     if format == "lines" {
-        return Ok(core::Table::from_lines(&utf8_lossy(data)));
+        return Ok(core::Table::from_lines(&core::utf8_lossy(data)));
     }
     let format = match format {
         "" | "auto" => core::TableFormat::detect(data),
@@ -96,7 +84,7 @@ impl SessionModel {
             };
             let sessions = if format == "lines" && o.session_column == "text" {
                 // One session per line, parsed in place (no copy of each line).
-                utf8_lossy(data)
+                core::utf8_lossy(data)
                     .lines()
                     .map(Some)
                     .enumerate()

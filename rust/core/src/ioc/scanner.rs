@@ -5,13 +5,13 @@
 //! scanner only scans complete lines and carries the rest, so no IoC is cut
 //! in two and memory stays bounded by the longest line (capped, see below).
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use super::extract::Extractor;
 use crate::fast_map::FastMap;
+use crate::utf8::utf8_lossy;
 
 /// A line longer than this is scanned in pieces cut at whitespace, so a
 /// 1 GB single-line file needs no 1 GB buffer. An IoC longer than the
@@ -140,12 +140,7 @@ impl IocScanner {
 
     /// Scans `carry[..end]` and drops it except the last `keep` bytes.
     fn scan_carry(&mut self, end: usize, keep: usize) {
-        // `from_utf8` first: it checks valid text several times faster than
-        // the lossy decoder walks it.
-        let text = match std::str::from_utf8(&self.carry[..end]) {
-            Ok(text) => Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(&self.carry[..end]),
-        };
+        let text = utf8_lossy(&self.carry[..end]);
         // Lossy decoding can change lengths; offsets are exact for valid
         // UTF-8, which is what they are reported for.
         let base = self.carry_offset;

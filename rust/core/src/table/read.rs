@@ -11,6 +11,7 @@ use super::column::{ColumnBuilder, TextColumn};
 use super::csv_fast::FastCsv;
 use super::format::TableFormat;
 use crate::error::{Error, ErrorKind, Result};
+use crate::utf8::utf8_lossy;
 
 /// A table held as text cells, column by column (each column one Arrow
 /// string buffer, see [`TextColumn`]).
@@ -255,10 +256,7 @@ fn read_csv_general(bytes: &[u8], keep: Option<ColumnPicker<'_>>) -> Result<Tabl
         count += 1;
         for (col, cell) in columns.iter_mut().zip(record.iter()) {
             let Some(col) = col else { continue };
-            match std::str::from_utf8(cell) {
-                Ok(s) => col.push(Some(s))?,
-                Err(_) => col.push(Some(&String::from_utf8_lossy(cell)))?,
-            }
+            col.push(Some(&utf8_lossy(cell)))?;
         }
     }
     let mut table = Table::default();
