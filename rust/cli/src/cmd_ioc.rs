@@ -22,7 +22,8 @@ pub struct Args {
     /// IoC types to report (default: all; paths as --include-paths says).
     #[arg(long, value_name = "T1,T2")]
     types: Option<String>,
-    /// Report windows_path and linux_path in tables too (always on for text).
+    /// Report windows_path and linux_path in tables too (always on for text;
+    /// ignored when --types names the types).
     #[arg(long)]
     include_paths: bool,
     /// Public suffixes whose domains are not reported.

@@ -58,6 +58,75 @@ fn text_ndjson_has_the_documented_keys() {
     );
 }
 
+/// (type, refanged) pairs of `huntkit ioc --input-format text` on `input`.
+fn ioc_pairs(input: &str, extra: &[&str]) -> Vec<(String, String)> {
+    let mut args = vec!["ioc", "--input-format", "text", "--format", "ndjson"];
+    args.extend_from_slice(extra);
+    args.push("-");
+    let o = huntkit(&args, Some(input.as_bytes()));
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["IoCType"].as_str().unwrap().to_string(),
+                v["Refanged"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+    p.iter()
+        .map(|(t, v)| (t.to_string(), v.to_string()))
+        .collect()
+}
+
+/// #11: a rejected candidate no longer hides the IoC inside its span.
+#[test]
+fn ioc_rejected_candidates_do_not_hide_iocs() {
+    assert_eq!(
+        ioc_pairs(r"/out:C:\Temp\x.exe", &[]),
+        pairs(&[("windows_path", r"C:\Temp\x.exe")])
+    );
+    let md5 = "d41d8cd98f00b204e9800998ecf8427e";
+    assert_eq!(
+        ioc_pairs(&format!("file {md5}.exe"), &[]),
+        pairs(&[("md5_hash", md5)])
+    );
+}
+
+/// #11: `--types` wins over `--include-paths`.
+#[test]
+fn ioc_types_win_over_include_paths() {
+    assert_eq!(
+        ioc_pairs(
+            r"a 1.2.3.4 C:\x\y.exe",
+            &["--types", "ipv4", "--include-paths"]
+        ),
+        pairs(&[("ipv4", "1.2.3.4")])
+    );
+}
+
+/// #11: file, telnet, ftp, sftp, smb and ldap URLs.
+#[test]
+fn ioc_url_schemes() {
+    assert_eq!(
+        ioc_pairs("file://server/share/x.exe telnet://1.2.3.4:23", &[]),
+        pairs(&[
+            ("url", "file://server/share/x.exe"),
+            ("url", "telnet://1.2.3.4:23"),
+            ("ipv4", "1.2.3.4"),
+        ])
+    );
+    let got = ioc_pairs(
+        "ftp://a.evil.com/x sftp://b.evil.com/y smb://c.evil.com/z ldap://d.evil.com/o=x",
+        &["--types", "url"],
+    );
+    assert_eq!(got.len(), 4, "{got:?}");
+}
+
 #[test]
 fn csv_table_with_columns() {
     let f = temp(

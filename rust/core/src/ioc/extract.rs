@@ -1,9 +1,10 @@
 //! The extractor: options checked once, then one pass over any text.
 
 use regex::{Regex, RegexBuilder};
+use regex_automata::{Anchored, Input};
 
 use super::options::IocOptions;
-use super::patterns::{candidates, classify};
+use super::patterns::{candidates, Kind};
 use super::refang::Refanged;
 use super::types::IocType;
 use super::validate;
@@ -28,6 +29,24 @@ pub struct Match<'t> {
     pub start: usize,
 }
 
+/// Rejected candidates longer than this are not searched again inside: the
+/// bound keeps a scan linear on hostile input (a megabyte-long line of
+/// `/a/a/a…`), and the IoCs hidden by a rejection sit in short spans
+/// (`:C:`, `<md5>.exe`).
+const RESCAN_MAX: usize = 256;
+
+/// Where the scan goes on after the rejected candidate `t[s..e]`: the first
+/// position inside it where an IoC may start (right after a byte that no
+/// IoC runs across), else its end.
+fn resume_after_rejection(t: &[u8], s: usize, e: usize) -> usize {
+    if e - s > RESCAN_MAX {
+        return e;
+    }
+    (s + 1..e)
+        .find(|&p| validate::left_ok(Some(t[p - 1]), false))
+        .unwrap_or(e)
+}
+
 /// A compiled extractor.
 #[derive(Debug, Clone)]
 pub struct Extractor {
@@ -48,8 +67,10 @@ impl Extractor {
             let t: IocType = name.parse()?;
             wanted[t as usize] = true;
         }
-        let paths = options.include_paths.unwrap_or(!table);
-        if options.types.is_none() || options.include_paths.is_some() {
+        // Named types always win (#11): `include_paths` only decides the
+        // path types when no types are named.
+        if options.types.is_none() {
+            let paths = options.include_paths.unwrap_or(!table);
             wanted[IocType::WindowsPath as usize] = paths;
             wanted[IocType::LinuxPath as usize] = paths;
         }
@@ -105,7 +126,6 @@ impl Extractor {
     pub fn scan_reusing(&self, text: &str, buffer: &mut String, mut emit: impl FnMut(Match<'_>)) {
         let refanged = Refanged::reusing(text, std::mem::take(buffer));
         let t = refanged.text();
-        let bytes = t.as_bytes();
         let mut out = |ty: IocType, s: usize, e: usize| {
             if self.wanted[ty as usize] {
                 let (os, oe) = (refanged.orig_start(s), refanged.orig_end(e));
@@ -118,105 +138,29 @@ impl Extractor {
                 });
             }
         };
-        for m in candidates().find_iter(t) {
+        let re = candidates();
+        let mut at = 0;
+        while at < t.len() {
+            let Some(m) = re.search(&Input::new(t).range(at..)) else {
+                break;
+            };
             let (s, e) = (m.start(), m.end());
-            let prev = s.checked_sub(1).map(|i| bytes[i]);
-            let next = bytes.get(e).copied();
-            let ty = classify(m.as_str());
-            match ty {
-                IocType::Url => {
-                    if !validate::left_ok(prev, false) {
-                        continue;
-                    }
-                    let e = s + validate::trim_end(m.as_str());
-                    let Some(host) = validate::url_host(&t[s..e]) else {
-                        continue;
-                    };
-                    out(ty, s, e);
-                    let (hs, he) = (s + host.start, s + host.end);
-                    let host = &t[hs..he];
-                    if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-                        if validate::ipv6(v6) {
-                            out(IocType::Ipv6, hs + 1, he - 1);
-                        }
-                    } else if validate::ipv4(host) {
-                        out(IocType::Ipv4, hs, he);
-                    } else if validate::domain(host, false, &self.ignore_tlds) {
-                        out(IocType::Dns, hs, he);
-                    }
-                }
-                IocType::Email => {
-                    let Some(at) = m.as_str().find('@') else {
-                        continue;
-                    };
-                    // A sentence's dots are not part of the local part.
-                    let lead = m.as_str().bytes().take_while(|&c| c == b'.').count();
-                    let (s, at) = (s + lead, s + at);
-                    let local = &t[s..at];
-                    if local.is_empty() || local.ends_with('.') || local.contains("..") {
-                        continue;
-                    }
-                    if !validate::right_ok(next)
-                        || !validate::domain(&t[at + 1..e], false, &self.ignore_tlds)
-                    {
-                        continue;
-                    }
-                    out(ty, s, e);
-                    out(IocType::Dns, at + 1, e);
-                }
-                IocType::Dns => {
-                    if validate::left_ok(prev, false)
-                        && validate::right_ok(next)
-                        && validate::domain(m.as_str(), true, &self.ignore_tlds)
-                    {
-                        out(ty, s, e);
-                    }
-                }
-                IocType::Ipv4 | IocType::Ipv4Cidr => {
-                    let valid = if ty == IocType::Ipv4 {
-                        validate::ipv4(m.as_str())
-                    } else {
-                        validate::ipv4_cidr(m.as_str())
-                    };
-                    if valid && validate::left_ok(prev, false) && validate::right_ok(next) {
-                        out(ty, s, e);
-                    }
-                }
-                IocType::Ipv6 => {
-                    let joined = |c: Option<u8>| c.is_some_and(|c| c == b':' || c == b'.');
-                    if validate::ipv6(m.as_str())
-                        && validate::left_ok(prev, false)
-                        && validate::right_ok(next)
-                        && !joined(prev)
-                        && !joined(next)
-                    {
-                        out(ty, s, e);
-                    }
-                }
-                IocType::WindowsPath => {
-                    let e = s + validate::trim_end(m.as_str());
-                    if validate::left_ok(prev, false) && e - s > 3 {
-                        out(ty, s, e);
-                    }
-                }
-                IocType::LinuxPath => {
-                    let e = s + validate::trim_end(m.as_str());
-                    let segments = t[s..e].split('/').filter(|p| !p.is_empty()).count();
-                    if validate::left_ok(prev, true) && segments >= 2 {
-                        out(ty, s, e);
-                    }
-                }
-                IocType::Md5Hash
-                | IocType::Sha1Hash
-                | IocType::Sha256Hash
-                | IocType::Sha512Hash
-                | IocType::Cve
-                | IocType::MitreAttack => {
-                    if validate::left_ok(prev, false) && validate::right_ok(next) {
-                        out(ty, s, e);
-                    }
-                }
+            let kind = Kind::from_id(m.pattern());
+            if let Some(end) = self.accept(t, kind, s, e, &mut out) {
+                at = end;
+                continue;
             }
+            // A rejected candidate can hide a real IoC (#11). At the same
+            // start, a later kind may match: `<md5>.exe` is no domain but
+            // starts with an md5. Failing that, the scan resumes inside the
+            // rejected span: in `/out:C:\x.exe`, `:C:` is no IPv6 address,
+            // and the path starts right after it.
+            let retried = kind.later().iter().find_map(|&k| {
+                let anchored = Input::new(t).range(s..).anchored(Anchored::Pattern(k.id()));
+                let m = re.search(&anchored)?;
+                self.accept(t, k, s, m.end(), &mut out)
+            });
+            at = retried.unwrap_or_else(|| resume_after_rejection(t.as_bytes(), s, e));
         }
         for (name, re) in &self.extra {
             for m in re.find_iter(t).filter(|m| !m.is_empty()) {
@@ -231,6 +175,136 @@ impl Extractor {
             }
         }
         *buffer = refanged.into_buffer();
+    }
+
+    /// Validates the candidate `t[s..e]` of `kind`, reports what it is
+    /// through `out` (a URL's host and an e-mail's domain too), and returns
+    /// where the scan goes on; `None` when it is no IoC.
+    fn accept(
+        &self,
+        t: &str,
+        kind: Kind,
+        s: usize,
+        e: usize,
+        out: &mut impl FnMut(IocType, usize, usize),
+    ) -> Option<usize> {
+        let bytes = t.as_bytes();
+        let cand = &t[s..e];
+        let prev = s.checked_sub(1).map(|i| bytes[i]);
+        let next = bytes.get(e).copied();
+        match kind {
+            Kind::Url => {
+                if !validate::left_ok(prev, false) {
+                    return None;
+                }
+                let e = s + validate::trim_end(cand);
+                let url = &t[s..e];
+                let Some(host) = validate::url_host(url) else {
+                    // `file:///C:/x.exe` names no host, and needs none.
+                    let file = url.len() > "file:///".len()
+                        && url.as_bytes()[..8].eq_ignore_ascii_case(b"file:///");
+                    return file.then(|| {
+                        out(IocType::Url, s, e);
+                        e
+                    });
+                };
+                out(IocType::Url, s, e);
+                let (hs, he) = (s + host.start, s + host.end);
+                let host = &t[hs..he];
+                if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+                    if validate::ipv6(v6) {
+                        out(IocType::Ipv6, hs + 1, he - 1);
+                    }
+                } else if validate::ipv4(host) {
+                    out(IocType::Ipv4, hs, he);
+                } else if validate::domain(host, false, &self.ignore_tlds) {
+                    out(IocType::Dns, hs, he);
+                }
+                Some(e)
+            }
+            Kind::Email => {
+                let at = cand.find('@')?;
+                // A sentence's dots are not part of the local part.
+                let lead = cand.bytes().take_while(|&c| c == b'.').count();
+                let (s, at) = (s + lead, s + at);
+                let local = &t[s..at];
+                if local.is_empty() || local.ends_with('.') || local.contains("..") {
+                    return None;
+                }
+                if !validate::right_ok(next)
+                    || !validate::domain(&t[at + 1..e], false, &self.ignore_tlds)
+                {
+                    return None;
+                }
+                out(IocType::Email, s, e);
+                out(IocType::Dns, at + 1, e);
+                Some(e)
+            }
+            Kind::Dns => {
+                let ok = validate::left_ok(prev, false)
+                    && validate::right_ok(next)
+                    && validate::domain(cand, true, &self.ignore_tlds);
+                ok.then(|| {
+                    out(IocType::Dns, s, e);
+                    e
+                })
+            }
+            Kind::Ipv4 => {
+                let (ty, valid) = if cand.contains('/') {
+                    (IocType::Ipv4Cidr, validate::ipv4_cidr(cand))
+                } else {
+                    (IocType::Ipv4, validate::ipv4(cand))
+                };
+                let ok = valid && validate::left_ok(prev, false) && validate::right_ok(next);
+                ok.then(|| {
+                    out(ty, s, e);
+                    e
+                })
+            }
+            Kind::Ipv6 => {
+                let joined = |c: Option<u8>| c.is_some_and(|c| c == b':' || c == b'.');
+                let ok = validate::ipv6(cand)
+                    && validate::left_ok(prev, false)
+                    && validate::right_ok(next)
+                    && !joined(prev)
+                    && !joined(next);
+                ok.then(|| {
+                    out(IocType::Ipv6, s, e);
+                    e
+                })
+            }
+            Kind::WindowsPath => {
+                let e = s + validate::trim_end(cand);
+                (validate::left_ok(prev, false) && e - s > 3).then(|| {
+                    out(IocType::WindowsPath, s, e);
+                    e
+                })
+            }
+            Kind::LinuxPath => {
+                let e = s + validate::trim_end(cand);
+                let segments = t[s..e].split('/').filter(|p| !p.is_empty()).count();
+                (validate::left_ok(prev, true) && segments >= 2).then(|| {
+                    out(IocType::LinuxPath, s, e);
+                    e
+                })
+            }
+            Kind::Hash | Kind::Cve | Kind::Mitre => {
+                let ty = match kind {
+                    Kind::Cve => IocType::Cve,
+                    Kind::Mitre => IocType::MitreAttack,
+                    _ => match cand.len() {
+                        32 => IocType::Md5Hash,
+                        40 => IocType::Sha1Hash,
+                        64 => IocType::Sha256Hash,
+                        _ => IocType::Sha512Hash,
+                    },
+                };
+                (validate::left_ok(prev, false) && validate::right_ok(next)).then(|| {
+                    out(ty, s, e);
+                    e
+                })
+            }
+        }
     }
 
     /// Every IoC in `text` as owned `(type, observable, refanged, offset)`
@@ -460,6 +534,101 @@ mod tests {
         assert!(err
             .to_string()
             .starts_with("pattern \"broken\" does not compile"));
+    }
+
+    /// #11: a rejected candidate must not hide a real IoC inside its span.
+    #[test]
+    fn rejected_candidates_do_not_hide_iocs() {
+        for (text, path) in [
+            (r"/out:C:\Temp\x.exe", r"C:\Temp\x.exe"),
+            (r"/log:D:\logs\run.log", r"D:\logs\run.log"),
+            (r"-FileName:C:\Users\bob\a.ps1", r"C:\Users\bob\a.ps1"),
+        ] {
+            assert_eq!(found(text), vec![pair("windows_path", path)], "{text}");
+        }
+        let md5 = "d41d8cd98f00b204e9800998ecf8427e";
+        assert_eq!(
+            found(&format!("file {md5}.exe")),
+            vec![pair("md5_hash", md5)]
+        );
+        let sha1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709";
+        assert_eq!(
+            found(&format!("loaded {sha1}.dll ok")),
+            vec![pair("sha1_hash", sha1)]
+        );
+        assert_eq!(
+            found("see CVE-2021-44228.pdf and T1059.exe"),
+            vec![pair("cve", "CVE-2021-44228"), pair("mitre_attack", "T1059")]
+        );
+        // what the retry must still not find
+        assert!(found("version 1.2.3.4.5 and 00:11:22:33:44:55").is_empty());
+        assert!(found("Mar  4 10:22:31 host std::vector").is_empty());
+    }
+
+    /// #11: hostile input stays linear: long rejected runs are not
+    /// searched again inside.
+    #[test]
+    fn rejected_runs_are_not_rescanned_without_bound() {
+        let text = "/a".repeat(200_000);
+        let line = format!("x{text}");
+        assert!(found(&line).is_empty());
+        let colons = ":C".repeat(100_000);
+        assert!(found(&colons).is_empty());
+    }
+
+    /// #11: named types win over `include_paths`.
+    #[test]
+    fn named_types_win_over_include_paths() {
+        let opts = IocOptions {
+            types: Some(vec!["ipv4".into()]),
+            include_paths: Some(true),
+            ..Default::default()
+        };
+        let e = Extractor::new(&opts, false).unwrap();
+        assert_eq!(e.type_names(), ["ipv4"]);
+        let got = e.extract(r"a 1.2.3.4 C:\x\y.exe /usr/bin/curl");
+        let types: Vec<_> = got.iter().map(|g| g.0.as_str()).collect();
+        assert_eq!(types, ["ipv4"]);
+        let opts = IocOptions {
+            types: Some(vec!["windows_path".into()]),
+            include_paths: Some(false),
+            ..Default::default()
+        };
+        let e = Extractor::new(&opts, true).unwrap();
+        assert_eq!(e.type_names(), ["windows_path"]);
+    }
+
+    /// #11: the schemes of file shares, remote shells and directories.
+    #[test]
+    fn other_url_schemes() {
+        assert_eq!(
+            found("copy file://server/share/x.exe"),
+            vec![pair("url", "file://server/share/x.exe")]
+        );
+        assert_eq!(
+            found("open file:///C:/Users/x.exe"),
+            vec![pair("url", "file:///C:/Users/x.exe")]
+        );
+        assert_eq!(
+            found("telnet://10.0.0.5:23 now"),
+            vec![
+                pair("url", "telnet://10.0.0.5:23"),
+                pair("ipv4", "10.0.0.5")
+            ]
+        );
+        for (url, host) in [
+            ("ftp://files.evil.com/a.zip", "files.evil.com"),
+            ("sftp://evil.com/x", "evil.com"),
+            ("smb://fs.corp.com/share", "fs.corp.com"),
+            ("ldap://dc01.corp.com/dc=corp", "dc01.corp.com"),
+            ("ssh://root@evil.com", "evil.com"),
+        ] {
+            assert_eq!(
+                found(&format!("x {url} y")),
+                vec![pair("url", url), pair("dns", host)],
+                "{url}"
+            );
+        }
     }
 
     #[test]

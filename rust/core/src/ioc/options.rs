@@ -19,8 +19,9 @@ pub struct IocOptions {
     /// Type names to report; `None` means every built-in type (paths as
     /// `include_paths` says).
     pub types: Option<Vec<String>>,
-    /// Report `windows_path` and `linux_path`. `None` means yes for text and
-    /// no for tables, where paths are mostly noise.
+    /// Report `windows_path` and `linux_path` when `types` is `None` (named
+    /// types always win). `None` means yes for text and no for tables,
+    /// where paths are mostly noise.
     pub include_paths: Option<bool>,
     /// Public suffixes whose domains are not reported (`"local"`, `"ru"`).
     pub ignore_tlds: Vec<String>,

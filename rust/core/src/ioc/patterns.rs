@@ -1,17 +1,19 @@
-//! The one regex that finds IoC candidates, and how a match is classified.
+//! The candidate patterns, one per kind of IoC, searched as one regex.
 //!
-//! All built-in types share one alternation so the text is scanned once
-//! (linear time: the `regex` crate has no backtracking engine). The
-//! alternation is leftmost-first, so its order decides which type wins a
-//! span: URL before e-mail before domain, so that the domain inside a URL or
-//! an e-mail address is not reported on its own (it is derived instead).
+//! All kinds are compiled into one multi-pattern regex so the text is
+//! scanned once (linear time: `regex-automata` has no backtracking engine).
+//! The search is leftmost-first, so the order of [`Kind::ALL`] decides which
+//! kind wins a span: URL before e-mail before domain, so that the domain
+//! inside a URL or an e-mail address is not reported on its own (it is
+//! derived instead). Each match carries the id of the pattern that matched,
+//! so its kind is known without looking at its text, and a rejected
+//! candidate can be retried as a later kind anchored at the same start.
 //! A match is only a candidate: `validate` decides.
 
 use std::sync::OnceLock;
 
-use regex::Regex;
-
-use super::types::IocType;
+use regex_automata::meta::Regex;
+use regex_automata::PatternID;
 
 /// A label of a domain name (RFC 1035 letters, digits, hyphens).
 const LABEL: &str = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?";
@@ -19,164 +21,172 @@ const LABEL: &str = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?";
 /// directory names (`Program Files`), never in the last segment, so a path
 /// followed by arguments ends where it should.
 const WIN_SEG: &str = r"[A-Za-z0-9_$~.%{}\-@#!+=()]+";
+/// URL schemes, MSTICPy's and the other ones found in intrusion reports.
+/// `file://` may have an empty host (`file:///C:/x.exe`).
+const SCHEMES: &str = r"https?|ftps?|sftp|tftp|wss?|smb|ldaps?|telnet|ssh|file";
 
-fn source() -> String {
-    let dns = format!(r"(?:{LABEL}\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9\-]{{1,59}})");
-    let parts = [
-        // url: a scheme and everything up to whitespace or a quote-like character
-        r"(?i:(?:https?|ftps?|sftp|wss?|smb|ldaps?)://[^\s<>`{}|\\^'\x22]+)".to_string(),
-        // email: local part @ domain
-        format!(r"[A-Za-z0-9._%+\-]+@{dns}"),
-        // dns before ipv4 so `123.example.com` is a domain; its TLD is
-        // alphabetic, so it never matches a dotted number
-        dns,
-        // ipv4 and ipv4_cidr: the whole dotted-number run, so that versions
-        // (1.2.3.4.5) and OIDs are seen whole and rejected
-        r"[0-9]+(?:\.[0-9]+)+(?:/[0-9]{1,3})?".to_string(),
-        // ipv6, loosely; `Ipv6Addr` validates
-        r"(?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?:\.[0-9]{1,3}){3})?(?:/[0-9]{1,3})?"
-            .to_string(),
-        // hashes: whole hex words of exactly these lengths
-        r"(?-u:\b)(?:[0-9A-Fa-f]{128}|[0-9A-Fa-f]{64}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{32})(?-u:\b)"
-            .to_string(),
-        r"(?i:CVE-[0-9]{4}-[0-9]{4,7})(?-u:\b)".to_string(),
-        r"(?-u:\b)T[0-9]{4}(?:\.[0-9]{3})?(?-u:\b)".to_string(),
-        // windows_path: drive or UNC root, directories (spaces allowed), a last segment
-        format!(
-            r"(?:[A-Za-z]:\\|\\\\[A-Za-z0-9._$\-]+\\)(?:{WIN_SEG}(?: +{WIN_SEG})*\\)*(?:{WIN_SEG})?"
-        ),
-        // linux_path: two or more segments; the left boundary is checked later
-        r"(?:/[A-Za-z0-9_.~+@%\-]+){2,}/?".to_string(),
-    ];
-    parts.join("|")
+/// What a candidate pattern looks for. One [`IocType`](super::IocType) or
+/// a family of them (dotted numbers are IPv4 or CIDR; hex words are
+/// hashes of four lengths).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Url,
+    Email,
+    /// Before `Ipv4`, so `123.example.com` is a domain; its TLD is
+    /// alphabetic, so it never matches a dotted number.
+    Dns,
+    /// The whole dotted-number run, so that versions (`1.2.3.4.5`) and OIDs
+    /// are seen whole and rejected.
+    Ipv4,
+    Ipv6,
+    Hash,
+    Cve,
+    Mitre,
+    WindowsPath,
+    LinuxPath,
 }
 
-/// The compiled candidate regex, built once per process.
+impl Kind {
+    /// Every kind, in priority order (its index is its pattern id).
+    pub(crate) const ALL: [Kind; 10] = [
+        Kind::Url,
+        Kind::Email,
+        Kind::Dns,
+        Kind::Ipv4,
+        Kind::Ipv6,
+        Kind::Hash,
+        Kind::Cve,
+        Kind::Mitre,
+        Kind::WindowsPath,
+        Kind::LinuxPath,
+    ];
+
+    fn pattern(self) -> String {
+        let dns = format!(r"(?:{LABEL}\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9\-]{{1,59}})");
+        match self {
+            // a scheme and everything up to whitespace or a quote-like character
+            Kind::Url => format!(r"(?i:(?:{SCHEMES})://[^\s<>`{{}}|\\^'\x22]+)"),
+            Kind::Email => format!(r"[A-Za-z0-9._%+\-]+@{dns}"),
+            Kind::Dns => dns,
+            Kind::Ipv4 => r"[0-9]+(?:\.[0-9]+)+(?:/[0-9]{1,3})?".into(),
+            // loosely; `Ipv6Addr` validates
+            Kind::Ipv6 => {
+                r"(?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?:\.[0-9]{1,3}){3})?(?:/[0-9]{1,3})?"
+                    .into()
+            }
+            // whole hex words of exactly these lengths
+            Kind::Hash => {
+                r"(?-u:\b)(?:[0-9A-Fa-f]{128}|[0-9A-Fa-f]{64}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{32})(?-u:\b)"
+                    .into()
+            }
+            Kind::Cve => r"(?i:CVE-[0-9]{4}-[0-9]{4,7})(?-u:\b)".into(),
+            Kind::Mitre => r"(?-u:\b)T[0-9]{4}(?:\.[0-9]{3})?(?-u:\b)".into(),
+            // drive or UNC root, directories (spaces allowed), a last segment
+            Kind::WindowsPath => format!(
+                r"(?:[A-Za-z]:\\|\\\\[A-Za-z0-9._$\-]+\\)(?:{WIN_SEG}(?: +{WIN_SEG})*\\)*(?:{WIN_SEG})?"
+            ),
+            // two or more segments; the left boundary is checked later
+            Kind::LinuxPath => r"(?:/[A-Za-z0-9_.~+@%\-]+){2,}/?".into(),
+        }
+    }
+
+    /// The pattern id of this kind in [`candidates`].
+    pub(crate) fn id(self) -> PatternID {
+        PatternID::must(self as usize)
+    }
+
+    /// The kind a pattern id of [`candidates`] stands for.
+    pub(crate) fn from_id(id: PatternID) -> Kind {
+        Kind::ALL[id.as_usize()]
+    }
+
+    /// The kinds after this one in priority order: what a rejected
+    /// candidate may still be at the same start.
+    pub(crate) fn later(self) -> &'static [Kind] {
+        &Kind::ALL[self as usize + 1..]
+    }
+}
+
+/// The compiled candidate patterns, built once per process.
 pub(crate) fn candidates() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    // The source is a constant that the tests compile, so this cannot fail.
-    RE.get_or_init(|| Regex::new(&source()).expect("candidate pattern compiles"))
-}
-
-/// Which type a candidate would be, from its text alone.
-///
-/// The alternatives above differ in their first characters or their
-/// punctuation, so the text says which one matched without asking the regex
-/// for capture groups (which would cost a second pass over every match).
-pub(crate) fn classify(s: &str) -> IocType {
-    let b = s.as_bytes();
-    if s.contains("://") && b.first().is_some_and(u8::is_ascii_alphabetic) {
-        IocType::Url
-    } else if b.first() == Some(&b'\\') || (b.len() >= 3 && b[1] == b':' && b[2] == b'\\') {
-        IocType::WindowsPath
-    } else if b.first() == Some(&b'/') {
-        IocType::LinuxPath
-    } else if s.contains('@') {
-        IocType::Email
-    } else if b.len() >= 4 && b[..4].eq_ignore_ascii_case(b"cve-") {
-        IocType::Cve
-    } else if is_mitre(b) {
-        IocType::MitreAttack
-    } else if s.contains(':') {
-        IocType::Ipv6
-    } else if !s.contains('.') {
-        // Only the hash alternative matches without a dot (an all-digit
-        // hash included).
-        match b.len() {
-            32 => IocType::Md5Hash,
-            40 => IocType::Sha1Hash,
-            64 => IocType::Sha256Hash,
-            _ => IocType::Sha512Hash,
-        }
-    } else if b
-        .iter()
-        .all(|c| c.is_ascii_digit() || *c == b'.' || *c == b'/')
-    {
-        if s.contains('/') {
-            IocType::Ipv4Cidr
-        } else {
-            IocType::Ipv4
-        }
-    } else {
-        IocType::Dns
-    }
-}
-
-fn is_mitre(b: &[u8]) -> bool {
-    let digits = |r: &[u8]| r.iter().all(u8::is_ascii_digit);
-    match b.len() {
-        5 => b[0] == b'T' && digits(&b[1..]),
-        9 => b[0] == b'T' && digits(&b[1..5]) && b[5] == b'.' && digits(&b[6..]),
-        _ => false,
-    }
+    // The patterns are constants that the tests compile, so this cannot fail.
+    RE.get_or_init(|| {
+        let patterns: Vec<String> = Kind::ALL.iter().map(|k| k.pattern()).collect();
+        Regex::new_many(&patterns).expect("candidate patterns compile")
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn first(s: &str) -> Option<(&str, IocType)> {
+    fn first(s: &str) -> Option<(&str, Kind)> {
         candidates()
             .find(s)
-            .map(|m| (m.as_str(), classify(m.as_str())))
+            .map(|m| (&s[m.range()], Kind::from_id(m.pattern())))
     }
 
     #[test]
-    fn classifies_each_alternative() {
+    fn each_pattern_names_its_kind() {
         assert_eq!(
             first("go https://a.com/x now"),
-            Some(("https://a.com/x", IocType::Url))
+            Some(("https://a.com/x", Kind::Url))
         );
         assert_eq!(
             first("<bob.smith@contoso.com>"),
-            Some(("bob.smith@contoso.com", IocType::Email))
+            Some(("bob.smith@contoso.com", Kind::Email))
         );
         assert_eq!(
             first("host www.evil.co.uk."),
-            Some(("www.evil.co.uk", IocType::Dns))
+            Some(("www.evil.co.uk", Kind::Dns))
         );
-        assert_eq!(first("ip 10.1.2.3:80"), Some(("10.1.2.3", IocType::Ipv4)));
-        assert_eq!(
-            first("net 10.0.0.0/8"),
-            Some(("10.0.0.0/8", IocType::Ipv4Cidr))
-        );
-        assert_eq!(
-            first("v6 2001:db8::1 x"),
-            Some(("2001:db8::1", IocType::Ipv6))
-        );
+        assert_eq!(first("ip 10.1.2.3:80"), Some(("10.1.2.3", Kind::Ipv4)));
+        assert_eq!(first("net 10.0.0.0/8"), Some(("10.0.0.0/8", Kind::Ipv4)));
+        assert_eq!(first("v6 2001:db8::1 x"), Some(("2001:db8::1", Kind::Ipv6)));
         let md5 = "d41d8cd98f00b204e9800998ecf8427e";
-        assert_eq!(first(&format!("md5={md5}")), Some((md5, IocType::Md5Hash)));
+        assert_eq!(first(&format!("md5={md5}")), Some((md5, Kind::Hash)));
         assert_eq!(
             first("CVE-2021-44228!"),
-            Some(("CVE-2021-44228", IocType::Cve))
+            Some(("CVE-2021-44228", Kind::Cve))
         );
-        assert_eq!(
-            first("T1059.001 used"),
-            Some(("T1059.001", IocType::MitreAttack))
-        );
+        assert_eq!(first("T1059.001 used"), Some(("T1059.001", Kind::Mitre)));
         assert_eq!(
             first(r#""C:\Program Files\Office\x.exe" /q"#),
-            Some((r"C:\Program Files\Office\x.exe", IocType::WindowsPath))
+            Some((r"C:\Program Files\Office\x.exe", Kind::WindowsPath))
         );
         assert_eq!(
             first(r"\\fs01\share\a.bat"),
-            Some((r"\\fs01\share\a.bat", IocType::WindowsPath))
+            Some((r"\\fs01\share\a.bat", Kind::WindowsPath))
         );
         assert_eq!(
             first("a0=\"/usr/bin/curl\""),
-            Some(("/usr/bin/curl", IocType::LinuxPath))
+            Some(("/usr/bin/curl", Kind::LinuxPath))
         );
+        for url in [
+            "telnet://10.0.0.1:23",
+            "file://server/share/x.exe",
+            "ssh://h.example.com",
+        ] {
+            assert_eq!(first(url), Some((url, Kind::Url)), "{url}");
+        }
+    }
+
+    #[test]
+    fn ids_and_kinds_round_trip() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::from_id(k.id()), k);
+        }
+        assert_eq!(Kind::Hash.later()[0], Kind::Cve);
+        assert!(Kind::LinuxPath.later().is_empty());
     }
 
     #[test]
     fn dotted_runs_are_seen_whole() {
-        assert_eq!(
-            first("version 1.2.3.4.5;"),
-            Some(("1.2.3.4.5", IocType::Ipv4))
-        );
+        assert_eq!(first("version 1.2.3.4.5;"), Some(("1.2.3.4.5", Kind::Ipv4)));
         assert_eq!(
             first("oid 1.3.6.1.4.1.311.21.8"),
-            Some(("1.3.6.1.4.1.311.21.8", IocType::Ipv4))
+            Some(("1.3.6.1.4.1.311.21.8", Kind::Ipv4))
         );
     }
 
@@ -185,8 +195,8 @@ mod tests {
         let h33 = "a".repeat(33);
         assert_eq!(first(&h33), None);
         let h40 = "B".repeat(40);
-        assert_eq!(first(&h40), Some((h40.as_str(), IocType::Sha1Hash)));
+        assert_eq!(first(&h40), Some((h40.as_str(), Kind::Hash)));
         let h128 = "c".repeat(128);
-        assert_eq!(first(&h128), Some((h128.as_str(), IocType::Sha512Hash)));
+        assert_eq!(first(&h128), Some((h128.as_str(), Kind::Hash)));
     }
 }
