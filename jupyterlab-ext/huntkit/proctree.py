@@ -29,6 +29,7 @@ MAPPING_REQUIRED = ("time_stamp", "process_name", "process_id", "parent_id")
 MAPPING_COLUMNS = MAPPING_REQUIRED + (
     "parent_name", "cmd_line", "logon_id", "target_logon_id", "user_name", "user_id", "host_name",
     "event_id_column", "parent_time", "grandparent_id", "grandparent_name", "grandparent_time",
+    "initiator_id", "initiator_time",
 )
 # Not a column: the value ``event_id_column`` must hold for a row to count.
 MAPPING_VALUES = ("event_id",)

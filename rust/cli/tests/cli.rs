@@ -531,3 +531,58 @@ fn proctree_frame_and_errors() {
         stderr(&o)
     );
 }
+
+/// Issue #12: the MDE fixtures (`tests/golden/proctree_*_issue12.csv`, one
+/// per export shape) through the binary: the schema inferred from the
+/// columns, every schema column found (no "not used" warning), and the
+/// expected summary, tree and per-node parents of
+/// `tests/golden/proctree_issue12.json`: one inferred node per missing
+/// process, one root per real root.
+#[test]
+fn proctree_issue_12_mde_exports() {
+    let golden = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/golden/");
+    let all: serde_json::Value =
+        serde_json::from_str(include_str!("../../../tests/golden/proctree_issue12.json")).unwrap();
+    for schema in ["mde_internal", "mde"] {
+        let case = &all[schema];
+        let file = format!("{golden}{}", case["file"].as_str().unwrap());
+        let o = huntkit(&["proctree", &file, "--format", "summary"], None);
+        assert!(o.status.success(), "{schema}: {}", stderr(&o));
+        assert_eq!(stderr(&o), "", "{schema}");
+        let summary: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+        assert_eq!(summary, case["summary"], "{schema}");
+
+        let o = huntkit(
+            &["proctree", &file, "--schema", schema, "--format", "text"],
+            None,
+        );
+        assert!(o.status.success(), "{schema}: {}", stderr(&o));
+        let text = stdout(&o);
+        let heads: Vec<&str> = text.lines().filter(|l| l.contains("PID")).collect();
+        let expected: Vec<&str> = case["tree"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap())
+            .collect();
+        assert_eq!(heads, expected, "{schema}");
+
+        let o = huntkit(&["proctree", &file, "--format", "ndjson"], None);
+        assert!(o.status.success(), "{schema}: {}", stderr(&o));
+        let rows: Vec<serde_json::Value> = stdout(&o)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let parents: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|r| serde_json::json!([r["proc_key"], r["parent_key"]]))
+            .collect();
+        assert_eq!(
+            serde_json::Value::Array(parents),
+            case["parents"],
+            "{schema}"
+        );
+        let inferred = rows.iter().filter(|r| r["IsInferred"] == true).count();
+        assert_eq!(serde_json::json!(inferred), case["inferred"], "{schema}");
+    }
+}

@@ -1,11 +1,14 @@
 //! Process trees per schema on small hand-built event tables: exact parent
 //! links and summaries, with PID reuse, two hosts with the same PIDs,
-//! missing parents, logon-id changes and hex PIDs (issue #5).
+//! missing parents, logon-id changes and hex PIDs (issue #5), and MDE
+//! exports' inferred parents (issue #12, with the fixtures in
+//! `tests/golden/proctree_*_issue12.csv`).
 
 use huntkit_core::{
-    build_process_tree, read_table, Origin, ProcSchema, ProcTree, ProcTreeOptions, ProcTreeSummary,
-    Table, TableFormat,
+    build_process_tree, read_table, summarize_process_tree, tree_to_text, Origin, ProcSchema,
+    ProcTree, ProcTreeOptions, ProcTreeSummary, Table, TableFormat,
 };
+use serde::Deserialize;
 
 fn csv(text: &str) -> Table {
     read_table(text.as_bytes(), TableFormat::Csv).unwrap()
@@ -287,4 +290,195 @@ fn empty_after_filter_is_an_empty_tree() {
     let tree = build(&t, "4688");
     assert!(tree.is_empty());
     assert_eq!(summary(&tree), [0; 6]);
+}
+
+/// The tree's process lines (`tree_to_text` without command lines and
+/// accounts).
+fn heads(tree: &ProcTree) -> Vec<String> {
+    tree_to_text(tree, 0..tree.len())
+        .lines()
+        .filter(|l| l.contains("PID"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Issue #12, first bug: a missing parent named by a bare image in one row
+/// and by a full path (written two ways) in others, same host, PID and
+/// creation time, is one inferred node; another host or another creation
+/// time (PID reuse) is another.
+#[test]
+fn issue_12_bare_name_and_path_are_one_inferred_parent() {
+    let t = csv(
+        "CreatedProcessCreationTime,ComputerDnsName,CreatedProcessName,CreatedProcessId,CreatedProcessParentId,CreatedProcessParentName,CreatedProcessParentCreationTimeUtc,CreatedProcessCommandLine\n\
+         2024-05-01 08:02:00.0000000+00:00,h1,cmd.exe,10,4000,\\Device\\HarddiskVolume3\\Windows\\explorer.exe,2024-05-01 08:01:00.5000000+00:00,cmd\n\
+         2024-05-01 08:03:00.0000000+00:00,h1,notepad.exe,11,4000,explorer.exe,2024-05-01 08:01:00.5000000+00:00,notepad\n\
+         2024-05-01 08:04:00.0000000+00:00,h1,calc.exe,12,4000,C:\\Windows\\explorer.exe,2024-05-01 08:01:00.5000000+00:00,calc\n\
+         2024-05-01 08:05:00.0000000+00:00,h2,cmd.exe,10,4000,explorer.exe,2024-05-01 08:01:00.5000000+00:00,cmd\n\
+         2024-05-01 09:00:00.0000000+00:00,h1,cmd.exe,13,4000,explorer.exe,2024-05-01 08:59:00.0000000+00:00,cmd\n",
+    );
+    let tree = build(&t, "mde_internal");
+    let parent = |row| tree.parent(tree.node_of_row(row).unwrap()).unwrap();
+    assert_eq!(parent(0), parent(1), "bare name and device path");
+    assert_eq!(parent(0), parent(2), "device path and drive path");
+    assert_ne!(parent(0), parent(3), "another host");
+    assert_ne!(parent(0), parent(4), "another creation time");
+    assert_eq!(tree.stats().inferred_processes, 3);
+    assert_eq!(summary(&tree), [8, 3, 5, 0, 0, 2]);
+    assert_eq!(
+        heads(&tree)[0],
+        "+ \\Device\\HarddiskVolume3\\Windows\\explorer.exe  PID 4000  2024-05-01T08:01:00.500Z  [inferred]"
+    );
+}
+
+/// Issue #12, second bug: `mde_internal` names the parent from the
+/// export's own `CreatedProcessParent*` columns (MSTICPy's
+/// `ParentProcessName` is not in the export), so an inferred parent shows
+/// its image, and a parent must match it: a `cmd.exe` that is not the
+/// named parent is not taken.
+#[test]
+fn issue_12_mde_internal_reads_the_exports_parent_columns() {
+    let schema = ProcSchema::by_name("mde_internal").unwrap();
+    assert_eq!(
+        (
+            schema.parent_id.as_str(),
+            schema.parent_name.as_deref(),
+            schema.parent_time.as_deref()
+        ),
+        (
+            "CreatedProcessParentId",
+            Some("CreatedProcessParentName"),
+            Some("CreatedProcessParentCreationTimeUtc")
+        )
+    );
+    let t = csv(
+        "CreatedProcessCreationTime,ComputerDnsName,CreatedProcessName,CreatedProcessId,CreatedProcessParentId,CreatedProcessParentName,CreatedProcessParentCreationTimeUtc\n\
+         2024-05-01 08:02:00.0000000+00:00,h1,cmd.exe,10,4000,\\Device\\HarddiskVolume3\\Windows\\explorer.exe,2024-05-01 08:01:00.5000000+00:00\n\
+         2024-05-01 08:02:01.0000000+00:00,h1,whoami.exe,11,10,\\Device\\HarddiskVolume3\\Windows\\System32\\cmd.exe,2024-05-01 08:02:00.0000000+00:00\n\
+         2024-05-01 08:02:02.0000000+00:00,h1,ping.exe,12,10,\\Device\\HarddiskVolume3\\Windows\\System32\\conhost.exe,2024-05-01 08:02:00.0000000+00:00\n",
+    );
+    let tree = build(&t, "mde_internal");
+    let unused = &tree.stats().unused_columns;
+    assert!(
+        !unused.iter().any(|c| c.starts_with("CreatedProcessParent")),
+        "{unused:?}"
+    );
+    assert_eq!(links(&tree), ["inferred(4000)", "r0", "inferred(10)"]);
+    assert_eq!(
+        heads(&tree),
+        [
+            "+ \\Device\\HarddiskVolume3\\Windows\\explorer.exe  PID 4000  2024-05-01T08:01:00.500Z  [inferred]",
+            "   +-- cmd.exe  PID 10  2024-05-01T08:02:00Z",
+            "      +-- whoami.exe  PID 11  2024-05-01T08:02:01Z",
+            "+ \\Device\\HarddiskVolume3\\Windows\\System32\\conhost.exe  PID 10  2024-05-01T08:02:00Z  [inferred]",
+            "   +-- ping.exe  PID 12  2024-05-01T08:02:02Z",
+        ]
+    );
+}
+
+/// Issue #12, third bug: a parent's PID, image and creation time come from
+/// one set of columns. Four children re-parented to one missing
+/// `svchost.exe` were each created by another process (the
+/// `InitiatingProcess*` columns): pairing the parent's PID with the
+/// creator's time made one svchost per creator. It is one node, at its own
+/// creation time, and its parent comes from the one row where svchost is
+/// also the creator (`services.exe`), not from a creator's parent.
+#[test]
+fn issue_12_parent_pid_image_and_time_come_from_one_set_of_columns() {
+    let t = csv(
+        "CreatedProcessCreationTime,ComputerDnsName,CreatedProcessName,CreatedProcessId,CreatedProcessParentId,CreatedProcessParentName,CreatedProcessParentCreationTimeUtc,InitiatingProcessId,InitiatingProcessName,InitiatingProcessCreationTime,InitiatingProcessParentProcessId,InitiatingProcessParentProcessName,InitiatingProcessParentCreationTime\n\
+         2024-05-01 08:06:00.0000000+00:00,h1,WmiPrvSE.exe,7000,1200,\\Device\\HarddiskVolume3\\Windows\\System32\\svchost.exe,2024-05-01 08:00:05.2500000+00:00,6400,powershell.exe,2024-05-01 08:05:00.0000000+00:00,4000,\\Device\\HarddiskVolume3\\Windows\\explorer.exe,2024-05-01 08:01:00.0000000+00:00\n\
+         2024-05-01 08:06:10.0000000+00:00,h1,dllhost.exe,7100,1200,\\Device\\HarddiskVolume3\\Windows\\System32\\svchost.exe,2024-05-01 08:00:05.2500000+00:00,6200,notepad.exe,2024-05-01 08:03:00.0000000+00:00,4000,\\Device\\HarddiskVolume3\\Windows\\explorer.exe,2024-05-01 08:01:00.0000000+00:00\n\
+         2024-05-01 08:06:20.0000000+00:00,h1,dllhost.exe,7101,1200,\\Device\\HarddiskVolume3\\Windows\\System32\\svchost.exe,2024-05-01 08:00:05.2500000+00:00,6500,mmc.exe,2024-05-01 08:04:00.0000000+00:00,4000,\\Device\\HarddiskVolume3\\Windows\\explorer.exe,2024-05-01 08:01:00.0000000+00:00\n\
+         2024-05-01 08:06:30.0000000+00:00,h1,consent.exe,7102,1200,\\Device\\HarddiskVolume3\\Windows\\System32\\svchost.exe,2024-05-01 08:00:05.2500000+00:00,6600,msiexec.exe,2024-05-01 08:05:30.0000000+00:00,4000,\\Device\\HarddiskVolume3\\Windows\\explorer.exe,2024-05-01 08:01:00.0000000+00:00\n\
+         2024-05-01 08:06:40.0000000+00:00,h1,SearchProtocolHost.exe,7200,1200,\\Device\\HarddiskVolume3\\Windows\\System32\\svchost.exe,2024-05-01 08:00:05.2500000+00:00,1200,svchost.exe,2024-05-01 08:00:05.2500000+00:00,700,\\Device\\HarddiskVolume3\\Windows\\System32\\services.exe,2024-05-01 07:59:50.0000000+00:00\n",
+    );
+    let tree = build(&t, "mde_internal");
+    let svchost = tree.parent(tree.node_of_row(0).unwrap()).unwrap();
+    for row in 1..5 {
+        assert_eq!(tree.parent(tree.node_of_row(row).unwrap()), Some(svchost));
+    }
+    assert_eq!(tree.nodes()[svchost].time_ms, Some(1_714_550_405_250));
+    assert_eq!(tree.stats().inferred_processes, 2);
+    assert_eq!(summary(&tree), [7, 1, 5, 1, 0, 3]);
+    assert_eq!(
+        heads(&tree)[..2],
+        [
+            "+ \\Device\\HarddiskVolume3\\Windows\\System32\\services.exe  PID 700  2024-05-01T07:59:50Z  [inferred]",
+            "   +-- \\Device\\HarddiskVolume3\\Windows\\System32\\svchost.exe  PID 1200  2024-05-01T08:00:05.250Z  [inferred]",
+        ]
+    );
+}
+
+/// One export's expectations in `tests/golden/proctree_issue12.json`.
+#[derive(Deserialize)]
+struct Issue12Case {
+    file: String,
+    summary: ProcTreeSummary,
+    inferred: usize,
+    tree: Vec<String>,
+    parents: Vec<(String, Option<String>)>,
+}
+
+/// Issue #12 on whole fixtures, one per MDE export shape, with the same
+/// cases (bare name and path, a missing parent name, several children of
+/// one missing parent, a missing process named as parent by some rows and
+/// as grandparent by others, PID reuse, a second host, and for
+/// `mde_internal` children re-parented to svchost): exact trees, per-node
+/// parents and summaries, through the build and through the summary path,
+/// and no two inferred nodes for one process.
+#[test]
+fn issue_12_mde_fixtures() {
+    let golden = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/golden/");
+    let all: serde_json::Value =
+        serde_json::from_str(include_str!("../../../tests/golden/proctree_issue12.json")).unwrap();
+    for schema in ["mde_internal", "mde"] {
+        let case: Issue12Case = serde_json::from_value(all[schema].clone()).unwrap();
+        let bytes = std::fs::read(format!("{golden}{}", case.file)).unwrap();
+        let t = read_table(&bytes, TableFormat::Csv).unwrap();
+        let tree = build(&t, schema);
+        assert_eq!(tree.summary(), case.summary, "{schema}");
+        assert_eq!(tree.stats().inferred_processes, case.inferred, "{schema}");
+        assert!(
+            tree.stats().unused_columns.is_empty(),
+            "{schema}: {:?}",
+            tree.stats().unused_columns
+        );
+        assert_eq!(heads(&tree), case.tree, "{schema}");
+        let parents: Vec<(String, Option<String>)> = (0..tree.len())
+            .map(|n| (tree.proc_key(n), tree.parent(n).map(|p| tree.proc_key(p))))
+            .collect();
+        assert_eq!(parents, case.parents, "{schema}");
+        // One node per inferred process: no two share host, PID and time,
+        // and each shows an image.
+        let mut inferred: Vec<&str> = case
+            .parents
+            .iter()
+            .zip(tree.nodes())
+            .filter(|(_, n)| n.is_inferred())
+            .map(|((key, _), _)| key.as_str())
+            .collect();
+        assert_eq!(inferred.len(), case.inferred);
+        assert!(inferred.iter().all(|k| !k.contains("||")), "{inferred:?}");
+        let without_image = |k: &&str| {
+            let f: Vec<&str> = k.split('|').collect();
+            (f[0].to_string(), f[2].to_string(), f[3].to_string())
+        };
+        inferred.sort_by_key(without_image);
+        inferred.dedup_by_key(|k| without_image(&&**k));
+        assert_eq!(
+            inferred.len(),
+            case.inferred,
+            "{schema}: duplicated inferred process"
+        );
+        let options = ProcTreeOptions {
+            schema: Some(schema.to_string()),
+            mapping: None,
+        };
+        let (got, stats) = summarize_process_tree(&bytes, TableFormat::Csv, &options).unwrap();
+        assert_eq!(
+            (got, stats.inferred_processes),
+            (case.summary, case.inferred),
+            "{schema}"
+        );
+    }
 }

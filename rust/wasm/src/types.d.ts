@@ -248,6 +248,9 @@ export interface ProcSchema {
   grandparent_id?: string | null;
   grandparent_name?: string | null;
   grandparent_time?: string | null;
+  /** The creating process when named apart from the parent (MDE internal): grandparent columns apply only where it is the parent. */
+  initiator_id?: string | null;
+  initiator_time?: string | null;
 }
 
 /** MSTICPy's `get_summary_info` counts. */

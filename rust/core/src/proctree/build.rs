@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 use std::cell::OnceCell;
 
+use super::inferred::{Inferred, Joined};
 use super::intern::{FxHashMap, Interner};
 use super::pid::Pid;
 use super::schema::ProcSchema;
@@ -19,7 +20,7 @@ use crate::table::cells::{trim_cell, Cells};
 use crate::table::{parse_time_ms, Table};
 
 /// No image name (an empty or missing parent name matches any image).
-const NO_NAME: u32 = u32::MAX;
+pub(super) const NO_NAME: u32 = u32::MAX;
 const NONE: usize = usize::MAX;
 
 /// A process as the matcher sees it.
@@ -38,16 +39,19 @@ struct Proc {
     parent: Option<Ref>,
 }
 
-/// A reference to a parent (or grandparent) from a child's columns.
+/// A reference to a parent (or grandparent) from a child's columns: PID,
+/// image and time all read from one set of columns of one row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct Ref {
-    host: u32,
-    pid: Pid,
-    base: u32,
-    full: u32,
-    has_dir: bool,
+pub(super) struct Ref {
+    pub(super) host: u32,
+    pub(super) pid: Pid,
+    /// Lower-cased file name of the image (`NO_NAME`: not given).
+    pub(super) base: u32,
+    /// Lower-cased image as written.
+    pub(super) full: u32,
+    pub(super) has_dir: bool,
     /// Its creation time when the data says (MDE).
-    time: Option<i64>,
+    pub(super) time: Option<i64>,
 }
 
 /// Image names interned as full path and file name.
@@ -139,6 +143,8 @@ fn resolve_columns(
         gpid: optional(&schema.grandparent_id),
         gpname: optional(&schema.grandparent_name),
         gptime: optional(&schema.grandparent_time),
+        initiator: optional(&schema.initiator_id),
+        initiator_time: optional(&schema.initiator_time),
     };
     if schema.event_id.is_none() {
         cols.event = None;
@@ -360,8 +366,9 @@ impl Index<'_> {
 /// Rows not passing the schema's event filter are dropped; repeats of a
 /// process (same host, PID, image and time) are dropped after the first;
 /// each remaining process is linked to its parent on the same host (see the
-/// module docs); parents that are not in the data are added once per
-/// (host, PID, image, creation time if known) as inferred nodes; links that
+/// module docs); parents that are not in the data are added as inferred
+/// nodes, one per process however its children name it (same host and
+/// PID, compatible image and creation time: see `inferred.rs`); links that
 /// would close a loop are dropped and counted.
 pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<'t>> {
     let links = link(table, schema)?;
@@ -377,6 +384,8 @@ pub(crate) struct Links {
     hosts: Vec<u32>,
     /// Each node's parent node, `NONE` for a root; acyclic.
     parent: Vec<usize>,
+    /// Nodes `0..events` are events, the rest inferred.
+    events: usize,
     pub(crate) stats: BuildStats,
 }
 
@@ -474,11 +483,20 @@ pub(crate) fn link(table: &(impl Cells + ?Sized), schema: &ProcSchema) -> Result
     // 4. Link each process to its parent, inferring missing ones. Nodes
     //    0..n are the events (in `procs` order), inferred ones follow.
     let n = procs.len();
-    let mut origin: Vec<Origin> = procs.iter().map(|p| Origin::Event(p.row)).collect();
-    let mut times: Vec<Option<i64>> = procs.iter().map(|p| Some(p.time)).collect();
-    let mut hosts: Vec<u32> = procs.iter().map(|p| p.host).collect();
-    let mut parent: Vec<usize> = vec![NONE; n];
-    let mut inferred: FxHashMap<Ref, usize> = FxHashMap::default();
+    let mut nodes = Nodes {
+        origin: procs.iter().map(|p| Origin::Event(p.row)).collect(),
+        times: procs.iter().map(|p| Some(p.time)).collect(),
+        hosts: procs.iter().map(|p| p.host).collect(),
+        parent: vec![NONE; n],
+    };
+    let mut inferred = Inferred::default();
+    // Its own parent, when the row names the grandparent (MDE).
+    let grandparent = RefColumns {
+        pid: cols.gpid,
+        name: cols.gpname,
+        time: cols.gptime,
+        time_name: &schema.grandparent_time,
+    };
     for (range, order) in host_ranges(&procs).into_iter().zip(orders) {
         let part = &procs[range.clone()];
         let index = Index {
@@ -493,43 +511,38 @@ pub(crate) fn link(table: &(impl Cells + ?Sized), schema: &ProcSchema) -> Result
                 continue;
             };
             if let Some(found) = index.find(&r, p.time, i) {
-                parent[i] = found;
+                nodes.parent[i] = found;
                 continue;
             }
-            let (node, new) = inferred_node(&mut inferred, r, origin.len());
-            parent[i] = node;
-            if !new {
+            let node = nodes.inferred(&mut inferred, &r, p.time, Origin::Parent(p.row));
+            nodes.parent[i] = node;
+            // An inferred parent without a parent yet takes the first
+            // grandparent its children's rows give.
+            if grandparent.pid.is_none() || nodes.parent[node] != NONE {
                 continue;
             }
-            origin.push(Origin::Parent(p.row));
-            times.push(r.time);
-            hosts.push(p.host);
-            parent.push(NONE);
-            // Its own parent, when the row names the grandparent (MDE).
-            let grandparent = RefColumns {
-                pid: cols.gpid,
-                name: cols.gpname,
-                time: cols.gptime,
-                time_name: &schema.grandparent_time,
-            };
+            if !creator_is(table, &cols, schema, &mut ints, &r, p.row)? {
+                continue;
+            }
             let Some(g) = grandparent.read(table, &mut ints, p.host, p.row)? else {
                 continue;
             };
             let before = r.time.unwrap_or(p.time);
-            if let Some(found) = index.find(&g, before, NONE) {
-                parent[node] = found;
-                continue;
-            }
-            let (gnode, new) = inferred_node(&mut inferred, g, origin.len());
-            parent[node] = gnode;
-            if new {
-                origin.push(Origin::Grandparent(p.row));
-                times.push(g.time);
-                hosts.push(p.host);
-                parent.push(NONE);
+            let gnode = match index.find(&g, before, NONE) {
+                Some(found) => found,
+                None => nodes.inferred(&mut inferred, &g, before, Origin::Grandparent(p.row)),
+            };
+            if gnode != node {
+                nodes.parent[node] = gnode;
             }
         }
     }
+    let Nodes {
+        origin,
+        times,
+        hosts,
+        mut parent,
+    } = nodes;
     stats.inferred_processes = origin.len() - n;
     stats.cycles_broken = break_cycles(&mut parent);
 
@@ -539,6 +552,7 @@ pub(crate) fn link(table: &(impl Cells + ?Sized), schema: &ProcSchema) -> Result
         times,
         hosts,
         parent,
+        events: n,
         stats,
     })
 }
@@ -631,20 +645,66 @@ fn host_ranges(procs: &[Proc]) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-fn inferred_node(map: &mut FxHashMap<Ref, usize>, r: Ref, next: usize) -> (usize, bool) {
-    // One inferred parent per (host, pid, image as written, known time).
-    let key = Ref {
-        base: r.full,
-        has_dir: false,
-        ..r
-    };
-    match map.get(&key) {
-        Some(&node) => (node, false),
-        None => {
-            map.insert(key, next);
-            (next, true)
+/// The link step's nodes: `0..n` the events, inferred processes after.
+struct Nodes {
+    origin: Vec<Origin>,
+    times: Vec<Option<i64>>,
+    hosts: Vec<u32>,
+    /// Each node's parent node, `NONE` for a root.
+    parent: Vec<usize>,
+}
+
+impl Nodes {
+    /// The inferred node for `r` (named by a child created at `before`)
+    /// from `origin`'s columns: a new node, or the one it already is, then
+    /// shown from `origin` when that describes it better.
+    fn inferred(&mut self, reg: &mut Inferred, r: &Ref, before: i64, origin: Origin) -> usize {
+        let (node, joined) = reg.node(r, before, self.origin.len());
+        match joined {
+            Joined::New => {
+                self.origin.push(origin);
+                self.times.push(r.time);
+                self.hosts.push(r.host);
+                self.parent.push(NONE);
+            }
+            // Better never drops a time (a time outranks the rest) and a
+            // known time is only joined by an equal one.
+            Joined::Better => {
+                self.origin[node] = origin;
+                self.times[node] = r.time;
+            }
+            Joined::Same => {}
         }
+        node
     }
+}
+
+/// Whether the grandparent columns of `row` name `r`'s parent. They do,
+/// unless the schema names the creating process apart from the parent
+/// (MDE internal's `InitiatingProcess*`): then they name the creator's
+/// parent, which is `r`'s only where the creator is `r` (same PID, and
+/// same creation time when both are known). Otherwise a re-parented
+/// process would give its parent the creator's parent (issue #12).
+fn creator_is(
+    table: &(impl Cells + ?Sized),
+    cols: &Cols,
+    schema: &ProcSchema,
+    ints: &mut Interners,
+    r: &Ref,
+    row: usize,
+) -> Result<bool> {
+    let Some(c) = cols.initiator else {
+        return Ok(true);
+    };
+    let pid = cell(table, c, row).and_then(|s| Pid::parse(s, &mut ints.pids));
+    if pid != Some(r.pid) {
+        return Ok(false);
+    }
+    let time = optional_time(table, &schema.initiator_time, cols.initiator_time, row)?;
+    Ok(match (time, r.time) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    })
 }
 
 /// Drops links that would close a loop (union-find: a child still heads
@@ -712,21 +772,30 @@ fn assemble<'t>(table: &'t Table, schema: &ProcSchema, links: Links) -> ProcTree
         times,
         hosts,
         parent,
+        events,
         stats,
     } = links;
     let parent = &parent[..];
     let total = origin.len();
     // Inferred nodes without a known time sort by their earliest child.
-    // Going through children in node order is enough: events come first
-    // and an inferred parent's children are all events, so its time is
-    // final before it passes it on to an inferred grandparent.
+    // One pass in node order passes the events' times up; an inferred node
+    // can be the parent of one inferred before or after it (a later row
+    // named it as a grandparent), so the inferred nodes pass theirs on
+    // until nothing changes (times only fall, and links are acyclic).
     let mut sort_time: Vec<i64> = times.iter().map(|t| t.unwrap_or(i64::MAX)).collect();
-    for child in 0..total {
-        let p = parent[child];
-        if p != NONE && times[p].is_none() {
-            sort_time[p] = sort_time[p].min(sort_time[child]);
+    let mut pass_up = |from: std::ops::Range<usize>| {
+        let mut changed = false;
+        for child in from {
+            let p = parent[child];
+            if p != NONE && times[p].is_none() && sort_time[child] < sort_time[p] {
+                sort_time[p] = sort_time[child];
+                changed = true;
+            }
         }
-    }
+        changed
+    };
+    pass_up(0..total);
+    while pass_up(events..total) {}
     // Children of every node, grouped by parent (a counting sort, in node
     // order) and ordered by time: events come in time order, so a
     // parent's children seldom need sorting (a sort of all links by
@@ -929,6 +998,36 @@ mod tests {
             }
             assert_eq!(order.keys.len(), all.len());
         }
+    }
+
+    /// An inferred node without a time sorts by its earliest descendant,
+    /// also when that arrives through an inferred child linked under it
+    /// after it passed its time on (issue #12 lets a later row's
+    /// grandparent columns join an earlier inferred node).
+    #[test]
+    fn untimed_inferred_roots_sort_by_their_earliest_descendant() {
+        let t = csv("t,name,pid,ppid,gpid\n\
+            2024-01-01 00:00:10,a,1,50,60\n\
+            2024-01-01 00:00:05,b,2,70,50\n\
+            2024-01-01 00:00:07,c,3,80,\n");
+        let schema = ProcSchema {
+            grandparent_id: Some("gpid".into()),
+            ..ProcSchema::new("t", "name", "pid", "ppid")
+        };
+        let tree = build_tree(&t, &schema).unwrap();
+        // 60 > 50 > {a, 70 > b}: 60's earliest descendant is b (0:05),
+        // before 80's c (0:07).
+        let root_pids: Vec<&str> = tree
+            .roots()
+            .iter()
+            .map(|&r| match tree.nodes()[r].origin {
+                Origin::Grandparent(row) => t.column(4).get(row).unwrap(),
+                Origin::Parent(row) => t.column(3).get(row).unwrap(),
+                Origin::Event(_) => "event",
+            })
+            .collect();
+        assert_eq!(root_pids, ["60", "80"]);
+        assert_eq!(tree.stats().inferred_processes, 4);
     }
 
     #[test]

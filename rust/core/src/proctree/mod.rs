@@ -13,6 +13,7 @@
 
 mod build;
 mod frame;
+mod inferred;
 mod intern;
 mod pid;
 mod schema;

@@ -63,6 +63,17 @@ pub struct ProcSchema {
     /// The grandparent's creation time (MDE), for inferred parents.
     #[serde(default)]
     pub grandparent_time: Option<String>,
+    /// The creating process's id, when the data names it apart from the
+    /// parent (MDE internal's `InitiatingProcessId`; the two differ when a
+    /// process is re-parented). The grandparent columns then name the
+    /// creator's parent, so they are used only on rows where the creator
+    /// is the parent: never another process's parent.
+    #[serde(default)]
+    pub initiator_id: Option<String>,
+    /// The creating process's creation time (with `initiator_id`): when
+    /// both it and the parent's are known they must be equal too.
+    #[serde(default)]
+    pub initiator_time: Option<String>,
 }
 
 /// Names accepted by [`ProcSchema::by_name`], in inference order (a tie in
@@ -110,6 +121,8 @@ impl ProcSchema {
             grandparent_id: None,
             grandparent_name: None,
             grandparent_time: None,
+            initiator_id: None,
+            initiator_time: None,
         }
     }
 
@@ -171,19 +184,28 @@ impl ProcSchema {
                 grandparent_time: o("InitiatingProcessParentCreationTime"),
                 ..ProcSchema::new("Timestamp", "FileName", "ProcessId", "InitiatingProcessId")
             },
-            // MDE's internal `CreatedProcess*` export.
+            // MDE's internal `CreatedProcess*` export. The parent is read
+            // from the export's own `CreatedProcessParent*` columns, PID,
+            // image and time from that one set (issue #12: MSTICPy's
+            // `ParentProcessName` is not in the export, and pairing the
+            // parent's PID with the initiating process's time split one
+            // parent into a node per creator). The `InitiatingProcessParent*`
+            // columns name the initiating process's parent: the
+            // grandparent where the initiator is the parent.
             "mde_internal" => ProcSchema {
-                parent_name: o("ParentProcessName"),
+                parent_name: o("CreatedProcessParentName"),
                 logon_id: o("InitiatingProcessLogonId"),
                 target_logon_id: o("LogonId"),
                 cmd_line: o("CreatedProcessCommandLine"),
                 user_name: o("CreatedProcessAccountName"),
                 user_id: o("CreatedProcessAccountSid"),
                 host_name: o("ComputerDnsName"),
-                parent_time: o("InitiatingProcessCreationTime"),
+                parent_time: o("CreatedProcessParentCreationTimeUtc"),
                 grandparent_id: o("InitiatingProcessParentProcessId"),
                 grandparent_name: o("InitiatingProcessParentProcessName"),
                 grandparent_time: o("InitiatingProcessParentCreationTime"),
+                initiator_id: o("InitiatingProcessId"),
+                initiator_time: o("InitiatingProcessCreationTime"),
                 ..ProcSchema::new(
                     "CreatedProcessCreationTime",
                     "CreatedProcessName",
@@ -239,6 +261,8 @@ impl ProcSchema {
             &self.grandparent_id,
             &self.grandparent_name,
             &self.grandparent_time,
+            &self.initiator_id,
+            &self.initiator_time,
         ];
         self.with_required(optional)
     }
@@ -265,6 +289,8 @@ impl ProcSchema {
             &self.grandparent_id,
             &self.grandparent_name,
             &self.grandparent_time,
+            &self.initiator_id,
+            &self.initiator_time,
         ];
         self.with_required(optional)
     }

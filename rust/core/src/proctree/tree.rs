@@ -135,6 +135,8 @@ pub(crate) struct Cols {
     pub(crate) gpid: Option<usize>,
     pub(crate) gpname: Option<usize>,
     pub(crate) gptime: Option<usize>,
+    pub(crate) initiator: Option<usize>,
+    pub(crate) initiator_time: Option<usize>,
 }
 
 /// Process trees built from a table of process-creation events; keeps the
