@@ -155,7 +155,9 @@ impl Extractor {
             // starts with an md5. Failing that, the scan resumes inside the
             // rejected span: in `/out:C:\x.exe`, `:C:` is no IPv6 address,
             // and the path starts right after it.
-            let retried = kind.later().iter().find_map(|&k| {
+            let first = t.as_bytes()[s];
+            let later = kind.later().iter().filter(|k| k.can_start_with(first));
+            let retried = later.into_iter().find_map(|&k| {
                 let anchored = Input::new(t).range(s..).anchored(Anchored::Pattern(k.id()));
                 let m = re.search(&anchored)?;
                 self.accept(t, k, s, m.end(), &mut out)
