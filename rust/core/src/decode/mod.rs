@@ -9,7 +9,7 @@
 
 mod annotate;
 mod archive;
-mod magic;
+pub(crate) mod magic;
 mod scan;
 mod table;
 
