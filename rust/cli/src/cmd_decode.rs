@@ -3,7 +3,7 @@
 use anyhow::Result;
 use huntkit_core::{decode_table, decode_text, decoded_frame, DecodeOptions};
 
-use crate::input::{list, Input, InputFormat};
+use crate::input::{list, Encoding, Input, InputFormat};
 use crate::output::{self, OutputFormat};
 
 /// Arguments of `huntkit decode`.
@@ -30,6 +30,9 @@ pub struct Args {
     /// How to read the input.
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     input_format: InputFormat,
+    /// Character encoding of text input (Arrow is binary and never re-decoded).
+    #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
+    encoding: Encoding,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     format: OutputFormat,
@@ -44,14 +47,14 @@ pub fn run(args: Args) -> Result<()> {
         ..DecodeOptions::default()
     };
     options.validate()?;
-    let input = Input::open(args.file.as_deref())?;
+    let input = Input::open(args.file.as_deref(), args.encoding)?;
     if let Some(format) = input.table_format(args.input_format, args.columns.is_some()) {
         let table = input.read_table(format)?;
         let result = decode_table(&table, list(&args.columns).as_deref(), &options)?;
         warn(&result.warnings);
         return output::write(&result.frame, args.format);
     }
-    let text = String::from_utf8_lossy(&input.read_all()?).into_owned();
+    let text = input.read_text()?;
     let result = decode_text(&text, &options);
     warn(&result.warnings);
     if args.annotated {

@@ -8,7 +8,7 @@ use huntkit_core::{
     IocTextResult, Table,
 };
 
-use crate::input::{list, Input, InputFormat};
+use crate::input::{list, Encoding, Input, InputFormat};
 use crate::output::{self, OutputFormat};
 
 /// Arguments of `huntkit ioc`.
@@ -39,6 +39,9 @@ pub struct Args {
     /// How to read the input.
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     input_format: InputFormat,
+    /// Character encoding of text input (Arrow is binary and never re-decoded).
+    #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
+    encoding: Encoding,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     format: OutputFormat,
@@ -47,13 +50,13 @@ pub struct Args {
 /// Runs the command.
 pub fn run(args: Args) -> Result<()> {
     let options = options(&args)?;
-    let input = Input::open(args.file.as_deref())?;
+    let input = Input::open(args.file.as_deref(), args.encoding)?;
     if let Some(format) = input.table_format(args.input_format, args.columns.is_some()) {
         let table = input.read_table(format)?;
         return output::write(&extract_table(&table, &options)?, args.format);
     }
     if args.per_line {
-        let text = String::from_utf8_lossy(&input.read_all()?).into_owned();
+        let text = input.read_text()?;
         let options = IocOptions {
             include_paths: Some(options.include_paths.unwrap_or(true)),
             ..options

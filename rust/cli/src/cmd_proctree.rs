@@ -8,7 +8,7 @@ use huntkit_core::{
     build_process_tree, summarize_process_tree, tree_to_text, ProcSchema, ProcTreeOptions,
 };
 
-use crate::input::{Input, InputFormat};
+use crate::input::{Encoding, Input, InputFormat};
 use crate::output::{self, OutputFormat};
 
 /// What to print.
@@ -42,6 +42,9 @@ pub struct Args {
     /// How to read the input.
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     input_format: InputFormat,
+    /// Character encoding of text input (Arrow is binary and never re-decoded).
+    #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
+    encoding: Encoding,
     /// Output format.
     #[arg(long, value_enum, default_value_t = TreeFormat::Table)]
     format: TreeFormat,
@@ -72,7 +75,7 @@ pub fn run(args: Args) -> Result<()> {
         schema: args.schema,
         mapping,
     };
-    let input = Input::open(args.file.as_deref())?;
+    let input = Input::open(args.file.as_deref(), args.encoding)?;
     let Some(format) = input.table_format(args.input_format, true) else {
         bail!("proctree needs a table (CSV, JSON/NDJSON or Arrow IPC)");
     };

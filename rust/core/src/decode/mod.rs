@@ -9,7 +9,7 @@
 
 mod annotate;
 mod archive;
-mod magic;
+pub(crate) mod magic;
 mod scan;
 mod table;
 
@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use annotate::{annotation, binary_note, printable};
-use scan::{find_runs, utf16le_text, utf8_text, Encoding};
+use scan::{find_runs, utf16le_declared, utf16le_text, utf8_text, Encoding};
 
 pub use table::{decode_table, decoded_frame, DecodeTableResult};
 
@@ -227,8 +227,10 @@ impl Decoder<'_> {
         reference: &str,
     ) -> String {
         let file_type = magic::identify(&bytes);
+        // A run labelled UTF-16LE was decided already (its `-enc` context,
+        // or the ASCII-range evidence the scanner checked).
         let mut text = if encoding == Encoding::Utf16Base64 {
-            utf16le_text(&bytes)
+            utf16le_declared(&bytes)
         } else {
             None
         };

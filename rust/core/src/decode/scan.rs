@@ -105,7 +105,6 @@ fn is_text(s: &str) -> bool {
     total > 0 && printable * 10 >= total * 9
 }
 
-/// UTF-16LE text as PowerShell writes it, or `None`.
 /// Keeps a decoded hex run only when it is a known file type or text: most
 /// hex in logs (ids, keys) decodes to noise.
 fn push_hex(runs: &mut Vec<Run>, start: usize, end: usize, bytes: Vec<u8>) {
@@ -119,7 +118,9 @@ fn push_hex(runs: &mut Vec<Run>, start: usize, end: usize, bytes: Vec<u8>) {
     }
 }
 
-pub(crate) fn utf16le_text(bytes: &[u8]) -> Option<String> {
+/// UTF-16LE text where the context says so (a PowerShell `-enc` argument),
+/// or `None`: any printable decoding without unpaired surrogates.
+pub(crate) fn utf16le_declared(bytes: &[u8]) -> Option<String> {
     if bytes.len() < 2 || bytes.len() % 2 != 0 {
         return None;
     }
@@ -132,23 +133,147 @@ pub(crate) fn utf16le_text(bytes: &[u8]) -> Option<String> {
     (is_text(&s) && !s.contains(char::REPLACEMENT_CHARACTER)).then_some(s)
 }
 
+/// UTF-16LE text with no context saying so, or `None`. Most 16-bit units
+/// are printable (CJK and other letters), so random bytes pass
+/// [`utf16le_declared`] more often than not (issue #11: 57 of 100 random
+/// 48-byte blobs); text a command line or script carries is mostly
+/// ASCII-range units, random bytes almost never (1 unit in 512).
+pub(crate) fn utf16le_text(bytes: &[u8]) -> Option<String> {
+    let ascii = bytes.chunks_exact(2).filter(|c| c[1] == 0 && c[0] < 0x80);
+    if ascii.count() * 4 < bytes.len() {
+        return None;
+    }
+    utf16le_declared(bytes)
+}
+
 /// UTF-8 text, or `None`.
 pub(crate) fn utf8_text(bytes: &[u8]) -> Option<String> {
     let s = std::str::from_utf8(bytes).ok()?;
     is_text(s).then(|| s.to_string())
 }
 
-/// Whether a decoded run is a payload worth reporting: text, a known file
-/// type, or a long binary blob with no `/` (slash paths decode to short
-/// binary noise and are the common false positive).
-fn plausible(run: &str, bytes: &[u8]) -> bool {
-    magic::identify(bytes).is_some()
-        || utf8_text(bytes).is_some()
-        || utf16le_text(bytes).is_some()
-        || (run.len() >= 64 && !run.contains('/'))
+/// Whether a base64-alphabet run is a slash path (`/usr/local/lib/…`,
+/// `src/main/java/…`), the common look-alike in logs, which decodes to
+/// noise. A path is short segments of words: each at most three
+/// capitalised or lower-case humps (`usr`, `AppData`, `WindowsPowerShell`)
+/// then digits (`python3`, `System32`, `2024`). Base64 puts a `/` once in
+/// 64 characters on average and switches case and digits at random, so
+/// its segments are long and fail this (none of 300,000 random runs of 30
+/// bytes or more did).
+fn looks_like_path(run: &str) -> bool {
+    let run = run.trim_end_matches('=');
+    run.contains('/')
+        && run
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .all(|s| word_like(s.as_bytes()))
+}
+
+/// `(?:[A-Z]+[a-z]*|[a-z]+){0,3}[0-9]*`, at most 32 bytes.
+fn word_like(seg: &[u8]) -> bool {
+    if seg.len() > 32 {
+        return false;
+    }
+    let mut humps = 0;
+    let mut i = 0;
+    while i < seg.len() && seg[i].is_ascii_alphabetic() {
+        humps += 1;
+        while i < seg.len() && seg[i].is_ascii_uppercase() {
+            i += 1;
+        }
+        while i < seg.len() && seg[i].is_ascii_lowercase() {
+            i += 1;
+        }
+    }
+    humps <= 3 && seg[i..].iter().all(u8::is_ascii_digit)
+}
+
+/// Narrowest line width taken for wrapped base64.
+const MIN_WRAP_WIDTH: usize = 32;
+
+/// A base64 run that runs on over line breaks, as MIME, PEM, `base64` and
+/// certutil wrap it (76 or 64 characters a line): the end of the whole run
+/// in `text` and its characters without the breaks, or `None` when the run
+/// at `start..end` is not the first line of such a block.
+///
+/// The run continues while the line it ends is full: a line of exactly
+/// the first line's width, no padding, a multiple of 4 (each encoder
+/// wraps at one, so every line is whole quads) and at least 32. The next
+/// line, after CR LF or LF and optional indentation, holds only the
+/// alphabet: another full line, or a shorter last line of whole quads
+/// (padding included) that ends its line, ends with padding or is closed
+/// by a quote. Anything else (a word, a longer line) leaves the run as it
+/// was, so a line that merely ends in a long token does not swallow the
+/// next one.
+fn wrapped(text: &str, start: usize, end: usize) -> Option<(usize, String)> {
+    let b = text.as_bytes();
+    let width = end - start;
+    if width < MIN_WRAP_WIDTH || width % 4 != 0 || b[end - 1] == b'=' {
+        return None;
+    }
+    let is_b64 = |c: u8| c.is_ascii_alphanumeric() || c == b'+' || c == b'/';
+    let mut joined = text[start..end].to_string();
+    let mut last = end;
+    loop {
+        let mut i = last;
+        if b.get(i) == Some(&b'\r') {
+            i += 1;
+        }
+        if b.get(i) != Some(&b'\n') {
+            break;
+        }
+        i += 1;
+        while matches!(b.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        let run_start = i;
+        while i < b.len() && is_b64(b[i]) {
+            i += 1;
+        }
+        let chars = i - run_start;
+        let mut pad = 0;
+        while pad < 2 && b.get(i) == Some(&b'=') {
+            i += 1;
+            pad += 1;
+        }
+        let line_ends = matches!(b.get(i), None | Some(b'\r' | b'\n'));
+        if chars == 0 || chars > width {
+            break;
+        }
+        if chars == width && pad == 0 && line_ends {
+            joined.push_str(&text[run_start..i]);
+            last = i;
+            continue;
+        }
+        // What may follow a last line: the end of a quoted string or call.
+        let closed = pad > 0
+            || b[i..]
+                .iter()
+                .take_while(|&&c| c != b'\n')
+                .all(|c| b"\"'); \t\r".contains(c));
+        if (chars + pad) % 4 == 0 && closed {
+            joined.push_str(&text[run_start..i]);
+            last = i;
+        }
+        break;
+    }
+    (last > end).then_some((last, joined))
+}
+
+/// A base64 run of the text, `wrapped` over lines when it is.
+fn base64_run(text: &str, start: usize, end: usize) -> (usize, std::borrow::Cow<'_, str>) {
+    match wrapped(text, start, end) {
+        Some((end, joined)) => (end, joined.into()),
+        None => (end, text[start..end].into()),
+    }
 }
 
 /// Every decodable run in `text`, in order, without overlaps.
+///
+/// A base64 run of at least `min_base64_len` characters that decodes is
+/// always reported, as text when it is text and else as binary with its
+/// file type (as MSTICPy does), except the two look-alikes that are not
+/// payloads: hex-only runs (hashes, left to the hex pass) and slash paths.
 pub(crate) fn find_runs(
     text: &str,
     min_base64_len: usize,
@@ -161,20 +286,29 @@ pub(crate) fn find_runs(
 
     for caps in p.powershell.captures_iter(text) {
         let Some(m) = caps.get(1) else { continue };
-        if let Some(bytes) = base64_bytes(m.as_str()) {
-            if utf16le_text(&bytes).is_some() || magic::identify(&bytes).is_some() {
+        let (end, run) = base64_run(text, m.start(), m.end());
+        if let Some(bytes) = base64_bytes(&run) {
+            if utf16le_declared(&bytes).is_some() || magic::identify(&bytes).is_some() {
                 runs.push(Run {
                     start: m.start(),
-                    end: m.end(),
+                    end,
                     encoding: Encoding::Utf16Base64,
                     bytes,
                 });
             }
         }
     }
+    // End of the last wrapped block: its lines are not runs of their own,
+    // whether the block was kept or not (a long list of hashes would
+    // otherwise be re-joined from every line, quadratic in its length).
+    let mut covered = 0;
     for m in p.base64.find_iter(text) {
-        let s = m.as_str();
-        if s.len() < min_base64_len || overlaps(&runs, m.start(), m.end()) {
+        if m.start() < covered || overlaps(&runs, m.start(), m.end()) {
+            continue;
+        }
+        let (end, s) = base64_run(text, m.start(), m.end());
+        covered = end;
+        if s.len() < min_base64_len {
             continue;
         }
         // Hex-only runs (hashes) are hex candidates, not base64.
@@ -184,20 +318,21 @@ pub(crate) fn find_runs(
         {
             continue;
         }
-        let Some(bytes) = base64_bytes(s) else {
+        let Some(bytes) = base64_bytes(&s) else {
             continue;
         };
-        if !plausible(s, &bytes) {
+        let utf8 = utf8_text(&bytes).is_some();
+        if !utf8 && magic::identify(&bytes).is_none() && looks_like_path(&s) {
             continue;
         }
-        let encoding = if utf8_text(&bytes).is_none() && utf16le_text(&bytes).is_some() {
+        let encoding = if !utf8 && utf16le_text(&bytes).is_some() {
             Encoding::Utf16Base64
         } else {
             Encoding::Base64
         };
         runs.push(Run {
             start: m.start(),
-            end: m.end(),
+            end,
             encoding,
             bytes,
         });
@@ -285,6 +420,125 @@ mod tests {
             .collect();
         let r = runs(&escaped);
         assert_eq!(r[0].bytes, b"powershell -c id");
+    }
+
+    /// Deterministic pseudo-random bytes (xorshift64*), no extra crate.
+    fn noise(seed: u64, len: usize) -> Vec<u8> {
+        let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        (0..len)
+            .map(|_| {
+                x ^= x >> 12;
+                x ^= x << 25;
+                x ^= x >> 27;
+                (x.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 56) as u8
+            })
+            .collect()
+    }
+
+    /// `b64` wrapped at `width` characters with `newline` and `indent`.
+    fn wrap(b64: &str, width: usize, newline: &str, indent: &str) -> String {
+        b64.as_bytes()
+            .chunks(width)
+            .map(|c| format!("{indent}{}", std::str::from_utf8(c).unwrap()))
+            .collect::<Vec<_>>()
+            .join(newline)
+    }
+
+    /// Issue #11 (bug 5): base64 wrapped at 76 or 64 characters, as MIME,
+    /// PEM and `base64` write it, is one run, not one fragment per line.
+    #[test]
+    fn issue_11_wrapped_base64_is_one_run() {
+        let payload = noise(7, 300);
+        let b64 = STANDARD.encode(&payload);
+        for (width, newline, indent) in [(76, "\n", ""), (76, "\r\n", ""), (64, "\n", "    ")] {
+            let text = format!(
+                "data:\n{}\nend of data\n",
+                wrap(&b64, width, newline, indent)
+            );
+            let r = runs(&text);
+            assert_eq!(r.len(), 1, "{width} {newline:?} {indent:?}: {r:?}");
+            assert_eq!(r[0].bytes, payload);
+            let span = wrap(&b64, width, newline, indent);
+            assert_eq!(&text[r[0].start..r[0].end], span.trim_start());
+        }
+        // A script's quoted string, and a PowerShell -enc argument.
+        let text = format!("$b = \"{}\")\n", wrap(&b64, 76, "\n", ""));
+        assert_eq!(runs(&text)[0].bytes, payload);
+        let cmd: Vec<u8> = "Write-Output 'a wrapped encoded command, long enough to wrap'"
+            .repeat(3)
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let text = format!(
+            "powershell -enc\n{}\n",
+            wrap(&STANDARD.encode(&cmd), 76, "\n", "")
+        );
+        let r = runs(&text);
+        assert_eq!(r.len(), 1);
+        assert_eq!((r[0].encoding, &r[0].bytes), (Encoding::Utf16Base64, &cmd));
+    }
+
+    /// Issue #11 (bug 5): what is not a wrapped block stays as it was.
+    #[test]
+    fn issue_11_unwrapped_lines_are_not_joined() {
+        let a = STANDARD.encode(noise(1, 57)); // 76 characters, no padding
+        let b = STANDARD.encode(noise(2, 57));
+        // A full-width line, then a word: the word is not base64.
+        let r = runs(&format!("{a}\nWrite-Host done\n"));
+        assert_eq!((r.len(), r[0].end), (1, 76));
+        // A longer line after a full one starts a run of its own.
+        let r = runs(&format!("{a}\n{b}AAAA\n"));
+        assert_eq!(r.len(), 2);
+        // A last line that is not whole quads is not part of the block.
+        let r = runs(&format!("{a}\n{}\n", &b[..37]));
+        assert_eq!(r.len(), 2);
+        // A padded first line ends its run.
+        let padded = STANDARD.encode(noise(3, 56));
+        let r = runs(&format!("{padded}\n{b}\n"));
+        assert_eq!(r.len(), 2);
+        // A long list of equal-width hashes is no payload, and stays linear.
+        let hashes: String = (0..20_000u64)
+            .map(|i| format!("{}\n", hex::encode(noise(i, 32))))
+            .collect();
+        assert!(find_runs(&hashes, 30, 32, false).is_empty());
+    }
+
+    /// Issue #11 (bug 6): random bytes are binary, never UTF-16 text, and
+    /// every run that met the length rule is reported.
+    #[test]
+    fn issue_11_random_blobs_are_binary_and_kept() {
+        for seed in 0..100 {
+            let blob = noise(seed, 48);
+            let b64 = STANDARD.encode(&blob);
+            let r = runs(&format!("blob {b64} end"));
+            assert_eq!(r.len(), 1, "seed {seed}: {b64}");
+            assert_eq!(r[0].encoding, Encoding::Base64, "seed {seed}: {b64}");
+            assert_eq!(r[0].bytes, blob);
+            assert!(utf16le_text(&blob).is_none(), "seed {seed}");
+        }
+        // UTF-16LE text without -enc context is still told by its evidence.
+        let text: Vec<u8> = "Start-Process notepad.exe -WindowStyle Hidden"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let r = runs(&STANDARD.encode(&text));
+        assert_eq!(r[0].encoding, Encoding::Utf16Base64);
+    }
+
+    #[test]
+    fn paths_are_told_from_base64() {
+        for path in [
+            "/usr/local/lib/python3/dist/packages/module/sub/file",
+            "/home/User/AppData/Local/Microsoft/WindowsApps",
+            "src/main/java/com/example/project/MyClass",
+            "/var/log/2024/03/WindowsPowerShell/PSReadLine2",
+        ] {
+            assert!(looks_like_path(path), "{path}");
+        }
+        for seed in 0..2000 {
+            let b64 = STANDARD.encode(noise(seed, 30));
+            assert!(!looks_like_path(&b64), "{b64}");
+        }
     }
 
     #[test]

@@ -61,6 +61,7 @@ impl<'a> CsvCells<'a> {
     /// uneven length (the table reader names the error), a picked cell
     /// with `""` escapes, or a text past 4 GiB.
     pub(crate) fn read(bytes: &'a [u8], keep: Option<ColumnPicker<'_>>) -> Result<Option<Self>> {
+        super::sniff::check_text(bytes, super::TableFormat::Csv)?;
         let Ok(text) = std::str::from_utf8(bytes) else {
             return Ok(None);
         };

@@ -11,10 +11,12 @@ mod csv_fast;
 mod format;
 mod frame;
 pub(crate) mod read;
+pub(crate) mod sniff;
 pub(crate) mod time;
 
 pub use column::TextColumn;
 pub use format::TableFormat;
 pub use frame::{Frame, FrameColumn};
 pub use read::{read_table, read_table_projected, ColumnPicker, Table};
+pub use sniff::describe_binary;
 pub use time::{format_time_ms, parse_duration_ms, parse_time_ms};

@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::column::{ColumnBuilder, TextColumn};
 use super::csv_fast::FastCsv;
 use super::format::TableFormat;
+use super::sniff::check_text;
 use crate::error::{Error, ErrorKind, Result};
 use crate::utf8::utf8_lossy;
 
@@ -135,6 +136,7 @@ pub fn read_table_projected(
     format: TableFormat,
     keep: Option<ColumnPicker<'_>>,
 ) -> Result<Table> {
+    check_text(bytes, format)?;
     match format {
         TableFormat::Csv => read_csv(bytes, keep),
         TableFormat::Json => read_json(bytes),
@@ -321,6 +323,20 @@ fn read_json(bytes: &[u8]) -> Result<Table> {
 }
 
 fn read_ndjson(bytes: &[u8]) -> Result<Table> {
+    // An NDJSON row is an object, so a leading `[` is a JSON array (one
+    // line or pretty-printed): say so rather than "row 0 is not an object".
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        let line = bytes
+            .iter()
+            .take_while(|&&b| b != b'[')
+            .filter(|&&b| b == b'\n')
+            .count();
+        return Err(Error::parse(
+            "ndjson",
+            Some(line as u64 + 1),
+            "the input is a JSON array, not one JSON object per line; read it as json",
+        ));
+    }
     let mut table = JsonCells::default();
     let mut row = 0;
     for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
@@ -887,5 +903,58 @@ mod tests {
             err.to_string(),
             "column \"Cmd\" not in table (columns: a, b)"
         );
+    }
+
+    /// Issue #11 (bug 4): a JSON array read as NDJSON says it is a JSON
+    /// array and to read it as json, one line or pretty-printed.
+    #[test]
+    fn issue_11_json_array_read_as_ndjson() {
+        for input in [&b"[{\"a\":1},{\"a\":2}]\n"[..], b"\n[\n  {\"a\": 1}\n]\n"] {
+            let err = read_table(input, TableFormat::Ndjson).unwrap_err();
+            assert!(
+                err.to_string().ends_with(
+                    "the input is a JSON array, not one JSON object per line; read it as json"
+                ),
+                "{err}"
+            );
+        }
+        let err = read_table(b"\n[1]", TableFormat::Ndjson).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("cannot read ndjson input at line 2:"),
+            "{err}"
+        );
+    }
+
+    /// Issue #11 (bug 4): binary input says what it looks like and never
+    /// echoes its bytes.
+    #[test]
+    fn issue_11_binary_input_is_described() {
+        let pickle = b"\x80\x04\x95\x1f\x00\x00\x00\x00\x00\x00\x00}\x94(\x8c\x03cmd\x94\x8c\x06whoami\x94u.";
+        let mut exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00".to_vec();
+        exe.extend((0..200u8).map(|i| i.wrapping_mul(37)));
+        for (bytes, what) in [
+            (&pickle[..], "a Python pickle"),
+            (&exe[..], "a Windows executable (MZ)"),
+            (b"\x00\x01\x02\x03abc\x00", "binary data"),
+        ] {
+            for format in [TableFormat::Csv, TableFormat::Json, TableFormat::Ndjson] {
+                let err = read_table(bytes, format).unwrap_err();
+                let msg = err.to_string();
+                assert!(msg.contains(&format!("looks like {what}")), "{msg}");
+                assert!(
+                    msg.chars().all(|c| !c.is_control() && c != '\u{fffd}'),
+                    "{msg:?}"
+                );
+            }
+        }
+        let err = read_table(pickle, TableFormat::Csv).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cannot read csv input: the input looks like a Python pickle, not csv text; save the DataFrame with to_csv or to_feather"
+        );
+        // Windows-1252 text is text: read, with U+FFFD for its bytes.
+        let t = read_table(b"a\ncaf\xe9\n", TableFormat::Csv).unwrap();
+        assert_eq!(t.rows(), 1);
     }
 }
