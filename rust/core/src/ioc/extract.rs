@@ -298,7 +298,9 @@ impl Extractor {
                         32 => IocType::Md5Hash,
                         40 => IocType::Sha1Hash,
                         64 => IocType::Sha256Hash,
-                        _ => IocType::Sha512Hash,
+                        128 => IocType::Sha512Hash,
+                        // a hex word of another length is no hash
+                        _ => return None,
                     },
                 };
                 (validate::left_ok(prev, false) && validate::right_ok(next)).then(|| {

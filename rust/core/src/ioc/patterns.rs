@@ -15,8 +15,11 @@ use std::sync::OnceLock;
 use regex_automata::meta::Regex;
 use regex_automata::PatternID;
 
-/// A label of a domain name (RFC 1035 letters, digits, hyphens).
-const LABEL: &str = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?";
+/// A label of a domain name (RFC 1035 letters, digits, hyphens). Its
+/// length (at most 63) is checked by `validate::domain`, not counted here:
+/// counted repetitions multiply the lazy DFA's states, and building those
+/// states was half of a scan's time on a megabyte of text.
+const LABEL: &str = r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?";
 /// A character of a Windows path segment. Spaces are only allowed inside
 /// directory names (`Program Files`), never in the last segment, so a path
 /// followed by arguments ends where it should.
@@ -62,7 +65,7 @@ impl Kind {
     ];
 
     fn pattern(self) -> String {
-        let dns = format!(r"(?:{LABEL}\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9\-]{{1,59}})");
+        let dns = format!(r"(?:{LABEL}\.)+(?:[A-Za-z]{{2,}}|xn--[A-Za-z0-9\-]+)");
         match self {
             // a scheme and everything up to whitespace or a quote-like character
             Kind::Url => format!(r"(?i:(?:{SCHEMES})://[^\s<>`{{}}|\\^'\x22]+)"),
@@ -74,11 +77,9 @@ impl Kind {
                 r"(?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?:\.[0-9]{1,3}){3})?(?:/[0-9]{1,3})?"
                     .into()
             }
-            // whole hex words of exactly these lengths
-            Kind::Hash => {
-                r"(?-u:\b)(?:[0-9A-Fa-f]{128}|[0-9A-Fa-f]{64}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{32})(?-u:\b)"
-                    .into()
-            }
+            // whole hex words; only 32, 40, 64 and 128 digits are hashes,
+            // which `accept` checks (for the DFA's sake, as labels above)
+            Kind::Hash => r"(?-u:\b)[0-9A-Fa-f]{32,}(?-u:\b)".into(),
             Kind::Cve => r"(?i:CVE-[0-9]{4}-[0-9]{4,7})(?-u:\b)".into(),
             Kind::Mitre => r"(?-u:\b)T[0-9]{4}(?:\.[0-9]{3})?(?-u:\b)".into(),
             // drive or UNC root, directories (spaces allowed), a last segment
@@ -263,9 +264,13 @@ mod tests {
     }
 
     #[test]
-    fn hash_lengths_are_exact() {
+    fn hex_words_of_any_length_are_candidates() {
         let h33 = "a".repeat(33);
-        assert_eq!(first(&h33), None);
+        assert_eq!(first(&h33), Some((h33.as_str(), Kind::Hash)));
+        assert!(crate::ioc::Extractor::new(&Default::default(), false)
+            .unwrap()
+            .extract(&h33)
+            .is_empty());
         let h40 = "B".repeat(40);
         assert_eq!(first(&h40), Some((h40.as_str(), Kind::Hash)));
         let h128 = "c".repeat(128);

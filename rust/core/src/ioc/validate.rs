@@ -22,6 +22,11 @@ pub(crate) fn domain(name: &str, bare: bool, ignore_tlds: &[String]) -> bool {
     if name.len() > 253 || !name.contains('.') {
         return false;
     }
+    // RFC 1035: a label is at most 63 bytes (the candidate pattern does
+    // not count them).
+    if name.split('.').any(|label| label.len() > 63) {
+        return false;
+    }
     // Lower-cased on the stack (a name is at most 253 bytes): this runs for
     // every domain-shaped candidate, and a `String` each was a tenth of a
     // scan.
@@ -159,6 +164,9 @@ mod tests {
         assert!(!domain("Net.WebClient", true, &[]));
         assert!(!domain("co.uk", true, &[]));
         assert!(!domain("localhost", true, &[]));
+        let long = format!("{}.com", "a".repeat(64));
+        assert!(!domain(&long, true, &[]));
+        assert!(domain(&long[1..], true, &[]));
     }
 
     #[test]
