@@ -246,6 +246,20 @@ impl ViewOptions {
                 }
             }
         }
+        // Every sort word, not only the ones an axis ends up reading.
+        for (name, value) in [
+            ("sort", &self.sort),
+            ("sort_x", &self.sort_x),
+            ("sort_y", &self.sort_y),
+        ] {
+            let lower = value.as_deref().map(str::to_ascii_lowercase);
+            if let Some(s) = lower.filter(|s| !SORT_WORDS.iter().any(|(w, _)| w == s)) {
+                return Err(Error::option(
+                    name,
+                    format!("{s:?} is not \"asc\" or \"desc\""),
+                ));
+            }
+        }
         if self.max_label_len.is_some_and(|n| n < MIN_LABEL_LEN) {
             return Err(Error::option(
                 "max_label_len",

@@ -514,4 +514,17 @@ mod tests {
         let e = e.unwrap_err();
         assert!(e.to_string().contains("max_label_len"), "{e}");
     }
+
+    /// The cases the Python helper checks too (`tests/golden/view_options.json`):
+    /// both sides accept and refuse the same options (issue #13).
+    #[test]
+    fn golden_cases_match_the_python_helper() {
+        let text = include_str!("../../../../tests/golden/view_options.json");
+        let golden: serde_json::Value = serde_json::from_str(text).unwrap();
+        for case in golden["cases"].as_array().unwrap() {
+            let kind = case["kind"].as_str().unwrap();
+            let got = ViewSpec::parse(kind, &case["options"]);
+            assert_eq!(got.is_ok(), case["ok"] == json!(true), "{case}: {got:?}");
+        }
+    }
 }
