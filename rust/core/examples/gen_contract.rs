@@ -196,10 +196,9 @@ fn typescript_types(schema: &Value) -> String {
     }
     out.push_str(&doc(schema, ""));
     out.push_str("export type ViewSpec =\n");
-    for (i, branch) in schema["oneOf"].as_array().into_iter().flatten().enumerate() {
-        let sep = if i == 0 { "  |" } else { "  |" };
+    for branch in schema["oneOf"].as_array().into_iter().flatten() {
         out.push_str(&format!(
-            "{sep} {{ kind: {}; options: {} }}\n",
+            "  | {{ kind: {}; options: {} }}\n",
             ts_type(&branch["properties"]["kind"], ""),
             ts_type(&branch["properties"]["options"], "")
         ));
