@@ -36,25 +36,12 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-MIME_TYPE = "application/vnd.huntkit.view+json"
-VERSION = 1
-KINDS = ("timeline", "timeline_values", "timeline_duration", "matrix", "anomalies", "session_scores")
-DEFAULT_TIME_COLUMN = "TimeGenerated"
-PLOT_KINDS = ("circle", "line", "vbar")
-SORTS = ("asc", "desc")
+from . import contract
+from .contract import KINDS, MIME_TYPE, VERSION
 
-_COMMON = {"source_columns", "title", "height", "width"}
-_OPTIONS: dict[str, set[str]] = {
-    "timeline": _COMMON | {"time_column", "group_by", "ref_time", "ref_label", "ref_event"},
-    "timeline_values": _COMMON
-    | {"time_column", "group_by", "ref_time", "ref_label", "ref_event", "y", "kind"},
-    "timeline_duration": _COMMON | {"time_column", "group_by", "end_time_column"},
-    "matrix": _COMMON
-    | {"x", "y", "value_col", "dist_count", "log_size", "invert", "sort", "sort_x", "sort_y",
-       "max_label_len"},
-    "anomalies": _COMMON | {"time_column", "y", "baseline_col", "anomalies_col", "ref_time", "ref_label"},
-    "session_scores": _COMMON | {"time_column", "y", "group_by", "ref_time", "ref_label"},
-}
+DEFAULT_TIME_COLUMN = "TimeGenerated"
+# Python-only: a reference *event* (a row) whose time becomes ``ref_time``.
+_PYTHON_OPTIONS = {"ref_event": "ref_time"}
 # Columns of huntkit's / MSTICPy's STL output that are not the observed value.
 _STL_COLUMNS = {"residual", "trend", "seasonal", "weights", "baseline", "score", "anomalies"}
 _SET_KEYS = {"data", "time_column", "color"}
@@ -337,36 +324,20 @@ def _columns(value: Any, option: str, allow_empty: bool = False) -> list[str]:
     raise ValueError(f"{option} must be a column name or {what} of column names, not {value!r}")
 
 
-def _flag(value: Any, option: str) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"{option} must be True or False, not {value!r}")
-    return value
-
-
-def _positive_int(value: Any, option: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{option} must be a positive whole number, not {value!r}")
-    return value
-
-
-def _sort(value: Any, option: str) -> str | None:
+def _sort(value: Any) -> Any:
+    """Python spellings of a sort: False/None (first appearance), True (asc),
+    any case; the words themselves are checked against the contract."""
     if value is None or value is False:
         return None
     if value is True:
         return "asc"
-    if isinstance(value, str) and value.lower() in SORTS:
-        return value.lower()
-    raise ValueError(f"{option} must be 'asc', 'desc' or None, not {value!r}")
+    return value.lower() if isinstance(value, str) else value
 
 
-def _plot_kinds(value: Any) -> list[str]:
-    kinds = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else None
-    if not kinds:
-        raise ValueError(f"kind must be one of {', '.join(PLOT_KINDS)} or a list of them, not {value!r}")
-    for k in kinds:
-        if k not in PLOT_KINDS:
-            raise ValueError(f"kind {k!r} is not one of {', '.join(PLOT_KINDS)}")
-    return list(dict.fromkeys(kinds))
+def _plot_kinds(value: Any) -> Any:
+    """One style or several, as a list without repeats (checked by the contract)."""
+    kinds = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else value
+    return list(dict.fromkeys(kinds)) if isinstance(kinds, list) else kinds
 
 
 def _ref_from_event(event: Any, time_column: str) -> Any:
@@ -401,14 +372,7 @@ def view_bundle(kind: str, data: Any, /, *, label: str | None = None, color: str
         from .proctree import process_tree_bundle
 
         return process_tree_bundle(data, label=label, **options)
-    if kind not in KINDS:
-        raise ValueError(f"unknown view kind {kind!r}; expected one of {', '.join(KINDS + ('process_tree',))}")
-    unknown = sorted(set(options) - _OPTIONS[kind])
-    if unknown:
-        raise ValueError(
-            f"unknown option{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} for {kind}; "
-            f"known: {', '.join(sorted(_OPTIONS[kind]))}"
-        )
+    _check_option_names(kind, options)
     opts = {k: v for k, v in options.items() if v is not None}
     sets = _data_sets(kind, data, label, color)
     if kind in ("anomalies", "session_scores"):
@@ -416,57 +380,45 @@ def view_bundle(kind: str, data: Any, /, *, label: str | None = None, color: str
     time_kind = kind != "matrix"
     out: dict[str, Any] = {}
     if time_kind:
-        time_column = opts.pop("time_column", DEFAULT_TIME_COLUMN)
-        if not isinstance(time_column, str):
-            raise ValueError(f"time_column must be a column name (str), not {time_column!r}")
-        out["time_column"] = time_column
+        out["time_column"] = opts.pop("time_column", DEFAULT_TIME_COLUMN)
 
     # Options that name columns, and the columns each view needs.
     needed: list[str] = []
     if kind in ("timeline", "timeline_values", "session_scores") and "group_by" in opts:
         out["group_by"] = opts.pop("group_by")
-        if not isinstance(out["group_by"], str):
-            raise ValueError(f"group_by must be a column name (str) for {kind}, not {out['group_by']!r}")
         needed.append(out["group_by"])
-    if kind == "timeline_duration":
-        if "group_by" not in opts:
-            raise ValueError("timeline_duration needs group_by (a column or a list of columns)")
+    if kind == "timeline_duration" and "group_by" in opts:
         out["group_by"] = _columns(opts.pop("group_by"), "group_by")
         needed += out["group_by"]
         if "end_time_column" in opts:
             out["end_time_column"] = opts.pop("end_time_column")
-    if kind in ("anomalies", "session_scores"):
+    if kind in ("anomalies", "session_scores", "timeline_values") and "y" in opts:
         out["y"] = opts.pop("y")
         needed.append(out["y"])
-        if kind == "anomalies":
-            for key, default in (("baseline_col", "baseline"), ("anomalies_col", "anomalies")):
-                out[key] = opts.pop(key, default)
-                needed.append(out[key])
+    if kind == "anomalies":
+        for key, default in (("baseline_col", "baseline"), ("anomalies_col", "anomalies")):
+            out[key] = opts.pop(key, default)
+            needed.append(out[key])
     if kind == "timeline_values":
-        if "y" not in opts:
-            raise ValueError("timeline_values needs y, the value column")
-        out["y"] = opts.pop("y")
-        needed.append(out["y"])
         out["kind"] = _plot_kinds(opts.pop("kind", ["vbar"]))
     if kind == "matrix":
         for axis in ("x", "y"):
-            if axis not in opts:
-                raise ValueError(f"matrix needs {axis}, a categorical column")
-            out[axis] = opts.pop(axis)
-            needed.append(out[axis])
+            if axis in opts:
+                out[axis] = opts.pop(axis)
+                needed.append(out[axis])
         if "value_col" in opts:
             out["value_col"] = opts.pop("value_col")
             needed.append(out["value_col"])
         for flag in ("dist_count", "log_size", "invert"):
             if flag in opts:
-                out[flag] = _flag(opts.pop(flag), flag)
+                out[flag] = opts.pop(flag)
         if out.get("dist_count") and "value_col" not in out:
             raise ValueError("dist_count counts distinct value_col values: give value_col too")
         for key in ("sort", "sort_x", "sort_y"):
             if key in options:  # None is meaningful ("first appearance")
-                out[key] = _sort(opts.pop(key, None), key)
+                out[key] = _sort(opts.pop(key, None))
         if "max_label_len" in opts:
-            out["max_label_len"] = _positive_int(opts.pop("max_label_len"), "max_label_len")
+            out["max_label_len"] = opts.pop("max_label_len")
     source_columns = None
     if "source_columns" in opts:
         source_columns = _columns(opts.pop("source_columns"), "source_columns", allow_empty=True)
@@ -490,8 +442,9 @@ def view_bundle(kind: str, data: Any, /, *, label: str | None = None, color: str
         out["title"] = str(opts.pop("title"))
     for size in ("height", "width"):
         if size in opts:
-            out[size] = _positive_int(opts.pop(size), size)
+            out[size] = opts.pop(size)
     assert not opts, opts  # every known option is handled above
+    contract.validate(kind, out)  # types and bounds, as the core checks them
 
     entries = []
     for set_label, table, set_time, set_color in sets:
@@ -531,6 +484,20 @@ def view_bundle(kind: str, data: Any, /, *, label: str | None = None, color: str
             entry["color"] = set_color
         entries.append(entry)
     return {"version": VERSION, "kind": kind, "options": out, "data": entries}
+
+
+def _check_option_names(kind: str, options: Mapping[str, Any]) -> None:
+    """Names an unknown kind or option before any data is converted."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown view kind {kind!r}; expected one of {', '.join(KINDS)}")
+    known = contract.option_names(kind)
+    known += [py for py, core in _PYTHON_OPTIONS.items() if core in known]
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise ValueError(
+            f"unknown option{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} for {kind}; "
+            f"known: {', '.join(sorted(known))}"
+        )
 
 
 def _guess_columns(kind: str, table: pa.Table, opts: dict[str, Any]) -> None:

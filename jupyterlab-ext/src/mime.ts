@@ -46,7 +46,7 @@ export const rendererFactory: IRenderMime.IRendererFactory = {
 const extension: IRenderMime.IExtension = {
   id: '@huntkit/jupyterlab:view',
   description:
-    'Renders huntkit notebook views (timeline, timeline_values, timeline_duration, matrix).',
+    'Renders every huntkit notebook view (the kinds of the view contract: timelines, matrix, anomalies, scored sessions, process trees).',
   rendererFactory,
   rank: 50,
   dataType: 'json'

@@ -527,8 +527,12 @@ def test_process_tree_function_and_accessor_display_the_bundle(monkeypatch, shel
 def test_process_tree_errors_name_the_problem(procs: pd.DataFrame) -> None:
     with pytest.raises(KeyError, match="legend_col 'Account' is not a column"):
         huntkit.process_tree(procs, legend_col="Account")
-    with pytest.raises(ValueError, match="unknown schema 'windows'"):
-        huntkit.process_tree(procs, schema="windows")
+    # issue #13: the core takes aliases and any case; so does the helper now.
+    assert huntkit.view_bundle("process_tree", procs, schema="windows")["options"]["schema"] == "windows"
+    with pytest.raises(KeyError, match="schema 'Sysmon' needs column 'UtcTime'"):
+        huntkit.process_tree(procs, schema="Sysmon")
+    with pytest.raises(ValueError, match="schema: 'winlog' is not one of '4688'"):
+        huntkit.process_tree(procs, schema="winlog")
     with pytest.raises(KeyError, match="schema 'sysmon' needs column 'UtcTime'"):
         huntkit.process_tree(procs, schema="sysmon")
     with pytest.raises(ValueError, match="unknown option 'group_by' for process_tree"):

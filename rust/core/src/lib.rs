@@ -16,6 +16,8 @@
 //! - [`proctree`](build_process_tree): process trees from seven event
 //!   schemas (4688, Sysmon, MDE, auditd, …), parents matched per host;
 //!   tree utilities, summary, text.
+//! - [`contract`]: the view contract (kinds, options, schemas, IoC type
+//!   names) as one JSON Schema, from which the hosts' types are generated.
 //! - [`table`](read_table): read CSV, JSON, NDJSON and Arrow IPC; write
 //!   results as a [`Frame`].
 //!
@@ -33,6 +35,7 @@
 
 #![deny(missing_docs)]
 
+pub mod contract;
 mod decode;
 mod error;
 mod fast_map;
@@ -56,8 +59,8 @@ pub use ioc::{
 pub use proctree::{
     build_process_tree, build_tree, build_tree_owned, summarize_process_tree, tree_to_text,
     BuildStats, DetailCell, DetailRow, LegendValue, Origin, ProcNode, ProcSchema, ProcTree,
-    ProcTreeOptions, ProcTreeSummary, TreeRow, TreeView, TreeViewOptions, SCHEMA_NAMES,
-    TREE_COLUMNS,
+    ProcTreeOptions, ProcTreeSummary, TreeRow, TreeView, TreeViewOptions, SCHEMA_ALIASES,
+    SCHEMA_NAMES, TREE_COLUMNS,
 };
 pub use sessions::{
     parse_session, score_sessions, sessionize, sessions_frame, Cmd, EventSession, Model,

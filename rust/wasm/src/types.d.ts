@@ -127,31 +127,6 @@ export interface ChartDataSet {
   /** A CSS colour for this set. */
   color?: string;
 }
-/** View options, with MSTICPy's names (see the README's bundle table). */
-export interface ViewOptions {
-  time_column?: string | null;
-  group_by?: string | string[] | null;
-  source_columns?: string[] | null;
-  ref_time?: string | number | null;
-  ref_label?: string | null;
-  y?: string | null;
-  kind?: string | string[] | null;
-  end_time_column?: string | null;
-  x?: string | null;
-  baseline_col?: string | null;
-  anomalies_col?: string | null;
-  value_col?: string | null;
-  dist_count?: boolean;
-  log_size?: boolean;
-  invert?: boolean;
-  sort?: string | null;
-  sort_x?: string | null;
-  sort_y?: string | null;
-  max_label_len?: number | null;
-  title?: string | null;
-  height?: number | null;
-  width?: number | null;
-}
 /** A lane, series or bar. */
 export interface SeriesInfo {
   label: string;
@@ -217,41 +192,7 @@ export interface RowIds {
   total: number;
 }
 
-/** Options of `buildProcessTree` and `processTreeSummary`: a schema name, a mapping, or neither (inferred). */
-export interface ProcTreeOptions {
-  /** `4688`, `linux`, `sysmon`, `mde`, `mde_internal`, `osquery` or `fireeye_hx`. */
-  schema?: string | null;
-  /** Your own column mapping (instead of `schema`). */
-  mapping?: ProcSchema | null;
-}
 
-/** Which columns hold what; only the first four must be in the table. */
-export interface ProcSchema {
-  time_stamp: string;
-  process_name: string;
-  process_id: string;
-  parent_id: string;
-  /** When set and present, a parent must also have this image. */
-  parent_name?: string | null;
-  cmd_line?: string | null;
-  logon_id?: string | null;
-  target_logon_id?: string | null;
-  user_name?: string | null;
-  user_id?: string | null;
-  /** Trees are built per host; without it the table is one host. */
-  host_name?: string | null;
-  /** Only rows whose `event_id_column` equals `event_id` are used. */
-  event_id_column?: string | null;
-  event_id?: string | null;
-  /** The parent's creation time (MDE): excludes earlier processes that reused the PID. */
-  parent_time?: string | null;
-  grandparent_id?: string | null;
-  grandparent_name?: string | null;
-  grandparent_time?: string | null;
-  /** The creating process when named apart from the parent (MDE internal): grandparent columns apply only where it is the parent. */
-  initiator_id?: string | null;
-  initiator_time?: string | null;
-}
 
 /** MSTICPy's `get_summary_info` counts. */
 export interface ProcTreeSummary {
@@ -265,13 +206,6 @@ export interface ProcTreeSummary {
   LargestTreeDepth: number;
 }
 
-/** Options of `ProcessTreeView`: the tree's schema (as `ProcTreeOptions`) and the colouring column. */
-export interface ProcTreeViewOptions {
-  schema?: string | null;
-  mapping?: ProcSchema | null;
-  /** Colour rows by this column (e.g. the account); must be in the table. */
-  legend_col?: string | null;
-}
 
 /** One visible row of a `ProcessTreeView`. */
 export interface ProcTreeRow {

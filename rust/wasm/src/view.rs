@@ -5,7 +5,7 @@
 //! Layout returns marks as one `Float64Array` (`MARK_STRIDE` numbers per
 //! mark) so a frame costs one copy, not an object per mark.
 
-use huntkit_core::view::{Chart, DataSet, ViewKind, ViewOptions, ViewTable, Viewport, MARK_STRIDE};
+use huntkit_core::view::{Chart, DataSet, ViewSpec, ViewTable, Viewport, MARK_STRIDE};
 use huntkit_core::{self as core, TableFormat};
 use js_sys::{Array, Float64Array, Object, Reflect, Uint32Array, Uint8Array};
 use serde::Serialize;
@@ -95,18 +95,21 @@ fn rows_object(ids: &[u32], total: usize) -> Result<JsValue, JsValue> {
 
 #[wasm_bindgen]
 impl ChartView {
-    /// Builds a view of `kind` (`timeline`, `timeline_values`,
-    /// `timeline_duration`, `matrix`) from data sets
-    /// `{label, data: Uint8Array, format?: 'arrow' | 'csv' | 'json' |
-    /// 'ndjson' | 'auto', time_column?, color?}` and the bundle's options.
+    /// Builds a chart of `kind` (any view kind but `process_tree`) from data
+    /// sets `{label, data: Uint8Array, format?: 'arrow' | 'csv' | 'json' |
+    /// 'ndjson' | 'auto', time_column?, color?}` and the bundle's options,
+    /// read as the core's `ViewSpec` (unknown or misplaced options are named).
     #[wasm_bindgen(constructor)]
     pub fn new(
         kind: &str,
         #[wasm_bindgen(unchecked_param_type = "ChartDataSet[]")] datasets: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ViewOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ViewSpec['options'] | undefined")] options: JsValue,
     ) -> Result<ChartView, JsValue> {
-        let kind = ViewKind::parse(kind).map_err(|e| errors::to_js(&e))?;
-        let o: ViewOptions = options::parse(options)?;
+        let options: serde_json::Value = options::parse(options)?;
+        let spec = ViewSpec::parse(kind, &options).map_err(|e| errors::to_js(&e))?;
+        let (kind, o) = spec
+            .chart()
+            .ok_or_else(|| errors::to_js(&invalid("kind", &format!("{kind} is not a chart"))))?;
         let list = datasets
             .dyn_ref::<Array>()
             .ok_or_else(|| errors::to_js(&invalid("data", "must be an array of data sets")))?;

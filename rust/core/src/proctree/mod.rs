@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 pub use build::{build_tree, build_tree_owned};
 pub use frame::TREE_COLUMNS;
-pub use schema::{ProcSchema, SCHEMA_NAMES};
+pub use schema::{schema_name_schema, ProcSchema, SCHEMA_ALIASES, SCHEMA_NAMES};
 pub use text::tree_to_text;
 pub use tree::{BuildStats, Origin, ProcNode, ProcTree, ProcTreeSummary};
 pub use view::{DetailCell, DetailRow, LegendValue, TreeRow, TreeView, TreeViewOptions};
@@ -36,10 +36,11 @@ use crate::table::{read_table_projected, Table, TableFormat};
 
 /// How to read the events: a built-in schema by name, a column mapping,
 /// or neither (inferred from the columns).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ProcTreeOptions {
-    /// A built-in schema: one of [`SCHEMA_NAMES`].
+    /// A built-in schema: one of [`SCHEMA_NAMES`] or [`SCHEMA_ALIASES`].
+    #[schemars(schema_with = "schema_name_schema")]
     pub schema: Option<String>,
     /// The user's own column mapping.
     pub mapping: Option<ProcSchema>,

@@ -2,6 +2,7 @@
 //! (column names as MSTICPy's `proc_tree_schema` names them) and inference
 //! from the columns present.
 
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -11,7 +12,7 @@ use crate::table::Table;
 /// must be in the table; every other column is used when present and
 /// ignored (and listed in [`BuildStats::unused_columns`](super::BuildStats))
 /// when not.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProcSchema {
     /// When the process was created (the event time).
@@ -49,6 +50,8 @@ pub struct ProcSchema {
     pub event_id_column: Option<String>,
     /// The `event_id_column` value of process-creation rows.
     #[serde(default)]
+    // A value, not a column name: hosts must not look for it in the table.
+    #[schemars(extend("x-column" = false))]
     pub event_id: Option<String>,
     /// The parent's own creation time (MDE): a parent created before it is
     /// an earlier process that reused the PID, so it is not matched.
@@ -87,6 +90,28 @@ pub const SCHEMA_NAMES: [&str; 7] = [
     "osquery",
     "fireeye_hx",
 ];
+
+/// Other names [`ProcSchema::by_name`] takes, and the schema each means
+/// (names are compared in any case).
+pub const SCHEMA_ALIASES: [(&str, &str); 3] = [
+    ("windows", "4688"),
+    ("auditd", "linux"),
+    ("hx", "fireeye_hx"),
+];
+
+/// The JSON Schema of an optional schema name: any of [`SCHEMA_NAMES`]
+/// and [`SCHEMA_ALIASES`], in any case, as [`ProcSchema::by_name`] takes.
+pub fn schema_name_schema(_: &mut SchemaGenerator) -> Schema {
+    let words: Vec<&str> = SCHEMA_NAMES
+        .iter()
+        .copied()
+        .chain(SCHEMA_ALIASES.iter().map(|(alias, _)| *alias))
+        .collect();
+    crate::view::any_case_schema(
+        &words,
+        "A built-in schema name (any case, aliases included); inferred from the columns when absent.",
+    )
+}
 
 /// Fewest schema columns a table must have for a schema to be inferred
 /// (MSTICPy's threshold).
@@ -128,9 +153,14 @@ impl ProcSchema {
 
     /// A built-in schema by name (see [`SCHEMA_NAMES`]).
     pub fn by_name(name: &str) -> Result<ProcSchema> {
-        let schema = match name.to_ascii_lowercase().as_str() {
+        let lower = name.to_ascii_lowercase();
+        let canonical = SCHEMA_ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == lower)
+            .map_or(lower.as_str(), |(_, name)| name);
+        let schema = match canonical {
             // Security event 4688: `ProcessId` is the *creator* (parent).
-            "4688" | "windows" => ProcSchema {
+            "4688" => ProcSchema {
                 parent_name: o("ParentProcessName"),
                 logon_id: o("SubjectLogonId"),
                 target_logon_id: o("TargetLogonId"),
@@ -147,7 +177,7 @@ impl ProcSchema {
                     "ProcessId",
                 )
             },
-            "linux" | "auditd" => ProcSchema {
+            "linux" => ProcSchema {
                 logon_id: o("ses"),
                 cmd_line: o("cmdline"),
                 user_name: o("acct"),
@@ -224,7 +254,7 @@ impl ProcSchema {
                 ..ProcSchema::new("calendarTime", "name", "pid", "parent")
             },
             // FireEye HX `processEvent` from stateagentinspector/eventbuffer.
-            "fireeye_hx" | "hx" => ProcSchema {
+            "fireeye_hx" => ProcSchema {
                 parent_name: o("parentprocess"),
                 cmd_line: o("processcmdline"),
                 user_name: o("username"),

@@ -18,10 +18,12 @@ use crate::table::Table;
 
 /// How to build the view: the tree's schema (as [`ProcTreeOptions`]) and
 /// the column that colours rows.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schemars(rename = "ProcTreeViewOptions")]
 pub struct TreeViewOptions {
     /// A built-in schema name; inferred from the columns when absent.
+    #[schemars(schema_with = "super::schema_name_schema")]
     pub schema: Option<String>,
     /// The user's own column mapping.
     pub mapping: Option<ProcSchema>,

@@ -13,16 +13,25 @@ mod options;
 mod rows;
 mod scale;
 mod series;
+mod spec;
 mod table;
 mod timeline;
 mod values;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
-pub use options::{Columns, SortOrder, TimeValue, ViewOptions};
+pub use options::{
+    any_case_pattern, any_case_schema, Columns, Pixels, SortOrder, TimeValue, ViewOptions,
+    MAX_PIXELS, MIN_LABEL_LEN, MIN_PIXELS, SORT_WORDS,
+};
 pub use scale::{nice_domain, nice_step, number_ticks, time_ticks, LinearScale, Tick};
+pub use spec::{
+    AnomaliesOptions, MatrixOptions, OneOrMany, PlotStyle, ProcessTreeViewOptions,
+    SessionScoresOptions, TimelineDurationOptions, TimelineOptions, TimelineValuesOptions,
+    ViewSpec, BUNDLE_VERSION, VIEW_MIME_TYPE,
+};
 pub use table::{Categories, ViewTable, NULL_LABEL};
 
 /// Numbers per mark in [`Layout::marks`]: `x, y, w, h, count, row, series`.
@@ -34,8 +43,8 @@ pub use table::{Categories, ViewTable, NULL_LABEL};
 /// as a global row id; `series` the lane, series or bar.
 pub const MARK_STRIDE: usize = 7;
 
-/// The kinds of view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The kinds of chart (every [`ViewSpec`] kind but the process tree).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ViewKind {
     /// Events along time, one lane per group.
@@ -63,22 +72,10 @@ impl ViewKind {
         )
     }
 
-    /// Parses the bundle's `kind`.
+    /// Parses the bundle's `kind`; the message lists the kinds there are.
     pub fn parse(name: &str) -> Result<ViewKind> {
-        Ok(match name {
-            "timeline" => ViewKind::Timeline,
-            "timeline_values" => ViewKind::TimelineValues,
-            "timeline_duration" => ViewKind::TimelineDuration,
-            "matrix" => ViewKind::Matrix,
-            "anomalies" => ViewKind::Anomalies,
-            "session_scores" => ViewKind::SessionScores,
-            other => {
-                return Err(Error::option(
-                    "kind",
-                    format!("{other:?} is not a view (timeline, timeline_values, timeline_duration, matrix, anomalies, session_scores)"),
-                ))
-            }
-        })
+        serde_json::from_value(serde_json::Value::String(name.to_string()))
+            .map_err(|e| Error::option("kind", format!("{name:?} is not a chart view: {e}")))
     }
 }
 
@@ -262,12 +259,7 @@ impl Chart {
                     None => vec!["vbar".to_string()],
                 };
                 for s in &styles {
-                    if !matches!(s.as_str(), "circle" | "line" | "vbar") {
-                        return Err(Error::option(
-                            "kind",
-                            format!("{s:?} is not circle, line or vbar"),
-                        ));
-                    }
+                    PlotStyle::parse(s)?;
                 }
                 let series = series::build_series(&datasets, options, Some(y), &mut warnings)?;
                 (Body::Series(series), styles, "time")

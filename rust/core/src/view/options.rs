@@ -1,13 +1,101 @@
 //! View options as the bundle carries them, with MSTICPy's parameter names.
 //! Unknown fields are refused so a typo shows up instead of being ignored.
 
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::table::parse_time_ms;
 
+/// The smallest `height`/`width` a view takes, in CSS pixels: below it no
+/// axis and label fit. The JSON Schema and the check read this one value.
+pub const MIN_PIXELS: f64 = 50.0;
+/// The largest `height`/`width`: a canvas far past the screen only costs memory.
+pub const MAX_PIXELS: f64 = 20_000.0;
+
+/// A view size in CSS pixels, between [`MIN_PIXELS`] and [`MAX_PIXELS`]
+/// (checked by [`ViewOptions::check`]; the JSON Schema carries the bounds).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Pixels(pub f64);
+
+impl JsonSchema for Pixels {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Pixels".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A size in CSS pixels.",
+            "type": "number",
+            "minimum": MIN_PIXELS,
+            "maximum": MAX_PIXELS,
+        })
+    }
+}
+
+/// The words a matrix `sort` takes, in any case, and what each means.
+pub const SORT_WORDS: [(&str, SortOrder); 6] = [
+    ("asc", SortOrder::Asc),
+    ("ascending", SortOrder::Asc),
+    ("desc", SortOrder::Desc),
+    ("descending", SortOrder::Desc),
+    ("none", SortOrder::None),
+    ("", SortOrder::None),
+];
+
+/// A regex matching any of `words` in any case (`sort`, process-tree
+/// schema names): JSON Schema has no case-insensitive `enum`, and the
+/// core compares case-insensitively.
+pub fn any_case_pattern<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
+    let alternatives: Vec<String> = words
+        .into_iter()
+        .map(|w| {
+            w.chars()
+                .map(|c| {
+                    let (l, u) = (c.to_ascii_lowercase(), c.to_ascii_uppercase());
+                    if l == u {
+                        regex_syntax_escape(c)
+                    } else {
+                        format!("[{l}{u}]")
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    format!("^(?:{})$", alternatives.join("|"))
+}
+
+fn regex_syntax_escape(c: char) -> String {
+    if c.is_ascii_alphanumeric() || c == '_' {
+        c.to_string()
+    } else {
+        format!("\\{c}")
+    }
+}
+
+/// The schema of a nullable text option matched by [`any_case_pattern`];
+/// `x-any-case` lists the words for error messages.
+pub fn any_case_schema(words: &[&str], description: &str) -> Schema {
+    json_schema!({
+        "description": description,
+        "type": ["string", "null"],
+        "pattern": any_case_pattern(words.iter().copied()),
+        "x-any-case": words,
+    })
+}
+
+/// The JSON Schema of a matrix sort option.
+pub(crate) fn sort_schema(_: &mut SchemaGenerator) -> Schema {
+    let words: Vec<&str> = SORT_WORDS.iter().map(|(w, _)| *w).collect();
+    any_case_schema(
+        &words,
+        "`asc` or `desc` by total (any case); null, `none` or empty: first appearance.",
+    )
+}
+
 /// A column name or a list of them (`group_by` takes either).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Columns {
     /// One column.
@@ -27,7 +115,7 @@ impl Columns {
 }
 
 /// A time given as ISO 8601 text or epoch milliseconds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum TimeValue {
     /// Milliseconds since the epoch.
@@ -87,6 +175,9 @@ pub struct ViewOptions {
     pub width: Option<f64>,
 }
 
+/// The shortest matrix `max_label_len`: a label cut to nothing says nothing.
+pub const MIN_LABEL_LEN: usize = 1;
+
 /// How a matrix axis is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortOrder {
@@ -133,32 +224,47 @@ impl ViewOptions {
             ("y", _, Some(v)) => ("sort_y", Some(v)),
             _ => ("sort", self.sort.as_ref()),
         };
-        match value.map(|s| s.to_ascii_lowercase()) {
-            None => Ok(SortOrder::None),
-            Some(s) if s == "asc" || s == "ascending" => Ok(SortOrder::Asc),
-            Some(s) if s == "desc" || s == "descending" => Ok(SortOrder::Desc),
-            Some(s) if s == "none" || s.is_empty() => Ok(SortOrder::None),
-            Some(s) => Err(Error::option(
-                name,
-                format!("{s:?} is not \"asc\" or \"desc\""),
-            )),
-        }
+        let Some(s) = value.map(|s| s.to_ascii_lowercase()) else {
+            return Ok(SortOrder::None);
+        };
+        SORT_WORDS
+            .iter()
+            .find(|(w, _)| *w == s)
+            .map(|(_, order)| *order)
+            .ok_or_else(|| Error::option(name, format!("{s:?} is not \"asc\" or \"desc\"")))
     }
 
     /// Checks sizes, which reach the page as pixel counts.
     pub fn check(&self) -> Result<()> {
         for (name, v) in [("height", self.height), ("width", self.width)] {
             if let Some(v) = v {
-                if !(v.is_finite() && (50.0..=20_000.0).contains(&v)) {
+                if !(v.is_finite() && (MIN_PIXELS..=MAX_PIXELS).contains(&v)) {
                     return Err(Error::option(
                         name,
-                        format!("{v} is not between 50 and 20000 pixels"),
+                        format!("{v} is not between {MIN_PIXELS} and {MAX_PIXELS} pixels"),
                     ));
                 }
             }
         }
-        if self.max_label_len == Some(0) {
-            return Err(Error::option("max_label_len", "must be at least 1"));
+        // Every sort word, not only the ones an axis ends up reading.
+        for (name, value) in [
+            ("sort", &self.sort),
+            ("sort_x", &self.sort_x),
+            ("sort_y", &self.sort_y),
+        ] {
+            let lower = value.as_deref().map(str::to_ascii_lowercase);
+            if let Some(s) = lower.filter(|s| !SORT_WORDS.iter().any(|(w, _)| w == s)) {
+                return Err(Error::option(
+                    name,
+                    format!("{s:?} is not \"asc\" or \"desc\""),
+                ));
+            }
+        }
+        if self.max_label_len.is_some_and(|n| n < MIN_LABEL_LEN) {
+            return Err(Error::option(
+                "max_label_len",
+                format!("must be at least {MIN_LABEL_LEN}"),
+            ));
         }
         Ok(())
     }

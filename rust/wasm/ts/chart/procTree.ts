@@ -600,16 +600,8 @@ export class ProcTreeFrame {
   }
 }
 
-/** The built-in process tree schemas (README "Process trees"), for pickers. */
-export const PROC_SCHEMAS = [
-  '4688',
-  'linux',
-  'sysmon',
-  'mde',
-  'mde_internal',
-  'osquery',
-  'fireeye_hx'
-] as const;
+/** The built-in process tree schemas, for pickers (the core's list). */
+export { PROC_SCHEMAS } from '../contract.js';
 
 /** Builds the wasm view for table bytes and mounts the frame (throws on bad input). */
 export function mountProcessTree(

@@ -1,0 +1,105 @@
+//! The contract between the core and its hosts, as one JSON Schema: the
+//! view bundle's [`ViewSpec`], the process-tree option types, and (under
+//! `x-huntkit`) the lists hosts show or check: view kinds, built-in
+//! process-tree schemas and their aliases, IoC type names and titles.
+//!
+//! `examples/gen_contract.rs` writes it into the Python package and turns
+//! it into the TypeScript types, so none of these is typed twice.
+
+use schemars::generate::SchemaSettings;
+use serde_json::{json, Map, Value};
+
+use crate::ioc::IocType;
+use crate::proctree::{ProcSchema, ProcTreeOptions, TreeViewOptions, SCHEMA_ALIASES, SCHEMA_NAMES};
+use crate::view::{ViewSpec, BUNDLE_VERSION, VIEW_MIME_TYPE};
+
+/// A title for each IoC type, for pickers and settings. A match, so a new
+/// type does not build until it has one.
+pub fn ioc_type_title(t: IocType) -> &'static str {
+    match t {
+        IocType::Url => "URL",
+        IocType::Ipv4 => "IPv4 address",
+        IocType::Ipv4Cidr => "IPv4 network (CIDR)",
+        IocType::Ipv6 => "IPv6 address",
+        IocType::Email => "E-mail address",
+        IocType::Md5Hash => "MD5 hash",
+        IocType::Sha1Hash => "SHA-1 hash",
+        IocType::Sha256Hash => "SHA-256 hash",
+        IocType::Sha512Hash => "SHA-512 hash",
+        IocType::Cve => "CVE id",
+        IocType::MitreAttack => "MITRE ATT&CK technique",
+        IocType::Dns => "Domain name",
+        IocType::WindowsPath => "Windows path",
+        IocType::LinuxPath => "Linux path",
+    }
+}
+
+/// The contract as a JSON Schema (draft 2020-12) of a [`ViewSpec`], with
+/// the other shared types in `$defs` and the shared lists in `x-huntkit`.
+pub fn contract_schema() -> Value {
+    let mut generator = SchemaSettings::draft2020_12().into_generator();
+    // Named so hosts can refer to them; only ViewSpec is the root.
+    generator.subschema_for::<ProcSchema>();
+    generator.subschema_for::<ProcTreeOptions>();
+    generator.subschema_for::<TreeViewOptions>();
+    let root = generator.root_schema_for::<ViewSpec>();
+    let mut schema = serde_json::to_value(root).unwrap_or(Value::Null);
+    let schemas: Map<String, Value> = SCHEMA_NAMES
+        .iter()
+        .filter_map(|name| {
+            let s = ProcSchema::by_name(name).ok()?;
+            Some((name.to_string(), serde_json::to_value(s).ok()?))
+        })
+        .collect();
+    let aliases: Map<String, Value> = SCHEMA_ALIASES
+        .iter()
+        .map(|(alias, name)| (alias.to_string(), json!(name)))
+        .collect();
+    let ioc_types: Vec<Value> = IocType::ALL
+        .iter()
+        .map(|t| json!({"name": t.name(), "title": ioc_type_title(*t)}))
+        .collect();
+    if let Value::Object(map) = &mut schema {
+        map.insert(
+            "x-huntkit".into(),
+            json!({
+                "mime_type": VIEW_MIME_TYPE,
+                "bundle_version": BUNDLE_VERSION,
+                "view_kinds": ViewSpec::kind_names(),
+                "proc_schemas": schemas,
+                "proc_schema_aliases": aliases,
+                "ioc_types": ioc_types,
+            }),
+        );
+    }
+    schema
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schema_names_every_kind_and_schema() {
+        let s = contract_schema();
+        let x = &s["x-huntkit"];
+        assert_eq!(x["view_kinds"].as_array().unwrap().len(), 7);
+        assert_eq!(
+            x["proc_schemas"].as_object().unwrap().len(),
+            SCHEMA_NAMES.len()
+        );
+        assert_eq!(x["ioc_types"].as_array().unwrap().len(), IocType::ALL.len());
+        for def in [
+            "ProcSchema",
+            "TimelineOptions",
+            "ProcessTreeViewOptions",
+            "Pixels",
+        ] {
+            assert!(s["$defs"][def].is_object(), "{def} missing");
+        }
+        assert_eq!(
+            s["$defs"]["Pixels"]["minimum"],
+            json!(crate::view::MIN_PIXELS)
+        );
+    }
+}
