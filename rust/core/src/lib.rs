@@ -16,6 +16,9 @@
 //! - [`proctree`](build_process_tree): process trees from seven event
 //!   schemas (4688, Sysmon, MDE, auditd, …), parents matched per host;
 //!   tree utilities, summary, text.
+//! - [`queries`]: MSTICPy-format query templates: load, validate, search,
+//!   render with values escaped for KQL/SPL, time expressions, and the
+//!   LocalData provider that runs templates over local files.
 //! - [`table`](read_table): read CSV, JSON, NDJSON and Arrow IPC; write
 //!   results as a [`Frame`].
 //!
@@ -38,6 +41,7 @@ mod error;
 mod fast_map;
 pub mod ioc;
 mod proctree;
+pub mod queries;
 mod sessions;
 mod table;
 mod timeseries;

@@ -1,0 +1,228 @@
+//! YAML text to a small tree that remembers the line of every node, so a
+//! validation error can say where the bad value is (saphyr's node spans).
+//!
+//! The rest of the module reads only this tree, so the YAML crate is
+//! confined to this file.
+
+use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// Nesting deeper than this is refused: templates are a few levels deep,
+/// and a hostile file must not exhaust the stack.
+const MAX_DEPTH: usize = 64;
+
+/// A YAML node and its 1-based line.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Node {
+    pub line: u64,
+    pub value: Value,
+}
+
+/// The node's content. Mapping keys are kept as text, in file order.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(String, Node)>),
+}
+
+impl Node {
+    /// The value at `key` of a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(m) => m.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The node as a scalar's text (numbers and booleans as YAML wrote
+    /// them); `None` for null, sequences and mappings.
+    pub fn text(&self) -> Option<String> {
+        match &self.value {
+            Value::Str(s) => Some(s.clone()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Float(x) => Some(x.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    /// The node as JSON (parameter defaults, free-form metadata).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) => J::from(*i),
+            Value::Float(x) => serde_json::Number::from_f64(*x).map_or(J::Null, J::Number),
+            Value::Str(s) => J::String(s.clone()),
+            Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
+        }
+    }
+}
+
+/// Parses the first document of `text`; `file` names it in errors. An
+/// empty file is a null node.
+pub(crate) fn parse(file: &str, text: &str) -> Result<Node> {
+    let docs = MarkedYaml::load_from_str(text).map_err(|e| {
+        let m = e.marker();
+        file_error(
+            file,
+            Some(m.line() as u64),
+            format!("malformed yaml at column {}: {}", m.col() + 1, e.info()),
+        )
+    })?;
+    match docs.first() {
+        Some(doc) => convert(file, doc, 0),
+        None => Ok(Node {
+            line: 1,
+            value: Value::Null,
+        }),
+    }
+}
+
+pub(crate) fn file_error(file: &str, line: Option<u64>, message: impl Into<String>) -> Error {
+    Error::new(ErrorKind::QueryFile {
+        file: file.to_string(),
+        source: None,
+        line,
+        message: message.into(),
+    })
+}
+
+fn convert(file: &str, node: &MarkedYaml<'_>, depth: usize) -> Result<Node> {
+    let line = node.span.start.line() as u64;
+    if depth > MAX_DEPTH {
+        return Err(file_error(
+            file,
+            Some(line),
+            format!("yaml nested deeper than {MAX_DEPTH} levels"),
+        ));
+    }
+    let value = match &node.data {
+        YamlData::Value(s) => scalar(s),
+        // Left unresolved only by loaders that ask for it; read as text.
+        YamlData::Representation(s, _, _) => Value::Str(s.to_string()),
+        YamlData::Sequence(items) => Value::Seq(
+            items
+                .iter()
+                .map(|n| convert(file, n, depth + 1))
+                .collect::<Result<_>>()?,
+        ),
+        YamlData::Mapping(map) => {
+            let mut out = Vec::with_capacity(map.len());
+            for (k, v) in map {
+                let key = match &k.data {
+                    YamlData::Value(s) => scalar_text(s),
+                    YamlData::Representation(s, _, _) => Some(s.to_string()),
+                    _ => None,
+                };
+                let Some(key) = key else {
+                    return Err(file_error(
+                        file,
+                        Some(k.span.start.line() as u64),
+                        "a mapping key must be a plain value",
+                    ));
+                };
+                // An entry's line is its key's: where a reader looks for it
+                // (a block value starts on the next line).
+                let mut child = convert(file, v, depth + 1)?;
+                child.line = k.span.start.line() as u64;
+                out.push((key, child));
+            }
+            Value::Map(out)
+        }
+        YamlData::Tagged(_, inner) => return convert(file, inner, depth + 1),
+        YamlData::Alias(_) => {
+            return Err(file_error(
+                file,
+                Some(line),
+                "yaml aliases (*name) are not supported: write the value out",
+            ))
+        }
+        YamlData::BadValue => {
+            return Err(file_error(
+                file,
+                Some(line),
+                "a value does not match its tag",
+            ))
+        }
+    };
+    Ok(Node { line, value })
+}
+
+fn scalar(s: &Scalar<'_>) -> Value {
+    match s {
+        Scalar::Null => Value::Null,
+        Scalar::Boolean(b) => Value::Bool(*b),
+        Scalar::Integer(i) => Value::Int(*i),
+        Scalar::FloatingPoint(x) => Value::Float(x.into_inner()),
+        Scalar::String(s) => Value::Str(s.to_string()),
+    }
+}
+
+fn scalar_text(s: &Scalar<'_>) -> Option<String> {
+    match s {
+        Scalar::Null => None,
+        Scalar::Boolean(b) => Some(b.to_string()),
+        Scalar::Integer(i) => Some(i.to_string()),
+        Scalar::FloatingPoint(x) => Some(x.into_inner().to_string()),
+        Scalar::String(s) => Some(s.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_kept_for_every_node() {
+        let doc = parse("t.yaml", "a: 1\nb:\n  - x\n  - {c: 2.5}\n").unwrap();
+        assert_eq!(doc.get("a").unwrap().value, Value::Int(1));
+        let b = doc.get("b").unwrap();
+        let Value::Seq(items) = &b.value else {
+            panic!("not a sequence")
+        };
+        assert_eq!(b.line, 2);
+        assert_eq!(items[0].line, 3);
+        assert_eq!(items[1].line, 4);
+        assert_eq!(items[1].get("c").unwrap().value, Value::Float(2.5));
+    }
+
+    #[test]
+    fn malformed_yaml_names_file_and_line() {
+        let err = parse("bad.yaml", "a: 1\nb: [1, 2\nc: 3\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("bad.yaml line "), "{msg}");
+        assert!(msg.contains("malformed yaml"), "{msg}");
+        let err = parse("bad.yaml", "a: 1\n  b: 2\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("bad.yaml line 2: malformed yaml"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn hostile_input_is_an_error_not_a_crash() {
+        let deep = "[".repeat(500) + &"]".repeat(500);
+        assert!(parse("deep.yaml", &deep).is_err());
+        for junk in [
+            "\u{0}",
+            ":",
+            "- - -\n  ]",
+            "{a: [}",
+            "'unterminated",
+            "\t- x",
+        ] {
+            let _ = parse("junk.yaml", junk);
+        }
+        assert_eq!(parse("e.yaml", "").unwrap().value, Value::Null);
+    }
+}
