@@ -10,6 +10,7 @@
 //!   WindowsSecurity.list_host_logons:
 //!     file: logons.csv               # relative to the manifest
 //!     time_column: TimeGenerated     # filtered by the start/end parameters
+//!     where: {EventID: 4624}         # fixed column values (one or a list)
 //!     filters:                       # parameter: column
 //!       host_name: Computer
 //!       account_name: {column: Account, match: contains}
@@ -64,6 +65,10 @@ pub struct LocalSource {
     pub format: Option<String>,
     /// The time column the `start`/`end` parameters filter.
     pub time_column: Option<String>,
+    /// Fixed conditions: the column's cell must equal one of the values
+    /// (case-insensitive), whatever the parameters (4624 vs 4625 rows of
+    /// one logon file).
+    pub conditions: Vec<(String, Vec<String>)>,
     /// Entity filters.
     pub filters: Vec<LocalFilter>,
 }
@@ -212,6 +217,16 @@ impl LocalData {
                 ));
             }
         }
+        for (c, values) in &src.conditions {
+            let col = table.column(column(c)?);
+            let values: Vec<String> = values.iter().map(|v| v.to_lowercase()).collect();
+            for (row, k) in keep.iter_mut().enumerate() {
+                *k &= col
+                    .get(row)
+                    .is_some_and(|cell| values.contains(&cell.trim().to_lowercase()));
+            }
+            applied.push(format!("{c} = {}", values.join(" or ")));
+        }
         // Entity filters: a parameter with no value (or an empty one) is
         // not a filter.
         for f in &src.filters {
@@ -346,7 +361,24 @@ fn source(file: &str, name: &str, node: &Node) -> Result<LocalSource> {
             });
         }
     }
+    let mut conditions = Vec::new();
+    if let Some(w) = node.get("where") {
+        let Value::Map(entries) = &w.value else {
+            return Err(fail(w.line, "where must map columns to values".into()));
+        };
+        for (column, v) in entries {
+            let values: Vec<String> = match &v.value {
+                Value::Seq(items) => items.iter().filter_map(Node::text).collect(),
+                _ => v.text().into_iter().collect(),
+            };
+            if values.is_empty() {
+                return Err(fail(v.line, format!("where {column:?} has no value")));
+            }
+            conditions.push((column.clone(), values));
+        }
+    }
     Ok(LocalSource {
+        conditions,
         name: name.to_string(),
         file: data,
         format,
@@ -382,17 +414,19 @@ sources:
   WindowsSecurity.list_host_logons:
     file: logons.csv
     time_column: TimeGenerated
+    where: {Kind: [logon, LOGON2]}
     filters:
       host_name: Computer
       account_name: {column: Account, match: contains}
 "#;
 
-    const CSV: &str = "TimeGenerated,Computer,Account\n\
-2024-02-28T10:00:00Z,WKS-1,alice\n\
-2024-03-05T10:00:00Z,wks-1,svc_backup\n\
-2024-03-06T10:00:00Z,WKS-2,alice\n\
-2024-03-07T10:00:00Z,WKS-1,alice\n\
-not a time,WKS-1,alice\n";
+    const CSV: &str = "TimeGenerated,Computer,Account,Kind\n\
+2024-02-28T10:00:00Z,WKS-1,alice,logon\n\
+2024-03-05T10:00:00Z,wks-1,svc_backup,Logon\n\
+2024-03-05T11:00:00Z,wks-1,svc_backup,failure\n\
+2024-03-06T10:00:00Z,WKS-2,alice,logon\n\
+2024-03-07T10:00:00Z,WKS-1,alice,logon2\n\
+not a time,WKS-1,alice,logon\n";
 
     fn run(params: Json) -> Result<LocalResult> {
         let mut store = QueryStore::new();
@@ -416,12 +450,13 @@ not a time,WKS-1,alice\n";
     fn filters_by_time_and_entities() {
         // Default start -7d from the manifest's now: 2024-02-28 is out.
         let r = run(json!({"host": "wks-1"})).unwrap();
-        assert_eq!(r.rows_read, 5);
+        assert_eq!(r.rows_read, 6);
         assert_eq!(accounts(&r), ["svc_backup", "alice"]);
         assert_eq!(
             r.applied,
             [
                 "TimeGenerated between 2024-03-01T00:00:00Z and 2024-03-08T00:00:00Z",
+                "Kind = logon or logon2",
                 "Computer = wks-1"
             ]
         );

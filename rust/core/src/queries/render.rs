@@ -305,6 +305,11 @@ fn place(template: &Template, name: &str, value: &Resolved, context: Context) ->
         }
         (Resolved::Int(i), _) => Ok(i.to_string()),
         (Resolved::Float(x), _) => Ok(x.to_string()),
+        // SPL's `earliest=`/`latest=` read whole seconds (`timeformat`
+        // `%Y-%m-%dT%H:%M:%SZ`); KQL's `datetime()` takes ISO to the ns.
+        (Resolved::Time(t), _) if lang == QueryLanguage::Spl => {
+            Ok(t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        }
         (Resolved::Time(t), _) => Ok(format_time(*t)),
         (Resolved::List(items), ctx) => {
             let mut parts = Vec::with_capacity(items.len());

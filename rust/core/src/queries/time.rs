@@ -147,7 +147,12 @@ fn terms(text: &str, s: &str) -> Result<Vec<(i64, Unit)>> {
 /// - a number: days relative to now (`-1`, `-0.5`, `2`).
 /// - an ISO-8601 date-time (offsets honoured, none means UTC) or date.
 pub fn parse_time(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
-    let s: String = text.trim().to_ascii_lowercase();
+    // Spaces carry no meaning (`now - 2 h @ h`).
+    let s: String = text
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     if s.is_empty() {
         return Err(err(text, "it is empty"));
     }
@@ -438,6 +443,7 @@ mod tests {
         assert_eq!(t("@y"), "2024-01-01T00:00:00Z");
         assert_eq!(t("-1d-12h"), "2024-03-04T22:15:30.500Z");
         assert_eq!(t("+1D"), "2024-03-07T10:15:30.500Z");
+        assert_eq!(t(" now - 2 h @ h "), "2024-03-06T08:00:00Z");
     }
 
     #[test]
