@@ -137,6 +137,11 @@ impl LocalData {
         self.now
     }
 
+    /// Replaces the manifest's "now" (`None`: the caller's clock).
+    pub fn set_now(&mut self, now: Option<DateTime<Utc>>) {
+        self.now = now;
+    }
+
     /// Every mapped template.
     pub fn sources(&self) -> &[LocalSource] {
         &self.sources

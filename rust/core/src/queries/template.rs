@@ -332,6 +332,7 @@ fn load_source(file: &str, parts: &FileParts, name: &str, node: &Node) -> Result
         if envs.is_empty() {
             envs = parts.environments.clone();
         }
+        dedup(&mut envs);
         envs
     };
     let language = if environments.iter().any(|e| e == "Splunk") {
@@ -415,6 +416,16 @@ fn load_source(file: &str, parts: &FileParts, name: &str, node: &Node) -> Result
         file: file.to_string(),
         line: node.line,
     })
+}
+
+/// Drops repeats, keeping first places (`[MDE, M365D]` are one environment).
+fn dedup(items: &mut Vec<String>) {
+    let mut seen = Vec::new();
+    items.retain(|x| {
+        let new = !seen.contains(x);
+        seen.push(x.clone());
+        new
+    });
 }
 
 /// Replaces `$<name>$` with the macro's value.
