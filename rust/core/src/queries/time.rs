@@ -160,7 +160,8 @@ pub fn parse_time(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
         return Ok(t);
     }
     if let Ok(days) = s.parse::<f64>() {
-        if !days.is_finite() || days.abs() > 3_650_000.0 {
+        // Beyond ±100,000 days (~270 years) nanoseconds overflow i64.
+        if !days.is_finite() || days.abs() > 100_000.0 {
             return Err(err(text, "the number of days is out of range"));
         }
         let ns = (days * 86_400e9).round() as i64;

@@ -70,6 +70,7 @@ impl Node {
 /// Parses the first document of `text`; `file` names it in errors. An
 /// empty file is a null node.
 pub(crate) fn parse(file: &str, text: &str) -> Result<Node> {
+    check_limits(file, text)?;
     let docs = MarkedYaml::load_from_str(text).map_err(|e| {
         let m = e.marker();
         file_error(
@@ -85,6 +86,72 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Node> {
             value: Value::Null,
         }),
     }
+}
+
+/// Nodes a document may expand to once aliases are copied in (saphyr
+/// copies an anchored node at every alias): templates hold a few thousand,
+/// a "billion laughs" file would hold billions.
+const MAX_NODES: u64 = 200_000;
+
+/// Walks the parser's events (a loop, no recursion) and refuses, before a
+/// tree exists, nesting past [`MAX_DEPTH`] (building and dropping a tree
+/// thousands of levels deep overflows the stack) and alias expansion past
+/// [`MAX_NODES`]. Scan errors are left to the loader, which reports them
+/// with their line.
+fn check_limits(file: &str, text: &str) -> Result<()> {
+    use saphyr_parser::{Event, Parser};
+    // Open containers: (anchor id, nodes so far); sizes of anchored nodes.
+    let mut open: Vec<(usize, u64)> = Vec::new();
+    let mut sizes: std::collections::HashMap<usize, u64> = std::collections::HashMap::new();
+    let mut total: u64 = 0;
+    for item in Parser::new_from_str(text) {
+        let Ok((event, span)) = item else {
+            return Ok(());
+        };
+        let line = Some(span.start.line() as u64);
+        let mut add = |n: u64, open: &mut Vec<(usize, u64)>| {
+            total = total.saturating_add(n);
+            if let Some(top) = open.last_mut() {
+                top.1 = top.1.saturating_add(n);
+            }
+        };
+        match event {
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                open.push((anchor, 1));
+                if open.len() > MAX_DEPTH {
+                    return Err(file_error(
+                        file,
+                        line,
+                        format!("yaml nested deeper than {MAX_DEPTH} levels"),
+                    ));
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((anchor, n)) = open.pop() {
+                    if anchor > 0 {
+                        sizes.insert(anchor, n);
+                    }
+                    add(n, &mut open);
+                }
+            }
+            Event::Scalar(_, _, anchor, _) => {
+                if anchor > 0 {
+                    sizes.insert(anchor, 1);
+                }
+                add(1, &mut open);
+            }
+            Event::Alias(id) => add(sizes.get(&id).copied().unwrap_or(1), &mut open),
+            _ => {}
+        }
+        if total > MAX_NODES {
+            return Err(file_error(
+                file,
+                line,
+                format!("yaml expands to more than {MAX_NODES} values (aliases copy their anchor)"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn file_error(file: &str, line: Option<u64>, message: impl Into<String>) -> Error {
@@ -224,5 +291,82 @@ mod tests {
             let _ = parse("junk.yaml", junk);
         }
         assert_eq!(parse("e.yaml", "").unwrap().value, Value::Null);
+        let very_deep = "[".repeat(200_000);
+        assert!(parse("deep.yaml", &very_deep).is_err());
+        let very_deep = "a:\n".to_string()
+            + &(1..5000)
+                .map(|i| " ".repeat(i) + "a:\n")
+                .collect::<String>();
+        assert!(parse("deep.yaml", &very_deep).is_err());
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut text = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n".to_string();
+        for i in 1..10 {
+            let p = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let e = parse("lol.yaml", &text).unwrap_err();
+        assert!(e.to_string().contains("expands to more than"), "{e}");
+        // Ordinary anchors still work.
+        let doc = parse("ok.yaml", "d: &d {type: str}\np: *d\n").unwrap();
+        assert_eq!(
+            doc.get("p").unwrap().get("type").unwrap().text().unwrap(),
+            "str"
+        );
+    }
+
+    /// Random YAML-ish text through the whole loader: errors, never a panic.
+    #[test]
+    fn random_input_never_panics() {
+        let tokens = [
+            "metadata:",
+            "sources:",
+            "\n",
+            "  ",
+            "- ",
+            "[",
+            "]",
+            "{",
+            "}",
+            ":",
+            ",",
+            "'",
+            "\"",
+            "&a ",
+            "*a",
+            "!!str ",
+            "|",
+            ">",
+            "#",
+            "x",
+            "1",
+            "query: ",
+            "{p}",
+            "{{",
+            "$<m>$",
+            "type: ",
+            "list",
+            "\t",
+            "é",
+            "\u{0}",
+            "---",
+            "? ",
+            "%YAML 1.2\n",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 40) {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                text.push_str(tokens[(seed >> 33) as usize % tokens.len()]);
+            }
+            let _ = parse("r.yaml", &text);
+            let _ = crate::queries::template::load_file("r.yaml", &text);
+            let _ = crate::queries::LocalData::from_yaml("r.yaml", &text);
+        }
     }
 }
