@@ -129,6 +129,7 @@ fn msticpy_shaped_files_load_and_bad_ones_are_listed() {
             "WindowsSecurity.list_host_processes",
             "WindowsSecurity.get_process_tree",
             "WindowsSecurity.list_logons_by_account",
+            "SplunkGeneral.summary",
             "SplunkGeneral.audit_trail",
         ]
     );
@@ -145,6 +146,8 @@ fn msticpy_shaped_files_load_and_bad_ones_are_listed() {
         "{}",
         errors[1]
     );
+    let t = store.get("list_host_processes", None).unwrap();
+    assert_eq!(t.entities, ["host"]);
     let t = store.get("process_tree", None).unwrap();
     assert_eq!(t.entities, ["host", "process"]);
     assert_eq!(

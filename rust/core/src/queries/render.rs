@@ -260,9 +260,14 @@ pub fn render(
         if let Some(extra) = resolved
             .extra
             .as_deref()
-            .or_else(|| match resolved.get(ADD_QUERY_ITEMS) {
-                Some(Resolved::Str { value, .. }) => Some(value.as_str()),
-                _ => None,
+            // A default is not appended: MSTICPy's Splunk files default it
+            // to `| head 100` for the templates that place it.
+            .or_else(|| match params.get(ADD_QUERY_ITEMS) {
+                Some(_) => match resolved.get(ADD_QUERY_ITEMS) {
+                    Some(Resolved::Str { value, .. }) => Some(value.as_str()),
+                    _ => None,
+                },
+                None => None,
             })
             .filter(|s| !s.trim().is_empty())
         {
@@ -288,11 +293,20 @@ fn place(template: &Template, name: &str, value: &Resolved, context: Context) ->
     let lang = template.language;
     let refuse = |v: &str, why: String| bad(template, name, &Json::from(v), why);
     match (value, context) {
+        // The template's own default, as MSTICPy places it (its author
+        // wrote it for where it goes: `'\\'` inside a literal, a clause).
+        (
+            Resolved::Str {
+                value,
+                trusted: true,
+            },
+            _,
+        ) => Ok(value.clone()),
         (Resolved::Str { value, .. }, Context::Str { quote, verbatim }) => {
             escape_in_string(value, lang, quote, verbatim).map_err(|why| refuse(value, why))
         }
-        (Resolved::Str { value, trusted }, Context::Code) => {
-            if *trusted || is_safe_token(value) {
+        (Resolved::Str { value, .. }, Context::Code) => {
+            if is_safe_token(value) {
                 Ok(value.clone())
             } else if lang == QueryLanguage::Spl {
                 quoted(value, lang).map_err(|why| refuse(value, why))
@@ -305,10 +319,15 @@ fn place(template: &Template, name: &str, value: &Resolved, context: Context) ->
         }
         (Resolved::Int(i), _) => Ok(i.to_string()),
         (Resolved::Float(x), _) => Ok(x.to_string()),
-        // SPL's `earliest=`/`latest=` read whole seconds (`timeformat`
-        // `%Y-%m-%dT%H:%M:%SZ`); KQL's `datetime()` takes ISO to the ns.
-        (Resolved::Time(t), _) if lang == QueryLanguage::Spl => {
-            Ok(t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        // SPL as MSTICPy's Splunk driver writes times: space-separated, to
+        // the microsecond (`timeformat="%Y-%m-%d %H:%M:%S.%6N"`), quoted
+        // in code (`earliest={start}`), bare inside the template's quotes.
+        (Resolved::Time(t), ctx) if lang == QueryLanguage::Spl => {
+            let text = t.format("%Y-%m-%d %H:%M:%S%.6f").to_string();
+            Ok(match ctx {
+                Context::Code => format!("\"{text}\""),
+                Context::Str { .. } => text,
+            })
         }
         (Resolved::Time(t), _) => Ok(format_time(*t)),
         (Resolved::List(items), ctx) => {
@@ -421,6 +440,19 @@ sources:
         )
         .unwrap();
         assert!(r.query.ends_with("| take 100\n| count"), "{}", r.query);
+    }
+
+    #[test]
+    fn add_query_items_is_appended_only_when_given() {
+        let t = template(
+            "metadata: {data_environments: [Splunk], data_families: [S]}\ndefaults:\n  parameters:\n    add_query_items: {description: more, type: str, default: '| head 100'}\nsources:\n  q: {description: d, args: {query: '| tstats count'}}\n",
+        );
+        assert_eq!(
+            render(&t, &Map::new(), now()).unwrap().query,
+            "| tstats count"
+        );
+        let r = render(&t, &params(json!({"add_query_items": "| head 5"})), now()).unwrap();
+        assert_eq!(r.query, "| tstats count\n| head 5");
     }
 
     #[test]

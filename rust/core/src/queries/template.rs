@@ -383,13 +383,16 @@ fn load_source(file: &str, parts: &FileParts, name: &str, node: &Node) -> Result
         .map(|f| format!("{f}.{name}"))
         .collect();
     aliases.extend(strings(meta_get("aliases")));
+    // huntkit's `pivot.entities`, MSTICPy's `pivot.direct_func_entities`
+    // (entity class names: `Host`, `IpAddress`, `File`, …).
     let pivot = meta_get("pivot");
     let mut entities: Vec<String> = strings(pivot.and_then(|p| p.get("entities")))
         .into_iter()
+        .chain(strings(pivot.and_then(|p| p.get("direct_func_entities"))))
         .chain(strings(meta_get("entities")))
-        .map(|e| e.to_ascii_lowercase())
+        .map(|e| entity_name(&e))
         .collect();
-    entities.dedup();
+    dedup(&mut entities);
     Ok(Template {
         name: format!("{family}.{name}"),
         source: name.to_string(),
@@ -416,6 +419,17 @@ fn load_source(file: &str, parts: &FileParts, name: &str, node: &Node) -> Result
         file: file.to_string(),
         line: node.line,
     })
+}
+
+/// One spelling per pivot entity: MSTICPy's class names to huntkit's.
+fn entity_name(e: &str) -> String {
+    let lower = e.trim().to_ascii_lowercase();
+    match lower.as_str() {
+        "ipaddress" | "ip_address" => "ip".into(),
+        "file" | "filehash" | "hash" => "file_hash".into(),
+        "dns" | "domain" => "url".into(),
+        _ => lower,
+    }
 }
 
 /// Drops repeats, keeping first places (`[MDE, M365D]` are one environment).

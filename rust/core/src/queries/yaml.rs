@@ -71,14 +71,28 @@ impl Node {
 /// empty file is a null node.
 pub(crate) fn parse(file: &str, text: &str) -> Result<Node> {
     check_limits(file, text)?;
-    let docs = MarkedYaml::load_from_str(text).map_err(|e| {
-        let m = e.marker();
-        file_error(
-            file,
-            Some(m.line() as u64),
-            format!("malformed yaml at column {}: {}", m.col() + 1, e.info()),
-        )
-    })?;
+    let mut text = std::borrow::Cow::Borrowed(text);
+    let mut fixes = 0;
+    let docs = loop {
+        match MarkedYaml::load_from_str(&text) {
+            Ok(docs) => break docs,
+            Err(e) => {
+                let m = e.marker();
+                if fixes < MAX_FIXES && e.info().contains("indentation in quoted scalar") {
+                    if let Some(fixed) = indent_quoted(&text, m.line(), m.col()) {
+                        text = std::borrow::Cow::Owned(fixed);
+                        fixes += 1;
+                        continue;
+                    }
+                }
+                return Err(file_error(
+                    file,
+                    Some(m.line() as u64),
+                    format!("malformed yaml at column {}: {}", m.col() + 1, e.info()),
+                ));
+            }
+        }
+    };
     match docs.first() {
         Some(doc) => convert(file, doc, 0),
         None => Ok(Node {
@@ -86,6 +100,65 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Node> {
             value: Value::Null,
         }),
     }
+}
+
+/// Quoted scalars [`indent_quoted`] may fix in one file.
+const MAX_FIXES: usize = 200;
+
+/// MSTICPy's own files (read by PyYAML, which allows it) have quoted
+/// queries whose continuation lines sit at their key's indentation, which
+/// YAML 1.2 refuses. Line folding drops a continuation line's leading
+/// spaces, so indenting those lines under the key changes no value: this
+/// does so for the quoted scalar that starts at `line` (1-based), `col`
+/// (0-based, in characters). `None` when there is no such scalar or
+/// nothing to change. Lines are only widened, never added, so line numbers
+/// in later messages stay true.
+fn indent_quoted(text: &str, line: usize, col: usize) -> Option<String> {
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    let first = lines.get(line.checked_sub(1)?)?;
+    let key_indent = first.len() - first.trim_start_matches(' ').len();
+    let quote = first.chars().nth(col)?;
+    if quote != '\'' && quote != '"' {
+        return None;
+    }
+    // Where the scalar ends: the rest of the first line, then whole lines.
+    let rest: String = first.chars().skip(col + 1).collect();
+    let mut changed = false;
+    let mut i = line - 1;
+    let mut segment = rest;
+    loop {
+        if closes(&segment, quote) {
+            break;
+        }
+        i += 1;
+        let Some(l) = lines.get_mut(i) else {
+            break;
+        };
+        let indent = l.len() - l.trim_start_matches(' ').len();
+        if !l.trim().is_empty() && indent <= key_indent {
+            l.insert_str(0, &" ".repeat(key_indent + 1 - indent));
+            changed = true;
+        }
+        segment = l.clone();
+    }
+    changed.then(|| lines.join("\n"))
+}
+
+/// Does this piece of a quoted scalar hold its closing quote?
+fn closes(segment: &str, quote: char) -> bool {
+    let mut chars = segment.chars().peekable();
+    while let Some(c) = chars.next() {
+        if quote == '"' && c == '\\' {
+            chars.next();
+        } else if c == quote {
+            if quote == '\'' && chars.peek() == Some(&'\'') {
+                chars.next();
+            } else {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Nodes a document may expand to once aliases are copied in (saphyr
@@ -298,6 +371,27 @@ mod tests {
                 .map(|i| " ".repeat(i) + "a:\n")
                 .collect::<String>();
         assert!(parse("deep.yaml", &very_deep).is_err());
+    }
+
+    #[test]
+    fn msticpy_quoted_queries_at_key_indentation_load() {
+        // As MSTICPy's Splunk files write them (PyYAML accepts this).
+        let text = "sources:\n  a:\n    args:\n      query: '\n      | tstats count\n        where x=\"it''s\"\n      | sort'\n      other: 1\n";
+        let doc = parse("s.yaml", text).unwrap();
+        let q = doc
+            .get("sources")
+            .unwrap()
+            .get("a")
+            .unwrap()
+            .get("args")
+            .unwrap();
+        assert_eq!(
+            q.get("query").unwrap().text().unwrap(),
+            " | tstats count where x=\"it's\" | sort"
+        );
+        assert_eq!(q.get("other").unwrap().line, 8);
+        // A quoted scalar that never closes is still an error.
+        assert!(parse("s.yaml", "a:\n  q: '\n  x\n").is_err());
     }
 
     #[test]
