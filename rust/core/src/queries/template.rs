@@ -163,8 +163,9 @@ pub(crate) fn load_file(file: &str, text: &str) -> (Vec<Template>, Vec<Error>) {
     match file_parts(file, &doc) {
         Err(e) => errors.push(e),
         Ok(parts) => {
+            let lines: Vec<&str> = text.lines().collect();
             for (name, node) in &parts.sources {
-                match load_source(file, &parts, name, node) {
+                match load_source(file, &parts, name, node, &lines) {
                     Ok(t) => out.push(t),
                     Err(e) => errors.push(e),
                 }
@@ -276,7 +277,13 @@ fn source_error(file: &str, source: &str, line: u64, message: impl Into<String>)
     })
 }
 
-fn load_source(file: &str, parts: &FileParts, name: &str, node: &Node) -> Result<Template> {
+fn load_source(
+    file: &str,
+    parts: &FileParts,
+    name: &str,
+    node: &Node,
+    lines: &[&str],
+) -> Result<Template> {
     let fail = |line: u64, msg: String| source_error(file, name, line, msg);
     if !matches!(node.value, Value::Map(_)) {
         return Err(fail(node.line, "a template must be a mapping".into()));
@@ -300,7 +307,18 @@ fn load_source(file: &str, parts: &FileParts, name: &str, node: &Node) -> Result
         }
         None => return Err(fail(node.line, "no args.query".into())),
     };
-    let query_line = query_node.map_or(node.line, |q| q.line);
+    let mut query_line = query_node.map_or(node.line, |q| q.line);
+    // A block scalar (`query: |`) starts on the line after its key.
+    let key_line = lines
+        .get((query_line as usize).wrapping_sub(1))
+        .copied()
+        .unwrap_or("");
+    if key_line
+        .split_once(':')
+        .is_some_and(|(_, rest)| rest.trim_start().starts_with(['|', '>']))
+    {
+        query_line += 1;
+    }
     let query = expand_macros(&query, &parts.macros).map_err(|m| fail(query_line, m))?;
 
     // Parameters: defaults first, the source's own replace them field by field.
@@ -643,6 +661,13 @@ sources:
         );
         let e = first_error(&GOOD.replace("{table} $<", "{table} {{ x } $<"));
         assert!(e.contains("single '}'"), "{e}");
+    }
+
+    #[test]
+    fn block_query_errors_point_at_the_line() {
+        let text = "metadata: {data_environments: [X], data_families: [F]}\nsources:\n  q:\n    description: d\n    args:\n      query: |\n        T\n        | where A == '{nope}'\n";
+        let e = first_error(text);
+        assert!(e.starts_with("f.yaml line 8, template \"q\""), "{e}");
     }
 
     #[test]
