@@ -18,6 +18,43 @@ use crate::options;
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SECTION: &'static str = include_str!("queries.d.ts");
 
+/// huntkit's library (`queries/`), compiled in so a panel has templates
+/// with no server; a test below fails when a file is added to the folder
+/// and not here.
+macro_rules! bundled {
+    ($path:literal) => {
+        (
+            concat!("queries/", $path),
+            include_str!(concat!("../../../queries/", $path)),
+        )
+    };
+}
+
+const BUNDLED: &[(&str, &str)] = &[
+    bundled!("localdata/demo.yaml"),
+    bundled!("mde/alerts.yaml"),
+    bundled!("mde/file.yaml"),
+    bundled!("mde/logon.yaml"),
+    bundled!("mde/network.yaml"),
+    bundled!("mde/process.yaml"),
+    bundled!("mssentinel/azure_activity.yaml"),
+    bundled!("mssentinel/azure_ad.yaml"),
+    bundled!("mssentinel/dns.yaml"),
+    bundled!("mssentinel/linux.yaml"),
+    bundled!("mssentinel/network.yaml"),
+    bundled!("mssentinel/office.yaml"),
+    bundled!("mssentinel/security_alert.yaml"),
+    bundled!("mssentinel/threat_intel.yaml"),
+    bundled!("mssentinel/windows_security.yaml"),
+    bundled!("splunk/linux.yaml"),
+    bundled!("splunk/network.yaml"),
+    bundled!("splunk/windows.yaml"),
+];
+
+/// The demo's LocalData manifest (`jupyterlab-ext/demo/localdata.yaml`),
+/// for the bundled LocalData templates.
+const DEMO_MANIFEST: &str = include_str!("../../../jupyterlab-ext/demo/localdata.yaml");
+
 /// Options of `render` and `runLocal`.
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -101,6 +138,24 @@ impl QueryLibrary {
         QueryLibrary {
             store: QueryStore::new(),
         }
+    }
+
+    /// A library holding huntkit's own templates (`queries/`: Sentinel,
+    /// Defender, Splunk, LocalData), compiled into the module; add more
+    /// with `addFile`.
+    pub fn bundled() -> QueryLibrary {
+        let mut store = QueryStore::new();
+        for (path, text) in BUNDLED {
+            store.add_yaml(path, text);
+        }
+        QueryLibrary { store }
+    }
+
+    /// The demo data's LocalData manifest (YAML bytes), to pass to
+    /// `runLocal` with the demo files (`logons.csv`, `alerts.csv`).
+    #[wasm_bindgen(js_name = demoManifest)]
+    pub fn demo_manifest() -> Vec<u8> {
+        DEMO_MANIFEST.as_bytes().to_vec()
     }
 
     /// Adds the templates of one YAML file (`path` names it in messages).
@@ -298,6 +353,35 @@ mod tests {
             serde_json::Value::Object(m) => m.keys().cloned().collect(),
             other => panic!("not an object: {other}"),
         }
+    }
+
+    #[test]
+    fn every_library_file_is_bundled_and_loads() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../queries");
+        let mut on_disk = Vec::new();
+        let mut stack = vec![root.clone()];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+                    let rel = p
+                        .strip_prefix(&root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    on_disk.push(format!("queries/{rel}"));
+                }
+            }
+        }
+        on_disk.sort();
+        let bundled: Vec<String> = super::BUNDLED.iter().map(|(p, _)| p.to_string()).collect();
+        assert_eq!(bundled, on_disk, "add new files in queries/ to BUNDLED");
+        let lib = super::QueryLibrary::bundled();
+        assert!(lib.store.errors().is_empty(), "{:?}", lib.store.errors());
+        assert!(lib.store.templates().len() >= 60);
+        huntkit_core::queries::LocalData::from_yaml("demo", super::DEMO_MANIFEST).unwrap();
     }
 
     #[test]

@@ -84,6 +84,24 @@ fn list_render_and_run_local() {
 }
 
 #[wasm_bindgen_test]
+fn the_bundled_library_renders_with_no_files() {
+    let lib = QueryLibrary::bundled();
+    assert!(lib.size() >= 60);
+    let r = lib
+        .render(
+            "MDE.list_host_processes",
+            json(r#"{"host": "WKS-1"}"#),
+            json(r#"{"now": 1709719200000}"#),
+        )
+        .unwrap();
+    let q = get(&r, "query").as_string().unwrap();
+    assert!(q.contains("datetime(2024-03-05T10:00:00Z)"), "{q}");
+    assert!(q.contains("DeviceName has 'WKS-1'"), "{q}");
+    let m = QueryLibrary::demo_manifest();
+    assert!(std::str::from_utf8(&m).unwrap().contains("logons.csv"));
+}
+
+#[wasm_bindgen_test]
 fn time_helpers() {
     let now = JsValue::from_str("2024-03-06T10:15:00Z");
     assert_eq!(
