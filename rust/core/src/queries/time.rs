@@ -142,8 +142,9 @@ fn terms(text: &str, s: &str) -> Result<Vec<(i64, Unit)>> {
 /// Reads a time expression against `now`:
 ///
 /// - `now`, and `now` or nothing followed by offsets: `-1d`, `+2h`,
-///   `now-30m`, `-1d-12h`; each optionally rounded down: `-1w@d` is
-///   midnight seven days ago, `@h` the start of this hour.
+///   `now-30m`, `-1d-12h`; optionally rounded as MSTICPy rounds: down
+///   after a negative offset (`-1w@d` is midnight seven days ago), else up
+///   (`@d` is the coming midnight, `+1h@h` the start of the hour after next).
 /// - a number: days relative to now (`-1`, `-0.5`, `2`).
 /// - an ISO-8601 date-time (offsets honoured, none means UTC) or date.
 pub fn parse_time(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
@@ -191,7 +192,18 @@ pub fn parse_time(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
                 format!("unknown rounding @{r} (use @s, @m, @h, @d, @w, @mon or @y)"),
             )
         })?;
-        t = round_down(t, u).ok_or_else(|| err(text, "the time is out of range"))?;
+        // As MSTICPy: after a negative offset round down (`-1w@d` is
+        // midnight seven days ago), otherwise up to the next unit (`@d` is
+        // the coming midnight, the end of today).
+        t = round_down(t, u)
+            .and_then(|t| {
+                if offsets.starts_with('-') {
+                    Some(t)
+                } else {
+                    shift(t, 1, u)
+                }
+            })
+            .ok_or_else(|| err(text, "the time is out of range"))?;
     }
     Ok(t)
 }
@@ -439,9 +451,13 @@ mod tests {
         assert_eq!(t("-1y"), "2023-03-06T10:15:30.500Z");
         assert_eq!(t("-1w@d"), "2024-02-28T00:00:00Z");
         assert_eq!(t("now-2h@h"), "2024-03-06T08:00:00Z");
-        assert_eq!(t("@w"), "2024-03-04T00:00:00Z");
         assert_eq!(t("-1mon@mon"), "2024-02-01T00:00:00Z");
-        assert_eq!(t("@y"), "2024-01-01T00:00:00Z");
+        assert_eq!(t("-0d@w"), "2024-03-04T00:00:00Z");
+        // Not negative: rounded up, as MSTICPy does.
+        assert_eq!(t("@d"), "2024-03-07T00:00:00Z");
+        assert_eq!(t("+1h@h"), "2024-03-06T12:00:00Z");
+        assert_eq!(t("@w"), "2024-03-11T00:00:00Z");
+        assert_eq!(t("@y"), "2025-01-01T00:00:00Z");
         assert_eq!(t("-1d-12h"), "2024-03-04T22:15:30.500Z");
         assert_eq!(t("+1D"), "2024-03-07T10:15:30.500Z");
         assert_eq!(t(" now - 2 h @ h "), "2024-03-06T08:00:00Z");
@@ -484,6 +500,7 @@ mod tests {
     #[test]
     fn spans_from_end_or_period() {
         let s = TimeSpan::new(Some("-1d@d"), None, Some("1d"), now()).unwrap();
+        assert_eq!(s, TimeSpan::parse("TimeSpan(-1d@d, -0d@d)", now()).unwrap());
         assert_eq!(format_time(s.start), "2024-03-05T00:00:00Z");
         assert_eq!(format_time(s.end), "2024-03-06T00:00:00Z");
         let s = TimeSpan::new(None, None, Some("2h"), now()).unwrap();
