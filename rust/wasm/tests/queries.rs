@@ -111,7 +111,7 @@ fn time_helpers() {
     let spans = js_sys::Array::from(
         &time_span(
             Some("-1d@d".into()),
-            Some("@d".into()),
+            Some("-0d@d".into()),
             None,
             Some("12H".into()),
             now,
