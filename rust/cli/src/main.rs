@@ -6,6 +6,7 @@
 mod cmd_decode;
 mod cmd_ioc;
 mod cmd_proctree;
+mod cmd_queries;
 mod cmd_sessions;
 mod cmd_timeseries;
 mod input;
@@ -38,6 +39,9 @@ enum Command {
     Sessions(cmd_sessions::SessionsArgs),
     /// Build process trees from process-creation events (4688, Sysmon, MDE, auditd, …).
     Proctree(cmd_proctree::Args),
+    /// Query templates (MSTICPy YAML): list, show, render, run over LocalData.
+    #[command(subcommand)]
+    Queries(cmd_queries::QueriesCommand),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +53,7 @@ fn main() -> ExitCode {
         Command::Sessionize(args) => cmd_sessions::run_sessionize(args),
         Command::Sessions(args) => cmd_sessions::run_sessions(args),
         Command::Proctree(args) => cmd_proctree::run(args),
+        Command::Queries(cmd) => cmd_queries::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -77,6 +77,54 @@ pub enum ErrorKind {
         /// The columns the table has.
         available: Vec<String>,
     },
+    /// A query template file or LocalData manifest is malformed or fails
+    /// validation. Fix the file at `line` (the message says what is wrong).
+    QueryFile {
+        /// The file, as given to the loader.
+        file: String,
+        /// The template (source) the problem is in, if it is in one.
+        source: Option<String>,
+        /// 1-based line in the file, when known.
+        line: Option<u64>,
+        /// What is wrong.
+        message: String,
+    },
+    /// No template answers to this name (or several do). List the
+    /// templates, or name the data environment.
+    UnknownTemplate {
+        /// The name asked for.
+        name: String,
+        /// Why it did not resolve, with candidates when there are some.
+        hint: String,
+    },
+    /// Required parameters of a template were not given. Pass all of
+    /// `names`.
+    MissingParameters {
+        /// The template.
+        template: String,
+        /// Every missing parameter, in template order.
+        names: Vec<String>,
+    },
+    /// A parameter value has the wrong type, or cannot be placed in the
+    /// query safely. Pass a value of the parameter's type.
+    ParameterValue {
+        /// The template.
+        template: String,
+        /// The parameter.
+        parameter: String,
+        /// The value as given (cut to 80 characters).
+        value: String,
+        /// What was wrong.
+        message: String,
+    },
+    /// A time expression could not be read. Use an ISO date-time, a
+    /// number of days, or an offset such as `-1d`, `-2h@h`, `-1w@d`.
+    TimeExpression {
+        /// The expression as given.
+        text: String,
+        /// What was wrong.
+        message: String,
+    },
 }
 
 /// A core error: an [`ErrorKind`] the caller can match on, displayed as a
@@ -112,6 +160,11 @@ impl Error {
             ErrorKind::NoRows(_) => "no_rows",
             ErrorKind::ColumnType { .. } => "column_type",
             ErrorKind::UnknownSchema { .. } => "unknown_schema",
+            ErrorKind::QueryFile { .. } => "query_file",
+            ErrorKind::UnknownTemplate { .. } => "unknown_template",
+            ErrorKind::MissingParameters { .. } => "missing_parameters",
+            ErrorKind::ParameterValue { .. } => "parameter_value",
+            ErrorKind::TimeExpression { .. } => "time_expression",
         }
     }
 
@@ -210,6 +263,41 @@ impl fmt::Display for Error {
                 "no process schema matches the columns ({}); name one or map the columns",
                 available.join(", ")
             ),
+            ErrorKind::QueryFile {
+                file,
+                source,
+                line,
+                message,
+            } => {
+                write!(f, "{file}")?;
+                if let Some(line) = line {
+                    write!(f, " line {line}")?;
+                }
+                if let Some(source) = source {
+                    write!(f, ", template {source:?}")?;
+                }
+                write!(f, ": {message}")
+            }
+            ErrorKind::UnknownTemplate { name, hint } => {
+                write!(f, "no query template named {name:?}{hint}")
+            }
+            ErrorKind::MissingParameters { template, names } => write!(
+                f,
+                "template {template:?} needs parameters it was not given: {}",
+                names.join(", ")
+            ),
+            ErrorKind::ParameterValue {
+                template,
+                parameter,
+                value,
+                message,
+            } => write!(
+                f,
+                "parameter {parameter:?} of template {template:?}: {value:?} {message}"
+            ),
+            ErrorKind::TimeExpression { text, message } => {
+                write!(f, "cannot read time expression {text:?}: {message}")
+            }
         }
     }
 }

@@ -18,6 +18,9 @@
 //!   tree utilities, summary, text.
 //! - [`contract`]: the view contract (kinds, options, schemas, IoC type
 //!   names) as one JSON Schema, from which the hosts' types are generated.
+//! - [`queries`]: MSTICPy-format query templates: load, validate, search,
+//!   render with values escaped for KQL/SPL, time expressions, and the
+//!   LocalData provider that runs templates over local files.
 //! - [`table`](read_table): read CSV, JSON, NDJSON and Arrow IPC; write
 //!   results as a [`Frame`].
 //!
@@ -41,6 +44,7 @@ mod error;
 mod fast_map;
 pub mod ioc;
 mod proctree;
+pub mod queries;
 mod sessions;
 mod table;
 mod timeseries;
