@@ -11,6 +11,8 @@ import { handleRequest } from './router.js';
 
 /** The bits of `DedicatedWorkerGlobalScope` used here (the DOM lib lacks it). */
 interface WorkerScope {
+  /** The worker's name: `huntkit-engine`, or `huntkit-engine <wasm URL>`. */
+  readonly name?: string;
   postMessage(message: EngineResponse, transfer: Transferable[]): void;
   addEventListener(type: 'message', listener: (event: MessageEvent<EngineRequest>) => void): void;
 }
@@ -19,8 +21,14 @@ const scope = self as unknown as WorkerScope;
 
 let ready: Promise<unknown> | null = null;
 
+/** The wasm file: next to this module, unless the name says where (a worker started from a blob, VS Code). */
+function wasmUrl(): URL {
+  const named = /^huntkit-engine (.+)$/.exec(scope.name ?? '')?.[1];
+  return named ? new URL(named) : new URL('../pkg/huntkit_wasm_bg.wasm', import.meta.url);
+}
+
 function loadWasm(): Promise<unknown> {
-  ready ??= init({ module_or_path: new URL('../pkg/huntkit_wasm_bg.wasm', import.meta.url) });
+  ready ??= init({ module_or_path: wasmUrl() });
   return ready;
 }
 
