@@ -4,7 +4,8 @@
  * this file only adapts it to VS Code: styles, where the wasm and the
  * engine's worker are, disposal, and the optional message channel.
  */
-import { HuntkitEngine, type WorkerLike } from '@huntkit/engine';
+import { HuntkitEngine, type EngineRequest, type WorkerLike } from '@huntkit/engine';
+import type { WasmInit } from '@huntkit/engine/worker';
 import { renderView, type RenderedView } from '@huntkit/engine/chart';
 import css from 'huntkit:css';
 import type { OutputItem, RendererContext } from 'vscode-notebook-renderer';
@@ -16,23 +17,77 @@ const WASM_URL = new URL('./huntkit_wasm_bg.wasm', import.meta.url);
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 const STYLE_ID = 'huntkit-view-style';
 
+type Listener = (event: never) => void;
+
 /**
- * Starts the engine's worker. The webview's document and its resources are
- * on different origins and a worker script must share the document's, so
- * the worker is a one-line module from a blob that imports the real one;
- * its name tells it where the wasm is.
+ * The engine's worker, started from a blob of its script: a webview's
+ * document and its resources are on different origins, and a worker's
+ * script must be the document's. The script and the wasm are fetched
+ * first, so requests made meanwhile wait in a queue. A failure to fetch or
+ * start is reported as the worker's `error`.
  */
-export function startWorker(): WorkerLike {
-  const source = `import ${JSON.stringify(WORKER_URL.href)};`;
-  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-  try {
-    return new Worker(url, {
-      type: 'module',
-      name: `huntkit-engine ${WASM_URL.href}`
-    }) as unknown as WorkerLike;
-  } finally {
-    // The worker has its URL once constructed; the blob may go.
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+export class BlobWorker implements WorkerLike {
+  private worker: Worker | null = null;
+  private queue: Array<[EngineRequest, Transferable[]]> = [];
+  private readonly listeners: Array<[string, Listener]> = [];
+  private terminated = false;
+
+  constructor(scriptUrl: URL, wasmUrl: URL) {
+    const get = async (url: URL): Promise<Response> => {
+      const r = await fetch(url);
+      if (!r.ok) {
+        throw new Error(`${url.href}: HTTP ${r.status}`);
+      }
+      return r;
+    };
+    // The webview's resources load only through its document (a worker's
+    // own fetch of them fails), so the page fetches both and hands the
+    // wasm bytes over; the worker compiles and runs them.
+    void Promise.all([get(scriptUrl).then(r => r.text()), get(wasmUrl).then(r => r.arrayBuffer())])
+      .then(([source, wasm]) => {
+        if (this.terminated) {
+          return;
+        }
+        const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+        const worker = new Worker(url, { type: 'module', name: 'huntkit-engine' });
+        for (const [type, listener] of this.listeners) {
+          worker.addEventListener(type, listener as EventListener);
+        }
+        const init: WasmInit = { op: 'wasm', module: wasm };
+        worker.postMessage(init, [wasm]);
+        this.worker = worker;
+        for (const [message, transfer] of this.queue) {
+          worker.postMessage(message, transfer);
+        }
+        this.queue = [];
+      })
+      .catch((error: unknown) => {
+        const message = `cannot start the huntkit worker: ${error instanceof Error ? error.message : String(error)}`;
+        for (const [type, listener] of this.listeners) {
+          if (type === 'error') {
+            listener({ message, preventDefault() {} } as never);
+          }
+        }
+      });
+  }
+
+  postMessage(message: EngineRequest, transfer: Transferable[]): void {
+    if (this.worker) {
+      this.worker.postMessage(message, transfer);
+    } else {
+      this.queue.push([message, transfer]);
+    }
+  }
+
+  terminate(): void {
+    this.terminated = true;
+    this.worker?.terminate();
+    this.queue = [];
+  }
+
+  addEventListener(type: string, listener: Listener): void {
+    this.listeners.push([type, listener]);
+    this.worker?.addEventListener(type, listener as EventListener);
   }
 }
 
@@ -55,7 +110,9 @@ export class OutputViews {
   /** The latest render of each output; an older one still loading is dropped when it ends. */
   private readonly latest = new Map<string, symbol>();
   /** One engine (one worker) for every output of the renderer. */
-  private readonly engine = new HuntkitEngine({ createWorker: startWorker });
+  private readonly engine = new HuntkitEngine({
+    createWorker: () => new BlobWorker(WORKER_URL, WASM_URL)
+  });
 
   constructor(private readonly ctx: RendererContext<unknown>) {}
 
