@@ -78,6 +78,13 @@ function transferable(data: ArrayBuffer | Uint8Array): ArrayBuffer {
   return data.slice().buffer as ArrayBuffer;
 }
 
+/**
+ * Base64 text longer than this (characters) goes to the worker in pieces of
+ * this size, one message per task: copying one piece takes a few
+ * milliseconds, copying 180 MB at once over 100 (measured in Chromium).
+ */
+export const STAGE_CHUNK = 8 << 20;
+
 /** A table for the worker: base64 text goes as it is (the worker decodes it). */
 function tableData(data: ArrayBuffer | Uint8Array | { base64: string; what?: string }): {
   data: TableData;
@@ -197,6 +204,7 @@ export class HuntkitEngine {
   private worker: WorkerLike | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  private nextStage = 1;
   private disposed = false;
 
   constructor(options: HuntkitEngineOptions = {}) {
@@ -307,12 +315,31 @@ export class HuntkitEngine {
     format: TableFormat = 'auto',
     options: ProcTreeViewOptions = {}
   ): Promise<RemoteProcessTree> {
-    const { data: table, transfer } = tableData(data);
+    const given = tableData(data);
+    const transfer = given.transfer;
+    let table = given.data;
+    if ('base64' in table && table.base64.length > STAGE_CHUNK) {
+      table = { staged: await this.stage(table.base64), what: table.what };
+    }
     const opened = await this.request(
       { id: 0, op: 'treeOpen', data: table, format, options },
       transfer
     );
     return new RemoteProcessTree(this, opened);
+  }
+
+  /**
+   * Sends a long text to the worker in `STAGE_CHUNK` pieces, each after the
+   * last was received, so the page is never held by one big copy; resolves
+   * to the key a request names it by (`{staged: key}`).
+   */
+  private async stage(text: string): Promise<number> {
+    const key = this.nextStage++;
+    for (let start = 0; start < text.length; start += STAGE_CHUNK) {
+      const chunk = text.slice(start, start + STAGE_CHUNK);
+      await this.request({ id: 0, op: 'stage', key, chunk }, []);
+    }
+    return key;
   }
 
   /** One call on an open process tree (what `RemoteProcessTree` sends). */

@@ -90,7 +90,24 @@ export interface SessionsRequest {
  * bundle carries it): decoding it is O(n), so the worker does it.
  */
 export type TableData =
-  ArrayBuffer | { base64: string; /** Names the data in errors. */ what?: string };
+  | ArrayBuffer
+  | { base64: string; /** Names the data in errors. */ what?: string }
+  | {
+      /** Base64 text sent before in `stage` pieces under this key. */ staged: number;
+      what?: string;
+    };
+
+/**
+ * A piece of a long base64 text, sent ahead of the request that uses it
+ * (`{staged: key}`): posting 180 MB of text at once holds the page for
+ * over 100 ms while it is copied; posting it in pieces, one per task, does not.
+ */
+export interface StageRequest {
+  id: number;
+  op: 'stage';
+  key: number;
+  chunk: string;
+}
 
 /** The column names of a table (the pickers' choices). */
 export interface ColumnsRequest {
@@ -189,7 +206,8 @@ export type EngineRequest =
   | ColumnsRequest
   | TreeOpenRequest
   | TreeRequest
-  | TreeCloseRequest;
+  | TreeCloseRequest
+  | StageRequest;
 
 /** The name of an operation. */
 export type EngineOp = EngineRequest['op'];
@@ -208,6 +226,7 @@ export interface EngineResults {
   /** A `TreeResults` entry, by the call's method. */
   tree: TreeResults[TreeMethod];
   treeClose: null;
+  stage: null;
 }
 
 /** Work done so far on a request, in the input's units (characters or bytes). */

@@ -113,17 +113,34 @@ export class TreeStore {
   get size(): number {
     return this.trees.size;
   }
+
+  private readonly staged = new Map<number, string[]>();
+
+  /** Keeps a piece of a text a later request names by `key`. */
+  stage(key: number, chunk: string): void {
+    const pieces = this.staged.get(key) ?? [];
+    pieces.push(chunk);
+    this.staged.set(key, pieces);
+  }
+
+  /** The text staged under `key` (forgotten once taken). */
+  takeStaged(key: number): string {
+    const pieces = this.staged.get(key) ?? [];
+    this.staged.delete(key);
+    return pieces.join('');
+  }
 }
 
 /** The store `handleRequest` uses unless given one (one per worker). */
 const workerTrees = new TreeStore();
 
 /** A table's bytes, decoding base64 text here (in the worker). */
-export function tableBytes(data: TableData): Uint8Array {
+export function tableBytes(data: TableData, store: TreeStore = workerTrees): Uint8Array {
   if (data instanceof ArrayBuffer) {
     return new Uint8Array(data);
   }
-  return base64ToBytes(data.base64, data.what ?? 'the table');
+  const text = 'staged' in data ? store.takeStaged(data.staged) : data.base64;
+  return base64ToBytes(text, data.what ?? 'the table');
 }
 
 /** Runs one call on an open process tree. */
@@ -180,7 +197,7 @@ function openTree(
   format: string,
   options: ProcTreeViewOptions
 ): TreeOpened {
-  const view = new api.ProcessTreeView(tableBytes(data), format, options);
+  const view = new api.ProcessTreeView(tableBytes(data, trees), format, options);
   try {
     const opened = {
       summary: view.summary() as TreeOpened['summary'],
@@ -265,7 +282,7 @@ export function handleRequest(
   try {
     switch (request.op) {
       case 'columns': {
-        const result = api.tableColumns(tableBytes(request.data), request.format);
+        const result = api.tableColumns(tableBytes(request.data, trees), request.format);
         post({ id: request.id, type: 'result', op: 'columns', result });
         break;
       }
@@ -277,6 +294,11 @@ export function handleRequest(
       case 'tree': {
         const result = callTree(trees.get(request.handle), request.call);
         post({ id: request.id, type: 'result', op: 'tree', result });
+        break;
+      }
+      case 'stage': {
+        trees.stage(request.key, request.chunk);
+        post({ id: request.id, type: 'result', op: 'stage', result: null });
         break;
       }
       case 'treeClose': {

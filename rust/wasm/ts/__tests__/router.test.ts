@@ -276,6 +276,24 @@ describe('handleRequest', () => {
     assert.match(bad.messages[0].type === 'error' ? bad.messages[0].message : '', /data set 1/);
   });
 
+  it('joins base64 text staged in pieces before decoding it', () => {
+    const log: string[] = [];
+    const trees = new TreeStore();
+    const text = btoa('p,q\n');
+    run(fakeApi(log), { id: 1, op: 'stage', key: 4, chunk: text.slice(0, 3) }, 0, trees);
+    run(fakeApi(log), { id: 2, op: 'stage', key: 4, chunk: text.slice(3) }, 0, trees);
+    const { messages } = run(
+      fakeApi(log),
+      { id: 3, op: 'columns', data: { staged: 4 }, format: 'csv' },
+      0,
+      trees
+    );
+    assert.equal(messages[0].type, 'result');
+    assert.deepEqual(log, ['columns:csv:p,q\n']);
+    // Taken once: the pieces are not kept.
+    assert.equal(trees.takeStaged(4), '');
+  });
+
   it('holds process trees by handle and answers calls on them', () => {
     const log: string[] = [];
     const api = fakeApi(log);
