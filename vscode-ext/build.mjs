@@ -1,5 +1,6 @@
 // Bundles the extension with esbuild: the renderer (webview, ESM, with the
-// views' CSS inlined as text) and the extension (Node, CommonJS), and copies
+// views' CSS inlined as text), the engine's worker (ESM) and the extension
+// (Node, CommonJS), and copies
 // the wasm module next to the renderer, where it loads it from
 // (`new URL('./huntkit_wasm_bg.wasm', import.meta.url)`).
 import * as esbuild from 'esbuild';
@@ -67,6 +68,15 @@ const builds = [
     platform: 'browser',
     target: 'es2022',
     plugins: [cssModule(await viewsCss())]
+  },
+  {
+    // The engine's Web Worker; the renderer starts it with the wasm's URL.
+    ...common,
+    entryPoints: { worker: path.join(engine, 'lib', 'worker.js') },
+    outdir: out,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022'
   },
   {
     ...common,

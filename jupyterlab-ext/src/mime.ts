@@ -6,7 +6,7 @@
  * `safe: true`: the renderer never turns data into HTML, so outputs render
  * in untrusted notebooks too (a notebook re-opened from disk is untrusted).
  */
-import { renderViewBundle, VIEW_MIME_TYPE, type RenderedView } from '@huntkit/engine/chart';
+import { renderView, VIEW_MIME_TYPE, type RenderedView } from '@huntkit/engine/chart';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 
@@ -25,7 +25,8 @@ export class HuntkitViewRenderer extends Widget implements IRenderMime.IRenderer
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
     this.view?.dispose();
     this.node.replaceChildren();
-    this.view = await renderViewBundle(this.node, model.data[this.options.mimeType]);
+    // The engine plugin's engine (`setViewEngine`): one worker for panels and outputs.
+    this.view = await renderView(this.node, model.data[this.options.mimeType]);
   }
 
   override dispose(): void {

@@ -3,6 +3,7 @@
  * `extract` adds the Extract panel and its commands.
  */
 import { HuntkitEngine } from '@huntkit/engine';
+import { setViewEngine } from '@huntkit/engine/chart';
 import {
   ILayoutRestorer,
   type JupyterFrontEnd,
@@ -25,7 +26,12 @@ export const enginePlugin: JupyterFrontEndPlugin<IHuntkitEngine> = {
   description: 'Provides the huntkit wasm engine (IoC extraction, decoding), run in a Web Worker.',
   autoStart: true,
   provides: IHuntkitEngine,
-  activate: (): IHuntkitEngine => new HuntkitEngine()
+  activate: (): IHuntkitEngine => {
+    const engine = new HuntkitEngine();
+    // Notebook outputs (the MIME renderer has no plugin to ask) use it too.
+    setViewEngine(engine);
+    return engine;
+  }
 };
 
 /** The Extract panel in the left sidebar, and "Extract IoCs" for files. */
@@ -74,9 +80,11 @@ export const viewerPlugin: JupyterFrontEndPlugin<void> = {
   description:
     'Adds "Open in huntkit" for CSV, JSON, NDJSON and Arrow files: timeline, values, duration or matrix views, no kernel needed.',
   autoStart: true,
+  requires: [IHuntkitEngine],
   optional: [IDefaultFileBrowser, ICommandPalette],
   activate: (
     app: JupyterFrontEnd,
+    engine: IHuntkitEngine,
     fileBrowser: IDefaultFileBrowser | null,
     palette: ICommandPalette | null
   ): void => {
@@ -88,7 +96,7 @@ export const viewerPlugin: JupyterFrontEndPlugin<void> = {
       rank: 61,
       accepts: isViewableFile,
       open: async (name, bytes) => {
-        const panel = new ViewerPanel(name, bytes);
+        const panel = new ViewerPanel(engine, name, bytes);
         const widget = new MainAreaWidget({ content: panel });
         widget.id = `huntkit-view-${Date.now()}`;
         widget.title.label = name;

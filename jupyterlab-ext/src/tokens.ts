@@ -5,12 +5,22 @@ import type { HuntkitEngine } from '@huntkit/engine';
 import { Token } from '@lumino/coreutils';
 
 /**
- * The huntkit wasm engine, running in one Web Worker shared by every panel.
- * It works in the browser alone: no kernel, no server call, no network.
+ * The huntkit wasm engine, running in one Web Worker shared by every panel
+ * and every notebook view: the worker half of every view (table columns,
+ * process trees) as well as the analyses. It works in the browser alone:
+ * no kernel, no server call, no network.
  */
 export interface IHuntkitEngine extends Pick<
   HuntkitEngine,
-  'extractIocs' | 'decode' | 'extractIocTable' | 'timeseries' | 'scoreSessions' | 'cancel' | 'busy'
+  | 'extractIocs'
+  | 'decode'
+  | 'extractIocTable'
+  | 'timeseries'
+  | 'scoreSessions'
+  | 'tableColumns'
+  | 'openProcessTree'
+  | 'cancel'
+  | 'busy'
 > {}
 
 /** The token of the shared huntkit engine. */

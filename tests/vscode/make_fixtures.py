@@ -13,6 +13,8 @@ jupyterlab-ext/huntkit, imported from this clone), so the fixtures are what
   renderer knows, which must be reported, not drawn.
 - fixtures/views.ipynb: one cell for each other view kind (timeline_values,
   timeline_duration, matrix).
+- fixtures/proctree.ipynb: a process_tree output (Windows 4688 events on two
+  hosts), which the renderer builds in the engine's Web Worker.
 
 The expectations the test checks (kind, lanes, title, rows) are written to
 fixtures/expected.json, so the test and the data cannot drift apart.
@@ -66,6 +68,26 @@ def hourly_failures() -> pa.Table:
     return pa.table(
         {"TimeGenerated": pa.array(hours, pa.timestamp("ms", tz="UTC")), "Failures": pa.array(failures, pa.int64())}
     )
+
+
+def processes() -> pa.Table:
+    """4688 events: explorer → cmd → whoami on one host, explorer → cmd on another."""
+    rows = [
+        ("2026-11-20T08:00:00Z", "C:\\Windows\\explorer.exe", "0x10", "0x4", "", "explorer.exe", "alice", "ws-017"),
+        ("2026-11-20T08:01:00Z", "C:\\Windows\\System32\\cmd.exe", "0x20", "0x10",
+         "C:\\Windows\\explorer.exe", "cmd /c <b>not markup</b>", "alice", "ws-017"),
+        ("2026-11-20T08:02:00Z", "C:\\Windows\\System32\\whoami.exe", "0x30", "0x20",
+         "C:\\Windows\\System32\\cmd.exe", "whoami /all", "alice", "ws-017"),
+        ("2026-11-20T08:00:30Z", "C:\\Windows\\explorer.exe", "0x10", "0x4", "", "explorer.exe", "bob", "dc01"),
+        ("2026-11-20T08:03:00Z", "C:\\Windows\\System32\\cmd.exe", "0x20", "0x10",
+         "C:\\Windows\\explorer.exe", "cmd /c net user", "bob", "dc01"),
+    ]
+    names = ["TimeGenerated", "NewProcessName", "NewProcessId", "ProcessId", "ParentProcessName",
+             "CommandLine", "SubjectUserName", "Computer"]
+    return pa.table({name: pa.array([r[i] for r in rows], pa.string()) for i, name in enumerate(names)})
+
+
+PROCTREE_SOURCE = "huntkit.process_tree(events, schema='4688', legend_col='SubjectUserName', title='Processes')"
 
 
 def bundle(table: pa.Table) -> dict:
@@ -152,6 +174,10 @@ def main() -> None:
         for n, (source, kind, data, options) in enumerate(OTHER_VIEWS, start=1)
     ]
     write("views.ipynb", notebook(others))
+    tree = view_bundle(
+        "process_tree", processes(), label="events", schema="4688", legend_col="SubjectUserName", title="Processes"
+    )
+    write("proctree.ipynb", notebook([cell(1, PROCTREE_SOURCE, tree)]))
     lanes = sorted(set(table.column("Computer").to_pylist()))
     write(
         "expected.json",
@@ -159,6 +185,8 @@ def main() -> None:
             "timeline.ipynb": {"kind": "timeline", "title": TITLE, "lanes": lanes, "rows": table.num_rows},
             "bad-version.ipynb": {"error_contains": "99"},
             "views.ipynb": [{"kind": kind, "title": options["title"]} for _, kind, _, options in OTHER_VIEWS],
+            # 5 events and each host's inferred parent 0x4.
+            "proctree.ipynb": {"title": "Processes", "processes": 7, "search": "whoami", "match": "whoami /all"},
         },
     )
 

@@ -439,6 +439,39 @@ test(
 );
 
 test(
+  'a process tree output is built in the worker and searched',
+  reported(async () => {
+    const want = expected['proctree.ipynb'];
+    await openFile('proctree.ipynb');
+    const frame = await frameWith('.jp-huntkit-proctree, .jp-huntkit-view-error');
+    assert.ok(frame, 'no .jp-huntkit-proctree in any webview frame');
+    const errors = await frame.locator('.jp-huntkit-view-error').allTextContents();
+    assert.deepEqual(errors, [], 'the view reported no problem');
+    const tree = frame.locator('.jp-huntkit-proctree');
+    assert.equal(await tree.getAttribute('data-processes'), String(want.processes));
+    assert.equal(
+      (await tree.locator('.jp-huntkit-proctree-title').textContent())?.trim(),
+      want.title
+    );
+    // Rows come from the worker's tree, a window at a time.
+    await poll(
+      'the rows',
+      async () => (await tree.locator('[data-node]').count()) === want.processes
+    );
+    assert.equal(await tree.locator('b').count(), 0, 'markup in data stays text');
+    await tree.locator('.jp-huntkit-proctree-search').fill(want.search);
+    await tree.locator('.jp-huntkit-proctree-search').press('Enter');
+    await poll('one match', async () =>
+      (await tree.locator('.jp-huntkit-proctree-matches').textContent())?.includes('1 of 1')
+    );
+    assert.equal(
+      await tree.locator('.jp-mod-match .jp-huntkit-proctree-cmd').textContent(),
+      want.match
+    );
+  })
+);
+
+test(
   "the chart's SVG button saves the chart through VS Code's save dialog",
   reported(async () => {
     await openFile('timeline.ipynb');

@@ -1,18 +1,17 @@
 /**
  * The Analyze panel (left sidebar): a table file in (picked, dropped, or
- * sent from the file browser), time-series anomalies or anomalous sessions
- * out, drawn as a view in the main area. The analysis runs in the engine's
- * Web Worker and the view in the page; a process tree is built by the
- * view's own wasm in the page. No kernel, no server call.
+ * sent from the file browser), time-series anomalies, anomalous sessions or
+ * a process tree out, drawn as a view in the main area. The analysis (and
+ * a process tree's build) runs in the engine's Web Worker; the result is
+ * drawn by `renderView`, like any view bundle. No kernel, no server call.
  */
 import {
-  ChartFrame,
-  ChartView,
-  loadChartWasm,
-  mountProcessTree,
+  BUNDLE_VERSION,
   PROC_SCHEMAS,
   renderError,
-  tableColumns
+  renderView,
+  type RenderedView,
+  type ViewKindName
 } from '@huntkit/engine/chart';
 import { copyText } from '@huntkit/engine';
 import { Widget } from '@lumino/widgets';
@@ -29,6 +28,39 @@ export interface AnalysisResult {
   title: string;
   /** Builds the view into `host`. */
   render(host: HTMLElement): { dispose(): void };
+}
+
+/** A bundle of one table the panel holds (bytes, not base64). */
+function bundleOf(
+  kind: ViewKindName,
+  label: string,
+  bytes: Uint8Array,
+  format: 'arrow' | 'auto',
+  options: Record<string, unknown>
+): unknown {
+  return { version: BUNDLE_VERSION, kind, options, data: [{ label, bytes, format }] };
+}
+
+/** Draws `bundle` into `host` with `renderView`; disposing also drops a view still loading. */
+function shownView(
+  host: HTMLElement,
+  bundle: unknown,
+  engine: IHuntkitEngine
+): { dispose(): void } {
+  let disposed = false;
+  let view: RenderedView | null = null;
+  void renderView(host, bundle, { engine }).then(v => {
+    view = v;
+    if (disposed) {
+      v.dispose();
+    }
+  });
+  return {
+    dispose: () => {
+      disposed = true;
+      view?.dispose();
+    }
+  };
 }
 
 const TIME_NAMES = /time|date|timestamp|_min$/i;
@@ -139,8 +171,7 @@ export class AnalyzePanel extends Widget {
     this.form.replaceChildren();
     this.status.textContent = '';
     try {
-      await loadChartWasm();
-      this.file = { name, bytes, columns: tableColumns(bytes, 'auto') };
+      this.file = { name, bytes, columns: await this.engine.tableColumns(bytes, 'auto') };
     } catch (error) {
       this.file = null;
       this.source.textContent = name;
@@ -271,16 +302,17 @@ export class AnalyzePanel extends Widget {
         this.open({
           title: `${file.name}: anomalies`,
           render: host => {
-            const view = new ChartView(
-              'anomalies',
-              [{ label: file.name, data: answer.table, format: 'arrow' }],
-              {
+            const chart = document.createElement('div');
+            host.append(chart);
+            const shown = shownView(
+              chart,
+              bundleOf('anomalies', file.name, answer.table, 'arrow', {
                 time_column: options.time_column,
                 y,
                 title: `${file.name}: ${y} per ${options.bin}`
-              }
+              }),
+              this.engine
             );
-            const frame = new ChartFrame(host, view);
             const periods = document.createElement('div');
             periods.className = 'jp-huntkit-analyze-periods';
             const heading = document.createElement('strong');
@@ -294,7 +326,7 @@ export class AnalyzePanel extends Widget {
             copy.addEventListener('click', () => void copyText(answer.kql));
             periods.append(heading, copy, kql);
             host.append(periods);
-            return { dispose: () => frame.dispose() };
+            return shown;
           }
         });
         this.status.textContent = `${answer.periods.length} anomaly periods`;
@@ -304,10 +336,17 @@ export class AnalyzePanel extends Widget {
           schema: value('schema') || undefined,
           legend_col: value('legend_col') || undefined
         };
-        // Built here, before a tab opens, so a bad schema or column is named
-        // in the panel; the tab then adopts the built view.
+        // Built (in the worker) before a tab opens, so a bad schema or
+        // column is named in the panel; the tab then adopts the built view.
         const box = document.createElement('div');
-        const tree = mountProcessTree(box, file.bytes, 'auto', options);
+        const tree = await renderView(
+          box,
+          bundleOf('process_tree', file.name, file.bytes, 'auto', options),
+          { engine: this.engine }
+        );
+        if (tree.error !== null) {
+          throw new Error(tree.error);
+        }
         this.open({
           title: options.title,
           render: host => {
@@ -324,19 +363,16 @@ export class AnalyzePanel extends Widget {
         const n = Math.max(1, Math.trunc(number('window_length')));
         this.open({
           title: `${file.name}: sessions`,
-          render: host => {
-            const view = new ChartView(
-              'session_scores',
-              [{ label: file.name, data: scored, format: 'arrow' }],
-              {
+          render: host =>
+            shownView(
+              host,
+              bundleOf('session_scores', file.name, scored, 'arrow', {
                 time_column: value('time_column'),
                 y: `rarest_window${n}_likelihood`,
                 title: `${file.name}: rarest-window likelihood`
-              }
-            );
-            const frame = new ChartFrame(host, view);
-            return { dispose: () => frame.dispose() };
-          }
+              }),
+              this.engine
+            )
         });
         this.status.textContent = 'sessions scored';
       }

@@ -77,7 +77,7 @@ test.describe('Analyze panel', () => {
     await expect(panel.locator('.jp-huntkit-analyze-error')).toContainText('TimeGenerated_min');
   });
 
-  test('a process tree of a dropped file, built in the page; a wrong schema is named', async ({
+  test('a process tree of a dropped file, built in the worker; a wrong schema is named', async ({
     page
   }) => {
     await page.sidebar.openTab('huntkit-analyze');

@@ -12,6 +12,11 @@ import type {
   DecodeResult,
   IocOptions,
   IocTextResult,
+  ProcTreeDetails,
+  ProcTreeLegendValue,
+  ProcTreeRow,
+  ProcTreeSummary,
+  ProcTreeViewOptions,
   SessionOptions,
   TimeseriesOptions
 } from '../pkg/huntkit_wasm.js';
@@ -80,9 +85,129 @@ export interface SessionsRequest {
   options: SessionOptions;
 }
 
+/**
+ * A table's bytes, or the base64 text of an Arrow IPC stream (as a view
+ * bundle carries it): decoding it is O(n), so the worker does it.
+ */
+export type TableData =
+  | ArrayBuffer
+  | { base64: string; /** Names the data in errors. */ what?: string }
+  | {
+      /** Base64 text sent before in `stage` pieces under this key. */ staged: number;
+      what?: string;
+    };
+
+/**
+ * A piece of a long base64 text, sent ahead of the request that uses it
+ * (`{staged: key}`): posting 180 MB of text at once holds the page for
+ * over 100 ms while it is copied; posting it in pieces, one per task, does not.
+ */
+export interface StageRequest {
+  id: number;
+  op: 'stage';
+  key: number;
+  chunk: string;
+}
+
+/** The column names of a table (the pickers' choices). */
+export interface ColumnsRequest {
+  id: number;
+  op: 'columns';
+  data: TableData;
+  format: TableFormat;
+}
+
+/**
+ * Builds a process tree of a table of process-creation events in the
+ * worker and keeps it there under a handle; the page then asks for
+ * windows of rows (`tree` requests) and closes it (`treeClose`).
+ */
+export interface TreeOpenRequest {
+  id: number;
+  op: 'treeOpen';
+  data: TableData;
+  format: TableFormat;
+  options: ProcTreeViewOptions;
+}
+
+/** What opening a process tree answers: its handle and what the frame shows first. */
+export interface TreeOpened {
+  handle: number;
+  summary: ProcTreeSummary;
+  timeBounds: [number, number] | null;
+  legend: ProcTreeLegendValue[];
+  /** Rows shown now (everything expanded). */
+  visible: number;
+}
+
+/** Rows `start..start + rows.length` of the visible tree, and how many rows it has. */
+export interface TreeWindow {
+  visible: number;
+  rows: ProcTreeRow[];
+}
+
+/** One call on an open process tree (the wasm `ProcessTreeView`'s methods). */
+export type TreeCall =
+  | { method: 'rows'; start: number; count: number }
+  | { method: 'position'; node: number }
+  | { method: 'toggle'; node: number }
+  | { method: 'expandAll' }
+  | { method: 'collapseAll' }
+  | { method: 'expandTo'; node: number }
+  | { method: 'search'; text: string }
+  | { method: 'setTimeRange'; t0: number | null; t1: number | null }
+  | { method: 'details'; node: number }
+  | { method: 'subtreeText'; node: number }
+  | { method: 'subtreeCsv'; node: number };
+
+/** What each tree call answers. State changes answer the new visible row count. */
+export interface TreeResults {
+  rows: TreeWindow;
+  /** The node's visible row, -1 when hidden. */
+  position: number;
+  toggle: number;
+  expandAll: number;
+  collapseAll: number;
+  /** The node's row after opening its ancestors (-1: filtered out), and the row count. */
+  expandTo: { position: number; visible: number };
+  /** Matching nodes in row order, and the row count (their ancestors opened). */
+  search: { matches: number[]; visible: number };
+  setTimeRange: number;
+  details: ProcTreeDetails | null;
+  subtreeText: string;
+  subtreeCsv: string;
+}
+
+/** The name of a tree call. */
+export type TreeMethod = TreeCall['method'];
+
+/** A call on the open process tree `handle`. */
+export interface TreeRequest {
+  id: number;
+  op: 'tree';
+  handle: number;
+  call: TreeCall;
+}
+
+/** Frees the process tree `handle` (unknown handles are ignored). */
+export interface TreeCloseRequest {
+  id: number;
+  op: 'treeClose';
+  handle: number;
+}
+
 /** Every request the worker understands. */
 export type EngineRequest =
-  IocRequest | DecodeRequest | IocTableRequest | TimeseriesRequest | SessionsRequest;
+  | IocRequest
+  | DecodeRequest
+  | IocTableRequest
+  | TimeseriesRequest
+  | SessionsRequest
+  | ColumnsRequest
+  | TreeOpenRequest
+  | TreeRequest
+  | TreeCloseRequest
+  | StageRequest;
 
 /** The name of an operation. */
 export type EngineOp = EngineRequest['op'];
@@ -96,6 +221,12 @@ export interface EngineResults {
   timeseries: TimeseriesAnswer;
   /** The scored table as an Arrow IPC stream (transferred). */
   sessions: ArrayBuffer;
+  columns: string[];
+  treeOpen: TreeOpened;
+  /** A `TreeResults` entry, by the call's method. */
+  tree: TreeResults[TreeMethod];
+  treeClose: null;
+  stage: null;
 }
 
 /** Work done so far on a request, in the input's units (characters or bytes). */
@@ -140,6 +271,8 @@ export const ErrorKind = {
   cancelled: 'cancelled',
   /** The engine was disposed. */
   disposed: 'disposed',
+  /** A process tree handle that is no longer open in the worker. */
+  closed: 'closed',
   /** Anything else thrown in the worker. */
   internal: 'internal'
 } as const;

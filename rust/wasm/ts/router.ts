@@ -2,24 +2,52 @@
  * The worker's request handling, apart from the worker itself so tests can
  * drive it in Node with the real wasm module (`initSync`).
  *
- * It only routes and converts: every analysis is the wasm module's.
+ * It only routes and converts: every analysis is the wasm module's. It
+ * also holds the process trees the page has open (`TreeStore`), so their
+ * O(n) build and state stay in the worker and the page asks for windows.
  */
 import type {
   DecodeOptions,
   DecodeResult,
   IocOptions,
   IocTextResult,
+  ProcTreeViewOptions,
   SessionOptions,
   TimeseriesOptions,
   TimeseriesResult
 } from '../pkg/huntkit_wasm.js';
+import { base64ToBytes } from './chart/bundle.js';
 import {
   ErrorKind,
   type EngineInput,
   type EngineRequest,
   type EngineResponse,
-  type ErrorMessage
+  type ErrorMessage,
+  type TableData,
+  type TreeCall,
+  type TreeOpened,
+  type TreeResults
 } from './protocol.js';
+
+/** The wasm `ProcessTreeView` as the router uses it. */
+export interface ProcessTreeViewLike {
+  visibleCount(): number;
+  rows(start: number, count: number): unknown;
+  position(node: number): number;
+  toggle(node: number): boolean;
+  expandAll(): void;
+  collapseAll(): void;
+  expandTo(node: number): number;
+  search(text: string): Uint32Array | number[];
+  setTimeRange(t0: number | undefined, t1: number | undefined): void;
+  timeBounds(): unknown;
+  details(node: number): unknown;
+  subtreeText(node: number): string;
+  subtreeCsv(node: number): string;
+  summary(): unknown;
+  legendValues(): unknown;
+  free(): void;
+}
 
 /** The part of the wasm-bindgen module the worker uses. */
 export interface WasmApi {
@@ -37,6 +65,151 @@ export interface WasmApi {
     options: TimeseriesOptions | undefined
   ): TimeseriesResult;
   scoreSessions(data: Uint8Array, format: string, options: SessionOptions | undefined): Uint8Array;
+  tableColumns(data: Uint8Array, format: string): string[];
+  ProcessTreeView: new (
+    data: Uint8Array,
+    format: string,
+    options: ProcTreeViewOptions | undefined
+  ) => ProcessTreeViewLike;
+}
+
+/**
+ * The process trees a worker holds, by handle: built once in the worker,
+ * asked for windows of rows by the page.
+ */
+export class TreeStore {
+  private readonly trees = new Map<number, ProcessTreeViewLike>();
+  private next = 1;
+
+  /** Keeps `view`; returns its handle. */
+  add(view: ProcessTreeViewLike): number {
+    const handle = this.next++;
+    this.trees.set(handle, view);
+    return handle;
+  }
+
+  /** The tree of `handle`; throws when it was closed or never opened. */
+  get(handle: number): ProcessTreeViewLike {
+    const view = this.trees.get(handle);
+    if (!view) {
+      throw Object.assign(
+        new Error(
+          `process tree ${handle} is not open in the huntkit worker (closed, or the worker restarted)`
+        ),
+        { kind: ErrorKind.closed }
+      );
+    }
+    return view;
+  }
+
+  /** Frees the tree of `handle`, if open. */
+  close(handle: number): void {
+    const view = this.trees.get(handle);
+    this.trees.delete(handle);
+    view?.free();
+  }
+
+  /** How many trees are open. */
+  get size(): number {
+    return this.trees.size;
+  }
+
+  private readonly staged = new Map<number, string[]>();
+
+  /** Keeps a piece of a text a later request names by `key`. */
+  stage(key: number, chunk: string): void {
+    const pieces = this.staged.get(key) ?? [];
+    pieces.push(chunk);
+    this.staged.set(key, pieces);
+  }
+
+  /** The text staged under `key` (forgotten once taken). */
+  takeStaged(key: number): string {
+    const pieces = this.staged.get(key) ?? [];
+    this.staged.delete(key);
+    return pieces.join('');
+  }
+}
+
+/** The store `handleRequest` uses unless given one (one per worker). */
+const workerTrees = new TreeStore();
+
+/** A table's bytes, decoding base64 text here (in the worker). */
+export function tableBytes(data: TableData, store: TreeStore = workerTrees): Uint8Array {
+  if (data instanceof ArrayBuffer) {
+    return new Uint8Array(data);
+  }
+  const text = 'staged' in data ? store.takeStaged(data.staged) : data.base64;
+  return base64ToBytes(text, data.what ?? 'the table');
+}
+
+/** Runs one call on an open process tree. */
+export function callTree(
+  view: ProcessTreeViewLike,
+  call: TreeCall
+): TreeResults[TreeCall['method']] {
+  switch (call.method) {
+    case 'rows': {
+      const visible = view.visibleCount();
+      const count = Math.max(0, Math.min(call.count, visible - call.start));
+      const rows = count > 0 ? (view.rows(call.start, count) as TreeResults['rows']['rows']) : [];
+      return { visible, rows };
+    }
+    case 'position':
+      return view.position(call.node);
+    case 'toggle':
+      view.toggle(call.node);
+      return view.visibleCount();
+    case 'expandAll':
+      view.expandAll();
+      return view.visibleCount();
+    case 'collapseAll':
+      view.collapseAll();
+      return view.visibleCount();
+    case 'expandTo': {
+      const position = view.expandTo(call.node);
+      return { position, visible: view.visibleCount() };
+    }
+    case 'search': {
+      const matches = Array.from(view.search(call.text));
+      return { matches, visible: view.visibleCount() };
+    }
+    case 'setTimeRange':
+      view.setTimeRange(call.t0 ?? undefined, call.t1 ?? undefined);
+      return view.visibleCount();
+    case 'details':
+      return view.details(call.node) as TreeResults['details'];
+    case 'subtreeText':
+      return view.subtreeText(call.node);
+    case 'subtreeCsv':
+      return view.subtreeCsv(call.node);
+    default: {
+      const method = (call as { method?: unknown }).method;
+      throw new Error(`unknown process tree call ${JSON.stringify(method)}`);
+    }
+  }
+}
+
+function openTree(
+  api: WasmApi,
+  trees: TreeStore,
+  data: TableData,
+  format: string,
+  options: ProcTreeViewOptions
+): TreeOpened {
+  const view = new api.ProcessTreeView(tableBytes(data, trees), format, options);
+  try {
+    const opened = {
+      summary: view.summary() as TreeOpened['summary'],
+      timeBounds: view.timeBounds() as TreeOpened['timeBounds'],
+      legend: view.legendValues() as TreeOpened['legend'],
+      visible: view.visibleCount()
+    };
+    return { handle: trees.add(view), ...opened };
+  } catch (error) {
+    view.free();
+    throw error;
+  }
 }
 
 /** Sends one message to the loader, transferring `transfer`. */
@@ -103,10 +276,36 @@ export function handleRequest(
   api: WasmApi,
   request: EngineRequest,
   post: Post,
-  chunkSize: number = CHUNK_SIZE
+  chunkSize: number = CHUNK_SIZE,
+  trees: TreeStore = workerTrees
 ): void {
   try {
     switch (request.op) {
+      case 'columns': {
+        const result = api.tableColumns(tableBytes(request.data, trees), request.format);
+        post({ id: request.id, type: 'result', op: 'columns', result });
+        break;
+      }
+      case 'treeOpen': {
+        const result = openTree(api, trees, request.data, request.format, request.options);
+        post({ id: request.id, type: 'result', op: 'treeOpen', result });
+        break;
+      }
+      case 'tree': {
+        const result = callTree(trees.get(request.handle), request.call);
+        post({ id: request.id, type: 'result', op: 'tree', result });
+        break;
+      }
+      case 'stage': {
+        trees.stage(request.key, request.chunk);
+        post({ id: request.id, type: 'result', op: 'stage', result: null });
+        break;
+      }
+      case 'treeClose': {
+        trees.close(request.handle);
+        post({ id: request.id, type: 'result', op: 'treeClose', result: null });
+        break;
+      }
       case 'ioc': {
         const result = scanIocs(api, request.input, request.options, request.id, post, {
           chunkSize: request.chunkSize ?? chunkSize

@@ -11,16 +11,37 @@ import { handleRequest } from './router.js';
 
 /** The bits of `DedicatedWorkerGlobalScope` used here (the DOM lib lacks it). */
 interface WorkerScope {
+  /** The worker's name: `huntkit-engine`, or `huntkit-engine <wasm URL>`. */
+  readonly name?: string;
   postMessage(message: EngineResponse, transfer: Transferable[]): void;
-  addEventListener(type: 'message', listener: (event: MessageEvent<EngineRequest>) => void): void;
+  addEventListener(
+    type: 'message',
+    listener: (event: MessageEvent<EngineRequest | WasmInit>) => void
+  ): void;
+}
+
+/**
+ * Sent first by a host whose worker cannot fetch the wasm itself (VS Code:
+ * its resources load only through the webview document): the module's
+ * bytes, or the compiled module.
+ */
+export interface WasmInit {
+  op: 'wasm';
+  module: ArrayBuffer | WebAssembly.Module;
 }
 
 const scope = self as unknown as WorkerScope;
 
 let ready: Promise<unknown> | null = null;
 
+/** The wasm file: next to this module, unless the name says where (a worker started from a blob, VS Code). */
+function wasmUrl(): URL {
+  const named = /^huntkit-engine (.+)$/.exec(scope.name ?? '')?.[1];
+  return named ? new URL(named) : new URL('../pkg/huntkit_wasm_bg.wasm', import.meta.url);
+}
+
 function loadWasm(): Promise<unknown> {
-  ready ??= init({ module_or_path: new URL('../pkg/huntkit_wasm_bg.wasm', import.meta.url) });
+  ready ??= init({ module_or_path: wasmUrl() });
   return ready;
 }
 
@@ -30,7 +51,12 @@ function post(message: EngineResponse, transfer: Transferable[] = []): void {
 
 // Requests are handled in arrival order: each waits on the same `ready`.
 scope.addEventListener('message', event => {
-  const request = event.data;
+  const data = event.data;
+  if (data.op === 'wasm') {
+    ready ??= init({ module_or_path: data.module });
+    return;
+  }
+  const request = data;
   loadWasm().then(
     () => handleRequest(wasm, request, post),
     (error: unknown) =>

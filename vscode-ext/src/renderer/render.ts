@@ -1,17 +1,95 @@
 /**
  * Draws huntkit view bundles into notebook outputs with the view code both
- * hosts share (`@huntkit/engine/chart`); this file only adapts it to VS
- * Code: styles, where the wasm is, disposal, and the optional message
- * channel.
+ * hosts share (`@huntkit/engine/chart`, one `renderView` for every kind);
+ * this file only adapts it to VS Code: styles, where the wasm and the
+ * engine's worker are, disposal, and the optional message channel.
  */
-import { renderViewBundle, type RenderedView } from '@huntkit/engine/chart';
+import { HuntkitEngine, type EngineRequest, type WorkerLike } from '@huntkit/engine';
+import type { WasmInit } from '@huntkit/engine/worker';
+import { renderView, type RenderedView } from '@huntkit/engine/chart';
 import css from 'huntkit:css';
 import type { OutputItem, RendererContext } from 'vscode-notebook-renderer';
 import type { RendererMessage } from '../common/messages';
 
 /** The wasm module, copied next to `out/renderer.js` by build.mjs. */
 const WASM_URL = new URL('./huntkit_wasm_bg.wasm', import.meta.url);
+/** The engine's worker (`@huntkit/engine/worker`), bundled next to it by build.mjs. */
+const WORKER_URL = new URL('./worker.js', import.meta.url);
 const STYLE_ID = 'huntkit-view-style';
+
+type Listener = (event: never) => void;
+
+/**
+ * The engine's worker, started from a blob of its script: a webview's
+ * document and its resources are on different origins, and a worker's
+ * script must be the document's. The script and the wasm are fetched
+ * first, so requests made meanwhile wait in a queue. A failure to fetch or
+ * start is reported as the worker's `error`.
+ */
+export class BlobWorker implements WorkerLike {
+  private worker: Worker | null = null;
+  private queue: Array<[EngineRequest, Transferable[]]> = [];
+  private readonly listeners: Array<[string, Listener]> = [];
+  private terminated = false;
+
+  constructor(scriptUrl: URL, wasmUrl: URL) {
+    const get = async (url: URL): Promise<Response> => {
+      const r = await fetch(url);
+      if (!r.ok) {
+        throw new Error(`${url.href}: HTTP ${r.status}`);
+      }
+      return r;
+    };
+    // The webview's resources load only through its document (a worker's
+    // own fetch of them fails), so the page fetches both and hands the
+    // wasm bytes over; the worker compiles and runs them.
+    void Promise.all([get(scriptUrl).then(r => r.text()), get(wasmUrl).then(r => r.arrayBuffer())])
+      .then(([source, wasm]) => {
+        if (this.terminated) {
+          return;
+        }
+        const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+        const worker = new Worker(url, { type: 'module', name: 'huntkit-engine' });
+        for (const [type, listener] of this.listeners) {
+          worker.addEventListener(type, listener as EventListener);
+        }
+        const init: WasmInit = { op: 'wasm', module: wasm };
+        worker.postMessage(init, [wasm]);
+        this.worker = worker;
+        for (const [message, transfer] of this.queue) {
+          worker.postMessage(message, transfer);
+        }
+        this.queue = [];
+      })
+      .catch((error: unknown) => {
+        const message = `cannot start the huntkit worker: ${error instanceof Error ? error.message : String(error)}`;
+        for (const [type, listener] of this.listeners) {
+          if (type === 'error') {
+            listener({ message, preventDefault() {} } as never);
+          }
+        }
+      });
+  }
+
+  postMessage(message: EngineRequest, transfer: Transferable[]): void {
+    if (this.worker) {
+      this.worker.postMessage(message, transfer);
+    } else {
+      this.queue.push([message, transfer]);
+    }
+  }
+
+  terminate(): void {
+    this.terminated = true;
+    this.worker?.terminate();
+    this.queue = [];
+  }
+
+  addEventListener(type: string, listener: Listener): void {
+    this.listeners.push([type, listener]);
+    this.worker?.addEventListener(type, listener as EventListener);
+  }
+}
 
 /** Adds the views' stylesheet to the document (or shadow root) holding `element`, once. */
 export function injectStyle(element: HTMLElement): void {
@@ -31,6 +109,10 @@ export class OutputViews {
   private readonly views = new Map<string, RenderedView>();
   /** The latest render of each output; an older one still loading is dropped when it ends. */
   private readonly latest = new Map<string, symbol>();
+  /** One engine (one worker) for every output of the renderer. */
+  private readonly engine = new HuntkitEngine({
+    createWorker: () => new BlobWorker(WORKER_URL, WASM_URL)
+  });
 
   constructor(private readonly ctx: RendererContext<unknown>) {}
 
@@ -47,7 +129,7 @@ export class OutputViews {
       // Not JSON at all: the shared code reports it like any other bad bundle.
       bundle = item.text();
     }
-    const view = await renderViewBundle(element, bundle, { wasmUrl: WASM_URL });
+    const view = await renderView(element, bundle, { engine: this.engine, wasmUrl: WASM_URL });
     if (signal.aborted || this.latest.get(item.id) !== token) {
       view.dispose();
       return;

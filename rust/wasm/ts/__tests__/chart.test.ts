@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { JSDOM } from 'jsdom';
 import { base64ToBytes, BundleError, parseBundle, VIEW_MIME_TYPE } from '../chart/bundle.js';
 import { ChartFrame, formatTime } from '../chart/chartView.js';
-import { renderViewBundle } from '../chart/index.js';
+import { renderView } from '../chart/index.js';
 import type * as WasmModule from '../../pkg/huntkit_wasm.js';
 
 const wasmPath = fileURLToPath(new URL('../../pkg/huntkit_wasm_bg.wasm', import.meta.url));
@@ -147,14 +147,14 @@ describe('the chart frame over the real wasm', { skip }, () => {
       options: {},
       data: [{ label: 'x', arrow: 'QUJDRA==' }]
     };
-    const shown = await renderViewBundle(el, bundle);
+    const shown = await renderView(el, bundle);
     assert.equal(shown.frame, null);
     assert.match(
       el.querySelector('.jp-huntkit-view-error')?.textContent ?? '',
       /cannot read arrow input/
     );
     const el2 = host();
-    await renderViewBundle(el2, { ...bundle, version: 7 });
+    await renderView(el2, { ...bundle, version: 7 });
     assert.match(el2.textContent ?? '', /unknown view bundle version 7/);
     assert.throws(
       () => chart({ time_column: 'Cmd' }),

@@ -1,16 +1,27 @@
 /**
- * The process tree view over the real wasm `ProcessTreeView` in jsdom:
- * only a window of rows is in the DOM, toggling, search, details and
- * copying work, and data strings stay text.
+ * The process tree view over the real wasm `ProcessTreeView` in jsdom,
+ * held by the engine's router as the worker holds it (an in-process
+ * stand-in for the worker, with the real wasm): only a window of rows is
+ * in the DOM, toggling, search, details and copying work, data strings
+ * stay text, and the page side never touches the tree's wasm itself.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { JSDOM } from 'jsdom';
-import { renderViewBundle } from '../chart/index.js';
-import { mountProcessTree, ROW_HEIGHT, type ProcTreeFrame } from '../chart/procTree.js';
+import { renderView } from '../chart/index.js';
+import {
+  mountProcessTree as mountWith,
+  ROW_HEIGHT,
+  type ProcTreeFrame,
+  type ProcTreeMountOptions
+} from '../chart/procTree.js';
+import { HuntkitEngine } from '../engine.js';
+import type { EngineRequest } from '../protocol.js';
+import { handleRequest, TreeStore, type WasmApi } from '../router.js';
 import type * as WasmModule from '../../pkg/huntkit_wasm.js';
+import { FakeWorker } from './fakeWorker.js';
 
 const wasmPath = fileURLToPath(new URL('../../pkg/huntkit_wasm_bg.wasm', import.meta.url));
 const skip = existsSync(wasmPath)
@@ -70,6 +81,27 @@ const SMALL = [
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 
+/** The trees the stand-in worker holds, and the requests it got. */
+const trees = new TreeStore();
+const requests: EngineRequest[] = [];
+let engine: HuntkitEngine;
+
+/** Mounts a tree of CSV bytes with the shared engine, as the panels do. */
+function mountProcessTree(
+  host: HTMLElement,
+  data: Uint8Array,
+  format: 'csv' | 'auto',
+  options: ProcTreeMountOptions
+): Promise<ProcTreeFrame> {
+  return mountWith(host, engine, data, format, options);
+}
+
+/** Waits for the next animation frame and then for every answer to be drawn. */
+async function nextFrame(frame: ProcTreeFrame): Promise<void> {
+  await new Promise(resolve => dom.window.requestAnimationFrame(resolve));
+  await frame.settled();
+}
+
 function rowByImage(frame: ProcTreeFrame, image: string, nth = 0): HTMLElement {
   const rows = frame
     .renderedRows()
@@ -84,6 +116,19 @@ describe('process tree view', { skip }, () => {
   before(async () => {
     wasm = await import('../../pkg/huntkit_wasm.js');
     wasm.initSync({ module: readFileSync(wasmPath) });
+    engine = new HuntkitEngine({
+      createWorker: () =>
+        new FakeWorker((request, worker) => {
+          requests.push(request);
+          handleRequest(
+            wasm as unknown as WasmApi,
+            request,
+            message => worker.send(message),
+            undefined,
+            trees
+          );
+        })
+    });
     // The browser clipboard is not in jsdom; record what the view writes.
     const clipboard = { writeText: async (text: string) => void copied.push(text) };
     if (globalThis.navigator) {
@@ -97,10 +142,18 @@ describe('process tree view', { skip }, () => {
   });
   after(() => {
     Reflect.deleteProperty(globalThis.navigator, 'clipboard');
+    engine.dispose();
   });
 
-  it('renders only a window of rows for 10k processes', () => {
-    const frame = mountProcessTree(host(), bytes(bigCsv(10_000)), 'csv', { height: 440 });
+  it('renders only a window of rows for 10k processes, fetched from the worker', async () => {
+    requests.length = 0;
+    const frame = await mountProcessTree(host(), bytes(bigCsv(10_000)), 'csv', { height: 440 });
+    // Built in the worker from the bytes; the page asked for one window.
+    assert.deepEqual(
+      requests.map(r => (r.op === 'tree' ? `tree:${r.call.method}` : r.op)),
+      ['treeOpen', 'tree:rows']
+    );
+    assert.equal(trees.size, 1);
     // 10k events plus the inferred parent of explorer.
     assert.equal(frame.root.getAttribute('data-processes'), '10001');
     assert.equal(frame.root.getAttribute('data-visible'), '10001');
@@ -113,33 +166,61 @@ describe('process tree view', { skip }, () => {
     const scroller = frame.root.querySelector<HTMLElement>('.jp-huntkit-proctree-scroll')!;
     scroller.scrollTop = 5000 * ROW_HEIGHT;
     scroller.dispatchEvent(new dom.window.Event('scroll'));
-    return new Promise<void>(resolve => {
-      dom.window.requestAnimationFrame(() => {
-        const rows = frame.renderedRows();
-        assert.ok(rows.length <= 60, `rendered ${rows.length} rows after scrolling`);
-        const nodes = rows.map(r => Number(r.getAttribute('data-node')));
-        assert.ok(
-          nodes.some(n => n >= 4990 && n <= 5010),
-          `window ${nodes[0]}…`
-        );
-        frame.dispose();
-        assert.equal(frame.root.isConnected, false);
-        resolve();
-      });
-    });
+    await nextFrame(frame);
+    const rows = frame.renderedRows();
+    assert.ok(rows.length <= 60, `rendered ${rows.length} rows after scrolling`);
+    const nodes = rows.map(r => Number(r.getAttribute('data-node')));
+    assert.ok(
+      nodes.some(n => n >= 4990 && n <= 5010),
+      `window ${nodes[0]}…`
+    );
+    const last = requests.at(-1)!;
+    assert.ok(last.op === 'tree' && last.call.method === 'rows', JSON.stringify(last));
+    frame.dispose();
+    assert.equal(frame.root.isConnected, false);
+    // Disposing frees the tree in the worker.
+    await new Promise(resolve => setImmediate(resolve));
+    assert.equal(trees.size, 0);
   });
 
-  it('collapses, expands, searches and jumps to matches', () => {
-    const frame = mountProcessTree(host(), bytes(SMALL), 'csv', { schema: '4688' });
+  it('draws only the newest window when a newer one was asked for', async () => {
+    const frame = await mountProcessTree(host(), bytes(bigCsv(2_000)), 'csv', { height: 440 });
+    const scroller = frame.root.querySelector<HTMLElement>('.jp-huntkit-proctree-scroll')!;
+    const rowsBox = frame.root.querySelector('.jp-huntkit-proctree-rows')!;
+    const drawn: number[] = [];
+    const watch = new dom.window.MutationObserver(records => {
+      for (const r of records) {
+        for (const n of Array.from(r.addedNodes)) {
+          drawn.push(Number((n as HTMLElement).getAttribute('data-node')));
+        }
+      }
+    });
+    watch.observe(rowsBox, { childList: true });
+    // Two scrolls before any answer: the stale window is never drawn.
+    scroller.scrollTop = 1000 * ROW_HEIGHT;
+    const first = frame.refresh();
+    scroller.scrollTop = 10 * ROW_HEIGHT;
+    const second = frame.refresh();
+    await Promise.all([first, second]);
+    await new Promise(resolve => setImmediate(resolve));
+    watch.disconnect();
+    assert.ok(drawn.includes(10), `drew ${drawn.length} rows`);
+    assert.ok(!drawn.includes(1000), 'drew the overtaken window');
+    frame.dispose();
+  });
+
+  it('collapses, expands, searches and jumps to matches', async () => {
+    const frame = await mountProcessTree(host(), bytes(SMALL), 'csv', { schema: '4688' });
     // Per host: inferred 0x4 → explorer → cmd (→ whoami on host a).
     assert.equal(frame.visibleCount, 7);
     const explorerA = rowByImage(frame, 'explorer.exe');
     assert.equal(explorerA.getAttribute('aria-expanded'), 'true');
     explorerA.querySelector<HTMLElement>('[data-action="toggle"]')!.click();
+    await frame.settled();
     assert.equal(frame.root.getAttribute('data-visible'), '5');
     assert.equal(rowByImage(frame, 'explorer.exe').getAttribute('aria-expanded'), 'false');
 
-    const matches = frame.search('WHOAMI');
+    const matches = await frame.search('WHOAMI');
     assert.equal(matches.length, 1);
     assert.equal(frame.root.getAttribute('data-visible'), '7', 'opened down to the match');
     const hit = frame.renderedRows().filter(r => r.classList.contains('jp-mod-match'));
@@ -152,14 +233,38 @@ describe('process tree view', { skip }, () => {
       frame.root.querySelector('.jp-huntkit-proctree-matches')!.textContent!,
       /1 of 1 match/
     );
-    assert.equal(frame.search('0x20').length, 2, 'PIDs are searched on both hosts');
-    assert.equal(frame.search('nothing-like-this').length, 0);
+    assert.equal((await frame.search('0x20')).length, 2, 'PIDs are searched on both hosts');
+    assert.equal((await frame.search('nothing-like-this')).length, 0);
+    frame.dispose();
+  });
+
+  it('moves the selection with the arrow keys', async () => {
+    const frame = await mountProcessTree(host(), bytes(SMALL), 'csv', { schema: '4688' });
+    const explorer = rowByImage(frame, 'explorer.exe');
+    const node = Number(explorer.getAttribute('data-node'));
+    await frame.select(node);
+    const scroller = frame.root.querySelector<HTMLElement>('.jp-huntkit-proctree-scroll')!;
+    const key = async (k: string): Promise<void> => {
+      scroller.dispatchEvent(new dom.window.KeyboardEvent('keydown', { key: k }));
+      await new Promise(resolve => setImmediate(resolve));
+      await frame.settled();
+    };
+    await key('ArrowLeft');
+    assert.equal(frame.root.getAttribute('data-visible'), '5', 'collapsed');
+    await key('ArrowRight');
+    assert.equal(frame.root.getAttribute('data-visible'), '7', 'expanded');
+    await key('ArrowDown');
+    const selected = frame.root.querySelector('.jp-mod-selected .jp-huntkit-proctree-name');
+    assert.match(selected?.textContent ?? '', /cmd\.exe$/);
     frame.dispose();
   });
 
   it('shows details with ancestors and copies a subtree', async () => {
-    const frame = mountProcessTree(host(), bytes(SMALL), 'csv', { legend_col: 'SubjectUserName' });
+    const frame = await mountProcessTree(host(), bytes(SMALL), 'csv', {
+      legend_col: 'SubjectUserName'
+    });
     rowByImage(frame, 'whoami.exe').querySelector<HTMLElement>('.jp-huntkit-proctree-cmd')!.click();
+    await frame.settled();
     const pane = frame.root.querySelector<HTMLElement>('.jp-huntkit-proctree-details')!;
     assert.equal(pane.hidden, false);
     const cells = new Map(
@@ -194,16 +299,16 @@ describe('process tree view', { skip }, () => {
     frame.dispose();
   });
 
-  it('keeps markup in data as text', () => {
-    const frame = mountProcessTree(host(), bytes(SMALL), 'csv', {});
+  it('keeps markup in data as text', async () => {
+    const frame = await mountProcessTree(host(), bytes(SMALL), 'csv', {});
     const cmd = rowByImage(frame, 'cmd.exe').querySelector('.jp-huntkit-proctree-cmd')!;
     assert.equal(cmd.textContent, 'cmd /c <img src=x onerror=alert(1)>');
     assert.equal(frame.root.querySelector('img'), null);
     frame.dispose();
   });
 
-  it('filters by time, keeping ancestors as context', () => {
-    const frame = mountProcessTree(host(), bytes(SMALL), 'csv', {
+  it('filters by time, keeping ancestors as context', async () => {
+    const frame = await mountProcessTree(host(), bytes(SMALL), 'csv', {
       timeRange: ['2024-01-01T00:02:30Z', null]
     });
     // Only host b's cmd (00:03) is in range; its explorer and inferred root stay.
@@ -215,20 +320,55 @@ describe('process tree view', { skip }, () => {
 
   it('shows bad input as a message', async () => {
     const csv = btoa('a,b\n1,2\n');
+    // The earlier tests' frames were disposed: their trees are freed by now.
+    await new Promise(resolve => setImmediate(resolve));
+    const open = trees.size;
+    assert.equal(open, 0);
     const div = host();
     // Text is not Arrow: the renderer's error reaches the error box.
-    const shown = await renderViewBundle(div, {
-      version: 1,
-      kind: 'process_tree',
-      options: {},
-      data: [{ label: 'events', arrow: csv }]
-    });
+    const shown = await renderView(
+      div,
+      {
+        version: 1,
+        kind: 'process_tree',
+        options: {},
+        data: [{ label: 'events', arrow: csv }]
+      },
+      { engine }
+    );
     assert.equal(shown.frame, null);
+    assert.ok(shown.error);
     assert.ok(div.querySelector('.jp-huntkit-view-error'), div.innerHTML);
-    assert.throws(
-      () => mountProcessTree(host(), bytes(SMALL), 'csv', { legend_col: 'Account' }),
+    await assert.rejects(
+      mountProcessTree(host(), bytes(SMALL), 'csv', { legend_col: 'Account' }),
       /"Account"/
     );
-    assert.throws(() => mountProcessTree(host(), bytes('a,b\n1,2\n'), 'csv', {}), /schema|column/);
+    await assert.rejects(mountProcessTree(host(), bytes('a,b\n1,2\n'), 'csv', {}), /schema|column/);
+    assert.equal(trees.size, open, 'nothing left open in the worker');
+  });
+
+  it('draws a notebook bundle of base64 Arrow, decoded in the worker', async () => {
+    // The saved output the VS Code test opens (made by the Python helper).
+    const notebook = JSON.parse(
+      readFileSync(
+        fileURLToPath(new URL('../../../../tests/vscode/fixtures/proctree.ipynb', import.meta.url)),
+        'utf8'
+      )
+    ) as { cells: Array<{ outputs: Array<{ data: Record<string, unknown> }> }> };
+    const bundle = notebook.cells[0].outputs[0].data['application/vnd.huntkit.view+json'];
+    const div = host();
+    requests.length = 0;
+    const shown = await renderView(div, bundle, { engine });
+    assert.equal(shown.error, null, div.textContent ?? '');
+    const open = requests[0];
+    assert.ok(open.op === 'treeOpen' && !(open.data instanceof ArrayBuffer), 'base64 sent as text');
+    assert.equal(div.querySelector('.jp-huntkit-proctree')?.getAttribute('data-processes'), '7');
+    assert.equal(div.querySelector('.jp-huntkit-proctree-title')?.textContent, 'Processes');
+    const cmds = Array.from(div.querySelectorAll('.jp-huntkit-proctree-cmd')).map(
+      c => c.textContent
+    );
+    assert.ok(cmds.includes('cmd /c <b>not markup</b>'), cmds.join(' | '));
+    assert.equal(div.querySelector('.jp-huntkit-proctree-rows b'), null);
+    shown.dispose();
   });
 });

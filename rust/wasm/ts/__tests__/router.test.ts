@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { EngineResponse } from '../protocol.js';
-import { errorMessage, handleRequest, stringChunks, type WasmApi } from '../router.js';
+import type { EngineRequest, EngineResponse } from '../protocol.js';
+import {
+  errorMessage,
+  handleRequest,
+  stringChunks,
+  TreeStore,
+  type ProcessTreeViewLike,
+  type WasmApi
+} from '../router.js';
 
 function kindError(message: string, kind: string): Error {
   return Object.assign(new Error(message), { kind });
@@ -51,11 +58,80 @@ function fakeApi(log: string[]): WasmApi {
     },
     scoreSessions() {
       return new Uint8Array([6]);
+    },
+    tableColumns(data, format) {
+      log.push(`columns:${format}:${new TextDecoder().decode(data)}`);
+      return ['a', 'b'];
+    },
+    ProcessTreeView: class implements ProcessTreeViewLike {
+      private shown = 3;
+      constructor(data: Uint8Array, format: string) {
+        log.push(`tree:${format}:${new TextDecoder().decode(data)}`);
+        if (data.byteLength === 0) {
+          throw kindError('no process columns', 'missing_column');
+        }
+      }
+      visibleCount() {
+        return this.shown;
+      }
+      rows(start: number, count: number) {
+        log.push(`rows:${start}:${count}`);
+        return Array.from({ length: count }, (_, i) => ({ node: start + i }));
+      }
+      position(node: number) {
+        return node;
+      }
+      toggle() {
+        this.shown = 1;
+        return false;
+      }
+      expandAll() {
+        this.shown = 3;
+      }
+      collapseAll() {
+        this.shown = 1;
+      }
+      expandTo(node: number) {
+        this.shown = 3;
+        return node;
+      }
+      search(text: string) {
+        return text ? new Uint32Array([2]) : new Uint32Array();
+      }
+      setTimeRange(t0: number | undefined, t1: number | undefined) {
+        log.push(`range:${t0}:${t1}`);
+      }
+      timeBounds() {
+        return [0, 1];
+      }
+      details(node: number) {
+        return { node, columns: [], ancestors: [] };
+      }
+      subtreeText() {
+        return 'text';
+      }
+      subtreeCsv() {
+        return 'csv';
+      }
+      summary() {
+        return { Processes: 3 };
+      }
+      legendValues() {
+        return [];
+      }
+      free() {
+        log.push('tree-free');
+      }
     }
   };
 }
 
-function run(api: WasmApi, request: Parameters<typeof handleRequest>[1], chunkSize?: number) {
+function run(
+  api: WasmApi,
+  request: Parameters<typeof handleRequest>[1],
+  chunkSize?: number,
+  trees?: TreeStore
+) {
   const messages: EngineResponse[] = [];
   const transfers: Transferable[][] = [];
   handleRequest(
@@ -65,7 +141,8 @@ function run(api: WasmApi, request: Parameters<typeof handleRequest>[1], chunkSi
       messages.push(message);
       transfers.push(transfer ?? []);
     },
-    chunkSize
+    chunkSize,
+    trees
   );
   return { messages, transfers };
 }
@@ -179,6 +256,87 @@ describe('handleRequest', () => {
     assert.deepEqual(messages, [
       { id: 6, type: 'error', message: 'empty table', kind: 'parse', fatal: false }
     ]);
+  });
+
+  it('reads table columns from bytes or base64 text in the worker', () => {
+    const log: string[] = [];
+    const bytes = new TextEncoder().encode('a,b\n').buffer;
+    const first = run(fakeApi(log), { id: 9, op: 'columns', data: bytes, format: 'csv' });
+    assert.deepEqual(first.messages, [
+      { id: 9, type: 'result', op: 'columns', result: ['a', 'b'] }
+    ]);
+    run(fakeApi(log), { id: 10, op: 'columns', data: { base64: btoa('x,y\n') }, format: 'auto' });
+    assert.deepEqual(log, ['columns:csv:a,b\n', 'columns:auto:x,y\n']);
+    const bad = run(fakeApi(log), {
+      id: 11,
+      op: 'columns',
+      data: { base64: '*not base64*', what: 'data set 1' },
+      format: 'arrow'
+    });
+    assert.match(bad.messages[0].type === 'error' ? bad.messages[0].message : '', /data set 1/);
+  });
+
+  it('joins base64 text staged in pieces before decoding it', () => {
+    const log: string[] = [];
+    const trees = new TreeStore();
+    const text = btoa('p,q\n');
+    run(fakeApi(log), { id: 1, op: 'stage', key: 4, chunk: text.slice(0, 3) }, 0, trees);
+    run(fakeApi(log), { id: 2, op: 'stage', key: 4, chunk: text.slice(3) }, 0, trees);
+    const { messages } = run(
+      fakeApi(log),
+      { id: 3, op: 'columns', data: { staged: 4 }, format: 'csv' },
+      0,
+      trees
+    );
+    assert.equal(messages[0].type, 'result');
+    assert.deepEqual(log, ['columns:csv:p,q\n']);
+    // Taken once: the pieces are not kept.
+    assert.equal(trees.takeStaged(4), '');
+  });
+
+  it('holds process trees by handle and answers calls on them', () => {
+    const log: string[] = [];
+    const api = fakeApi(log);
+    const trees = new TreeStore();
+    const data = new TextEncoder().encode('events').buffer;
+    const opened = run(api, { id: 1, op: 'treeOpen', data, format: 'csv', options: {} }, 0, trees)
+      .messages[0];
+    assert.ok(opened.type === 'result' && opened.op === 'treeOpen', JSON.stringify(opened));
+    const { handle } = opened.result;
+    assert.deepEqual(opened.result, {
+      handle,
+      summary: { Processes: 3 },
+      timeBounds: [0, 1],
+      legend: [],
+      visible: 3
+    });
+    const call = (c: EngineRequest): EngineResponse => run(api, c, 0, trees).messages[0];
+    // A window past the end is clipped to the rows there are.
+    const rows = call({ id: 2, op: 'tree', handle, call: { method: 'rows', start: 1, count: 10 } });
+    assert.deepEqual(rows.type === 'result' && rows.result, {
+      visible: 3,
+      rows: [{ node: 1 }, { node: 2 }]
+    });
+    const toggled = call({ id: 3, op: 'tree', handle, call: { method: 'toggle', node: 0 } });
+    assert.equal(toggled.type === 'result' && toggled.result, 1, 'answers the new row count');
+    const found = call({ id: 4, op: 'tree', handle, call: { method: 'search', text: 'x' } });
+    assert.deepEqual(found.type === 'result' && found.result, { matches: [2], visible: 1 });
+    call({ id: 5, op: 'tree', handle, call: { method: 'setTimeRange', t0: 5, t1: null } });
+    assert.ok(log.includes('range:5:undefined'), log.join());
+    call({ id: 6, op: 'treeClose', handle });
+    assert.equal(trees.size, 0);
+    assert.ok(log.includes('tree-free'));
+    const gone = call({ id: 7, op: 'tree', handle, call: { method: 'rows', start: 0, count: 1 } });
+    assert.equal(gone.type === 'error' && gone.kind, 'closed');
+    // A table the tree cannot be built from: an error, nothing kept.
+    const bad = run(
+      api,
+      { id: 8, op: 'treeOpen', data: new ArrayBuffer(0), format: 'csv', options: {} },
+      0,
+      trees
+    ).messages[0];
+    assert.equal(bad.type === 'error' && bad.kind, 'missing_column');
+    assert.equal(trees.size, 0);
   });
 
   it('answers an unknown operation with an error', () => {

@@ -1,25 +1,35 @@
 /**
  * The process tree view (`kind: "process_tree"`): a collapsible, indented
- * tree over the wasm `ProcessTreeView`, virtualised so 100k processes
- * scroll smoothly — the scroll area is `visibleCount × ROW_HEIGHT` tall and
- * only the rows in the viewport (plus a few) exist in the DOM, fetched from
- * wasm one window at a time. Every data string reaches the page through
+ * tree over a `RemoteProcessTree`, the wasm `ProcessTreeView` held by the
+ * engine's worker. The tree is parsed, linked and indexed in the worker;
+ * the page asks for windows of rows as the user scrolls, toggles, searches
+ * and filters, and only draws them — the scroll area is
+ * `visibleCount × ROW_HEIGHT` tall and only the rows in the viewport (plus
+ * a few) exist in the DOM. Every data string reaches the page through
  * `textContent` (via `h`), never as HTML.
  */
-import {
-  ProcessTreeView,
-  type ProcSchema,
-  type ProcTreeDetails,
-  type ProcTreeLegendValue,
-  type ProcTreeRow,
-  type ProcTreeSummary,
-  type ProcTreeViewOptions
+import type {
+  ProcSchema,
+  ProcTreeDetails,
+  ProcTreeLegendValue,
+  ProcTreeRow,
+  ProcTreeViewOptions
 } from '../../pkg/huntkit_wasm.js';
+import type { RemoteProcessTree } from '../engine.js';
+import type { TableFormat } from '../protocol.js';
 import { copyText } from '../views/clipboard.js';
 import { h } from '../views/dom.js';
-import { base64ToBytes, type ViewBundle } from './bundle.js';
-import type { RenderedView } from './index.js';
+import type { ViewBundle } from './bundle.js';
 import { PALETTE } from './theme.js';
+
+/** What the process tree view needs from the engine (a `HuntkitEngine`). */
+export interface TreeEngine {
+  openProcessTree(
+    data: ArrayBuffer | Uint8Array | { base64: string; what?: string },
+    format?: TableFormat,
+    options?: ProcTreeViewOptions
+  ): Promise<RemoteProcessTree>;
+}
 
 /** Fixed row height (px): what makes the window arithmetic exact. */
 export const ROW_HEIGHT = 22;
@@ -85,16 +95,28 @@ export class ProcTreeFrame {
   private frameRequest = 0;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
+  /** Visible rows, as the worker last answered. */
+  private visible: number;
+  /** The drawn window: its first row and its rows. */
+  private window: { first: number; rows: ProcTreeRow[] } = { first: 0, rows: [] };
+  /** Increases with every render request; an older answer is not drawn. */
+  private renderSeq = 0;
+  /** Requests to the worker in flight, and who waits for none. */
+  private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
+  /** Resolves when the first window is drawn. */
+  readonly ready: Promise<void>;
 
   constructor(
     host: HTMLElement,
-    private readonly view: ProcessTreeView,
+    private readonly view: RemoteProcessTree,
     options: ProcTreeFrameOptions = {}
   ) {
     const doc = host.ownerDocument;
     this.doc = doc;
     this.height = options.height && options.height > 0 ? options.height : 480;
-    const summary = view.summary() as ProcTreeSummary;
+    const { summary, timeBounds, legend: legendValues, visible } = view.opened;
+    this.visible = visible;
 
     this.searchBox = h(doc, 'input', {
       className: 'jp-huntkit-proctree-search',
@@ -105,7 +127,7 @@ export class ProcTreeFrame {
       }
     });
     this.matchInfo = h(doc, 'span', { className: 'jp-huntkit-proctree-matches' });
-    const bounds = view.timeBounds() as [number, number] | null;
+    const bounds = timeBounds;
     const timeInput = (label: string): HTMLInputElement =>
       h(doc, 'input', {
         className: 'jp-huntkit-proctree-time',
@@ -126,19 +148,17 @@ export class ProcTreeFrame {
       this.searchBox,
       this.matchInfo,
       button('Expand all', 'Show every process', () => {
-        view.expandAll();
-        this.refresh();
+        void this.change(() => view.expandAll());
       }),
       button('Collapse all', 'Show the root processes only', () => {
-        view.collapseAll();
-        this.refresh();
+        void this.change(() => view.collapseAll());
       }),
       h(doc, 'span', { className: 'jp-huntkit-proctree-label', text: 'From' }),
       this.fromInput,
       h(doc, 'span', { className: 'jp-huntkit-proctree-label', text: 'to' }),
       this.toInput,
       h(doc, 'span', { className: 'jp-huntkit-proctree-label', text: 'UTC' }),
-      button('All times', 'Remove the time filter', () => this.clearTimeRange(bounds))
+      button('All times', 'Remove the time filter', () => void this.clearTimeRange(bounds))
     ]);
     const header = h(doc, 'div', { className: 'jp-huntkit-proctree-header' }, [
       h(doc, 'span', {
@@ -150,10 +170,7 @@ export class ProcTreeFrame {
         text: `${summary.Processes.toLocaleString('en-US')} processes, ${summary.RootProcesses.toLocaleString('en-US')} trees, deepest ${summary.LargestTreeDepth}`
       })
     ]);
-    const legend = this.buildLegend(
-      view.legendValues() as ProcTreeLegendValue[],
-      options.legendCol
-    );
+    const legend = this.buildLegend(legendValues, options.legendCol);
     const columns = h(
       doc,
       'div',
@@ -209,19 +226,19 @@ export class ProcTreeFrame {
     this.scroller.addEventListener('keydown', e => this.onKey(e));
     this.searchBox.addEventListener('input', () => {
       clearTimeout(this.searchTimer);
-      this.searchTimer = setTimeout(() => this.runSearch(false), 200);
+      this.searchTimer = setTimeout(() => void this.runSearch(false), 200);
     });
     this.searchBox.addEventListener('keydown', e => {
       if (e.key === 'Enter') {
         e.preventDefault();
         clearTimeout(this.searchTimer);
-        this.runSearch(true);
+        void this.runSearch(true);
       } else if (e.key === 'Escape') {
         this.searchBox.value = '';
-        this.runSearch(false);
+        void this.runSearch(false);
       }
     });
-    const onTime = (): void => this.applyTimeRange();
+    const onTime = (): void => void this.applyTimeRange();
     this.fromInput.addEventListener('change', onTime);
     this.toInput.addEventListener('change', onTime);
 
@@ -236,15 +253,23 @@ export class ProcTreeFrame {
       if (!Number.isNaN(b)) {
         this.toInput.value = toInput(b);
       }
-      this.applyTimeRange();
+      this.ready = this.applyTimeRange();
     } else {
-      this.refresh();
+      this.ready = this.refresh();
     }
   }
 
-  /** Rows currently in the tree (expanded and in the time filter). */
+  /** Rows currently in the tree (expanded and in the time filter), as last answered. */
   get visibleCount(): number {
-    return this.view.visibleCount();
+    return this.visible;
+  }
+
+  /** Resolves when no request to the worker is in flight (every answer drawn). */
+  settled(): Promise<void> {
+    if (this.inFlight === 0) {
+      return Promise.resolve();
+    }
+    return new Promise(resolve => this.idleWaiters.push(resolve));
   }
 
   /** The row elements in the DOM now (the rendered window). */
@@ -253,44 +278,53 @@ export class ProcTreeFrame {
   }
 
   /** Scrolls so visible row `index` is in view, and draws. */
-  scrollToRow(index: number): void {
+  scrollToRow(index: number): Promise<void> {
     const top = index * ROW_HEIGHT;
     const h = this.viewportHeight();
     if (top < this.scroller.scrollTop || top + ROW_HEIGHT > this.scroller.scrollTop + h) {
       this.scroller.scrollTop = Math.max(0, top - h / 2);
     }
-    this.render();
+    return this.render();
   }
 
   /** Expands or collapses `node`. */
-  toggle(node: number): void {
-    this.view.toggle(node);
-    this.refresh();
+  toggle(node: number): Promise<void> {
+    return this.change(() => this.view.toggle(node));
   }
 
   /** Searches now (as typing does after a pause); `jump` goes to the next match. */
-  search(text: string, jump = true): number[] {
+  async search(text: string, jump = true): Promise<number[]> {
     this.searchBox.value = text;
-    this.runSearch(jump);
+    await this.runSearch(jump);
     return this.matches;
   }
 
   /** Shows `node`'s columns and ancestors in the details pane. */
-  select(node: number): void {
-    const details = this.view.details(node) as ProcTreeDetails | null;
-    if (!details) {
-      return;
-    }
-    this.selected = node;
-    this.showDetails(details);
-    this.render();
+  select(node: number): Promise<void> {
+    return this.track(async () => {
+      let details: ProcTreeDetails | null;
+      try {
+        details = await this.view.details(node);
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+      if (!details || this.disposed) {
+        return;
+      }
+      this.selected = node;
+      this.showDetails(details);
+      await this.render();
+    });
   }
 
   /** Copies `node`'s subtree; resolves to the text copied (null when the clipboard refused). */
   async copySubtree(node: number, format: 'text' | 'csv'): Promise<string | null> {
     let text: string;
     try {
-      text = format === 'csv' ? this.view.subtreeCsv(node) : this.view.subtreeText(node);
+      text = await this.track(
+        format === 'csv' ? this.view.subtreeCsv(node) : this.view.subtreeText(node)
+      );
     } catch (error) {
       this.setStatus(`cannot copy: ${error instanceof Error ? error.message : String(error)}`);
       return null;
@@ -306,11 +340,50 @@ export class ProcTreeFrame {
   }
 
   /** Redraws after a state change: spacer height, then the window. */
-  refresh(): void {
-    const count = this.view.visibleCount();
-    this.spacer.style.height = `${count * ROW_HEIGHT}px`;
-    this.root.setAttribute('data-visible', String(count));
-    this.render();
+  refresh(): Promise<void> {
+    this.spacer.style.height = `${this.visible * ROW_HEIGHT}px`;
+    this.root.setAttribute('data-visible', String(this.visible));
+    return this.render();
+  }
+
+  /** Runs a state change in the worker (it answers the row count), then redraws. */
+  private change(run: () => Promise<number>): Promise<void> {
+    return this.track(async () => {
+      try {
+        this.visible = await run();
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+      await this.refresh();
+    });
+  }
+
+  /**
+   * Counts `work` (a request, or a whole operation of several) as in flight
+   * until it settles; `settled()` waits for the count to reach zero.
+   */
+  private async track<T>(work: Promise<T> | (() => Promise<T>)): Promise<T> {
+    this.inFlight++;
+    try {
+      return await (typeof work === 'function' ? work() : work);
+    } finally {
+      this.inFlight--;
+      if (this.inFlight === 0) {
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const resolve of waiters) {
+          resolve();
+        }
+      }
+    }
+  }
+
+  /** Shows a failed request in the status line (the worker may have restarted). */
+  private fail(error: unknown): void {
+    if (!this.disposed) {
+      this.setStatus(`huntkit: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   dispose(): void {
@@ -324,7 +397,7 @@ export class ProcTreeFrame {
       cancel(this.frameRequest);
     }
     this.root.remove();
-    this.view.free();
+    this.view.close();
   }
 
   private viewportHeight(): number {
@@ -341,23 +414,52 @@ export class ProcTreeFrame {
     if (!this.frameRequest) {
       this.frameRequest = win.requestAnimationFrame(() => {
         this.frameRequest = 0;
-        this.render();
+        void this.render();
       });
     }
   }
 
-  /** Draws the rows in (and just around) the viewport, only those. */
-  private render(): void {
+  /**
+   * Asks the worker for the rows in (and just around) the viewport and
+   * draws them, only those. An answer that a later render overtook is
+   * dropped; the window keeps its place until the new rows arrive.
+   */
+  private render(): Promise<void> {
+    return this.track(() => this.renderWindow());
+  }
+
+  private async renderWindow(): Promise<void> {
     if (this.disposed) {
       return;
     }
-    const total = this.view.visibleCount();
+    const seq = ++this.renderSeq;
     const first = Math.max(0, Math.floor(this.scroller.scrollTop / ROW_HEIGHT) - OVERSCAN);
-    const count = Math.min(
-      total - first,
-      Math.ceil(this.viewportHeight() / ROW_HEIGHT) + 2 * OVERSCAN
-    );
-    const rows = count > 0 ? (this.view.rows(first, count) as ProcTreeRow[]) : [];
+    const count = Math.ceil(this.viewportHeight() / ROW_HEIGHT) + 2 * OVERSCAN;
+    let answer: { visible: number; rows: ProcTreeRow[] };
+    try {
+      answer =
+        first < this.visible
+          ? await this.view.rows(first, count)
+          : { visible: this.visible, rows: [] };
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    if (this.disposed || seq !== this.renderSeq) {
+      return;
+    }
+    if (answer.visible !== this.visible) {
+      this.visible = answer.visible;
+      this.spacer.style.height = `${this.visible * ROW_HEIGHT}px`;
+      this.root.setAttribute('data-visible', String(this.visible));
+    }
+    this.window = { first, rows: answer.rows };
+    this.draw();
+  }
+
+  /** Draws the window held (no request). */
+  private draw(): void {
+    const { first, rows } = this.window;
     this.rowsBox.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
     const current = this.matchIndex >= 0 ? this.matches[this.matchIndex] : -1;
     this.rowsBox.replaceChildren(...rows.map(row => this.rowElement(row, current)));
@@ -453,87 +555,130 @@ export class ProcTreeFrame {
     }
     const node = Number(rowEl.getAttribute('data-node'));
     if (target.closest('[data-action="toggle"]')) {
-      this.toggle(node);
+      void this.toggle(node);
     } else {
-      this.select(node);
+      void this.select(node);
     }
+  }
+
+  /** The visible row of `node`: from the drawn window, else from the worker. */
+  private async rowOf(node: number): Promise<{ pos: number; row: ProcTreeRow | undefined }> {
+    const i = this.window.rows.findIndex(r => r.node === node);
+    if (i >= 0) {
+      return { pos: this.window.first + i, row: this.window.rows[i] };
+    }
+    const pos = await this.track(this.view.position(node));
+    const row = pos >= 0 ? (await this.track(this.view.rows(pos, 1))).rows[0] : undefined;
+    return { pos, row };
   }
 
   private onKey(event: KeyboardEvent): void {
-    if (this.selected === null) {
+    const selected = this.selected;
+    if (selected === null) {
       return;
     }
-    const pos = this.view.position(this.selected);
-    const row = pos >= 0 ? (this.view.rows(pos, 1) as ProcTreeRow[])[0] : undefined;
-    if ((event.key === 'ArrowRight' || event.key === 'ArrowLeft') && row?.hasChildren) {
-      if (row.expanded === (event.key === 'ArrowLeft')) {
-        this.toggle(row.node);
-      }
-      event.preventDefault();
+    const key = event.key;
+    if (!['ArrowRight', 'ArrowLeft', 'ArrowDown', 'ArrowUp'].includes(key)) {
       return;
     }
-    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') {
-      return;
-    }
-    const next = event.key === 'ArrowDown' ? pos + 1 : pos - 1;
     event.preventDefault();
-    const target = this.view.rows(Math.max(0, next), 1) as ProcTreeRow[];
-    if (next >= 0 && target.length) {
-      this.select(target[0].node);
-      this.scrollToRow(next);
+    void this.track(() => this.onArrow(selected, key)).catch(error => this.fail(error));
+  }
+
+  private async onArrow(selected: number, key: string): Promise<void> {
+    const { pos, row } = await this.rowOf(selected);
+    if (key === 'ArrowRight' || key === 'ArrowLeft') {
+      if (row?.hasChildren && row.expanded === (key === 'ArrowLeft')) {
+        await this.toggle(row.node);
+      }
+      return;
+    }
+    const next = key === 'ArrowDown' ? pos + 1 : pos - 1;
+    if (pos < 0 || next < 0) {
+      return;
+    }
+    const target = (await this.track(this.view.rows(next, 1))).rows;
+    if (target.length) {
+      await this.select(target[0].node);
+      await this.scrollToRow(next);
     }
   }
 
-  private runSearch(jump: boolean): void {
+  private runSearch(jump: boolean): Promise<void> {
+    return this.track(() => this.searchNow(jump));
+  }
+
+  private async searchNow(jump: boolean): Promise<void> {
     const text = this.searchBox.value.trim();
-    if (text !== this.searched) {
-      this.searched = text;
-      this.matches = Array.from(this.view.search(text));
-      this.matchIndex = -1;
-      this.refresh();
-    }
-    if (!text) {
-      this.matchInfo.textContent = '';
-      return;
-    }
-    if (this.matches.length === 0) {
-      this.matchInfo.textContent = 'no matches';
-      return;
-    }
-    if (jump) {
-      this.matchIndex = (this.matchIndex + 1) % this.matches.length;
-      const node = this.matches[this.matchIndex];
-      const pos = this.view.expandTo(node);
-      this.refresh();
-      if (pos >= 0) {
-        this.scrollToRow(pos);
+    try {
+      if (text !== this.searched) {
+        this.searched = text;
+        const found = await this.track(this.view.search(text));
+        this.matches = found.matches;
+        this.visible = found.visible;
+        this.matchIndex = -1;
+        await this.refresh();
       }
+      if (!text) {
+        this.matchInfo.textContent = '';
+        return;
+      }
+      if (this.matches.length === 0) {
+        this.matchInfo.textContent = 'no matches';
+        return;
+      }
+      if (jump) {
+        this.matchIndex = (this.matchIndex + 1) % this.matches.length;
+        const node = this.matches[this.matchIndex];
+        const { position, visible } = await this.track(this.view.expandTo(node));
+        this.visible = visible;
+        if (position >= 0) {
+          const top = position * ROW_HEIGHT;
+          const h = this.viewportHeight();
+          if (top < this.scroller.scrollTop || top + ROW_HEIGHT > this.scroller.scrollTop + h) {
+            this.scroller.scrollTop = Math.max(0, top - h / 2);
+          }
+        }
+        await this.refresh();
+      }
+    } catch (error) {
+      this.fail(error);
+      return;
     }
     const at = this.matchIndex >= 0 ? `${this.matchIndex + 1} of ` : '';
     this.matchInfo.textContent = `${at}${this.matches.length} match${this.matches.length === 1 ? '' : 'es'}`;
   }
 
-  private applyTimeRange(): void {
-    const read = (input: HTMLInputElement): number | undefined => {
+  private applyTimeRange(): Promise<void> {
+    const read = (input: HTMLInputElement): number | null => {
       const t = input.value ? toMs(input.value) : NaN;
-      return Number.isNaN(t) ? undefined : t;
+      return Number.isNaN(t) ? null : t;
     };
     const t0 = read(this.fromInput);
     // The inputs have second precision: include the whole last second.
     const t1 = read(this.toInput);
-    this.view.setTimeRange(t0, t1 === undefined ? undefined : t1 + 999);
-    this.searched = '';
-    this.runSearch(false);
-    this.refresh();
+    return this.setRange(t0, t1 === null ? null : t1 + 999);
   }
 
-  private clearTimeRange(bounds: [number, number] | null): void {
+  private async clearTimeRange(bounds: [number, number] | null): Promise<void> {
     this.fromInput.value = bounds ? toInput(bounds[0]) : '';
     this.toInput.value = bounds ? toInput(bounds[1]) : '';
-    this.view.setTimeRange(undefined, undefined);
-    this.searched = '';
-    this.runSearch(false);
-    this.refresh();
+    await this.setRange(null, null);
+  }
+
+  /** Filters by time in the worker, then searches again (the matches change) and redraws. */
+  private setRange(t0: number | null, t1: number | null): Promise<void> {
+    return this.track(async () => {
+      try {
+        this.visible = await this.view.setTimeRange(t0, t1);
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+      this.searched = '';
+      await this.runSearch(false);
+      await this.refresh();
+    });
   }
 
   private showDetails(details: ProcTreeDetails): void {
@@ -551,7 +696,7 @@ export class ProcTreeFrame {
         text: `${a.image || '(unknown)'}  PID ${a.pid}`,
         attrs: { type: 'button', 'data-node': String(a.node) }
       });
-      link.addEventListener('click', () => this.reveal(a.node));
+      link.addEventListener('click', () => void this.reveal(a.node));
       ancestors.append(h(doc, 'li', {}, [link]));
     }
     const table = h(doc, 'table', {}, [
@@ -572,7 +717,7 @@ export class ProcTreeFrame {
         button('×', () => {
           this.details.hidden = true;
           this.selected = null;
-          this.render();
+          this.draw();
         })
       ]),
       h(doc, 'div', {
@@ -586,13 +731,22 @@ export class ProcTreeFrame {
   }
 
   /** Opens the tree down to `node`, scrolls to it and selects it. */
-  private reveal(node: number): void {
-    const pos = this.view.expandTo(node);
-    this.refresh();
-    if (pos >= 0) {
-      this.scrollToRow(pos);
+  private reveal(node: number): Promise<void> {
+    return this.track(() => this.revealNow(node));
+  }
+
+  private async revealNow(node: number): Promise<void> {
+    try {
+      const { position, visible } = await this.view.expandTo(node);
+      this.visible = visible;
+      await this.refresh();
+      if (position >= 0) {
+        await this.scrollToRow(position);
+      }
+      await this.select(node);
+    } catch (error) {
+      this.fail(error);
     }
-    this.select(node);
   }
 
   private setStatus(text: string): void {
@@ -603,53 +757,71 @@ export class ProcTreeFrame {
 /** The built-in process tree schemas, for pickers (the core's list). */
 export { PROC_SCHEMAS } from '../contract.js';
 
-/** Builds the wasm view for table bytes and mounts the frame (throws on bad input). */
-export function mountProcessTree(
+/** The frame's options and the tree's (schema, mapping, legend column). */
+export type ProcTreeMountOptions = ProcTreeViewOptions & ProcTreeFrameOptions;
+
+/**
+ * Has the engine's worker build the tree of a table (bytes, or base64 text
+ * of Arrow) and mounts the frame once its first window is drawn. Rejects
+ * (nothing mounted) when the worker refuses the table or options.
+ */
+export async function mountProcessTree(
   host: HTMLElement,
-  data: Uint8Array,
-  format: string,
-  options: ProcTreeViewOptions & ProcTreeFrameOptions
-): ProcTreeFrame {
+  engine: TreeEngine,
+  data: ArrayBuffer | Uint8Array | { base64: string; what?: string },
+  format: TableFormat,
+  options: ProcTreeMountOptions
+): Promise<ProcTreeFrame> {
   const viewOptions: ProcTreeViewOptions = {};
   if (options.schema) viewOptions.schema = options.schema;
   if (options.mapping) viewOptions.mapping = options.mapping;
   if (options.legend_col) viewOptions.legend_col = options.legend_col;
-  const view = new ProcessTreeView(data, format, viewOptions);
+  const tree = await engine.openProcessTree(data, format, viewOptions);
+  let frame: ProcTreeFrame;
   try {
-    return new ProcTreeFrame(host, view, {
+    frame = new ProcTreeFrame(host, tree, {
       title: options.title,
       height: options.height,
       legendCol: options.legend_col ?? undefined,
       timeRange: options.timeRange
     });
   } catch (error) {
-    view.free();
+    tree.close();
     throw error;
   }
+  await frame.ready;
+  return frame;
 }
 
-/** Draws a `process_tree` bundle: its first data set holds the events. */
-export function renderProcTreeBundle(host: HTMLElement, bundle: ViewBundle): RenderedView {
-  const set = bundle.data[0];
-  const o = bundle.options;
+/** The tree's and frame's options from a `process_tree` bundle's options. */
+export function procTreeOptions(o: Record<string, unknown>): ProcTreeMountOptions {
   const text = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
   const range = Array.isArray(o.time_range) ? (o.time_range as [unknown, unknown]) : undefined;
-  const frame = mountProcessTree(
-    host,
-    base64ToBytes(set.arrow, `data set 1 (${JSON.stringify(set.label)})`),
-    'arrow',
-    {
-      schema: text(o.schema),
-      // Checked by the wasm side, which names a bad field or column.
-      mapping:
-        o.mapping && typeof o.mapping === 'object' && !Array.isArray(o.mapping)
-          ? (o.mapping as ProcSchema)
-          : undefined,
-      legend_col: text(o.legend_col),
-      title: text(o.title),
-      height: typeof o.height === 'number' ? o.height : undefined,
-      timeRange: range
-    }
-  );
-  return { frame: null, dispose: () => frame.dispose() };
+  return {
+    schema: text(o.schema),
+    // Checked by the wasm side, which names a bad field or column.
+    mapping:
+      o.mapping && typeof o.mapping === 'object' && !Array.isArray(o.mapping)
+        ? (o.mapping as ProcSchema)
+        : undefined,
+    legend_col: text(o.legend_col),
+    title: text(o.title),
+    height: typeof o.height === 'number' ? o.height : undefined,
+    timeRange: range
+  };
+}
+
+/** The events of a bundle's first data set, as the worker takes them. */
+export function bundleTable(bundle: ViewBundle): {
+  data: Uint8Array | { base64: string; what: string };
+  format: TableFormat;
+} {
+  const set = bundle.data[0];
+  if (set.bytes) {
+    return { data: set.bytes, format: set.format ?? 'auto' };
+  }
+  return {
+    data: { base64: set.arrow ?? '', what: `data set 1 (${JSON.stringify(set.label)})` },
+    format: 'arrow'
+  };
 }

@@ -1,11 +1,12 @@
 /**
- * The wasm module on the page's own thread. Views lay out on every pan and
- * zoom frame, so they call the module directly; long analyses stay in the
- * engine's worker.
+ * The wasm module on the page's own thread, for the chart kinds only: a
+ * chart lays out on every pan and zoom frame, so it calls the module
+ * directly. Everything else (analyses, table columns, process trees) runs
+ * in the engine's worker.
  */
-import init, { ChartView, tableColumns } from '../../pkg/huntkit_wasm.js';
+import init, { ChartView } from '../../pkg/huntkit_wasm.js';
 
-export { ChartView, tableColumns };
+export { ChartView };
 
 let ready: Promise<void> | null = null;
 
