@@ -99,3 +99,11 @@ export interface TimeSpanResult {
   start: string;
   end: string;
 }
+
+/** What `localDataManifest` reads from a LocalData manifest. */
+export interface LocalManifestInfo {
+  /** The manifest's own "now" (ISO-8601 UTC), for a frozen data set. */
+  now: string | null;
+  /** Each template it answers, and the file (relative to the manifest) holding its rows. */
+  sources: Array<{ name: string; file: string }>;
+}

@@ -282,6 +282,26 @@ impl QueryLibrary {
     }
 }
 
+/// What a LocalData manifest maps, without reading any file: its own
+/// "now" (ISO-8601 UTC, or null) and each template it answers with the
+/// file (relative to the manifest) that holds its rows. A host reads those
+/// files before `runLocal`, and a panel marks the templates it can run.
+#[wasm_bindgen(js_name = localDataManifest, unchecked_return_type = "LocalManifestInfo")]
+pub fn local_data_manifest(manifest: &[u8]) -> Result<JsValue, JsValue> {
+    let text = huntkit_core::utf8_lossy(manifest);
+    let local = LocalData::from_yaml("manifest", &text).map_err(|e| errors::to_js(&e))?;
+    let out = Object::new();
+    let now = local.now().map(q::format_time);
+    set(&out, "now", &to_js(&now)?);
+    let sources: Vec<Value> = local
+        .sources()
+        .iter()
+        .map(|s| serde_json::json!({"name": s.name, "file": s.file}))
+        .collect();
+    set(&out, "sources", &to_js(&sources)?);
+    Ok(out.into())
+}
+
 /// Reads a time expression (`-1d`, `-1w@d`, `now-2h@h`, ISO, a number of
 /// days) against `now` (ISO or epoch ms; default the clock) and returns it
 /// as ISO-8601 UTC: for a form that shows what a relative time means.

@@ -51,7 +51,15 @@ function fakeApi(log: string[]): WasmApi {
     },
     scoreSessions() {
       return new Uint8Array([6]);
-    }
+    },
+    QueryLibrary: {
+      bundled() {
+        throw new Error('no query library in this fake');
+      },
+      demoManifest: () => new Uint8Array()
+    },
+    localDataManifest: () => ({ now: null, sources: [] }),
+    timeSpan: () => []
   };
 }
 
