@@ -92,6 +92,10 @@ export interface LocalRunResult {
   rowsRead: number;
   /** The filters applied, for display. */
   applied: string[];
+  /** The column names. */
+  columns: string[];
+  /** The first rows (at most 1000) as display text, for a table. */
+  preview: string[][];
 }
 
 /** A time range (ISO-8601 UTC, both ends included). */

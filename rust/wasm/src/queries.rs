@@ -55,6 +55,9 @@ const BUNDLED: &[(&str, &str)] = &[
 /// for the bundled LocalData templates.
 const DEMO_MANIFEST: &str = include_str!("../../../jupyterlab-ext/demo/localdata.yaml");
 
+/// Rows of a LocalData result that `runLocal` also returns as text.
+const PREVIEW_ROWS: usize = 1000;
+
 /// Options of `render` and `runLocal`.
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -278,6 +281,14 @@ impl QueryLibrary {
         set(&out, "rows", &(result.frame.rows() as f64).into());
         set(&out, "rowsRead", &(result.rows_read as f64).into());
         set(&out, "applied", &to_js(&result.applied)?);
+        // The first rows as text, so a host can show a table without an
+        // Arrow reader of its own.
+        let frame = &result.frame;
+        let preview: Vec<Vec<String>> = (0..frame.rows().min(PREVIEW_ROWS))
+            .map(|row| frame.columns().iter().map(|c| c.text(row)).collect())
+            .collect();
+        set(&out, "columns", &to_js(frame.names())?);
+        set(&out, "preview", &to_js(&preview)?);
         Ok(out.into())
     }
 }

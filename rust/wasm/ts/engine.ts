@@ -36,6 +36,9 @@ export interface LocalQueryResult {
   rows: number;
   rowsRead: number;
   applied: string[];
+  columns: string[];
+  /** The first rows as display text (at most 1000). */
+  preview: string[][];
 }
 
 /** An error from the engine: `kind` says what went wrong (see `ErrorKind`). */

@@ -138,6 +138,9 @@ export interface QueryRunAnswer {
   rowsRead: number;
   /** The filters applied, for display. */
   applied: string[];
+  columns: string[];
+  /** The first rows as display text (at most 1000). */
+  preview: string[][];
 }
 
 /** What a LocalData manifest maps (`manifest` `null`: the bundled demo one). */

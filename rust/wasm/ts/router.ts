@@ -246,7 +246,9 @@ export function handleRequest(
               table,
               rows: answer.rows,
               rowsRead: answer.rowsRead,
-              applied: answer.applied
+              applied: answer.applied,
+              columns: answer.columns,
+              preview: answer.preview
             }
           },
           [table]

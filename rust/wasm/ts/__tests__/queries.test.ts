@@ -124,6 +124,9 @@ describe('query templates through the engine', { skip }, () => {
       result.applied.some(a => /WEB-01|web-01/i.test(a)),
       result.applied.join('; ')
     );
+    assert.deepEqual(result.columns.slice(0, 2), ['TimeGenerated', 'Computer']);
+    assert.equal(result.preview.length, result.rows);
+    assert.ok(result.preview.every(row => row[1].toUpperCase() === 'WEB-01' && row[4] === '4625'));
     // The caller's bytes were copied, not detached.
     assert.ok(logons.byteLength > 0);
     await assert.rejects(
