@@ -10,7 +10,18 @@ import { Token } from '@lumino/coreutils';
  */
 export interface IHuntkitEngine extends Pick<
   HuntkitEngine,
-  'extractIocs' | 'decode' | 'extractIocTable' | 'timeseries' | 'scoreSessions' | 'cancel' | 'busy'
+  | 'extractIocs'
+  | 'decode'
+  | 'extractIocTable'
+  | 'timeseries'
+  | 'scoreSessions'
+  | 'listQueries'
+  | 'renderQuery'
+  | 'runLocalQuery'
+  | 'localManifest'
+  | 'queryTimeRange'
+  | 'cancel'
+  | 'busy'
 > {}
 
 /** The token of the shared huntkit engine. */
@@ -28,5 +39,7 @@ export const CommandIDs = {
   /** Sends a table file to the Analyze panel. */
   analyzeFile: 'huntkit:analyze-file',
   /** Opens a table file (CSV, JSON, NDJSON, Arrow) as a huntkit view. */
-  openView: 'huntkit:open-view'
+  openView: 'huntkit:open-view',
+  /** Opens the Queries panel in the left sidebar. */
+  openQueries: 'huntkit:open-queries'
 } as const;
