@@ -579,8 +579,8 @@ export class QueriesPanel extends Widget {
     const shown = el('div', 'jp-huntkit-queries-time-preview');
     shown.setAttribute('aria-live', 'polite');
 
-    const value = (which: 'start' | 'end'): string => {
-      if (mode.value === 'absolute') {
+    const value = (which: 'start' | 'end', as: string = mode.value): string => {
+      if (as === 'absolute') {
         return localInputToIso((which === 'start' ? absStart : absEnd).value);
       }
       return (which === 'start' ? relStart : relEnd).value;
@@ -588,13 +588,15 @@ export class QueriesPanel extends Widget {
     inputs.set('start', () => value('start'));
     inputs.set('end', () => value('end'));
 
-    const preview = async (): Promise<{ start: string; end: string } | null> => {
+    const preview = async (
+      as: string = mode.value
+    ): Promise<{ start: string; end: string } | null> => {
       const token = ++this.previewToken;
       const now = this.providerInfo?.now ?? null;
       try {
         const span = await this.host.engine.queryTimeRange(
-          value('start') || null,
-          value('end') || null,
+          value('start', as) || null,
+          value('end', as) || null,
           null,
           now
         );
@@ -615,7 +617,7 @@ export class QueriesPanel extends Widget {
       const toAbsolute = mode.value === 'absolute';
       // Carry the range over: relative → the times it names now.
       if (toAbsolute) {
-        void preview().then(span => {
+        void preview('relative').then(span => {
           if (span) {
             absStart.value = isoToLocalInput(span.start);
             absEnd.value = isoToLocalInput(span.end);
