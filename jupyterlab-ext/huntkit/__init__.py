@@ -9,6 +9,7 @@ extension (and the VS Code renderer) draw::
     import huntkit
     huntkit.timeline(df, group_by="Computer")
     df.huntkit.matrix(x="Computer", y="Account")   # with pandas
+    huntkit.queries.render("WindowsSecurity.list_host_logons", host_name="WEB-01")
 
 pyarrow is the only dependency; pandas and polars are used when installed.
 """
@@ -26,6 +27,7 @@ from .views import (
 )
 
 from .views import process_tree
+from . import queries
 
 try:  # the df.huntkit accessor, only where pandas is installed
     from . import accessor as _accessor  # noqa: F401
@@ -39,6 +41,7 @@ __all__ = [
     "_jupyter_labextension_paths",
     "matrix",
     "process_tree",
+    "queries",
     "session_scores",
     "show",
     "timeline",

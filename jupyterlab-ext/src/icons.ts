@@ -22,3 +22,14 @@ const ANALYZE_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" viewBox=
 
 /** The Analyze panel's icon. */
 export const analyzeIcon = new LabIcon({ name: 'huntkit:analyze', svgstr: ANALYZE_SVG });
+
+/** A document with lines and a play mark: the Queries panel's icon. */
+const QUERIES_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" viewBox="0 0 24 24">
+  <g class="jp-icon3" fill="#616161">
+    <path d="M4 3h12v2H4zm0 4h12v2H4zm0 4h7v2H4zm0 4h7v2H4z"/>
+    <path d="M14 12v10l8-5z"/>
+  </g>
+</svg>`;
+
+/** The Queries panel's icon. */
+export const queriesIcon = new LabIcon({ name: 'huntkit:queries', svgstr: QUERIES_SVG });

@@ -1,4 +1,4 @@
 /** @huntkit/jupyterlab: the plugins. */
-import { analyzePlugin, enginePlugin, extractPlugin, viewerPlugin } from './plugins';
+import { analyzePlugin, enginePlugin, extractPlugin, queriesPlugin, viewerPlugin } from './plugins';
 
-export default [enginePlugin, extractPlugin, viewerPlugin, analyzePlugin];
+export default [enginePlugin, extractPlugin, viewerPlugin, analyzePlugin, queriesPlugin];

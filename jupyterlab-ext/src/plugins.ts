@@ -13,10 +13,12 @@ import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { addCommands, addTableFileCommand } from './commands';
-import { analyzeIcon } from './icons';
+import type { Widget } from '@lumino/widgets';
+import { analyzeIcon, queriesIcon } from './icons';
 import { ExtractPanel } from './panels/extract';
 import { isViewableFile, ViewerPanel } from './panels/viewer';
 import { AnalysisWidget, AnalyzePanel } from './panels/analyze';
+import { demoLocalData, QueriesPanel } from './panels/queries';
 import { DEFAULT_SETTINGS, readSettings, type ExtractSettings } from './settings';
 import { CommandIDs, IHuntkitEngine } from './tokens';
 
@@ -95,19 +97,29 @@ export const viewerPlugin: JupyterFrontEndPlugin<void> = {
         'Draw this table as a timeline, values, duration, matrix or process tree view (in the browser)',
       rank: 61,
       accepts: isViewableFile,
-      open: async (name, bytes) => {
-        const panel = new ViewerPanel(engine, name, bytes);
-        const widget = new MainAreaWidget({ content: panel });
-        widget.id = `huntkit-view-${Date.now()}`;
-        widget.title.label = name;
-        widget.title.caption = panel.title.caption;
-        app.shell.add(widget, 'main');
-        app.shell.activateById(widget.id);
-        await panel.start();
-      }
+      open: (name, bytes) => openViewer(app, engine, name, bytes)
     });
   }
 };
+
+let viewCount = 0;
+
+/** Opens table bytes (CSV, JSON, NDJSON, Arrow) in a main-area tab with the view picker. */
+async function openViewer(
+  app: JupyterFrontEnd,
+  engine: IHuntkitEngine,
+  name: string,
+  bytes: Uint8Array
+): Promise<void> {
+  const panel = new ViewerPanel(engine, name, bytes);
+  const widget = new MainAreaWidget({ content: panel });
+  widget.id = `huntkit-view-${Date.now()}-${++viewCount}`;
+  widget.title.label = name;
+  widget.title.caption = panel.title.caption;
+  app.shell.add(widget, 'main');
+  app.shell.activateById(widget.id);
+  await panel.start();
+}
 
 /** The Analyze panel: time-series anomalies and anomalous sessions of a file. */
 export const analyzePlugin: JupyterFrontEndPlugin<void> = {
@@ -147,5 +159,78 @@ export const analyzePlugin: JupyterFrontEndPlugin<void> = {
         await panel.load(name, bytes);
       }
     });
+  }
+};
+
+/** What the notebook commands return when they create a notebook. */
+interface NewNotebook extends Widget {
+  context?: { ready: Promise<void> };
+  revealed?: Promise<void>;
+}
+
+/**
+ * Puts `text` into a new code cell below the active one in the current
+ * notebook, or into the first cell of a new notebook when none is current.
+ * Through JupyterLab's own notebook commands, so no notebook package is
+ * bundled here.
+ */
+async function insertCell(app: JupyterFrontEnd, text: string): Promise<void> {
+  const { commands, shell } = app;
+  for (const id of ['notebook:insert-cell-below', 'notebook:replace-selection']) {
+    if (!commands.hasCommand(id)) {
+      throw new Error(`JupyterLab has no ${id} command (is the notebook extension disabled?)`);
+    }
+  }
+  if (shell.currentWidget?.hasClass('jp-NotebookPanel')) {
+    shell.activateById(shell.currentWidget.id);
+    await commands.execute('notebook:insert-cell-below');
+  } else {
+    if (!commands.hasCommand('notebook:create-new')) {
+      throw new Error('open a notebook first');
+    }
+    const created = (await commands.execute('notebook:create-new', {
+      kernelName: 'python3'
+    })) as NewNotebook | undefined;
+    await created?.context?.ready;
+    await created?.revealed;
+    if (created) {
+      shell.activateById(created.id);
+    }
+  }
+  await commands.execute('notebook:replace-selection', { text });
+}
+
+/** The Queries panel: query templates, rendered and run through a provider. */
+export const queriesPlugin: JupyterFrontEndPlugin<void> = {
+  id: '@huntkit/jupyterlab:queries',
+  description:
+    'Adds the Queries panel: browse, render, copy or insert query templates (MSTICPy YAML) and run them over LocalData, in the browser.',
+  autoStart: true,
+  requires: [IHuntkitEngine],
+  optional: [ILayoutRestorer, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    engine: IHuntkitEngine,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null
+  ): void => {
+    const panel = new QueriesPanel({
+      engine,
+      providers: [demoLocalData(engine)],
+      insertCell: text => insertCell(app, text),
+      openResult: (name, table) => void openViewer(app, engine, name, table)
+    });
+    panel.title.icon = queriesIcon;
+    app.shell.add(panel, 'left', { rank: 652, type: 'huntkit Queries' });
+    restorer?.add(panel, panel.id);
+    app.commands.addCommand(CommandIDs.openQueries, {
+      label: 'Open the huntkit Queries panel',
+      caption: 'Browse, render and run query templates, in the browser',
+      icon: queriesIcon,
+      execute: () => {
+        app.shell.activateById(panel.id);
+      }
+    });
+    palette?.addItem({ command: CommandIDs.openQueries, category: 'huntkit' });
   }
 };

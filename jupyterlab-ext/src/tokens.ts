@@ -19,6 +19,11 @@ export interface IHuntkitEngine extends Pick<
   | 'scoreSessions'
   | 'tableColumns'
   | 'openProcessTree'
+  | 'listQueries'
+  | 'renderQuery'
+  | 'runLocalQuery'
+  | 'localManifest'
+  | 'queryTimeRange'
   | 'cancel'
   | 'busy'
 > {}
@@ -38,5 +43,7 @@ export const CommandIDs = {
   /** Sends a table file to the Analyze panel. */
   analyzeFile: 'huntkit:analyze-file',
   /** Opens a table file (CSV, JSON, NDJSON, Arrow) as a huntkit view. */
-  openView: 'huntkit:open-view'
+  openView: 'huntkit:open-view',
+  /** Opens the Queries panel in the left sidebar. */
+  openQueries: 'huntkit:open-queries'
 } as const;

@@ -67,4 +67,14 @@ def test_demo_views_emit_bundles(executed):
                 assert bundle["version"] == 1
                 assert bundle["data"] and bundle["data"][0]["arrow"]
                 kinds.append(bundle["kind"])
-    assert kinds == ["timeline", "timeline_values", "timeline_duration", "matrix"]
+    assert kinds == ["timeline", "timeline_values", "timeline_duration", "matrix", "timeline"]
+
+
+def test_demo_renders_and_runs_a_query_template(executed):
+    """The query cells: a hostile host name rendered as one KQL string, and
+    the LocalData run over logons.csv."""
+    texts = outputs(executed)
+    rendered = next(t for t in texts if t.startswith("SecurityEvent"))
+    assert "'WEB-01\\' or 1==1'" in rendered
+    ran = next(t for t in texts if "failed logons on WEB-01" in t)
+    assert int(ran.split()[0]) > 100

@@ -92,10 +92,22 @@ export interface LocalRunResult {
   rowsRead: number;
   /** The filters applied, for display. */
   applied: string[];
+  /** The column names. */
+  columns: string[];
+  /** The first rows (at most 1000) as display text, for a table. */
+  preview: string[][];
 }
 
 /** A time range (ISO-8601 UTC, both ends included). */
 export interface TimeSpanResult {
   start: string;
   end: string;
+}
+
+/** What `localDataManifest` reads from a LocalData manifest. */
+export interface LocalManifestInfo {
+  /** The manifest's own "now" (ISO-8601 UTC), for a frozen data set. */
+  now: string | null;
+  /** Each template it answers, and the file (relative to the manifest) holding its rows. */
+  sources: Array<{ name: string; file: string }>;
 }

@@ -55,6 +55,9 @@ const BUNDLED: &[(&str, &str)] = &[
 /// for the bundled LocalData templates.
 const DEMO_MANIFEST: &str = include_str!("../../../jupyterlab-ext/demo/localdata.yaml");
 
+/// Rows of a LocalData result that `runLocal` also returns as text.
+const PREVIEW_ROWS: usize = 1000;
+
 /// Options of `render` and `runLocal`.
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -278,8 +281,36 @@ impl QueryLibrary {
         set(&out, "rows", &(result.frame.rows() as f64).into());
         set(&out, "rowsRead", &(result.rows_read as f64).into());
         set(&out, "applied", &to_js(&result.applied)?);
+        // The first rows as text, so a host can show a table without an
+        // Arrow reader of its own.
+        let frame = &result.frame;
+        let preview: Vec<Vec<String>> = (0..frame.rows().min(PREVIEW_ROWS))
+            .map(|row| frame.columns().iter().map(|c| c.text(row)).collect())
+            .collect();
+        set(&out, "columns", &to_js(frame.names())?);
+        set(&out, "preview", &to_js(&preview)?);
         Ok(out.into())
     }
+}
+
+/// What a LocalData manifest maps, without reading any file: its own
+/// "now" (ISO-8601 UTC, or null) and each template it answers with the
+/// file (relative to the manifest) that holds its rows. A host reads those
+/// files before `runLocal`, and a panel marks the templates it can run.
+#[wasm_bindgen(js_name = localDataManifest, unchecked_return_type = "LocalManifestInfo")]
+pub fn local_data_manifest(manifest: &[u8]) -> Result<JsValue, JsValue> {
+    let text = huntkit_core::utf8_lossy(manifest);
+    let local = LocalData::from_yaml("manifest", &text).map_err(|e| errors::to_js(&e))?;
+    let out = Object::new();
+    let now = local.now().map(q::format_time);
+    set(&out, "now", &to_js(&now)?);
+    let sources: Vec<Value> = local
+        .sources()
+        .iter()
+        .map(|s| serde_json::json!({"name": s.name, "file": s.file}))
+        .collect();
+    set(&out, "sources", &to_js(&sources)?);
+    Ok(out.into())
 }
 
 /// Reads a time expression (`-1d`, `-1w@d`, `now-2h@h`, ISO, a number of

@@ -9,7 +9,12 @@ import type {
   IocOptions,
   IocTextResult,
   ProcTreeViewOptions,
+  LocalManifestInfo,
+  QueryFilter,
+  QueryRunOptions,
+  RenderedQuery,
   SessionOptions,
+  TimeSpanResult,
   TimeseriesOptions
 } from '../pkg/huntkit_wasm.js';
 import {
@@ -24,8 +29,22 @@ import {
   type TableFormat,
   type TreeCall,
   type TreeOpened,
-  type TreeResults
+  type TreeResults,
+  type QueryListAnswer
 } from './protocol.js';
+
+/** A LocalData run as the engine hands it back: the rows as Arrow IPC. */
+export interface LocalQueryResult {
+  name: string;
+  file: string;
+  table: Uint8Array;
+  rows: number;
+  rowsRead: number;
+  applied: string[];
+  columns: string[];
+  /** The first rows as display text (at most 1000). */
+  preview: string[][];
+}
 
 /** An error from the engine: `kind` says what went wrong (see `ErrorKind`). */
 export class HuntkitError extends Error {
@@ -75,7 +94,8 @@ function transferable(data: ArrayBuffer | Uint8Array): ArrayBuffer {
   if (data instanceof ArrayBuffer) {
     return data;
   }
-  return data.slice().buffer as ArrayBuffer;
+  // `Uint8Array.prototype.slice` copies (Node's `Buffer#slice` would not).
+  return Uint8Array.prototype.slice.call(data).buffer as ArrayBuffer;
 }
 
 /**
@@ -353,6 +373,81 @@ export class HuntkitEngine {
   /** Frees an open process tree in the worker. */
   async closeProcessTree(handle: number): Promise<void> {
     await this.request({ id: 0, op: 'treeClose', handle }, []);
+  }
+
+  /**
+   * The query templates of huntkit's bundled library that `filter` selects
+   * (sorted by environment, then name), with any load errors.
+   */
+  listQueries(filter: QueryFilter = {}): Promise<QueryListAnswer> {
+    return this.request({ id: 0, op: 'queryList', filter }, []);
+  }
+
+  /**
+   * Renders template `name` with `params` (by name or alias; times as
+   * expressions or ISO; lists as arrays or comma text). String values are
+   * escaped for the template's language.
+   */
+  renderQuery(
+    name: string,
+    params: Record<string, unknown> = {},
+    options: QueryRunOptions = {}
+  ): Promise<RenderedQuery> {
+    return this.request({ id: 0, op: 'queryRender', name, params, options }, []);
+  }
+
+  /**
+   * Runs template `name` over LocalData: `manifest` is the manifest's YAML
+   * bytes (`null`: the bundled demo manifest) and `files` the bytes of the
+   * files it names, by manifest path (copied, so the caller keeps them).
+   */
+  async runLocalQuery(
+    name: string,
+    params: Record<string, unknown>,
+    manifest: Uint8Array | null,
+    files: Record<string, Uint8Array>,
+    options: QueryRunOptions = {}
+  ): Promise<LocalQueryResult> {
+    const buffers: Record<string, ArrayBuffer> = {};
+    for (const [path, bytes] of Object.entries(files)) {
+      buffers[path] = transferable(bytes);
+    }
+    const manifestBuffer = manifest === null ? null : transferable(manifest);
+    const result = await this.request(
+      {
+        id: 0,
+        op: 'queryRunLocal',
+        name,
+        params,
+        manifest: manifestBuffer,
+        files: buffers,
+        options
+      },
+      [...Object.values(buffers), ...(manifestBuffer ? [manifestBuffer] : [])]
+    );
+    return { ...result, table: new Uint8Array(result.table) };
+  }
+
+  /**
+   * What a LocalData manifest maps (its "now", and each template's file);
+   * `null` reads the bundled demo manifest.
+   */
+  localManifest(manifest: Uint8Array | null = null): Promise<LocalManifestInfo> {
+    const buffer = manifest === null ? null : transferable(manifest);
+    return this.request({ id: 0, op: 'queryManifest', manifest: buffer }, buffer ? [buffer] : []);
+  }
+
+  /**
+   * The range that time expressions name (`start`, and `end` or `period`),
+   * as ISO-8601 UTC, counted from `now` (default the clock).
+   */
+  queryTimeRange(
+    start: string | null,
+    end: string | null,
+    period: string | null = null,
+    now: string | number | null = null
+  ): Promise<TimeSpanResult> {
+    return this.request({ id: 0, op: 'queryTime', start, end, period, now }, []);
   }
 
   /** Stops the work in flight (rejected with kind `cancelled`). */

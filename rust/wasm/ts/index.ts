@@ -20,7 +20,15 @@ export type {
   IocOptions,
   IocSummary,
   IocTextResult,
+  LocalManifestInfo,
+  QueryFilter,
+  QueryLoadError,
+  QueryParameter,
+  QueryRunOptions,
+  QueryTemplate,
+  RenderedQuery,
   SessionOptions,
+  TimeSpanResult,
   TimeseriesOptions,
   TimeseriesResult
 } from '../pkg/huntkit_wasm.js';
@@ -28,6 +36,7 @@ export {
   HuntkitEngine,
   HuntkitError,
   type HuntkitEngineOptions,
+  type LocalQueryResult,
   type ProgressCallback,
   type WorkerLike
 } from './engine.js';
@@ -44,6 +53,13 @@ export {
   type IocTableOptions,
   type IocTableRequest,
   type ProgressMessage,
+  type QueryListAnswer,
+  type QueryListRequest,
+  type QueryManifestRequest,
+  type QueryRenderRequest,
+  type QueryRunAnswer,
+  type QueryRunLocalRequest,
+  type QueryTimeRequest,
   type ResultMessage,
   type SessionsRequest,
   type TableFormat,

@@ -17,7 +17,14 @@ import type {
   ProcTreeRow,
   ProcTreeSummary,
   ProcTreeViewOptions,
+  LocalManifestInfo,
+  QueryFilter,
+  QueryLoadError,
+  QueryRunOptions,
+  QueryTemplate,
+  RenderedQuery,
   SessionOptions,
+  TimeSpanResult,
   TimeseriesOptions
 } from '../pkg/huntkit_wasm.js';
 
@@ -194,6 +201,80 @@ export interface TreeCloseRequest {
   id: number;
   op: 'treeClose';
   handle: number;
+ * Query templates: the worker holds one `QueryLibrary` (huntkit's bundled
+ * library) for its lifetime; these list it, render a template and run one
+ * over LocalData files the host read.
+ */
+export interface QueryListRequest {
+  id: number;
+  op: 'queryList';
+  filter: QueryFilter;
+}
+
+/** The templates a filter selects, and the files or templates that did not load. */
+export interface QueryListAnswer {
+  templates: QueryTemplate[];
+  errors: QueryLoadError[];
+}
+
+/** Renders a template (`params` by name or alias; strings escaped for its language). */
+export interface QueryRenderRequest {
+  id: number;
+  op: 'queryRender';
+  name: string;
+  params: Record<string, unknown>;
+  options: QueryRunOptions;
+}
+
+/**
+ * Runs a template over LocalData: `manifest` is the manifest's YAML
+ * (`null`: the bundled demo manifest) and `files` the bytes of the files
+ * it names, by their manifest path (transferred).
+ */
+export interface QueryRunLocalRequest {
+  id: number;
+  op: 'queryRunLocal';
+  name: string;
+  params: Record<string, unknown>;
+  manifest: ArrayBuffer | null;
+  files: Record<string, ArrayBuffer>;
+  options: QueryRunOptions;
+}
+
+/** What a LocalData run answers: the rows kept as Arrow IPC (transferred). */
+export interface QueryRunAnswer {
+  name: string;
+  /** The manifest's file that answered. */
+  file: string;
+  table: ArrayBuffer;
+  rows: number;
+  rowsRead: number;
+  /** The filters applied, for display. */
+  applied: string[];
+  columns: string[];
+  /** The first rows as display text (at most 1000). */
+  preview: string[][];
+}
+
+/** What a LocalData manifest maps (`manifest` `null`: the bundled demo one). */
+export interface QueryManifestRequest {
+  id: number;
+  op: 'queryManifest';
+  manifest: ArrayBuffer | null;
+}
+
+/**
+ * A time range from time expressions (`-7d`, `-1w@d`, ISO, `now`), as
+ * MSTICPy's `TimeSpan(start, end | period)`: for a picker's preview.
+ */
+export interface QueryTimeRequest {
+  id: number;
+  op: 'queryTime';
+  start: string | null;
+  end: string | null;
+  period: string | null;
+  /** "Now" (ISO or epoch ms); default the clock. */
+  now: string | number | null;
 }
 
 /** Every request the worker understands. */
@@ -208,6 +289,11 @@ export type EngineRequest =
   | TreeRequest
   | TreeCloseRequest
   | StageRequest;
+  | QueryListRequest
+  | QueryRenderRequest
+  | QueryRunLocalRequest
+  | QueryManifestRequest
+  | QueryTimeRequest;
 
 /** The name of an operation. */
 export type EngineOp = EngineRequest['op'];
@@ -227,6 +313,11 @@ export interface EngineResults {
   tree: TreeResults[TreeMethod];
   treeClose: null;
   stage: null;
+  queryList: QueryListAnswer;
+  queryRender: RenderedQuery;
+  queryRunLocal: QueryRunAnswer;
+  queryManifest: LocalManifestInfo;
+  queryTime: TimeSpanResult;
 }
 
 /** Work done so far on a request, in the input's units (characters or bytes). */

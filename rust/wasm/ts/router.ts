@@ -12,7 +12,15 @@ import type {
   IocOptions,
   IocTextResult,
   ProcTreeViewOptions,
+  LocalManifestInfo,
+  LocalRunResult,
+  QueryFilter,
+  QueryLoadError,
+  QueryRunOptions,
+  QueryTemplate,
+  RenderedQuery,
   SessionOptions,
+  TimeSpanResult,
   TimeseriesOptions,
   TimeseriesResult
 } from '../pkg/huntkit_wasm.js';
@@ -210,6 +218,52 @@ function openTree(
     view.free();
     throw error;
   }
+  QueryLibrary: {
+    bundled(): QueryLibraryApi;
+    demoManifest(): Uint8Array;
+  };
+  localDataManifest(manifest: Uint8Array): LocalManifestInfo;
+  timeSpan(
+    start: string | null | undefined,
+    end: string | null | undefined,
+    period: string | null | undefined,
+    splitBy: string | null | undefined,
+    now: string | number | undefined
+  ): TimeSpanResult[];
+}
+
+/** The part of the wasm `QueryLibrary` the worker uses. */
+export interface QueryLibraryApi {
+  list(filter: QueryFilter | undefined): QueryTemplate[];
+  errors(): QueryLoadError[];
+  render(
+    name: string,
+    params: Record<string, unknown> | undefined,
+    options: QueryRunOptions | undefined
+  ): RenderedQuery;
+  runLocal(
+    name: string,
+    params: Record<string, unknown> | undefined,
+    manifest: Uint8Array,
+    files: Record<string, Uint8Array>,
+    options: QueryRunOptions | undefined
+  ): LocalRunResult;
+}
+
+/** One query library per wasm instance, built on first use and kept. */
+const libraries = new WeakMap<WasmApi, QueryLibraryApi>();
+
+function queryLibrary(api: WasmApi): QueryLibraryApi {
+  let library = libraries.get(api);
+  if (!library) {
+    library = api.QueryLibrary.bundled();
+    libraries.set(api, library);
+  }
+  return library;
+}
+
+function manifestBytes(api: WasmApi, manifest: ArrayBuffer | null): Uint8Array {
+  return manifest === null ? api.QueryLibrary.demoManifest() : new Uint8Array(manifest);
 }
 
 /** Sends one message to the loader, transferring `transfer`. */
@@ -354,6 +408,66 @@ export function handleRequest(
         );
         const buffer = ownBuffer(bytes);
         post({ id: request.id, type: 'result', op: 'sessions', result: buffer }, [buffer]);
+        break;
+      }
+      case 'queryList': {
+        const library = queryLibrary(api);
+        const result = { templates: library.list(request.filter), errors: library.errors() };
+        post({ id: request.id, type: 'result', op: 'queryList', result });
+        break;
+      }
+      case 'queryRender': {
+        const result = queryLibrary(api).render(request.name, request.params, request.options);
+        post({ id: request.id, type: 'result', op: 'queryRender', result });
+        break;
+      }
+      case 'queryRunLocal': {
+        const files: Record<string, Uint8Array> = {};
+        for (const [path, data] of Object.entries(request.files)) {
+          files[path] = new Uint8Array(data);
+        }
+        const answer = queryLibrary(api).runLocal(
+          request.name,
+          request.params,
+          manifestBytes(api, request.manifest),
+          files,
+          request.options
+        );
+        const table = ownBuffer(answer.table);
+        post(
+          {
+            id: request.id,
+            type: 'result',
+            op: 'queryRunLocal',
+            result: {
+              name: answer.name,
+              file: answer.file,
+              table,
+              rows: answer.rows,
+              rowsRead: answer.rowsRead,
+              applied: answer.applied,
+              columns: answer.columns,
+              preview: answer.preview
+            }
+          },
+          [table]
+        );
+        break;
+      }
+      case 'queryManifest': {
+        const result = api.localDataManifest(manifestBytes(api, request.manifest));
+        post({ id: request.id, type: 'result', op: 'queryManifest', result });
+        break;
+      }
+      case 'queryTime': {
+        const [result] = api.timeSpan(
+          request.start || null,
+          request.end || null,
+          request.period || null,
+          null,
+          request.now ?? undefined
+        );
+        post({ id: request.id, type: 'result', op: 'queryTime', result });
         break;
       }
       default: {

@@ -122,7 +122,15 @@ function fakeApi(log: string[]): WasmApi {
       free() {
         log.push('tree-free');
       }
-    }
+    },
+    QueryLibrary: {
+      bundled() {
+        throw new Error('no query library in this fake');
+      },
+      demoManifest: () => new Uint8Array()
+    },
+    localDataManifest: () => ({ now: null, sources: [] }),
+    timeSpan: () => []
   };
 }
 

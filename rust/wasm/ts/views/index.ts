@@ -26,3 +26,15 @@ export {
 } from './iocModel.js';
 export { IocTableView, type IocTableViewOptions } from './iocTable.js';
 export { StatusView, type ProgressUnit } from './status.js';
+export {
+  TIME_RANGE_PARAMETERS,
+  defaultText,
+  hasTimeRange,
+  parameterValue,
+  pythonTripleQuoted,
+  queryCell,
+  queryTree,
+  type QueryCellInfo,
+  type QueryEnvironmentNode,
+  type QueryFamilyNode
+} from './queryModel.js';
