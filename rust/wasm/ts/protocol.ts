@@ -201,6 +201,9 @@ export interface TreeCloseRequest {
   id: number;
   op: 'treeClose';
   handle: number;
+}
+
+/**
  * Query templates: the worker holds one `QueryLibrary` (huntkit's bundled
  * library) for its lifetime; these list it, render a template and run one
  * over LocalData files the host read.
@@ -288,7 +291,7 @@ export type EngineRequest =
   | TreeOpenRequest
   | TreeRequest
   | TreeCloseRequest
-  | StageRequest;
+  | StageRequest
   | QueryListRequest
   | QueryRenderRequest
   | QueryRunLocalRequest

@@ -79,6 +79,18 @@ export interface WasmApi {
     format: string,
     options: ProcTreeViewOptions | undefined
   ) => ProcessTreeViewLike;
+  QueryLibrary: {
+    bundled(): QueryLibraryApi;
+    demoManifest(): Uint8Array;
+  };
+  localDataManifest(manifest: Uint8Array): LocalManifestInfo;
+  timeSpan(
+    start: string | null | undefined,
+    end: string | null | undefined,
+    period: string | null | undefined,
+    splitBy: string | null | undefined,
+    now: string | number | undefined
+  ): TimeSpanResult[];
 }
 
 /**
@@ -218,18 +230,6 @@ function openTree(
     view.free();
     throw error;
   }
-  QueryLibrary: {
-    bundled(): QueryLibraryApi;
-    demoManifest(): Uint8Array;
-  };
-  localDataManifest(manifest: Uint8Array): LocalManifestInfo;
-  timeSpan(
-    start: string | null | undefined,
-    end: string | null | undefined,
-    period: string | null | undefined,
-    splitBy: string | null | undefined,
-    now: string | number | undefined
-  ): TimeSpanResult[];
 }
 
 /** The part of the wasm `QueryLibrary` the worker uses. */
