@@ -11,7 +11,9 @@ bash scripts/build.sh
 # Work on a copy so the demo files in the repo stay pristine.
 WORK="$HUNTKIT_CACHE/demo"
 mkdir -p "$WORK"
-cp -rn jupyterlab-ext/demo/. "$WORK/"
+# `-u`: a file the repo has changed since the last copy is updated (the demo
+# notebook gains cells); one the user saved after that copy is kept.
+cp -ru jupyterlab-ext/demo/. "$WORK/"
 PORT="${HUNTKIT_PORT:-8888}"
 ROOT_FLAG=(); [ "$(id -u)" = 0 ] && ROOT_FLAG=(--allow-root)
 log "JupyterLab on http://127.0.0.1:$PORT/lab (demo files in $WORK)"
