@@ -18,6 +18,8 @@ mod proctree_view;
 mod queries;
 mod sessions;
 mod timeseries;
+#[cfg(test)]
+mod ts_drift;
 mod types;
 mod view;
 

@@ -360,30 +360,13 @@ pub fn time_span(
 mod tests {
     use std::collections::BTreeSet;
 
+    use crate::ts_drift::keys;
     use huntkit_core::queries::{render, QueryStore};
-    use serde::Serialize;
 
     const TS: &str = include_str!("queries.d.ts");
 
-    /// Field names of `interface name { … }`.
     fn ts_fields(name: &str) -> BTreeSet<String> {
-        let start = TS
-            .find(&format!("export interface {name} {{"))
-            .unwrap_or_else(|| panic!("interface {name} missing"));
-        let body = &TS[start..];
-        let body = &body[body.find('{').unwrap() + 1..body.find("\n}").unwrap()];
-        body.lines()
-            .map(str::trim)
-            .filter(|l| !l.starts_with("/**") && l.contains(':'))
-            .map(|l| l.split([':', '?']).next().unwrap().trim().to_string())
-            .collect()
-    }
-
-    fn keys<T: Serialize>(value: &T) -> BTreeSet<String> {
-        match serde_json::to_value(value).unwrap() {
-            serde_json::Value::Object(m) => m.keys().cloned().collect(),
-            other => panic!("not an object: {other}"),
-        }
+        crate::ts_drift::ts_fields(TS, name)
     }
 
     #[test]

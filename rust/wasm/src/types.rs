@@ -20,33 +20,16 @@ const CONTRACT_SECTION: &'static str = include_str!("contract.d.ts");
 mod tests {
     use std::collections::BTreeSet;
 
+    use crate::ts_drift::keys;
     use huntkit_core::{
         decode_text, DecodeOptions, Extractor, IocOptions, IocScanner, ProcTreeSummary,
         TimeseriesOptions,
     };
-    use serde::Serialize;
 
     const TS_TYPES: &str = include_str!("types.d.ts");
 
-    /// Field names of `interface name { … }` in the section.
     fn ts_fields(name: &str) -> BTreeSet<String> {
-        let start = TS_TYPES
-            .find(&format!("export interface {name} {{"))
-            .unwrap_or_else(|| panic!("interface {name} missing"));
-        let body = &TS_TYPES[start..];
-        let body = &body[body.find('{').unwrap() + 1..body.find("\n}").unwrap()];
-        body.lines()
-            .map(str::trim)
-            .filter(|l| !l.starts_with("/**") && l.contains(':'))
-            .map(|l| l.split([':', '?']).next().unwrap().trim().to_string())
-            .collect()
-    }
-
-    fn keys<T: Serialize>(value: &T) -> BTreeSet<String> {
-        match serde_json::to_value(value).unwrap() {
-            serde_json::Value::Object(m) => m.keys().cloned().collect(),
-            other => panic!("not an object: {other}"),
-        }
+        crate::ts_drift::ts_fields(TS_TYPES, name)
     }
 
     #[test]
