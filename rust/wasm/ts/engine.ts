@@ -10,6 +10,7 @@ import type {
   IocTextResult,
   ProcTreeViewOptions,
   LocalManifestInfo,
+  LocalRunResult,
   QueryFilter,
   QueryRunOptions,
   RenderedQuery,
@@ -33,18 +34,11 @@ import {
   type QueryListAnswer
 } from './protocol.js';
 
-/** A LocalData run as the engine hands it back: the rows as Arrow IPC. */
-export interface LocalQueryResult {
-  name: string;
-  file: string;
-  table: Uint8Array;
-  rows: number;
-  rowsRead: number;
-  applied: string[];
-  columns: string[];
-  /** The first rows as display text (at most 1000). */
-  preview: string[][];
-}
+/**
+ * A LocalData run as the engine hands it back: the wasm `runLocal` result
+ * itself (the worker only transfers its Arrow bytes).
+ */
+export type LocalQueryResult = LocalRunResult;
 
 /** An error from the engine: `kind` says what went wrong (see `ErrorKind`). */
 export class HuntkitError extends Error {
