@@ -18,6 +18,8 @@
 //!   tree utilities, summary, text.
 //! - [`contract`]: the view contract (kinds, options, schemas, IoC type
 //!   names) as one JSON Schema, from which the hosts' types are generated.
+//! - [`providers`]: provider calls (threat intelligence, context, SIEM)
+//!   as sans-IO requests and responses, and the registry hosts read.
 //! - [`queries`]: MSTICPy-format query templates: load, validate, search,
 //!   render with values escaped for KQL/SPL, time expressions, and the
 //!   LocalData provider that runs templates over local files.
@@ -44,6 +46,7 @@ mod error;
 mod fast_map;
 pub mod ioc;
 mod proctree;
+pub mod providers;
 pub mod queries;
 mod sessions;
 mod table;

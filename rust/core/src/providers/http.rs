@@ -1,0 +1,61 @@
+//! The request a provider module builds and the response a host hands back.
+
+use serde::{Deserialize, Serialize};
+
+/// The HTTP methods provider APIs use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    /// Lookups.
+    Get,
+    /// Queries and token requests.
+    Post,
+}
+
+/// One call, with no host and no credentials: the host adds both from the
+/// provider's [`ProviderDef`](super::ProviderDef) and its own configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct HttpRequest {
+    /// Registry name of the provider (`virustotal`, `loganalytics`, …).
+    pub provider: String,
+    /// Operation name within the provider; selects the allowed path pattern.
+    pub operation: String,
+    /// HTTP method.
+    pub method: Method,
+    /// Path after the provider's base URL, starting with `/`, percent-encoded.
+    pub path: String,
+    /// Query parameters, not yet encoded.
+    #[serde(default)]
+    pub query: Vec<(String, String)>,
+    /// Headers that carry no secret (`accept`, `content-type`, …).
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    /// Request body (JSON or form text), if any.
+    #[serde(default)]
+    pub body: Option<String>,
+}
+
+/// What the host got back. Bodies are text: every provider here answers JSON
+/// (or CSV/TorDNSEL text); binary answers are not expected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct HttpResponse {
+    /// HTTP status code.
+    pub status: u16,
+    /// Response headers, names lower case (`retry-after`, `content-type`).
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    /// Response body as text.
+    pub body: String,
+}
+
+impl HttpResponse {
+    /// The first header with this (lower-case) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}

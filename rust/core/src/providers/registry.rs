@@ -1,0 +1,133 @@
+//! Every provider huntkit can call, as data: base URL, operations (each with
+//! the only paths it may request), authentication and published rate limit.
+//!
+//! This is the one list of provider names. The hosts read it as generated
+//! JSON (`gen_contract`) to build the allow-list and inject credentials, so a
+//! host never types a provider, a host name or a header name itself.
+
+use serde::Serialize;
+
+use super::Method;
+
+/// What a provider is for; the UI groups them by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderKind {
+    /// Threat intelligence lookups (reputation of an observable).
+    Ti,
+    /// Context: GeoIP, WhoIs/RDAP, Tor exit nodes.
+    Context,
+    /// SIEM query APIs (Log Analytics, Defender, Kusto, Splunk).
+    Siem,
+    /// Token endpoints (Azure AD) used by other providers.
+    Auth,
+}
+
+/// Where a provider's requests go. Never from the page: either fixed here or
+/// read by the host from its own configuration file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case", tag = "type", content = "value")]
+pub enum BaseUrl {
+    /// A fixed `https://host[/prefix]`.
+    Fixed(&'static str),
+    /// Read from this key of the provider's configuration section (a Kusto
+    /// cluster, a Splunk server); the host puts the configured host on its
+    /// allow-list.
+    FromConfig(&'static str),
+}
+
+/// How the host authenticates a request; the secret values come from the
+/// host's configuration, named by these keys (msticpyconfig.yaml's `Args`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum Auth {
+    /// No credentials (Tor exit list, RDAP).
+    None,
+    /// The key in a header (`x-apikey`, `Key`, `X-OTX-API-KEY`).
+    Header {
+        /// Header name.
+        header: &'static str,
+        /// Configuration key holding the secret (`AuthKey`).
+        config_key: &'static str,
+    },
+    /// The key as a query parameter (IPStack's `access_key`).
+    Query {
+        /// Query parameter name.
+        param: &'static str,
+        /// Configuration key holding the secret.
+        config_key: &'static str,
+    },
+    /// HTTP basic authentication (IBM X-Force, Splunk).
+    Basic {
+        /// Configuration key holding the user or key id.
+        user_key: &'static str,
+        /// Configuration key holding the password or secret.
+        password_key: &'static str,
+    },
+    /// An OAuth bearer token for this resource scope (Azure AD).
+    Bearer {
+        /// Token scope (`https://api.loganalytics.io/.default`).
+        scope: &'static str,
+    },
+}
+
+/// One operation of a provider and the paths it may request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OperationDef {
+    /// Operation name (`ip`, `domain`, `file_hash`, `query`).
+    pub name: &'static str,
+    /// HTTP method.
+    pub method: Method,
+    /// Anchored regular expression the request path must match; the host
+    /// refuses any other path.
+    pub path_pattern: &'static str,
+}
+
+/// A provider's published rate limit: at most `requests` per `per_seconds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RateLimit {
+    /// Requests allowed in the window.
+    pub requests: u32,
+    /// Window length in seconds.
+    pub per_seconds: u32,
+}
+
+/// Everything a host needs to perform a provider's calls.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderDef {
+    /// Registry name, lower case (`virustotal`).
+    pub name: &'static str,
+    /// Name as msticpyconfig.yaml spells the section (`VirusTotal`).
+    pub config_name: &'static str,
+    /// What it is for.
+    pub kind: ProviderKind,
+    /// Where requests go.
+    pub base_url: BaseUrl,
+    /// How requests are authenticated.
+    pub auth: Auth,
+    /// The operations, each with its allowed paths.
+    pub operations: &'static [OperationDef],
+    /// Published rate limit, if any.
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl ProviderDef {
+    /// The operation with this name.
+    pub fn operation(&self, name: &str) -> Option<&OperationDef> {
+        self.operations.iter().find(|o| o.name == name)
+    }
+}
+
+/// Every provider, in display order. Provider modules add their
+/// definition here and nowhere else.
+pub fn registry() -> &'static [&'static ProviderDef] {
+    &[]
+}
+
+/// The provider with this registry name.
+pub fn provider(name: &str) -> Option<&'static ProviderDef> {
+    registry().iter().copied().find(|p| p.name == name)
+}
