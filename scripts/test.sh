@@ -6,6 +6,16 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$HUNTKIT_ROOT"
 bash scripts/setup.sh
+# A shared target dir grows across runs; on a small disk the linker dies
+# mid-write. Say how much room there is, and drop the rebuildable caches first
+# when it is short.
+mkdir -p "$CARGO_TARGET_DIR"
+free_kb="$(df -Pk "$CARGO_TARGET_DIR" | awk 'NR==2 {print $4}')"
+log "$((free_kb / 1024 / 1024)) GiB free beside $CARGO_TARGET_DIR"
+if [ "$free_kb" -lt $((8 * 1024 * 1024)) ]; then
+  log "under 8 GiB free: removing incremental caches and old test binaries"
+  rm -rf "$CARGO_TARGET_DIR"/debug/incremental "$CARGO_TARGET_DIR"/debug/deps "$CARGO_TARGET_DIR"/wasm32-unknown-unknown/release/deps
+fi
 bash scripts/build.sh
 
 log "generated contract files (view spec, TS types, Python schema) are up to date"
