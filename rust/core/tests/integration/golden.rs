@@ -14,7 +14,7 @@ struct Case {
 #[test]
 fn golden_ioc_cases() {
     let cases: Vec<Case> =
-        serde_json::from_str(include_str!("../../../tests/golden/ioc_cases.json")).unwrap();
+        serde_json::from_str(include_str!("../../../../tests/golden/ioc_cases.json")).unwrap();
     assert!(cases.len() >= 8);
     let extractor = Extractor::new(&IocOptions::default(), false).unwrap();
     for case in cases {

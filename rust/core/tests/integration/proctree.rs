@@ -430,7 +430,7 @@ struct Issue12Case {
 fn issue_12_mde_fixtures() {
     let golden = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/golden/");
     let all: serde_json::Value =
-        serde_json::from_str(include_str!("../../../tests/golden/proctree_issue12.json")).unwrap();
+        serde_json::from_str(include_str!("../../../../tests/golden/proctree_issue12.json")).unwrap();
     for schema in ["mde_internal", "mde"] {
         let case: Issue12Case = serde_json::from_value(all[schema].clone()).unwrap();
         let bytes = std::fs::read(format!("{golden}{}", case.file)).unwrap();

@@ -28,7 +28,7 @@ fn assert_close(name: &str, what: &str, got: &[f64], want: &[f64]) {
 #[test]
 fn stl_equals_statsmodels() {
     let cases: Vec<Case> =
-        serde_json::from_str(include_str!("../../../tests/golden/stl_statsmodels.json")).unwrap();
+        serde_json::from_str(include_str!("../../../../tests/golden/stl_statsmodels.json")).unwrap();
     assert_eq!(cases.len(), 3);
     for c in cases {
         let options = StlOptions {
@@ -61,7 +61,7 @@ struct Msticpy {
 #[test]
 fn msticpy_compatible_mode_equals_msticpy() {
     let m: Msticpy =
-        serde_json::from_str(include_str!("../../../tests/golden/stl_msticpy.json")).unwrap();
+        serde_json::from_str(include_str!("../../../../tests/golden/stl_msticpy.json")).unwrap();
     let options = huntkit_core::AnomalyOptions {
         score_threshold: m.score_threshold,
         msticpy_compatible: true,

@@ -209,7 +209,7 @@ struct MsticpyCase {
 #[test]
 fn random_sessions_score_as_msticpy() {
     let cases: Vec<MsticpyCase> =
-        serde_json::from_str(include_str!("../../../tests/golden/sessions_msticpy.json")).unwrap();
+        serde_json::from_str(include_str!("../../../../tests/golden/sessions_msticpy.json")).unwrap();
     assert_eq!(cases.len(), 3);
     for case in cases {
         let sessions: Vec<Session> = case

@@ -170,7 +170,7 @@ struct Case {
 #[test]
 fn golden_renders() {
     let cases: Vec<Case> = serde_json::from_str(include_str!(
-        "../../../tests/golden/query_render_cases.json"
+        "../../../../tests/golden/query_render_cases.json"
     ))
     .unwrap();
     assert!(cases.len() >= 6);

@@ -1,0 +1,5 @@
+//! The CLI's integration tests, one binary with a module per topic: each
+//! runs the built `huntkit` binary as a user would.
+
+mod cli;
+mod queries;

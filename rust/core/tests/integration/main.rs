@@ -1,0 +1,10 @@
+//! huntkit-core's integration tests, one binary with a module per topic:
+//! one link instead of one per file keeps the build small and quick.
+
+mod golden;
+mod proctree;
+mod queries;
+mod sessions;
+mod sessions_probabilities;
+mod timeseries;
+mod view;
