@@ -2,7 +2,7 @@
 //! (`huntkit_core::contract`), so no host types a kind, option, bound,
 //! schema or IoC type name of its own:
 //!
-//! - `jupyterlab-ext/huntkit/view_spec.schema.json`: the JSON Schema the
+//! - `jupyterlab-ext/helper/huntkit/view_spec.schema.json`: the JSON Schema the
 //!   Python helper validates view options against;
 //! - `rust/wasm/src/contract.d.ts`: the TypeScript types (emitted into the
 //!   wasm module's `.d.ts`);
@@ -25,7 +25,7 @@ fn generated(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
     let schema = huntkit_core::contract::contract_schema();
     let mut files = vec![
         (
-            PathBuf::from("jupyterlab-ext/huntkit/view_spec.schema.json"),
+            PathBuf::from("jupyterlab-ext/helper/huntkit/view_spec.schema.json"),
             pretty(&schema),
         ),
         (
@@ -324,7 +324,7 @@ mod tests {
             std::fs::write(&full, text).unwrap();
         }
         run(&dir, true).unwrap();
-        let schema = dir.join("jupyterlab-ext/huntkit/view_spec.schema.json");
+        let schema = dir.join("jupyterlab-ext/helper/huntkit/view_spec.schema.json");
         let text = std::fs::read_to_string(&schema).unwrap();
         std::fs::write(
             &schema,
