@@ -1,6 +1,9 @@
-"""The Python package `huntkit`: metadata, and the installed prebuilt extension.
+"""The two Python packages: `huntkit` (the notebook helper, pyarrow only) and
+`jupyterlab_huntkit` (the prebuilt extension): metadata, and the installed
+extension.
 
-Run after `npm run build:ts` and `pip install ./jupyterlab-ext` (scripts/build.sh).
+Run after `npm run build:ts` and `pip install ./jupyterlab-ext/helper ./jupyterlab-ext`
+(scripts/build.sh).
 """
 
 import json
@@ -11,19 +14,31 @@ from pathlib import Path
 import pytest
 
 import huntkit
+import jupyterlab_huntkit
 
 HERE = Path(__file__).resolve().parent.parent
 PACKAGE_JSON = json.loads((HERE / "package.json").read_text())
 
 
 def test_labextension_paths():
-    assert huntkit._jupyter_labextension_paths() == [
+    assert jupyterlab_huntkit._jupyter_labextension_paths() == [
         {"src": "labextension", "dest": "@huntkit/jupyterlab"}
     ]
+    assert not hasattr(huntkit, "_jupyter_labextension_paths")  # the helper ships no extension
 
 
-def test_version_matches_package_json():
-    assert huntkit.__version__ == PACKAGE_JSON["version"]
+def test_versions_agree():
+    assert huntkit.__version__ == jupyterlab_huntkit.__version__ == PACKAGE_JSON["version"]
+    # the extension package pins the helper of its own version
+    pyproject = (HERE / "pyproject.toml").read_text()
+    assert f'dependencies = ["huntkit=={huntkit.__version__}"]' in pyproject
+
+
+def test_the_helper_depends_on_pyarrow_only():
+    from importlib.metadata import requires
+
+    assert requires("huntkit") == ["pyarrow>=14"]
+    assert requires("jupyterlab_huntkit") == [f"huntkit=={huntkit.__version__}"]
 
 
 def installed_extension_dir() -> Path:

@@ -1,10 +1,8 @@
-"""huntkit for JupyterLab.
+"""huntkit's notebook helper.
 
-The package ships the prebuilt JupyterLab extension (``@huntkit/jupyterlab``),
-whose analysis runs in the browser, in WebAssembly, with no kernel; and the
-notebook side of huntkit's views: functions that turn a DataFrame or Arrow
-table into the ``application/vnd.huntkit.view+json`` bundle that the
-extension (and the VS Code renderer) draw::
+Functions that turn a DataFrame or Arrow table into the
+``application/vnd.huntkit.view+json`` bundle that the JupyterLab extension
+(the ``jupyterlab_huntkit`` package) and the VS Code renderer draw::
 
     import huntkit
     huntkit.timeline(df, group_by="Computer")
@@ -38,7 +36,6 @@ __all__ = [
     "MIME_TYPE",
     "VERSION",
     "__version__",
-    "_jupyter_labextension_paths",
     "matrix",
     "process_tree",
     "queries",
@@ -51,7 +48,3 @@ __all__ = [
     "view_bundle",
 ]
 
-
-def _jupyter_labextension_paths() -> list[dict[str, str]]:
-    """Where JupyterLab finds the prebuilt extension inside this package."""
-    return [{"src": "labextension", "dest": "@huntkit/jupyterlab"}]
