@@ -94,6 +94,13 @@ fn providers(seen: &Seen, count: usize) -> Answer {
             fixture("virustotal/quota.json"),
         ),
         "/vt/domains/example.com" => json(200, "virustotal/domain_clean.json"),
+        t if t.starts_with("/abuse/check?ipAddress=9.9.9.9") => (
+            429,
+            vec![("retry-after", "0".into())],
+            fixture("abuseipdb/rate_limited.json"),
+        ),
+        "/rdap/domain/example.com" => json(200, "rdap/domain.json"),
+        "/tor/exit-addresses" => (200, vec![], fixture("tor/exit-addresses.txt")),
         t if t.starts_with("/abuse/check?") && header("key") == Some("good-key") => {
             json(200, "abuseipdb/check_high.json")
         }
@@ -274,6 +281,60 @@ fn lookup_against_fixture_server() {
         abuse.target.contains("ipAddress=8.8.4.4")
             || abuse.target.contains("ipAddress=185.220.101.1")
     );
+}
+
+#[test]
+fn persistent_429_is_rate_limited_after_bounded_retries_and_keyless_providers_work() {
+    let (port, log) = serve(providers);
+    let config = temp_file(
+        "good.yaml",
+        "TIProviders:\n  AbuseIPDB:\n    Args:\n      AuthKey: good-key\n",
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    let out = huntkit(
+        &[
+            "ti",
+            "lookup",
+            "9.9.9.9",
+            "www.example.com",
+            "162.247.74.201",
+            "118.25.6.39",
+            "--provider",
+            "abuseipdb,rdap,tor",
+            "--config",
+            config.to_str().unwrap(),
+            "--format",
+            "ndjson",
+        ],
+        &[(
+            "HUNTKIT_PROVIDER_BASE_URLS",
+            format!("abuseipdb={base}/abuse,rdap={base}/rdap,tor={base}/tor"),
+        )],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = rows(&out);
+    let status = |p: &str, ioc: &str| {
+        rows[&(p.to_string(), ioc.to_string())]["Status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(status("abuseipdb", "9.9.9.9"), "rate_limited");
+    assert_eq!(status("abuseipdb", "118.25.6.39"), "ok");
+    assert_eq!(status("rdap", "www.example.com"), "ok");
+    assert_eq!(status("tor", "162.247.74.201"), "ok");
+    assert_eq!(status("tor", "118.25.6.39"), "not_found");
+    let log = log.lock().unwrap();
+    let count = |prefix: &str| log.iter().filter(|s| s.target.starts_with(prefix)).count();
+    // The first try and three retries, then the 429 is reported.
+    assert_eq!(count("/abuse/check?ipAddress=9.9.9.9"), 4);
+    // One exit list for every IP.
+    assert_eq!(count("/tor/"), 1);
+    assert_eq!(count("/rdap/domain/example.com"), 1);
 }
 
 #[test]
