@@ -481,7 +481,13 @@ fn lookup(args: LookupArgs) -> Result<()> {
         None => MsticpyConfig::default(),
     };
     let overrides: HashMap<String, String> = match std::env::var(BASE_URLS_ENV) {
-        Ok(text) => loopback_base_urls(&text)?.into_iter().collect(),
+        Ok(text) => {
+            let list = loopback_base_urls(&text)?;
+            if let Some((name, _)) = list.iter().find(|(n, _)| ti_provider(n).is_none()) {
+                bail!("{BASE_URLS_ENV} names unknown provider {name:?}");
+            }
+            list.into_iter().collect()
+        }
         Err(_) => HashMap::new(),
     };
     let chosen = chosen_providers(&args.provider, &config)?;

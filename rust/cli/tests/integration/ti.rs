@@ -383,6 +383,18 @@ fn overrides_must_be_loopback() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("is not a loopback address"), "{stderr}");
+    let out = huntkit(
+        &["ti", "lookup", "185.220.101.1", "--provider", "tor"],
+        &[(
+            "HUNTKIT_PROVIDER_BASE_URLS",
+            "torr=http://127.0.0.1:9".into(),
+        )],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("names unknown provider \"torr\""),
+        "{stderr}"
+    );
     let out = huntkit(&["ti", "lookup", "1.2.3.4", "--provider", "nope"], &[]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown provider \"nope\""));
 }
