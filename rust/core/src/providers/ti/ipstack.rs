@@ -9,6 +9,10 @@
 //! (monthly quota) → `rate_limited`, 105 (not on this plan) → `forbidden`,
 //! others → `error`.
 //!
+//! The base is HTTPS, so the key never crosses the network in clear; on
+//! IPStack's free plan, which serves HTTP only, that answer is error 105,
+//! reported as `forbidden`.
+//!
 //! Severity is always `information` (location is context).
 
 use super::{begin, get, segment, LookupResult, LookupStatus, Observable, TiProvider};
