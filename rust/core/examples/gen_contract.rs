@@ -115,6 +115,16 @@ fn ts_type(schema: &Value, indent: &str) -> String {
         "number" | "integer" => "number".to_string(),
         "boolean" => "boolean".to_string(),
         "null" => "null".to_string(),
+        "array" if schema.get("prefixItems").is_some() => {
+            // A Rust tuple (`(String, String)`): a TypeScript tuple.
+            let items: Vec<String> = schema["prefixItems"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|i| ts_type(i, indent))
+                .collect();
+            format!("[{}]", items.join(", "))
+        }
         "array" => {
             let item = schema
                 .get("items")

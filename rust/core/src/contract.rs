@@ -15,6 +15,7 @@ use crate::decode::{DecodeOptions, DecodeResult};
 use crate::ioc::{IocOptions, IocTextResult, IocType};
 use crate::proctree::{DetailRow, LegendValue, ProcTreeSummary, TreeRow};
 use crate::proctree::{ProcSchema, ProcTreeOptions, TreeViewOptions, SCHEMA_ALIASES, SCHEMA_NAMES};
+use crate::providers::ti::{CallOutcome, LookupPlan, LookupProviderInfo};
 use crate::timeseries::TimeseriesOptions;
 use crate::view::{ChartInfo, Tick};
 use crate::view::{ViewSpec, BUNDLE_VERSION, VIEW_MIME_TYPE};
@@ -91,6 +92,8 @@ pub fn api_schema() -> Value {
     options.subschema_for::<IocOptions>();
     options.subschema_for::<DecodeOptions>();
     options.subschema_for::<TimeseriesOptions>();
+    // Read back from the host: the plan it was given and what came back.
+    options.subschema_for::<CallOutcome>();
     let mut results = SchemaSettings::draft2020_12()
         .for_serialize()
         .into_generator();
@@ -102,6 +105,8 @@ pub fn api_schema() -> Value {
     results.subschema_for::<TreeRow>();
     results.subschema_for::<DetailRow>();
     results.subschema_for::<LegendValue>();
+    results.subschema_for::<LookupProviderInfo>();
+    results.subschema_for::<LookupPlan>();
     let mut defs = Map::new();
     for generator in [options, results] {
         for (name, schema) in generator.definitions() {

@@ -41,6 +41,7 @@ mod abuseipdb;
 mod crowdsec;
 mod greynoise;
 mod ipstack;
+mod lookup;
 mod observable;
 mod otx;
 mod rdap;
@@ -54,6 +55,10 @@ pub use abuseipdb::ABUSEIPDB;
 pub use crowdsec::CROWDSEC;
 pub use greynoise::{GREYNOISE, GREYNOISE_ENTERPRISE};
 pub use ipstack::IPSTACK;
+pub use lookup::{
+    finish_lookups, lookup_providers, plan_lookups, CallFailure, CallOutcome, LookupPlan,
+    LookupProviderInfo, PlannedCall, MAX_LOOKUP_OBSERVABLES,
+};
 pub use observable::{check_observable, IpType, Observable, Rejected};
 pub use otx::OTX;
 pub use rdap::{rdap_base_url, RDAP};

@@ -91,7 +91,7 @@ impl LookupStatus {
 }
 
 /// One row of the lookup table: MSTICPy's columns, plus `Status`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct LookupResult {
     /// The observable as given.

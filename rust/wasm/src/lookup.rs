@@ -1,0 +1,83 @@
+//! Threat-intelligence lookups for JS, sans-IO: the core plans the calls
+//! and reads the answers; the host (the Jupyter server, through the page)
+//! performs them. Nothing here sends anything.
+
+use huntkit_core::providers::ti::{self, CallOutcome, LookupPlan};
+use js_sys::{Object, Reflect, Uint8Array};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::errors;
+
+/// The result shape of `finishLookups`, kept as a `.d.ts` file.
+#[wasm_bindgen(typescript_custom_section)]
+const TS_SECTION: &'static str = include_str!("lookup.d.ts");
+
+/// The keys of `LookupTable`, as the facade sets them (checked against
+/// `lookup.d.ts` by a test).
+const TABLE_KEYS: [&str; 2] = ["rows", "arrow"];
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    // JSON-compatible: `Details` holds JSON objects, not JS Maps.
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(errors::output)
+}
+
+/// Every lookup provider (name, configuration section, kind, whether it
+/// needs a key, the IoC types it looks up), in display order.
+#[wasm_bindgen(js_name = lookupProviders, unchecked_return_type = "LookupProviderInfo[]")]
+pub fn lookup_providers() -> Result<JsValue, JsValue> {
+    to_js(&ti::lookup_providers())
+}
+
+/// Checks each observable (defanged is fine; blank lines are skipped and
+/// repeats looked up once) and plans its calls to each named provider.
+/// Observables that must not leave the machine (private IPs, invalid
+/// values) and types a provider does not take are rows already; the
+/// `requests` are for the host to send.
+#[wasm_bindgen(js_name = planLookups, unchecked_return_type = "LookupPlan")]
+pub fn plan_lookups(iocs: Vec<String>, providers: Vec<String>) -> Result<JsValue, JsValue> {
+    let plan = ti::plan_lookups(&iocs, &providers).map_err(|e| errors::to_js(&e))?;
+    to_js(&plan)
+}
+
+/// Reads what came back for each planned call (an answer, or why there is
+/// none) into the result rows, with the plan's own rows, as objects and as
+/// an Arrow table. A planned call with no outcome is an `error` row.
+#[wasm_bindgen(js_name = finishLookups, unchecked_return_type = "LookupTable")]
+pub fn finish_lookups(
+    #[wasm_bindgen(unchecked_param_type = "LookupPlan")] plan: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CallOutcome[]")] outcomes: JsValue,
+) -> Result<JsValue, JsValue> {
+    let plan: LookupPlan = serde_wasm_bindgen::from_value(plan).map_err(errors::options)?;
+    let outcomes: Vec<CallOutcome> =
+        serde_wasm_bindgen::from_value(outcomes).map_err(errors::options)?;
+    let rows = ti::finish_lookups(&plan, &outcomes);
+    let arrow = ti::lookup_frame(&rows)
+        .to_arrow_ipc()
+        .map_err(|e| errors::to_js(&e))?;
+    let out = Object::new();
+    let [rows_key, arrow_key] = TABLE_KEYS;
+    // Setting a property on a plain new object cannot fail.
+    let _ = Reflect::set(&out, &rows_key.into(), &to_js(&rows)?);
+    let _ = Reflect::set(
+        &out,
+        &arrow_key.into(),
+        &Uint8Array::from(arrow.as_slice()).into(),
+    );
+    Ok(out.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ts_drift::ts_fields;
+
+    #[test]
+    fn the_table_type_names_the_keys_set() {
+        let want: std::collections::BTreeSet<String> =
+            TABLE_KEYS.iter().map(|k| k.to_string()).collect();
+        assert_eq!(ts_fields(include_str!("lookup.d.ts"), "LookupTable"), want);
+    }
+}
