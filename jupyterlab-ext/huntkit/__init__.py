@@ -11,7 +11,10 @@ extension (and the VS Code renderer) draw::
     df.huntkit.matrix(x="Computer", y="Account")   # with pandas
     huntkit.queries.render("WindowsSecurity.list_host_logons", host_name="WEB-01")
 
-pyarrow is the only dependency; pandas and polars are used when installed.
+pyarrow is the only dependency of the views; pandas and polars are used when
+installed. ``huntkit.server`` is the Jupyter server extension that performs
+provider calls (threat intelligence, context, SIEM) for the page, with the
+hunter's keys from ``msticpyconfig.yaml`` (pyyaml reads it).
 """
 
 from ._version import __version__
@@ -39,6 +42,7 @@ __all__ = [
     "VERSION",
     "__version__",
     "_jupyter_labextension_paths",
+    "_jupyter_server_extension_points",
     "matrix",
     "process_tree",
     "queries",
@@ -55,3 +59,9 @@ __all__ = [
 def _jupyter_labextension_paths() -> list[dict[str, str]]:
     """Where JupyterLab finds the prebuilt extension inside this package."""
     return [{"src": "labextension", "dest": "@huntkit/jupyterlab"}]
+
+
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    """The server extension (provider calls for the page), enabled by
+    ``jupyter-config/jupyter_server_config.d/huntkit.json``."""
+    return [{"module": "huntkit.server"}]

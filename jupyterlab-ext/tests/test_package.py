@@ -59,3 +59,21 @@ def test_jupyter_lists_the_extension_enabled():
     text = out.stdout + out.stderr
     line = next((l for l in text.splitlines() if "@huntkit/jupyterlab" in l), "")
     assert "enabled" in line and "OK" in line, text
+
+
+def test_jupyter_lists_the_server_extension_enabled():
+    """The wheel's jupyter-config file enables the provider gateway."""
+    out = subprocess.run(
+        [sys.executable, "-m", "jupyter", "server", "extension", "list"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    text = out.stdout + out.stderr
+    enabled = [l for l in text.splitlines() if l.strip().startswith("huntkit ") and "enabled" in l]
+    valid = [l for l in text.splitlines() if "huntkit" in l and "OK" in l]
+    assert enabled and valid, text
+
+
+def test_server_extension_points():
+    assert huntkit._jupyter_server_extension_points() == [{"module": "huntkit.server"}]
