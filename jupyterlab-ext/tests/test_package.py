@@ -77,3 +77,10 @@ def test_jupyter_lists_the_server_extension_enabled():
 
 def test_server_extension_points():
     assert huntkit._jupyter_server_extension_points() == [{"module": "huntkit.server"}]
+
+
+def test_installed_package_requires_pyyaml():
+    """The server extension reads msticpyconfig.yaml with pyyaml."""
+    from importlib.metadata import requires
+
+    assert any(r.lower().startswith("pyyaml") for r in requires("huntkit") or [])

@@ -222,6 +222,30 @@ async def test_unauthenticated_requests_are_refused(jp_fetch, fixture_server, me
     assert fixture_server.seen == []
 
 
+async def test_cookie_sessions_need_the_xsrf_token(jp_fetch, jp_serverapp, fixture_server):
+    """A browser session (login cookie, no token header) can call only with
+    Jupyter's XSRF token: another site's form post cannot."""
+    token = jp_serverapp.identity_provider.token
+    r = await jp_fetch("huntkit", "api", "providers", params={"token": token})
+    login = [c.split(";", 1)[0] for c in r.headers.get_list("Set-Cookie") if c.startswith("username-")]
+    assert login, r.headers
+    body = json.dumps(lookup())
+    with pytest.raises(HTTPClientError) as e:
+        await jp_fetch(
+            "huntkit", "api", "providers", "call", method="POST", body=body,
+            headers={"Authorization": "", "Cookie": login[0]},
+        )
+    assert e.value.code == 403
+    assert fixture_server.seen == []
+    xsrf = "0123456789abcdef0123456789abcdef"
+    r = await jp_fetch(
+        "huntkit", "api", "providers", "call", method="POST", body=body,
+        headers={"Authorization": "", "Cookie": f"{login[0]}; _xsrf={xsrf}", "X-XSRFToken": xsrf},
+    )
+    assert r.code == 200
+    assert len(fixture_server.seen) == 1
+
+
 # -- the registry's checks --------------------------------------------------
 
 
