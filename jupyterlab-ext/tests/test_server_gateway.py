@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from tornado.httpclient import HTTPClientError
@@ -666,3 +667,36 @@ async def test_every_shipped_key_is_injected_as_the_registry_says(
         assert seen.headers["authorization"].startswith("Basic ")
     for secret in keys.values():
         assert secret not in json.dumps(answer)
+
+
+@pytest.mark.parametrize("entry", REAL, ids=[p["name"] for p in REAL])
+def test_every_shipped_provider_reaches_only_its_hosts(entry, tmp_path):
+    """The registry's bases are accepted as ``baseUrl``, anything else is
+    refused (no network: only the host choice is checked)."""
+    from huntkit.server.gateway import HuntkitGateway
+    from huntkit.server.msticpyconfig import MsticpyConfig
+
+    gateway = HuntkitGateway(config_file=str(tmp_path / "none.yaml"))
+    p = gateway.registry.providers[entry["name"]]
+    op = next(iter(p.operations.values()))
+
+    def origin(base_url):
+        c = registry_module.Call(p, op["name"], op["method"], "/x", [], [], None, base_url)
+        return gateway._origin(c, MsticpyConfig.load(str(tmp_path / "none.yaml")))
+
+    base = entry["baseUrl"]
+    if base["type"] == "from_config":
+        with pytest.raises(registry_module.GatewayError) as e:
+            origin(None)
+        assert e.value.status == 400 and base["value"] in e.value.message
+        return
+    bases = [base["value"]] if base["type"] == "fixed" else base["value"]
+    for url in bases:
+        assert origin(url).url("/x").endswith(urlsplit(url).path.rstrip("/") + "/x")
+        assert origin(url) == registry_module.Origin.parse(url, "test")
+    if base["type"] == "fixed":
+        assert origin(None) == registry_module.Origin.parse(bases[0], "test")
+    for other in ["https://evil.example", "https://169.254.169.254", "http://127.0.0.1:8080"]:
+        with pytest.raises(registry_module.GatewayError) as e:
+            origin(other)
+        assert e.value.status == 403 and entry["name"] in e.value.message
