@@ -35,7 +35,7 @@ export default tseslint.config(
       '**/node_modules/**',
       '**/lib/**',
       'rust/wasm/pkg/**',
-      'jupyterlab-ext/huntkit/labextension/**',
+      'jupyterlab-ext/jupyterlab_huntkit/labextension/**',
       'jupyterlab-ext/ui-tests/test-results/**',
       'jupyterlab-ext/ui-tests/playwright-report/**',
       'target/**',

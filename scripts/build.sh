@@ -17,5 +17,5 @@ log "building the VS Code extension (vscode-ext/huntkit.vsix)"
 npm run --silent build --workspace=vscode-ext
 npm run --silent package --workspace=vscode-ext >/dev/null
 
-log "installing the extension into $HUNTKIT_VENV"
-"$HUNTKIT_VENV/bin/pip" install -q --no-build-isolation --no-deps --force-reinstall ./jupyterlab-ext
+log "installing the notebook helper (huntkit) and the extension (jupyterlab_huntkit) into $HUNTKIT_VENV"
+"$HUNTKIT_VENV/bin/pip" install -q --no-build-isolation --no-deps --force-reinstall ./jupyterlab-ext/helper ./jupyterlab-ext

@@ -61,6 +61,6 @@ def test_lists_come_from_the_core() -> None:
 
 
 def test_the_schema_ships_in_the_package() -> None:
-    pyproject = (Path(__file__).parents[1] / "pyproject.toml").read_text()
+    pyproject = (Path(__file__).parents[1] / "helper" / "pyproject.toml").read_text()
     assert 'packages = ["huntkit"]' in pyproject  # the JSON file sits inside the package directory
     assert (Path(contract.__file__).parent / "view_spec.schema.json").is_file()

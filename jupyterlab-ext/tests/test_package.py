@@ -1,6 +1,9 @@
-"""The Python package `huntkit`: metadata, and the installed prebuilt extension.
+"""The two Python packages: `huntkit` (the notebook helper, pyarrow only) and
+`jupyterlab_huntkit` (the prebuilt extension): metadata, and the installed
+extension.
 
-Run after `npm run build:ts` and `pip install ./jupyterlab-ext` (scripts/build.sh).
+Run after `npm run build:ts` and `pip install ./jupyterlab-ext/helper ./jupyterlab-ext`
+(scripts/build.sh).
 """
 
 import json
@@ -11,19 +14,32 @@ from pathlib import Path
 import pytest
 
 import huntkit
+import jupyterlab_huntkit
 
 HERE = Path(__file__).resolve().parent.parent
 PACKAGE_JSON = json.loads((HERE / "package.json").read_text())
 
 
 def test_labextension_paths():
-    assert huntkit._jupyter_labextension_paths() == [
+    assert jupyterlab_huntkit._jupyter_labextension_paths() == [
         {"src": "labextension", "dest": "@huntkit/jupyterlab"}
     ]
+    assert not hasattr(huntkit, "_jupyter_labextension_paths")  # the helper ships no extension
 
 
-def test_version_matches_package_json():
-    assert huntkit.__version__ == PACKAGE_JSON["version"]
+def test_versions_agree():
+    assert huntkit.__version__ == jupyterlab_huntkit.__version__ == PACKAGE_JSON["version"]
+    # the extension package pins the helper of its own version
+    pyproject = (HERE / "pyproject.toml").read_text()
+    assert f'dependencies = ["huntkit=={huntkit.__version__}", "pyyaml>=6"]' in pyproject
+
+
+def test_the_helper_depends_on_pyarrow_only():
+    from importlib.metadata import requires
+
+    assert requires("huntkit") == ["pyarrow>=14"]
+    # the extension adds pyyaml: its server extension reads msticpyconfig.yaml
+    assert requires("jupyterlab_huntkit") == [f"huntkit=={huntkit.__version__}", "pyyaml>=6"]
 
 
 def installed_extension_dir() -> Path:
@@ -70,17 +86,14 @@ def test_jupyter_lists_the_server_extension_enabled():
         check=True,
     )
     text = out.stdout + out.stderr
-    enabled = [l for l in text.splitlines() if l.strip().startswith("huntkit ") and "enabled" in l]
-    valid = [l for l in text.splitlines() if "huntkit" in l and "OK" in l]
+    lines = [l.strip() for l in text.splitlines()]
+    enabled = [l for l in lines if l.startswith("jupyterlab_huntkit ") and "enabled" in l]
+    valid = [l for l in lines if l.startswith("jupyterlab_huntkit ") and "OK" in l]
     assert enabled and valid, text
 
 
 def test_server_extension_points():
-    assert huntkit._jupyter_server_extension_points() == [{"module": "huntkit.server"}]
-
-
-def test_installed_package_requires_pyyaml():
-    """The server extension reads msticpyconfig.yaml with pyyaml."""
-    from importlib.metadata import requires
-
-    assert any(r.lower().startswith("pyyaml") for r in requires("huntkit") or [])
+    assert jupyterlab_huntkit._jupyter_server_extension_points() == [
+        {"module": "jupyterlab_huntkit.server"}
+    ]
+    assert not hasattr(huntkit, "_jupyter_server_extension_points")  # nor a server extension

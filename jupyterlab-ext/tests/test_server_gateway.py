@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 import pytest
 from tornado.httpclient import HTTPClientError
 
-from huntkit.server import registry as registry_module
-from huntkit.server.addresses import GuardedResolver, RefusedAddress, why_refused
+from jupyterlab_huntkit.server import registry as registry_module
+from jupyterlab_huntkit.server.addresses import GuardedResolver, RefusedAddress, why_refused
 from provider_fixture import FixtureServer
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
@@ -170,7 +170,7 @@ def gateway_options():
 @pytest.fixture
 def jp_server_config(providers_file, msticpy_file, allow_loopback, gateway_options):
     return {
-        "ServerApp": {"jpserver_extensions": {"huntkit": True}},
+        "ServerApp": {"jpserver_extensions": {"jupyterlab_huntkit": True}},
         "HuntkitGateway": {
             "providers_file": str(providers_file),
             "config_file": str(msticpy_file),
@@ -580,9 +580,9 @@ socket.socket.connect_ex = refuse
 socket.getaddrinfo = refuse
 socket.create_connection = refuse
 import huntkit
-import huntkit.server
-from huntkit.server.gateway import HuntkitGateway
-from huntkit.server.handlers import setup_handlers
+import jupyterlab_huntkit.server
+from jupyterlab_huntkit.server.gateway import HuntkitGateway
+from jupyterlab_huntkit.server.handlers import setup_handlers
 import tornado.web
 app = tornado.web.Application(base_url="/")
 gateway = HuntkitGateway()
@@ -641,7 +641,7 @@ async def test_every_shipped_key_is_injected_as_the_registry_says(
 ):
     """Each shipped provider, pointed at the fixture, with its key from
     msticpyconfig under its own section name."""
-    from huntkit.server.gateway import HuntkitGateway
+    from jupyterlab_huntkit.server.gateway import HuntkitGateway
 
     test_entry = dict(entry, baseUrl=fixed(fixture_server.url), rateLimit=None)
     test_entry["operations"] = [{"name": "echo", "method": "GET", "pathPattern": r"^/api/echo/x$"}]
@@ -673,8 +673,8 @@ async def test_every_shipped_key_is_injected_as_the_registry_says(
 def test_every_shipped_provider_reaches_only_its_hosts(entry, tmp_path):
     """The registry's bases are accepted as ``baseUrl``, anything else is
     refused (no network: only the host choice is checked)."""
-    from huntkit.server.gateway import HuntkitGateway
-    from huntkit.server.msticpyconfig import MsticpyConfig
+    from jupyterlab_huntkit.server.gateway import HuntkitGateway
+    from jupyterlab_huntkit.server.msticpyconfig import MsticpyConfig
 
     gateway = HuntkitGateway(config_file=str(tmp_path / "none.yaml"))
     p = gateway.registry.providers[entry["name"]]

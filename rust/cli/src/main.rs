@@ -8,6 +8,7 @@ mod cmd_ioc;
 mod cmd_proctree;
 mod cmd_queries;
 mod cmd_sessions;
+mod cmd_ti;
 mod cmd_timeseries;
 mod input;
 mod output;
@@ -42,6 +43,9 @@ enum Command {
     /// Query templates (MSTICPy YAML): list, show, render, run over LocalData.
     #[command(subcommand)]
     Queries(cmd_queries::QueriesCommand),
+    /// Threat intelligence: list providers, look observables up (keys from msticpyconfig.yaml).
+    #[command(subcommand)]
+    Ti(cmd_ti::TiCommand),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +58,7 @@ fn main() -> ExitCode {
         Command::Sessions(args) => cmd_sessions::run_sessions(args),
         Command::Proctree(args) => cmd_proctree::run(args),
         Command::Queries(cmd) => cmd_queries::run(cmd),
+        Command::Ti(cmd) => cmd_ti::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

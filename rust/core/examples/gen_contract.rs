@@ -2,14 +2,16 @@
 //! (`huntkit_core::contract`), so no host types a kind, option, bound,
 //! schema or IoC type name of its own:
 //!
-//! - `jupyterlab-ext/huntkit/view_spec.schema.json`: the JSON Schema the
+//! - `jupyterlab-ext/helper/huntkit/view_spec.schema.json`: the JSON Schema the
 //!   Python helper validates view options against;
 //! - `rust/wasm/src/contract.d.ts`: the TypeScript types (emitted into the
 //!   wasm module's `.d.ts`);
+//! - `rust/wasm/src/api.d.ts`: the TypeScript types of the options and
+//!   results that cross the wasm boundary (`huntkit_core::contract::api_schema`);
 //! - `rust/wasm/ts/contract.ts`: the lists the TypeScript side needs at run
 //!   time (view kinds, schema names, IoC types, MIME type, version);
 //! - the IoC type choices in `jupyterlab-ext/schema/extract.json`;
-//! - `jupyterlab-ext/huntkit/server/providers.json`: the provider registry
+//! - `jupyterlab-ext/jupyterlab_huntkit/server/providers.json`: the provider registry
 //!   (`huntkit_core::providers::registry`) with the JSON Schemas of
 //!   `HttpRequest`/`HttpResponse` and the header allow-lists, which the
 //!   Jupyter server extension reads to check and perform provider calls.
@@ -29,7 +31,7 @@ fn generated(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
     let schema = huntkit_core::contract::contract_schema();
     let mut files = vec![
         (
-            PathBuf::from("jupyterlab-ext/huntkit/view_spec.schema.json"),
+            PathBuf::from("jupyterlab-ext/helper/huntkit/view_spec.schema.json"),
             pretty(&schema),
         ),
         (
@@ -40,9 +42,13 @@ fn generated(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
             PathBuf::from("rust/wasm/ts/contract.ts"),
             typescript_lists(&schema),
         ),
+        (
+            PathBuf::from("rust/wasm/src/api.d.ts"),
+            api_types(&huntkit_core::contract::api_schema(), &schema),
+        ),
     ];
     files.push((
-        PathBuf::from("jupyterlab-ext/huntkit/server/providers.json"),
+        PathBuf::from("jupyterlab-ext/jupyterlab_huntkit/server/providers.json"),
         pretty(&providers()),
     ));
     let settings = PathBuf::from("jupyterlab-ext/schema/extract.json");
@@ -93,7 +99,14 @@ fn extract_settings(text: &str, schema: &Value) -> Result<String, String> {
 /// `/** … */` above a declaration, from a schema's `description`.
 fn doc(schema: &Value, indent: &str) -> String {
     match schema.get("description").and_then(Value::as_str) {
-        Some(d) => format!("{indent}/** {} */\n", d.replace("*/", "*\\/")),
+        // One line: schemars keeps the doc comment's line breaks.
+        Some(d) => format!(
+            "{indent}/** {} */\n",
+            d.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .replace("*/", "*\\/")
+        ),
         None => String::new(),
     }
 }
@@ -195,15 +208,16 @@ fn object_body(schema: &Value, indent: &str) -> String {
     out
 }
 
-/// Every `$defs` entry as an exported type, then `ViewSpec` itself.
-fn typescript_types(schema: &Value) -> String {
-    let mut out = format!("// {HEADER}\n");
+/// Every `$defs` entry as an exported type (but those named in `skip`,
+/// declared elsewhere in the same `.d.ts`), sorted by name.
+fn declarations(schema: &Value, skip: &Map<String, Value>) -> String {
+    let mut out = String::new();
     let empty = Map::new();
     let defs = schema
         .get("$defs")
         .and_then(Value::as_object)
         .unwrap_or(&empty);
-    let mut names: Vec<&String> = defs.keys().collect();
+    let mut names: Vec<&String> = defs.keys().filter(|n| !skip.contains_key(*n)).collect();
     names.sort();
     for name in names {
         let def = &defs[name];
@@ -217,6 +231,24 @@ fn typescript_types(schema: &Value) -> String {
             out.push_str(&format!("export type {name} = {};\n", ts_type(def, "")));
         }
     }
+    out
+}
+
+/// The options and results of the wasm API; types the contract already
+/// declares are not declared twice.
+fn api_types(api: &Value, contract: &Value) -> String {
+    let empty = Map::new();
+    let skip = contract
+        .get("$defs")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    format!("// {HEADER}\n{}", declarations(api, skip))
+}
+
+/// Every `$defs` entry as an exported type, then `ViewSpec` itself.
+fn typescript_types(schema: &Value) -> String {
+    let mut out = format!("// {HEADER}\n");
+    out.push_str(&declarations(schema, &Map::new()));
     out.push_str(&doc(schema, ""));
     out.push_str("export type ViewSpec =\n");
     for branch in schema["oneOf"].as_array().into_iter().flatten() {
@@ -347,7 +379,7 @@ mod tests {
             std::fs::write(&full, text).unwrap();
         }
         run(&dir, true).unwrap();
-        let schema = dir.join("jupyterlab-ext/huntkit/view_spec.schema.json");
+        let schema = dir.join("jupyterlab-ext/helper/huntkit/view_spec.schema.json");
         let text = std::fs::read_to_string(&schema).unwrap();
         std::fs::write(
             &schema,

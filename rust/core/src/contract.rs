@@ -4,13 +4,19 @@
 //! process-tree schemas and their aliases, IoC type names and titles.
 //!
 //! `examples/gen_contract.rs` writes it into the Python package and turns
-//! it into the TypeScript types, so none of these is typed twice.
+//! it into the TypeScript types, so none of these is typed twice. It also
+//! turns [`api_schema`], the options and results that cross the wasm
+//! boundary, into the rest of the module's TypeScript types.
 
 use schemars::generate::SchemaSettings;
 use serde_json::{json, Map, Value};
 
-use crate::ioc::IocType;
+use crate::decode::{DecodeOptions, DecodeResult};
+use crate::ioc::{IocOptions, IocTextResult, IocType};
+use crate::proctree::{DetailRow, LegendValue, ProcTreeSummary, TreeRow};
 use crate::proctree::{ProcSchema, ProcTreeOptions, TreeViewOptions, SCHEMA_ALIASES, SCHEMA_NAMES};
+use crate::timeseries::TimeseriesOptions;
+use crate::view::{ChartInfo, Tick};
 use crate::view::{ViewSpec, BUNDLE_VERSION, VIEW_MIME_TYPE};
 
 /// A title for each IoC type, for pickers and settings. A match, so a new
@@ -73,6 +79,36 @@ pub fn contract_schema() -> Value {
         );
     }
     schema
+}
+
+/// The options and results hosts pass to and get from the core, as JSON
+/// Schema `$defs` (draft 2020-12): options as they are read (a field with a
+/// default may be left out), results as they are written (every field is
+/// there, `null` when absent). The TypeScript interfaces are generated from
+/// it, so a field added, renamed or dropped here changes them too.
+pub fn api_schema() -> Value {
+    let mut options = SchemaSettings::draft2020_12().into_generator();
+    options.subschema_for::<IocOptions>();
+    options.subschema_for::<DecodeOptions>();
+    options.subschema_for::<TimeseriesOptions>();
+    let mut results = SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator();
+    results.subschema_for::<IocTextResult>();
+    results.subschema_for::<DecodeResult>();
+    results.subschema_for::<ChartInfo>();
+    results.subschema_for::<Tick>();
+    results.subschema_for::<ProcTreeSummary>();
+    results.subschema_for::<TreeRow>();
+    results.subschema_for::<DetailRow>();
+    results.subschema_for::<LegendValue>();
+    let mut defs = Map::new();
+    for generator in [options, results] {
+        for (name, schema) in generator.definitions() {
+            defs.insert(name.clone(), schema.clone());
+        }
+    }
+    json!({ "$defs": defs })
 }
 
 #[cfg(test)]

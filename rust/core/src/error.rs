@@ -89,6 +89,16 @@ pub enum ErrorKind {
         /// What is wrong.
         message: String,
     },
+    /// The configuration file (msticpyconfig.yaml) is malformed or a
+    /// setting in it cannot be used. Fix the file at `line`.
+    ConfigFile {
+        /// The file, as given.
+        file: String,
+        /// 1-based line, when known.
+        line: Option<u64>,
+        /// What is wrong.
+        message: String,
+    },
     /// No template answers to this name (or several do). List the
     /// templates, or name the data environment.
     UnknownTemplate {
@@ -161,6 +171,7 @@ impl Error {
             ErrorKind::ColumnType { .. } => "column_type",
             ErrorKind::UnknownSchema { .. } => "unknown_schema",
             ErrorKind::QueryFile { .. } => "query_file",
+            ErrorKind::ConfigFile { .. } => "config_file",
             ErrorKind::UnknownTemplate { .. } => "unknown_template",
             ErrorKind::MissingParameters { .. } => "missing_parameters",
             ErrorKind::ParameterValue { .. } => "parameter_value",
@@ -275,6 +286,17 @@ impl fmt::Display for Error {
                 }
                 if let Some(source) = source {
                     write!(f, ", template {source:?}")?;
+                }
+                write!(f, ": {message}")
+            }
+            ErrorKind::ConfigFile {
+                file,
+                line,
+                message,
+            } => {
+                write!(f, "{file}")?;
+                if let Some(line) = line {
+                    write!(f, " line {line}")?;
                 }
                 write!(f, ": {message}")
             }

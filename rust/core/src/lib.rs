@@ -19,7 +19,11 @@
 //! - [`contract`]: the view contract (kinds, options, schemas, IoC type
 //!   names) as one JSON Schema, from which the hosts' types are generated.
 //! - [`providers`]: provider calls (threat intelligence, context, SIEM)
-//!   as sans-IO requests and responses, and the registry hosts read.
+//!   as sans-IO requests and responses, and the registry hosts read;
+//!   [`providers::ti`]: observable checks, the ten TI/context providers,
+//!   rate limits, retries, cache and the lookup table.
+//! - [`config`]: the provider sections of msticpyconfig.yaml (keys as
+//!   values or environment variables), read by hosts.
 //! - [`queries`]: MSTICPy-format query templates: load, validate, search,
 //!   render with values escaped for KQL/SPL, time expressions, and the
 //!   LocalData provider that runs templates over local files.
@@ -40,6 +44,7 @@
 
 #![deny(missing_docs)]
 
+pub mod config;
 pub mod contract;
 mod decode;
 mod error;

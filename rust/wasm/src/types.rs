@@ -1,10 +1,12 @@
 //! TypeScript shapes of the options and results that cross the boundary.
 //!
-//! The view contract's types (view options, process-tree schemas) are
-//! generated from the core into `contract.d.ts`; the rest are written here.
-//! Both are emitted into the generated `.d.ts`; the test below serializes
-//! real core values and fails when a field is added, renamed or dropped on
-//! either side, so the two cannot drift apart silently.
+//! Generated from the core (`gen_contract`): the view contract's types
+//! (view options, process-tree schemas) in `contract.d.ts`, the core's
+//! options and results in `api.d.ts`. Written here, in `types.d.ts`: only
+//! the shapes the facade itself makes (typed arrays, handles). All three
+//! are emitted into the module's `.d.ts`; the tests below serialize real
+//! values and compare their keys with the declarations, so neither a
+//! generator bug nor a hand-written shape can drift silently.
 
 use wasm_bindgen::prelude::*;
 
@@ -16,6 +18,10 @@ const TS_SECTION: &'static str = include_str!("types.d.ts");
 #[wasm_bindgen(typescript_custom_section)]
 const CONTRACT_SECTION: &'static str = include_str!("contract.d.ts");
 
+/// The core's options and results, generated from the core (`gen_contract`).
+#[wasm_bindgen(typescript_custom_section)]
+const API_SECTION: &'static str = include_str!("api.d.ts");
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -26,7 +32,7 @@ mod tests {
         TimeseriesOptions,
     };
 
-    const TS_TYPES: &str = include_str!("types.d.ts");
+    const TS_TYPES: &str = concat!(include_str!("types.d.ts"), include_str!("api.d.ts"));
 
     fn ts_fields(name: &str) -> BTreeSet<String> {
         crate::ts_drift::ts_fields(TS_TYPES, name)

@@ -541,8 +541,10 @@ fn proctree_frame_and_errors() {
 #[test]
 fn proctree_issue_12_mde_exports() {
     let golden = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/golden/");
-    let all: serde_json::Value =
-        serde_json::from_str(include_str!("../../../../tests/golden/proctree_issue12.json")).unwrap();
+    let all: serde_json::Value = serde_json::from_str(include_str!(
+        "../../../../tests/golden/proctree_issue12.json"
+    ))
+    .unwrap();
     for schema in ["mde_internal", "mde"] {
         let case = &all[schema];
         let file = format!("{golden}{}", case["file"].as_str().unwrap());

@@ -30,7 +30,7 @@ const PRINTABLE_MAX: usize = 2048;
 const DECODED_STRING_MAX: usize = 1 << 20;
 
 /// Limits and thresholds. Plain data with defaults, shared by every surface.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct DecodeOptions {
     /// How deep to follow payloads inside payloads (1 = only the input's runs).
@@ -80,7 +80,7 @@ impl DecodeOptions {
 }
 
 /// One decoded payload, with MSTICPy's column names.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DecodedItem {
     /// Position in the decode tree: `1`, `1.2`, `1.2.1` (1-based, per parent).
     pub reference: String,
@@ -115,7 +115,7 @@ pub struct DecodedItem {
 }
 
 /// Everything decoded from one text.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DecodeResult {
     /// Items in depth-first order.
     pub rows: Vec<DecodedItem>,

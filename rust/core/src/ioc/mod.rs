@@ -7,11 +7,11 @@
 mod extract;
 mod options;
 mod patterns;
-mod refang;
+pub(crate) mod refang;
 mod scanner;
 mod table;
 mod types;
-mod validate;
+pub(crate) mod validate;
 
 pub use extract::{Extractor, Match};
 pub use options::{ExtraPattern, IocOptions};

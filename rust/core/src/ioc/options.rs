@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A user-defined pattern: every match is reported under `name`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExtraPattern {
     /// The IoC type name reported for its matches.
     pub name: String,
@@ -13,7 +13,7 @@ pub struct ExtraPattern {
 
 /// What to extract. Plain data with defaults, so every surface can build it
 /// from JSON or flags.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct IocOptions {
     /// Type names to report; `None` means every built-in type (paths as

@@ -22,7 +22,7 @@ const MAX_CARRY: usize = 4 << 20;
 const CUT_OVERLAP: usize = 4096;
 
 /// One distinct IoC of a text, with MSTICPy-style field names.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct IocSummary {
     /// The type name.
     #[serde(rename = "IoCType")]
@@ -42,7 +42,7 @@ pub struct IocSummary {
 }
 
 /// What a text scan found.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct IocTextResult {
     /// Distinct IoCs in order of first occurrence.
     pub items: Vec<IocSummary>,

@@ -82,7 +82,9 @@ pub struct BuildStats {
 }
 
 /// MSTICPy's `get_summary_info`, with its key names.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "PascalCase")]
 pub struct ProcTreeSummary {
     /// All nodes, inferred ones included.

@@ -32,8 +32,9 @@ pub struct TreeViewOptions {
 }
 
 /// One visible row: what a tree line shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "ProcTreeRow")]
 pub struct TreeRow {
     /// The node index (stable for the life of the view).
     pub node: usize,
@@ -65,7 +66,8 @@ pub struct TreeRow {
 }
 
 /// One column of a process's row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "ProcTreeCell")]
 pub struct DetailCell {
     /// Column name.
     pub name: String,
@@ -74,7 +76,8 @@ pub struct DetailCell {
 }
 
 /// Everything known about one process, for a details pane.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "ProcTreeDetails")]
 pub struct DetailRow {
     /// The node index.
     pub node: usize,
@@ -86,7 +89,8 @@ pub struct DetailRow {
 }
 
 /// A legend entry: a value of the legend column and its process count.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "ProcTreeLegendValue")]
 pub struct LegendValue {
     /// The value (empty for null).
     pub value: String,

@@ -23,6 +23,11 @@ pub struct HttpRequest {
     pub operation: String,
     /// HTTP method.
     pub method: Method,
+    /// The base URL to call, for providers whose [`BaseUrl`](super::BaseUrl)
+    /// is `Listed` (RDAP): must be one of the listed bases. `None` for every
+    /// other provider (the host uses the registry's base).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
     /// Path after the provider's base URL, starting with `/`, percent-encoded.
     pub path: String,
     /// Query parameters, not yet encoded.

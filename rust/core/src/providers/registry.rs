@@ -5,6 +5,8 @@
 //! JSON (`gen_contract`) to build the allow-list and inject credentials, so a
 //! host never types a provider, a host name or a header name itself.
 
+use std::sync::OnceLock;
+
 use serde::Serialize;
 
 use super::Method;
@@ -34,6 +36,25 @@ pub enum BaseUrl {
     /// cluster, a Splunk server); the host puts the configured host on its
     /// allow-list.
     FromConfig(&'static str),
+    /// One of these fixed `https://host[/prefix]` bases, chosen per request
+    /// (RDAP: the registry serving the observable, from the bundled IANA
+    /// bootstrap data). The request names its choice in
+    /// [`HttpRequest::base_url`](super::HttpRequest::base_url); the host
+    /// refuses any base not in this list.
+    Listed(&'static [&'static str]),
+}
+
+impl BaseUrl {
+    /// Whether `base` is one this provider may be called at (for `Fixed`,
+    /// the one; for `Listed`, one of the list; never for `FromConfig`,
+    /// which the host resolves from its own configuration).
+    pub fn admits(&self, base: &str) -> bool {
+        match self {
+            BaseUrl::Fixed(b) => *b == base,
+            BaseUrl::Listed(list) => list.contains(&base),
+            BaseUrl::FromConfig(_) => false,
+        }
+    }
 }
 
 /// How the host authenticates a request; the secret values come from the
@@ -121,10 +142,12 @@ impl ProviderDef {
     }
 }
 
-/// Every provider, in display order. Provider modules add their
-/// definition here and nowhere else.
+/// Every provider, in display order: the threat-intelligence and context
+/// providers of [`ti`](super::ti) (each module holds its own definition,
+/// listed once in `ti::providers()`).
 pub fn registry() -> &'static [&'static ProviderDef] {
-    &[]
+    static ALL: OnceLock<Vec<&'static ProviderDef>> = OnceLock::new();
+    ALL.get_or_init(|| super::ti::providers().iter().map(|p| p.def).collect())
 }
 
 /// The provider with this registry name.

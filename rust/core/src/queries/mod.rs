@@ -10,7 +10,7 @@ mod render;
 mod store;
 mod template;
 mod time;
-mod yaml;
+pub(crate) mod yaml;
 
 pub use escape::QueryLanguage;
 pub use local::{LocalData, LocalResult, LocalSource};

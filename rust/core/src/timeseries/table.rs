@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::table::{parse_duration_ms, Frame, Table};
 
 /// Time-series anomaly options, named like MSTICPy's parameters.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct TimeseriesOptions {
     /// The time column.

@@ -44,8 +44,9 @@ pub use table::{Categories, ViewTable, NULL_LABEL};
 pub const MARK_STRIDE: usize = 7;
 
 /// The kinds of chart (every [`ViewSpec`] kind but the process tree).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "ChartKind")]
 pub enum ViewKind {
     /// Events along time, one lane per group.
     Timeline,
@@ -147,7 +148,7 @@ impl Layout {
 }
 
 /// A lane, series or bar as the legend and axis show it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SeriesInfo {
     /// Its label.
     pub label: String,
@@ -158,7 +159,7 @@ pub struct SeriesInfo {
 }
 
 /// A data set as the legend shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DataSetInfo {
     /// Its label.
     pub label: String,
@@ -169,7 +170,7 @@ pub struct DataSetInfo {
 }
 
 /// What a chart is, for the host to build its frame (title, legend, axes).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ChartInfo {
     /// The view kind.
     pub kind: ViewKind,

@@ -43,7 +43,7 @@ impl LinearScale {
 }
 
 /// One labelled axis position.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Tick {
     /// Position in pixels along the axis.
     pub px: f64,

@@ -21,7 +21,7 @@ from tornado.simple_httpclient import HTTPTimeoutError, SimpleAsyncHTTPClient
 from traitlets import Bool, Float, Integer, Unicode
 from traitlets.config import LoggingConfigurable
 
-from .._version import __version__
+from .. import __version__
 from .addresses import GuardedResolver, RefusedAddress
 from .msticpyconfig import MsticpyConfig
 from .registry import SHIPPED, Call, GatewayError, Origin, Provider, Registry
