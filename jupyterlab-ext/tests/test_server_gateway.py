@@ -580,6 +580,7 @@ socket.socket.connect_ex = refuse
 socket.getaddrinfo = refuse
 socket.create_connection = refuse
 import huntkit
+import jupyterlab_huntkit
 import jupyterlab_huntkit.server
 from jupyterlab_huntkit.server.gateway import HuntkitGateway
 from jupyterlab_huntkit.server.handlers import setup_handlers
@@ -594,7 +595,7 @@ print("ok", len(gateway.registry.providers))
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
-        env={**env, "PYTHONPATH": str(root)},
+        env={**env, "PYTHONPATH": os.pathsep.join([str(root), str(root / "helper")])},
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("ok ")
