@@ -9,7 +9,9 @@ Paths (after any prefix):
   so a key the server added would show up in the body;
 - ``/api/redirect/<word>``: a 302 to the URL in the server's ``redirect_to``;
 - ``/api/big/<n>``: ``n`` bytes of body;
-- ``/api/slow/<seconds>``: answers after a delay.
+- ``/api/slow/<seconds>``: answers after a delay;
+- any path set in ``canned``: that status and body (the provider answers
+  in ``tests/fixtures/providers/``).
 """
 
 from __future__ import annotations
@@ -59,6 +61,10 @@ class _Handler(BaseHTTPRequestHandler):
             body,
         )
         self.server.seen.append(seen)
+        if parts.path in self.server.canned:
+            status, canned = self.server.canned[parts.path]
+            self._answer(status, canned, {"Content-Type": "application/json"})
+            return
         segments = parts.path.split("/")
         what, arg = (segments[-2], segments[-1]) if len(segments) >= 2 else ("", "")
         if what == "ip":
@@ -105,6 +111,7 @@ class FixtureServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.seen: list[Seen] = []
         self.redirect_to = ""
+        self.canned: dict[str, tuple[int, bytes]] = {}
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
 
     @property

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -701,3 +702,81 @@ def test_every_shipped_provider_reaches_only_its_hosts(entry, tmp_path):
         with pytest.raises(registry_module.GatewayError) as e:
             origin(other)
         assert e.value.status == 403 and entry["name"] in e.value.message
+
+
+# -- the core's own requests: the provider fixture cases ------------------------
+
+FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "providers"
+CASES = [
+    c
+    for c in json.loads((FIXTURES / "cases.json").read_text())
+    if c["expect"].get("path") and c.get("httpStatus")
+]
+
+
+@pytest.fixture
+def real_providers_file(tmp_path, fixture_server):
+    """The shipped registry with every base moved to the fixture server
+    (keeping the base's path prefix), and a msticpyconfig with a distinct
+    key for each key the registry names."""
+    providers = []
+    keys: dict[str, dict[str, str]] = {}
+    for entry in REAL:
+        base = entry["baseUrl"]
+        first = base["value"] if base["type"] == "fixed" else base["value"][0]
+        prefix = urlsplit(first).path.rstrip("/")
+        providers.append(dict(entry, baseUrl=fixed(fixture_server.url + prefix)))
+        auth = entry["auth"]
+        for k in ("config_key", "user_key", "password_key"):
+            if auth.get(k):
+                keys.setdefault(entry["configName"], {})[auth[k]] = f"{entry['name']}-{auth[k]}-4e1f0c"
+    (tmp_path / "real.json").write_text(json.dumps(dict(SHIPPED, providers=providers)))
+    config = {"TIProviders": {name: {"Args": args} for name, args in keys.items()}}
+    (tmp_path / "real.yaml").write_text(json.dumps(config))
+    return tmp_path / "real.json", tmp_path / "real.yaml", keys
+
+
+@pytest.mark.parametrize(
+    "case", CASES, ids=[f"{c['provider']}-{c['body']}" for c in CASES]
+)
+async def test_the_core_fixture_cases_pass_through_the_gateway(
+    case, jp_serverapp, jp_fetch, fixture_server, real_providers_file
+):
+    """Each path the core builds for a fixture case (cases.json) passes the
+    real registry's checks, reaches the provider under its base prefix with
+    the key where the registry says, and comes back byte for byte."""
+    providers_file, config_file, keys = real_providers_file
+    gateway = jp_serverapp.web_app.settings["huntkit_gateway"]
+    from jupyterlab_huntkit.server.registry import Registry
+
+    gateway.registry = Registry.load(providers_file)
+    gateway.config_file = str(config_file)
+    entry = next(p for p in REAL if p["name"] == case["provider"])
+    path = case["expect"]["path"]
+    [operation] = [
+        op for op in entry["operations"] if re.fullmatch(op["pathPattern"], path)
+    ]
+    body = (FIXTURES / case["body"]).read_bytes()
+    base = entry["baseUrl"]
+    first = base["value"] if base["type"] == "fixed" else base["value"][0]
+    prefix = urlsplit(first).path.rstrip("/")
+    fixture_server.canned[prefix + path] = (case["httpStatus"], body)
+
+    status, answer = await call(
+        jp_fetch, provider=entry["name"], operation=operation["name"], path=path, method=operation["method"]
+    )
+    assert status == 200, answer
+    assert answer["status"] == case["httpStatus"]
+    assert answer["body"] == body.decode("utf-8")
+    [seen] = fixture_server.seen
+    assert seen.path == prefix + path
+    auth = entry["auth"]
+    secrets = keys.get(entry["configName"], {})
+    if auth["type"] == "header":
+        assert seen.headers[auth["header"].lower()] == secrets[auth["config_key"]]
+    elif auth["type"] == "query":
+        assert (auth["param"], secrets[auth["config_key"]]) in seen.query
+    elif auth["type"] == "basic":
+        assert seen.headers["authorization"].startswith("Basic ")
+    for secret in secrets.values():
+        assert secret not in json.dumps(answer)
