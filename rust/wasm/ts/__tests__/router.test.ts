@@ -18,7 +18,7 @@ function kindError(message: string, kind: string): Error {
 function fakeApi(log: string[]): WasmApi {
   class Scanner {
     private readonly parts: string[] = [];
-    constructor(options: { types?: string[] } | undefined) {
+    constructor(options: { types?: string[] | null } | undefined) {
       if (options?.types?.includes('bogus')) {
         throw kindError('unknown IoC type "bogus"', 'invalid_option');
       }
