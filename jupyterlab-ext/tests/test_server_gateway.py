@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from jupyter_server.auth.authorizer import Authorizer
 from tornado.httpclient import HTTPClientError
 
 from jupyterlab_huntkit.server import registry as registry_module
@@ -169,9 +170,14 @@ def gateway_options():
 
 
 @pytest.fixture
-def jp_server_config(providers_file, msticpy_file, allow_loopback, gateway_options):
+def server_options():
+    return {}
+
+
+@pytest.fixture
+def jp_server_config(providers_file, msticpy_file, allow_loopback, gateway_options, server_options):
     return {
-        "ServerApp": {"jpserver_extensions": {"jupyterlab_huntkit": True}},
+        "ServerApp": {"jpserver_extensions": {"jupyterlab_huntkit": True}, **server_options},
         "HuntkitGateway": {
             "providers_file": str(providers_file),
             "config_file": str(msticpy_file),
@@ -246,6 +252,26 @@ async def test_cookie_sessions_need_the_xsrf_token(jp_fetch, jp_serverapp, fixtu
     )
     assert r.code == 200
     assert len(fixture_server.seen) == 1
+
+
+class ReadOnlyHuntkit(Authorizer):
+    """An authorizer that lets users read the provider list and nothing else
+    of huntkit (as a server sharing with read-only users would)."""
+
+    def is_authorized(self, handler, user, action, resource):
+        return resource != "huntkit" or action == "read"
+
+
+@pytest.mark.parametrize("server_options", [{"authorizer_class": ReadOnlyHuntkit}])
+async def test_the_servers_authorizer_decides_who_may_call(jp_fetch, fixture_server):
+    r = await jp_fetch("huntkit", "api", "providers")
+    assert r.code == 200
+    status, answer = await call(jp_fetch, **lookup())
+    assert status == 403
+    with pytest.raises(HTTPClientError) as e:
+        await jp_fetch("huntkit", "api", "providers", "sensitive", method="PUT", body='{"on": false}')
+    assert e.value.code == 403
+    assert fixture_server.seen == []
 
 
 # -- the registry's checks --------------------------------------------------

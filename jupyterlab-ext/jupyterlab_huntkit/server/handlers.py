@@ -1,5 +1,9 @@
 """The routes under ``<base_url>/huntkit/api/``, every verb authenticated
-(and, for cookie sessions, XSRF-checked) by Jupyter's ``APIHandler``."""
+(and, for cookie sessions, XSRF-checked) by Jupyter's ``APIHandler``, and
+authorized on the resource ``huntkit`` (reading the list is ``read``; a call
+or the switch is ``write``), so a server that grants users less than full
+access (a custom ``Authorizer``, JupyterHub sharing) decides who may spend
+the owner's provider keys."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import json
 from typing import Any
 
 import tornado.web
+from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
@@ -18,6 +23,8 @@ SETTINGS_KEY = "huntkit_gateway"
 
 
 class _Base(APIHandler):
+    auth_resource = "huntkit"
+
     @property
     def gateway(self) -> HuntkitGateway:
         return self.settings[SETTINGS_KEY]
@@ -40,6 +47,7 @@ class ProvidersHandler(_Base):
     configured; never a key."""
 
     @tornado.web.authenticated
+    @authorized
     def get(self) -> None:
         try:
             self.finish(json.dumps(self.gateway.providers()))
@@ -52,6 +60,7 @@ class CallHandler(_Base):
     ``HttpResponse``, or a refusal ``{message}`` with a 4xx/5xx status."""
 
     @tornado.web.authenticated
+    @authorized
     async def post(self) -> None:
         try:
             result = await self.gateway.call(self.json_body())
@@ -66,10 +75,12 @@ class SensitiveHandler(_Base):
     every call is refused."""
 
     @tornado.web.authenticated
+    @authorized
     def get(self) -> None:
         self.finish(json.dumps({"on": self.gateway.sensitive}))
 
     @tornado.web.authenticated
+    @authorized
     def put(self) -> None:
         try:
             body = self.json_body()
