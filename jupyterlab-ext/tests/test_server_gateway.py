@@ -116,6 +116,7 @@ def providers_file(tmp_path, fixture_server):
             fixed(f"https://localhost:{fixture_server.port}"),
             {"type": "none"},
         ),
+        provider("fxplain", "FixturePlain", fixed("http://provider.example"), {"type": "none"}),
         provider("fxhttps", "FixtureHttps", fixed(f"https://127.0.0.1:{fixture_server.port}"), {"type": "none"}),
         provider(
             "fxlimited",
@@ -441,6 +442,11 @@ async def test_loopback_is_refused_when_not_allowed(jp_fetch, fixture_server):
     assert status == 403, answer
     assert "localhost" in answer["message"] and "loopback" in answer["message"]
     assert fixture_server.seen == []
+
+
+async def test_plain_http_reaches_loopback_fixtures_only(jp_fetch, fixture_server):
+    status, answer = await call(jp_fetch, **lookup("fxplain"))
+    assert status == 403 and "only https" in answer["message"]
 
 
 async def test_a_redirect_is_returned_not_followed(jp_fetch, fixture_server, other_server):

@@ -11,6 +11,7 @@ most ``max_response_bytes``.
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -186,7 +187,7 @@ class HuntkitGateway(LoggingConfigurable):
                 raise GatewayError(
                     403, f"host {origin.host!r} is not on the allow-list of provider {p.name!r}"
                 )
-        if origin.scheme != "https" and not self.allow_loopback_for_tests:
+        if origin.scheme != "https" and not (self.allow_loopback_for_tests and _loopback(origin.host)):
             raise GatewayError(403, f"provider {p.name!r}: only https hosts are reached")
         return origin
 
@@ -288,6 +289,15 @@ def _config_keys(p: Provider) -> list[str]:
     if p.base_url.get("type") == "from_config":
         keys.append(p.base_url["value"])
     return keys
+
+
+def _loopback(host: str) -> bool:
+    """Whether a host is a loopback address literal (plain http is allowed
+    to those only, and only with ``allow_loopback_for_tests``)."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _scrub(text: str, secrets: list[str]) -> str:
