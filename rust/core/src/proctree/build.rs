@@ -161,14 +161,41 @@ fn is_event(cell: Option<&str>, wanted: &str) -> bool {
         || matches!((cell.parse::<f64>(), wanted.parse::<f64>()), (Ok(a), Ok(b)) if a == b)
 }
 
+/// [`is_event`] on the cell at `row`; a typed number column (an Arrow
+/// `EventID`) is compared as a number, without formatting it.
+fn is_event_at(table: &(impl Cells + ?Sized), col: usize, row: usize, wanted: &str) -> bool {
+    if let Some(c) = table.typed(col).filter(|c| c.is_number()) {
+        if let Ok(w) = wanted.parse::<f64>() {
+            return c.number(row) == Some(w);
+        }
+    }
+    is_event(table.get(col, row), wanted)
+}
+
 fn cell<C: Cells + ?Sized>(table: &C, col: usize, row: usize) -> Option<&str> {
     table.get(col, row).filter(|s| !trim_cell(s).is_empty())
 }
 
+/// Whether the cell says nothing (null or blank text); a typed cell is
+/// checked without formatting it.
+fn blank(table: &(impl Cells + ?Sized), col: usize, row: usize) -> bool {
+    match table.typed(col) {
+        Some(c) => c.is_blank(row),
+        None => cell(table, col, row).is_none(),
+    }
+}
+
+/// The time at `row`: an Arrow timestamp read as milliseconds, text
+/// parsed (see [`Column::time_ms`](crate::table::Column::time_ms)).
 fn time_at(table: &(impl Cells + ?Sized), schema_col: &str, col: usize, row: usize) -> Result<i64> {
-    let raw = table.get(col, row);
-    raw.and_then(parse_time_ms)
-        .ok_or_else(|| Error::bad_value(schema_col, row, raw.unwrap_or(""), "a time"))
+    let ms = match table.typed(col) {
+        Some(c) => c.time_ms(row),
+        None => table.get(col, row).and_then(parse_time_ms),
+    };
+    ms.ok_or_else(|| {
+        let raw = table.get(col, row).unwrap_or("");
+        Error::bad_value(schema_col, row, raw, "a time")
+    })
 }
 
 fn optional_time(
@@ -178,9 +205,30 @@ fn optional_time(
     row: usize,
 ) -> Result<Option<i64>> {
     match (col, name) {
-        (Some(c), Some(n)) if cell(table, c, row).is_some() => time_at(table, n, c, row).map(Some),
+        (Some(c), Some(n)) if !blank(table, c, row) => time_at(table, n, c, row).map(Some),
         _ => Ok(None),
     }
+}
+
+/// The process id at `row`: an Arrow integer (or whole float) column's
+/// value as it is, never formatted; text (and a negative or fractional
+/// number, as its text) through [`Pid::parse`]. `None` for no PID.
+fn pid_at(
+    table: &(impl Cells + ?Sized),
+    col: usize,
+    row: usize,
+    strings: &mut Interner,
+) -> Option<Pid> {
+    if let Some(c) = table.typed(col).filter(|c| c.is_number()) {
+        if c.is_null(row) {
+            return None;
+        }
+        let n = c.integer(row).and_then(|n| u64::try_from(n).ok());
+        if let Some(pid) = n.and_then(Pid::number) {
+            return Some(pid);
+        }
+    }
+    cell(table, col, row).and_then(|s| Pid::parse(s, strings))
 }
 
 /// The columns in which a row names another process (its parent, or
@@ -202,8 +250,7 @@ impl RefColumns<'_> {
         host: u32,
         row: usize,
     ) -> Result<Option<Ref>> {
-        let pid = self.pid.and_then(|c| cell(table, c, row));
-        let Some(pid) = pid.and_then(|s| Pid::parse(s, &mut ints.pids)) else {
+        let Some(pid) = self.pid.and_then(|c| pid_at(table, c, row, &mut ints.pids)) else {
             return Ok(None);
         };
         let (base, full, has_dir) = match self.name {
@@ -412,14 +459,13 @@ pub(crate) fn link(table: &(impl Cells + ?Sized), schema: &ProcSchema) -> Result
     let mut procs = Vec::with_capacity(table.rows());
     for row in 0..table.rows() {
         if let (Some(c), Some(wanted)) = (cols.event, schema.event_id.as_deref()) {
-            if !is_event(table.get(c, row), wanted) {
+            if !is_event_at(table, c, row, wanted) {
                 stats.filtered_rows += 1;
                 continue;
             }
         }
         let time = time_at(table, &schema.time_stamp, cols.time, row)?;
-        let Some(pid) = cell(table, cols.pid, row).and_then(|s| Pid::parse(s, &mut ints.pids))
-        else {
+        let Some(pid) = pid_at(table, cols.pid, row, &mut ints.pids) else {
             return Err(Error::bad_value(
                 &schema.process_id,
                 row,
@@ -696,7 +742,7 @@ fn creator_is(
     let Some(c) = cols.initiator else {
         return Ok(true);
     };
-    let pid = cell(table, c, row).and_then(|s| Pid::parse(s, &mut ints.pids));
+    let pid = pid_at(table, c, row, &mut ints.pids);
     if pid != Some(r.pid) {
         return Ok(false);
     }

@@ -429,8 +429,10 @@ struct Issue12Case {
 #[test]
 fn issue_12_mde_fixtures() {
     let golden = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/golden/");
-    let all: serde_json::Value =
-        serde_json::from_str(include_str!("../../../../tests/golden/proctree_issue12.json")).unwrap();
+    let all: serde_json::Value = serde_json::from_str(include_str!(
+        "../../../../tests/golden/proctree_issue12.json"
+    ))
+    .unwrap();
     for schema in ["mde_internal", "mde"] {
         let case: Issue12Case = serde_json::from_value(all[schema].clone()).unwrap();
         let bytes = std::fs::read(format!("{golden}{}", case.file)).unwrap();

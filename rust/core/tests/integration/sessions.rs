@@ -208,8 +208,10 @@ struct MsticpyCase {
 /// (`tests/golden/gen_sessions.py`): every score agrees to 1e-12.
 #[test]
 fn random_sessions_score_as_msticpy() {
-    let cases: Vec<MsticpyCase> =
-        serde_json::from_str(include_str!("../../../../tests/golden/sessions_msticpy.json")).unwrap();
+    let cases: Vec<MsticpyCase> = serde_json::from_str(include_str!(
+        "../../../../tests/golden/sessions_msticpy.json"
+    ))
+    .unwrap();
     assert_eq!(cases.len(), 3);
     for case in cases {
         let sessions: Vec<Session> = case

@@ -27,8 +27,10 @@ fn assert_close(name: &str, what: &str, got: &[f64], want: &[f64]) {
 
 #[test]
 fn stl_equals_statsmodels() {
-    let cases: Vec<Case> =
-        serde_json::from_str(include_str!("../../../../tests/golden/stl_statsmodels.json")).unwrap();
+    let cases: Vec<Case> = serde_json::from_str(include_str!(
+        "../../../../tests/golden/stl_statsmodels.json"
+    ))
+    .unwrap();
     assert_eq!(cases.len(), 3);
     for c in cases {
         let options = StlOptions {
