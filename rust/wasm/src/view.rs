@@ -6,7 +6,7 @@
 //! mark) so a frame costs one copy, not an object per mark.
 
 use huntkit_core::view::{Chart, DataSet, ViewSpec, Viewport, MARK_STRIDE};
-use huntkit_core::{self as core, TableFormat};
+use huntkit_core as core;
 use js_sys::{Array, Float64Array, Object, Reflect, Uint32Array, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -43,11 +43,7 @@ fn invalid(name: &str, message: &str) -> core::Error {
 
 /// Reads a table for a view: `arrow`, `csv`, `json`, `ndjson` or `auto`.
 fn read_view_table(bytes: &[u8], format: &str) -> core::Result<core::Table> {
-    let format = match format {
-        "auto" | "" => TableFormat::detect(bytes),
-        f => f.parse::<TableFormat>()?,
-    };
-    core::Table::read(bytes, format)
+    core::Table::read_named(bytes, format)
 }
 
 /// The column names of a table (`format` as for a data set), for the

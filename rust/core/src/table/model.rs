@@ -29,6 +29,13 @@ impl Table {
         super::read::read_table(bytes, format)
     }
 
+    /// [`read`](Self::read) with the format by name (`csv`, `json`,
+    /// `ndjson`, `arrow`), detected from the bytes for `auto` or an empty
+    /// name: how the hosts pass a caller's format.
+    pub fn read_named(bytes: &[u8], format: &str) -> Result<Table> {
+        Table::read(bytes, TableFormat::named(format, bytes)?)
+    }
+
     /// Reads an Arrow IPC stream or file (LZ4-compressed buffers allowed);
     /// columns keep their Arrow types.
     pub fn from_arrow(bytes: &[u8]) -> Result<Table> {
