@@ -5,8 +5,8 @@
 //! Layout returns marks as one `Float64Array` (`MARK_STRIDE` numbers per
 //! mark) so a frame costs one copy, not an object per mark.
 
-use huntkit_core::view::{Chart, DataSet, ViewSpec, Viewport, MARK_STRIDE};
 use huntkit_core as core;
+use huntkit_core::view::{Chart, DataSet, ViewSpec, Viewport, MARK_STRIDE};
 use js_sys::{Array, Float64Array, Object, Reflect, Uint32Array, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

@@ -954,6 +954,76 @@ mod tests {
             .collect()
     }
 
+    /// The same events as CSV text and as a notebook's typed Arrow columns
+    /// (a zoned ns timestamp, integer PIDs of two widths, an integer event
+    /// id, dictionary and large strings) link the same, and the typed
+    /// time, PID and event columns are read without being formatted.
+    #[test]
+    fn typed_arrow_columns_link_as_text_and_are_never_formatted() {
+        use std::sync::Arc;
+
+        use arrow_array::types::Int32Type;
+        use arrow_array::{
+            ArrayRef, DictionaryArray, Int64Array, LargeStringArray, RecordBatch, StringArray,
+            TimestampNanosecondArray, UInt32Array,
+        };
+        let text = csv("t,name,pid,ppid,pname,host,ev\n\
+             2024-01-01T00:00:00Z,a.exe,0x10,0x1,x.exe,h,4688\n\
+             2024-01-01T00:00:01Z,b.exe,17,16,a.exe,h,4688\n\
+             2024-01-01T00:00:01.5Z,c.exe,18,17,b.exe,h,1\n\
+             2024-01-01T00:00:02Z,c.exe,18,17,b.exe,h,4688\n");
+        let s = 1_704_067_200_000_000_000i64;
+        let ns = |ms: i64| s + ms * 1_000_000;
+        let names: DictionaryArray<Int32Type> =
+            ["a.exe", "b.exe", "c.exe", "c.exe"].into_iter().collect();
+        let batch = RecordBatch::try_from_iter(vec![
+            (
+                "t",
+                Arc::new(
+                    TimestampNanosecondArray::from(vec![ns(0), ns(1000), ns(1500), ns(2000)])
+                        .with_timezone("UTC"),
+                ) as ArrayRef,
+            ),
+            ("name", Arc::new(names) as ArrayRef),
+            (
+                "pid",
+                Arc::new(Int64Array::from(vec![16, 17, 18, 18])) as ArrayRef,
+            ),
+            (
+                "ppid",
+                Arc::new(UInt32Array::from(vec![1, 16, 17, 17])) as ArrayRef,
+            ),
+            (
+                "pname",
+                Arc::new(StringArray::from(vec!["x.exe", "a.exe", "b.exe", "b.exe"])) as ArrayRef,
+            ),
+            (
+                "host",
+                Arc::new(LargeStringArray::from(vec!["h"; 4])) as ArrayRef,
+            ),
+            (
+                "ev",
+                Arc::new(Int64Array::from(vec![4688, 4688, 1, 4688])) as ArrayRef,
+            ),
+        ])
+        .unwrap();
+        let typed = Table::from_record_batch(&batch);
+        let schema = ProcSchema {
+            event_id_column: Some("ev".into()),
+            event_id: Some("4688".into()),
+            ..schema()
+        };
+        let from_text = build_tree(&text, &schema).unwrap();
+        let from_arrow = build_tree(&typed, &schema).unwrap();
+        assert_eq!(parent_rows(&from_arrow), parent_rows(&from_text));
+        assert_eq!(parent_rows(&from_arrow), [None, Some(0), None, Some(1)]);
+        assert_eq!(from_arrow.summary(), from_text.summary());
+        assert_eq!(from_arrow.stats().filtered_rows, 1);
+        for c in [0, 2, 3, 6] {
+            assert!(!typed.column(c).formatted(), "column {c} formatted");
+        }
+    }
+
     /// A seeded xorshift: `next(n)` is a number below `n`.
     fn xorshift() -> impl FnMut(u64) -> u64 {
         let mut seed = 0x2545_f491_4f6c_dd1d_u64;

@@ -155,6 +155,13 @@ impl Column {
         (array.len() - array.null_count()).saturating_mul(per_cell)
     }
 
+    /// Whether the column's text has been formatted (tests check that typed
+    /// reads never do).
+    #[cfg(test)]
+    pub(crate) fn formatted(&self) -> bool {
+        self.text.get().is_some()
+    }
+
     /// The cell as milliseconds since the epoch (UTC). Arrow timestamps of
     /// any unit and zone (an instant; a naive one is taken as UTC) and
     /// dates are read from their values; text is parsed with
@@ -606,8 +613,8 @@ mod tests {
         assert_eq!(t.time_ms(0), Some(MS));
         assert_eq!(pids.integer(0), Some(4));
         assert!(!t.is_blank(0) && !pids.is_blank(0));
-        assert!(t.text.get().is_none() && pids.text.get().is_none());
+        assert!(!t.formatted() && !pids.formatted());
         assert_eq!(pids.get(0), Some("4"));
-        assert!(pids.text.get().is_some());
+        assert!(pids.formatted());
     }
 }

@@ -143,6 +143,38 @@ mod tests {
         crate::read_table(csv.as_bytes(), crate::TableFormat::Csv).unwrap()
     }
 
+    /// A notebook's typed columns (ms timestamps, integer counts) bin as
+    /// their text does, and are never formatted on the way.
+    #[test]
+    fn typed_arrow_columns_bin_as_text_and_are_never_formatted() {
+        use std::sync::Arc;
+
+        use arrow_array::{ArrayRef, Int32Array, RecordBatch, TimestampMillisecondArray};
+        let text = table("t,n\n1970-01-01T00:00:00Z,2\n1970-01-01T02:30:00Z,3\n,9\n");
+        let batch = RecordBatch::try_from_iter_with_nullable(vec![
+            (
+                "t",
+                Arc::new(TimestampMillisecondArray::from(vec![
+                    Some(0),
+                    Some(2 * H + H / 2),
+                    None,
+                ])) as ArrayRef,
+                true,
+            ),
+            (
+                "n",
+                Arc::new(Int32Array::from(vec![2, 3, 9])) as ArrayRef,
+                false,
+            ),
+        ])
+        .unwrap();
+        let typed = Table::from_record_batch(&batch);
+        let want = series_from_table(&text, "t", Some("n"), H).unwrap();
+        assert_eq!(want.values, [2.0, 0.0, 3.0]);
+        assert_eq!(series_from_table(&typed, "t", Some("n"), H).unwrap(), want);
+        assert!(!typed.column(0).formatted() && !typed.column(1).formatted());
+    }
+
     #[test]
     fn counts_events_per_bin_with_gaps() {
         let t = table("TimeGenerated,User\n2024-03-04T10:05:00Z,a\n2024-03-04T10:55:00Z,b\n2024-03-04T13:00:00Z,c\n,d\n");
