@@ -21,6 +21,10 @@ use super::time::{epoch_number_ms, parse_time_ms, write_time_ms};
 #[derive(Debug, Clone)]
 pub struct Column {
     array: ArrayRef,
+    /// The array itself when it is a plain string array (CSV and JSON
+    /// columns, most Arrow strings): its cells are read with no downcast
+    /// per cell, as an analysis reads several per row.
+    strings: Option<StringArray>,
     /// The cells as text, for a column whose array is not a plain string
     /// array (numbers, times, dictionaries): formatted on first use.
     text: OnceLock<LargeStringArray>,
@@ -34,8 +38,10 @@ impl PartialEq for Column {
 
 impl From<ArrayRef> for Column {
     fn from(array: ArrayRef) -> Column {
+        let strings = array.as_string_opt::<i32>().cloned();
         Column {
             array,
+            strings,
             text: OnceLock::new(),
         }
     }
@@ -114,11 +120,13 @@ impl Column {
     /// `YYYY-MM-DD` (formatted once for the whole column, on first use);
     /// cells of other types (lists, structs, decimals) are `None`.
     pub fn get(&self, row: usize) -> Option<&str> {
+        if let Some(s) = &self.strings {
+            return (row < s.len() && s.is_valid(row)).then(|| s.value(row));
+        }
         if self.is_null(row) {
             return None;
         }
         match self.data_type() {
-            DataType::Utf8 => Some(self.array.as_string::<i32>().value(row)),
             DataType::LargeUtf8 => Some(self.array.as_string::<i64>().value(row)),
             DataType::Utf8View => Some(self.array.as_string_view().value(row)),
             _ => {
