@@ -123,17 +123,9 @@ impl Column {
         if let Some(s) = &self.strings {
             return (row < s.len() && s.is_valid(row)).then(|| s.value(row));
         }
-        if self.is_null(row) {
-            return None;
-        }
-        match self.data_type() {
-            DataType::LargeUtf8 => Some(self.array.as_string::<i64>().value(row)),
-            DataType::Utf8View => Some(self.array.as_string_view().value(row)),
-            _ => {
-                let text = self.text.get_or_init(|| format_cells(&self.array));
-                text.is_valid(row).then(|| text.value(row))
-            }
-        }
+        // Large strings are shared, not copied; the rest formatted once.
+        let text = self.text.get_or_init(|| format_cells(&self.array));
+        (row < text.len() && text.is_valid(row)).then(|| text.value(row))
     }
 
     /// The cells as text, in order (see [`get`](Self::get)).
@@ -303,7 +295,10 @@ fn parse_integer(cell: &str) -> Option<i64> {
 /// integer PIDs with `{}` per cell was most of reading them as text).
 fn format_cells(array: &ArrayRef) -> LargeStringArray {
     let n = array.len();
-    let mut out = LargeStringBuilder::with_capacity(n, 0);
+    // Sized up front: doubling a million cells' buffer copied it twenty
+    // times.
+    let bytes = Column::from(array.clone()).text_bytes();
+    let mut out = LargeStringBuilder::with_capacity(n, bytes);
     match array.data_type() {
         DataType::Utf8 => array
             .as_string::<i32>()
