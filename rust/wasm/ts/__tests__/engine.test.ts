@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { HuntkitEngine, HuntkitError } from '../engine.js';
+import { HuntkitEngine, HuntkitError, laneOf, type EngineLane } from '../engine.js';
 import type { EngineRequest } from '../protocol.js';
 import { FakeWorker } from './fakeWorker.js';
 
@@ -175,5 +175,64 @@ describe('HuntkitEngine', () => {
       kind: 'init',
       message: /Worker is not defined/
     });
+  });
+
+  it('puts views and jobs in two workers: a long job holds up no view, cancel spares views', async () => {
+    const workers: Array<[EngineLane, FakeWorker]> = [];
+    const engine = new HuntkitEngine({
+      createWorker: lane => {
+        // The jobs worker is busy for good; the views worker answers.
+        const worker = new FakeWorker((request, w) => {
+          if (lane === 'views') {
+            w.send({ id: request.id, type: 'result', op: 'columns', result: ['a', 'b'] });
+          }
+        });
+        workers.push([lane, worker]);
+        return worker;
+      }
+    });
+    const job = engine.extractIocs('a long extraction');
+    const columns = await engine.tableColumns(new TextEncoder().encode('a,b\n1,2'), 'csv');
+    assert.deepEqual(columns, ['a', 'b']);
+    assert.deepEqual(
+      workers.map(([lane]) => lane),
+      ['jobs', 'views']
+    );
+    assert.equal(engine.busy, true);
+    engine.cancel();
+    await assert.rejects(job, { kind: 'cancelled' });
+    const views = workers.find(([lane]) => lane === 'views')?.[1];
+    const jobs = workers.find(([lane]) => lane === 'jobs')?.[1];
+    assert.ok(jobs?.terminated, 'cancel stops the jobs worker');
+    assert.equal(views?.terminated, false, 'cancel leaves the views worker (open views) alone');
+    assert.deepEqual(await engine.tableColumns(new Uint8Array([1]), 'csv'), ['a', 'b']);
+    engine.dispose();
+    assert.ok(views?.terminated);
+  });
+
+  it('routes every view operation to the views lane and every analysis to jobs', () => {
+    for (const op of [
+      'columns',
+      'treeOpen',
+      'tree',
+      'treeClose',
+      'chartOpen',
+      'chart',
+      'chartClose',
+      'stage'
+    ] as const) {
+      assert.equal(laneOf(op), 'views', op);
+    }
+    for (const op of [
+      'ioc',
+      'decode',
+      'iocTable',
+      'timeseries',
+      'sessions',
+      'queryList',
+      'queryRunLocal'
+    ] as const) {
+      assert.equal(laneOf(op), 'jobs', op);
+    }
   });
 });
