@@ -7,8 +7,8 @@ import { Token } from '@lumino/coreutils';
 /**
  * The huntkit wasm engine, running in Web Workers shared by every panel
  * and every notebook view: the worker half of every view (table columns,
- * charts, process trees: the views lane) as well as the analyses (the jobs
- * lane, which `cancel` stops without touching open views). It works in the browser alone:
+ * charts, process trees: the views and trees lanes) as well as the
+ * analyses (the jobs lane, which `cancel` stops without touching open views). It works in the browser alone:
  * no kernel, no server call, no network.
  */
 export interface IHuntkitEngine extends Pick<

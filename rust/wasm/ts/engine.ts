@@ -2,10 +2,12 @@
  * The loader: runs the wasm engine in Web Workers and turns their messages
  * into promises. Hosts create one `HuntkitEngine` and share it.
  *
- * Two lanes, each its own worker and wasm instance: `views` holds every
- * open chart and process tree (their build, layout and windows of rows)
- * and reads table columns; `jobs` runs the analyses, extraction, decoding
- * and queries. A long job never holds up a view's next frame, and
+ * Three lanes, each its own worker and wasm instance, started on first
+ * use: `views` holds the open charts (their build, layout, hit-testing)
+ * and reads table columns; `trees` holds the open process trees (their
+ * build, which takes seconds at 1M processes, and windows of rows);
+ * `jobs` runs the analyses, extraction, decoding and queries. A long job
+ * or a big tree's build never holds up a chart's next frame, and
  * `cancel()` stops the jobs lane only, so open views survive it.
  */
 import type {
@@ -72,24 +74,23 @@ export interface WorkerLike {
   addEventListener(type: 'error' | 'messageerror', listener: (event: Event) => void): void;
 }
 
-/** A worker of the engine: `views` (open views) or `jobs` (analyses, extraction, queries). */
-export type EngineLane = 'views' | 'jobs';
+/** A worker of the engine: `views` (charts, columns), `trees` (process trees) or `jobs`. */
+export type EngineLane = 'views' | 'trees' | 'jobs';
 
-/** The operations of the views lane; every other one is a job. */
-const VIEW_OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
-  'columns',
-  'treeOpen',
-  'tree',
-  'treeClose',
-  'chartOpen',
-  'chart',
-  'chartClose',
-  'stage'
-]);
+/** The lanes of the view operations; every other operation is a job. */
+const VIEW_LANES: Partial<Record<EngineOp, EngineLane>> = {
+  columns: 'views',
+  chartOpen: 'views',
+  chart: 'views',
+  chartClose: 'views',
+  treeOpen: 'trees',
+  tree: 'trees',
+  treeClose: 'trees'
+};
 
-/** The lane an operation runs in. */
+/** The lane an operation runs in (`stage` goes where the request that uses it goes). */
 export function laneOf(op: EngineOp): EngineLane {
-  return VIEW_OPS.has(op) ? 'views' : 'jobs';
+  return VIEW_LANES[op] ?? 'jobs';
 }
 
 /** Engine settings. */
@@ -353,6 +354,7 @@ export class HuntkitEngine {
   private readonly createWorker: (lane: EngineLane) => WorkerLike;
   private readonly lanes: Record<EngineLane, Lane> = {
     views: { worker: null, pending: new Map() },
+    trees: { worker: null, pending: new Map() },
     jobs: { worker: null, pending: new Map() }
   };
   private nextId = 1;
@@ -368,9 +370,9 @@ export class HuntkitEngine {
     return this.disposed;
   }
 
-  /** Whether a request is in flight (in either lane). */
+  /** Whether a request is in flight (in any lane). */
   get busy(): boolean {
-    return this.lanes.views.pending.size > 0 || this.lanes.jobs.pending.size > 0;
+    return Object.values(this.lanes).some(lane => lane.pending.size > 0);
   }
 
   /**
@@ -471,7 +473,7 @@ export class HuntkitEngine {
     const transfer = given.transfer;
     let table = given.data;
     if ('base64' in table && table.base64.length > STAGE_CHUNK) {
-      table = { staged: await this.stage(table.base64), what: table.what };
+      table = { staged: await this.stage(table.base64, 'trees'), what: table.what };
     }
     const opened = await this.request(
       { id: 0, op: 'treeOpen', data: table, format, options },
@@ -496,7 +498,7 @@ export class HuntkitEngine {
       const given = tableData(source.data);
       let data = given.data;
       if ('base64' in data && data.base64.length > STAGE_CHUNK) {
-        data = { staged: await this.stage(data.base64), what: data.what };
+        data = { staged: await this.stage(data.base64, 'views'), what: data.what };
       }
       transfer.push(...given.transfer);
       sets.push({
@@ -534,11 +536,11 @@ export class HuntkitEngine {
    * last was received, so the page is never held by one big copy; resolves
    * to the key a request names it by (`{staged: key}`).
    */
-  private async stage(text: string): Promise<number> {
+  private async stage(text: string, lane: EngineLane): Promise<number> {
     const key = this.nextStage++;
     for (let start = 0; start < text.length; start += STAGE_CHUNK) {
       const chunk = text.slice(start, start + STAGE_CHUNK);
-      await this.request({ id: 0, op: 'stage', key, chunk }, []);
+      await this.request({ id: 0, op: 'stage', key, chunk }, [], undefined, lane);
     }
     return key;
   }
@@ -644,15 +646,17 @@ export class HuntkitEngine {
     if (this.disposed) {
       return;
     }
-    this.stopWorker('views', 'the huntkit engine was disposed', ErrorKind.disposed);
-    this.stopWorker('jobs', 'the huntkit engine was disposed', ErrorKind.disposed);
+    for (const lane of Object.keys(this.lanes) as EngineLane[]) {
+      this.stopWorker(lane, 'the huntkit engine was disposed', ErrorKind.disposed);
+    }
     this.disposed = true;
   }
 
   private request<O extends EngineOp>(
     message: Extract<EngineRequest, { op: O }>,
     transfer: Transferable[],
-    onProgress?: ProgressCallback
+    onProgress?: ProgressCallback,
+    lane: EngineLane = laneOf(message.op)
   ): Promise<EngineResults[O]> {
     if (this.disposed) {
       return Promise.reject(
@@ -660,7 +664,6 @@ export class HuntkitEngine {
       );
     }
     const id = this.nextId++;
-    const lane = laneOf(message.op);
     return new Promise<EngineResults[O]>((resolve, reject) => {
       let worker: WorkerLike;
       try {
@@ -752,13 +755,17 @@ export class HuntkitEngine {
         pending.reject(new HuntkitError(message.message, message.kind));
         if (message.fatal) {
           this.stopWorker(
-            lane === this.lanes.views ? 'views' : 'jobs',
+            this.laneName(lane),
             `the huntkit engine failed on an earlier request (${message.message}); the next request starts a new one`,
             ErrorKind.workerCrashed
           );
         }
         break;
     }
+  }
+
+  private laneName(lane: Lane): EngineLane {
+    return (Object.keys(this.lanes) as EngineLane[]).find(k => this.lanes[k] === lane) ?? 'jobs';
   }
 
   /** Terminates a lane's worker and rejects everything in flight there. */

@@ -57,7 +57,7 @@ export class BlobWorker implements WorkerLike {
   constructor(scriptUrl: URL, wasmUrl: URL) {
     // The webview's resources load only through its document (a worker's
     // own fetch of them fails), so the page fetches both, once for the
-    // engine's two workers, and hands each a copy of the wasm bytes; the
+    // engine's workers, and hands each a copy of the wasm bytes; the
     // worker compiles and runs them.
     void workerAssets(scriptUrl, wasmUrl)
       .then(([source, bytes]) => {
@@ -126,7 +126,7 @@ export class OutputViews {
   private readonly views = new Map<string, RenderedView>();
   /** The latest render of each output; an older one still loading is dropped when it ends. */
   private readonly latest = new Map<string, symbol>();
-  /** One engine (its two workers) for every output of the renderer. */
+  /** One engine (its workers) for every output of the renderer. */
   private readonly engine = new HuntkitEngine({
     createWorker: () => new BlobWorker(WORKER_URL, WASM_URL)
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { HuntkitEngine, HuntkitError, laneOf, type EngineLane } from '../engine.js';
+import { HuntkitEngine, HuntkitError, laneOf, STAGE_CHUNK, type EngineLane } from '../engine.js';
 import type { EngineRequest } from '../protocol.js';
 import { FakeWorker } from './fakeWorker.js';
 
@@ -177,7 +177,7 @@ describe('HuntkitEngine', () => {
     });
   });
 
-  it('puts views and jobs in two workers: a long job holds up no view, cancel spares views', async () => {
+  it('puts views and jobs in separate workers: a long job holds up no view, cancel spares views', async () => {
     const workers: Array<[EngineLane, FakeWorker]> = [];
     const engine = new HuntkitEngine({
       createWorker: lane => {
@@ -210,18 +210,12 @@ describe('HuntkitEngine', () => {
     assert.ok(views?.terminated);
   });
 
-  it('routes every view operation to the views lane and every analysis to jobs', () => {
-    for (const op of [
-      'columns',
-      'treeOpen',
-      'tree',
-      'treeClose',
-      'chartOpen',
-      'chart',
-      'chartClose',
-      'stage'
-    ] as const) {
+  it('routes charts and columns to views, process trees to trees, and the rest to jobs', () => {
+    for (const op of ['columns', 'chartOpen', 'chart', 'chartClose'] as const) {
       assert.equal(laneOf(op), 'views', op);
+    }
+    for (const op of ['treeOpen', 'tree', 'treeClose'] as const) {
+      assert.equal(laneOf(op), 'trees', op);
     }
     for (const op of [
       'ioc',
@@ -229,10 +223,44 @@ describe('HuntkitEngine', () => {
       'iocTable',
       'timeseries',
       'sessions',
-      'queryList',
-      'queryRunLocal'
+      'queryList'
     ] as const) {
       assert.equal(laneOf(op), 'jobs', op);
     }
+  });
+
+  it('a big process tree being built holds up no chart; staged text goes to its consumer', async () => {
+    const seen: Array<[EngineLane, string]> = [];
+    const engine = new HuntkitEngine({
+      createWorker: lane =>
+        new FakeWorker((request, w) => {
+          seen.push([lane, request.op]);
+          if (request.op === 'stage') {
+            w.send({ id: request.id, type: 'result', op: 'stage', result: null });
+          } else if (request.op === 'chartOpen') {
+            const info = { kind: 'timeline', x_domain: [0, 1] } as never;
+            w.send({
+              id: request.id,
+              type: 'result',
+              op: 'chartOpen',
+              result: { handle: 1, info }
+            });
+          }
+          // The trees worker never answers: a build that takes forever.
+        })
+    });
+    const tree = engine.openProcessTree({ base64: 'x'.repeat(STAGE_CHUNK + 1) }, 'arrow');
+    const chart = await engine.openChart('timeline', [
+      { label: 'a', data: { base64: 'y'.repeat(STAGE_CHUNK + 1) }, format: 'arrow' }
+    ]);
+    assert.equal(chart.info.kind, 'timeline');
+    const ops = (lane: EngineLane): string[] =>
+      seen.filter(([l]) => l === lane).map(([, op]) => op);
+    // Each long text is staged in the worker that reads it.
+    assert.deepEqual(ops('trees'), ['stage', 'stage', 'treeOpen']);
+    assert.deepEqual(ops('views'), ['stage', 'stage', 'chartOpen']);
+    assert.deepEqual(ops('jobs'), []);
+    engine.dispose();
+    await assert.rejects(tree, { kind: 'disposed' });
   });
 });

@@ -7,9 +7,10 @@
  *
  * Where the work runs (the threading rule, README "Architecture"): every
  * kind's O(n) work — reading the table, building a process tree, a chart's
- * layout — runs in the engine's views worker, which holds the built object
- * under a handle; the page posts viewports and draws the windows of rows
- * or the marks that come back. No module of this layer loads the wasm.
+ * layout — runs in one of the engine's workers (views, trees), which holds
+ * the built object under a handle; the page posts viewports and draws the
+ * windows of rows or the marks that come back. No module of this layer
+ * loads the wasm.
  */
 import { HuntkitEngine, type ChartSource, type RemoteChart } from '../engine.js';
 import { PROC_SCHEMAS } from '../contract.js';
