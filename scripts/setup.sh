@@ -23,7 +23,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-if ! "$HUNTKIT_VENV/bin/python" -c 'import jupyterlab, pytest, pyarrow, hatchling, pandas' 2>/dev/null \
+if ! "$HUNTKIT_VENV/bin/python" -c 'import jupyterlab, pytest, pyarrow, hatchling, pandas, yaml, pytest_jupyter' 2>/dev/null \
    || [ "$("$HUNTKIT_VENV/bin/python" -c 'import jupyterlab; print(jupyterlab.__version__)')" != "$JUPYTERLAB_VERSION" ]; then
   log "creating the Python venv at $HUNTKIT_VENV"
   python3 -m venv "$HUNTKIT_VENV"

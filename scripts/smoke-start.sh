@@ -27,4 +27,13 @@ import json, sys
 ext = [e for e in json.load(sys.stdin) if "huntkit" in e["name"]]
 assert ext and ext[0]["enabled"] and ext[0]["installed"], "huntkit extension not enabled"
 '
-log "start.sh serves JupyterLab with huntkit and the demo on 127.0.0.1:$PORT"
+# The server extension (provider calls) is loaded, answers only with a token,
+# and is offline until asked: it lists the providers and calls none.
+api /huntkit/api/providers | python3 -c '
+import json, sys
+doc = json.load(sys.stdin)
+assert doc["sensitive"] is False and isinstance(doc["providers"], list), doc
+' || { echo "the huntkit server extension does not answer" >&2; exit 1; }
+code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/huntkit/api/providers")"
+[ "$code" = 403 ] || { echo "huntkit/api/providers answered $code without a token" >&2; exit 1; }
+log "start.sh serves JupyterLab with huntkit (labextension, server extension) and the demo on 127.0.0.1:$PORT"

@@ -21,7 +21,7 @@ bash scripts/build.sh
 log "generated contract files (view spec, TS types, Python schema) are up to date"
 cargo run -q -p huntkit-core --example gen_contract
 git diff --exit-code -- jupyterlab-ext/helper/huntkit/view_spec.schema.json rust/wasm/src/contract.d.ts rust/wasm/src/api.d.ts \
-  rust/wasm/ts/contract.ts jupyterlab-ext/schema/extract.json \
+  rust/wasm/ts/contract.ts jupyterlab-ext/schema/extract.json jupyterlab-ext/jupyterlab_huntkit/server/providers.json \
   || { log "the files above drifted from huntkit_core::contract: commit what gen_contract wrote"; exit 1; }
 
 log "rustfmt and clippy"

@@ -5,9 +5,10 @@ import type { HuntkitEngine } from '@huntkit/engine';
 import { Token } from '@lumino/coreutils';
 
 /**
- * The huntkit wasm engine, running in one Web Worker shared by every panel
+ * The huntkit wasm engine, running in Web Workers shared by every panel
  * and every notebook view: the worker half of every view (table columns,
- * process trees) as well as the analyses. It works in the browser alone:
+ * charts, process trees: the views and trees lanes) as well as the
+ * analyses (the jobs lane, which `cancel` stops without touching open views). It works in the browser alone:
  * no kernel, no server call, no network.
  */
 export interface IHuntkitEngine extends Pick<
@@ -19,6 +20,7 @@ export interface IHuntkitEngine extends Pick<
   | 'scoreSessions'
   | 'tableColumns'
   | 'openProcessTree'
+  | 'openChart'
   | 'listQueries'
   | 'renderQuery'
   | 'runLocalQuery'

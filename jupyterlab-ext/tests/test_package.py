@@ -31,14 +31,15 @@ def test_versions_agree():
     assert huntkit.__version__ == jupyterlab_huntkit.__version__ == PACKAGE_JSON["version"]
     # the extension package pins the helper of its own version
     pyproject = (HERE / "pyproject.toml").read_text()
-    assert f'dependencies = ["huntkit=={huntkit.__version__}"]' in pyproject
+    assert f'dependencies = ["huntkit=={huntkit.__version__}", "pyyaml>=6"]' in pyproject
 
 
 def test_the_helper_depends_on_pyarrow_only():
     from importlib.metadata import requires
 
     assert requires("huntkit") == ["pyarrow>=14"]
-    assert requires("jupyterlab_huntkit") == [f"huntkit=={huntkit.__version__}"]
+    # the extension adds pyyaml: its server extension reads msticpyconfig.yaml
+    assert requires("jupyterlab_huntkit") == [f"huntkit=={huntkit.__version__}", "pyyaml>=6"]
 
 
 def installed_extension_dir() -> Path:
@@ -74,3 +75,25 @@ def test_jupyter_lists_the_extension_enabled():
     text = out.stdout + out.stderr
     line = next((l for l in text.splitlines() if "@huntkit/jupyterlab" in l), "")
     assert "enabled" in line and "OK" in line, text
+
+
+def test_jupyter_lists_the_server_extension_enabled():
+    """The wheel's jupyter-config file enables the provider gateway."""
+    out = subprocess.run(
+        [sys.executable, "-m", "jupyter", "server", "extension", "list"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    text = out.stdout + out.stderr
+    lines = [l.strip() for l in text.splitlines()]
+    enabled = [l for l in lines if l.startswith("jupyterlab_huntkit ") and "enabled" in l]
+    valid = [l for l in lines if l.startswith("jupyterlab_huntkit ") and "OK" in l]
+    assert enabled and valid, text
+
+
+def test_server_extension_points():
+    assert jupyterlab_huntkit._jupyter_server_extension_points() == [
+        {"module": "jupyterlab_huntkit.server"}
+    ]
+    assert not hasattr(huntkit, "_jupyter_server_extension_points")  # nor a server extension

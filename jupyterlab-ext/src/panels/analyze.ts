@@ -7,9 +7,9 @@
  */
 import {
   BUNDLE_VERSION,
-  PROC_SCHEMAS,
   renderError,
   renderView,
+  VIEWS,
   type RenderedView,
   type ViewKindName
 } from '@huntkit/engine/chart';
@@ -114,6 +114,214 @@ function input(option: string, value: string, type = 'text'): HTMLInputElement {
   return i;
 }
 
+/** Adds one labelled control to an analysis's form. */
+type AddField = (
+  label: string,
+  control: HTMLInputElement | HTMLSelectElement,
+  hint?: string
+) => void;
+
+/** What an analysis runs with: the file, the engine, the form's values. */
+interface RunContext {
+  file: { name: string; bytes: Uint8Array; columns: string[] };
+  engine: IHuntkitEngine;
+  open: (result: AnalysisResult) => void;
+  value(option: string): string;
+  number(option: string): number;
+}
+
+/** One analysis of the panel: its form and how it runs (resolves to the status line). */
+interface AnalysisDefinition {
+  label: string;
+  form(columns: string[], add: AddField): void;
+  run(ctx: RunContext): Promise<string>;
+}
+
+/** The process tree analysis is the file drawn as this view, with the view's own pickers. */
+const PROCESS_TREE: ViewKindName = 'process_tree';
+
+/** The analyses, in the order the picker lists them. */
+const ANALYSES: Record<Analysis, AnalysisDefinition> = {
+  timeseries: {
+    label: 'Time-series anomalies (STL)',
+    form(cols, add) {
+      add(
+        'Time',
+        select(
+          'time_column',
+          cols,
+          null,
+          cols.find(c => TIME_NAMES.test(c))
+        )
+      );
+      add(
+        'Value',
+        select('value_column', cols, '(count events)'),
+        'Summed per bin; or count the rows'
+      );
+      add('Bin', input('bin', '1h'), 'Bin size: 1h, 15min, 1d…');
+      add('Period', input('period', '24', 'number'), 'Bins per seasonal cycle');
+      add(
+        'Threshold',
+        input('score_threshold', '3', 'number'),
+        '|z| above which a bin is an anomaly'
+      );
+    },
+    async run({ file, engine, open, value, number }) {
+      const options = {
+        time_column: value('time_column'),
+        ...(value('value_column') ? { value_column: value('value_column') } : {}),
+        bin: value('bin'),
+        period: number('period'),
+        score_threshold: number('score_threshold')
+      };
+      const answer = await engine.timeseries(file.bytes.slice(), 'auto', options);
+      const y = options.value_column ?? 'Total';
+      open({
+        title: `${file.name}: anomalies`,
+        render: host => {
+          const chart = document.createElement('div');
+          host.append(chart);
+          const shown = shownView(
+            chart,
+            bundleOf('anomalies', file.name, answer.table, 'arrow', {
+              time_column: options.time_column,
+              y,
+              title: `${file.name}: ${y} per ${options.bin}`
+            }),
+            engine
+          );
+          const periods = document.createElement('div');
+          periods.className = 'jp-huntkit-analyze-periods';
+          const heading = document.createElement('strong');
+          heading.textContent = `${answer.periods.length} anomaly period${answer.periods.length === 1 ? '' : 's'}`;
+          const kql = document.createElement('pre');
+          kql.className = 'jp-huntkit-analyze-kql';
+          kql.textContent = answer.kql;
+          const copy = document.createElement('button');
+          copy.type = 'button';
+          copy.textContent = 'Copy KQL filter';
+          copy.addEventListener('click', () => void copyText(answer.kql));
+          periods.append(heading, copy, kql);
+          host.append(periods);
+          return shown;
+        }
+      });
+      return `${answer.periods.length} anomaly periods`;
+    }
+  },
+  sessions: {
+    label: 'Anomalous sessions',
+    form(cols, add) {
+      add(
+        'Sessions',
+        select(
+          'session_column',
+          cols,
+          null,
+          cols.find(c => /session|cmd|command/i.test(c))
+        ),
+        'Each cell a JSON list of commands'
+      );
+      add(
+        'Start time',
+        select(
+          'time_column',
+          cols,
+          null,
+          cols.find(c => /_min$/.test(c)) ?? cols.find(c => TIME_NAMES.test(c))
+        )
+      );
+      add('Window', input('window_length', '3', 'number'), 'Rarest-window length');
+    },
+    async run({ file, engine, open, value, number }) {
+      const scored = await engine.scoreSessions(file.bytes.slice(), 'auto', {
+        session_column: value('session_column'),
+        window_length: number('window_length')
+      });
+      const n = Math.max(1, Math.trunc(number('window_length')));
+      open({
+        title: `${file.name}: sessions`,
+        render: host =>
+          shownView(
+            host,
+            bundleOf('session_scores', file.name, scored, 'arrow', {
+              time_column: value('time_column'),
+              y: `rarest_window${n}_likelihood`,
+              title: `${file.name}: rarest-window likelihood`
+            }),
+            engine
+          )
+      });
+      return 'sessions scored';
+    }
+  },
+  proctree: {
+    label: VIEWS[PROCESS_TREE].title,
+    // The view's own pickers (the registry's fields), with the panel's hints.
+    form(cols, add) {
+      for (const f of VIEWS[PROCESS_TREE].fields) {
+        const control = f.choices
+          ? choiceSelect(f.option, f.choices)
+          : select(
+              f.option,
+              cols,
+              f.optional ? '(none)' : null,
+              cols.find(c => /^(SubjectUserName|AccountName|User|acct|username)$/i.test(c))
+            );
+        add(FIELD_LABELS[f.option] ?? f.label, control, FIELD_HINTS[f.option]);
+      }
+    },
+    async run({ file, engine, open, value }) {
+      const options: Record<string, unknown> = { title: `${file.name}: process tree` };
+      for (const f of VIEWS[PROCESS_TREE].fields) {
+        if (value(f.option)) {
+          options[f.option] = value(f.option);
+        }
+      }
+      // Built (in the worker) before a tab opens, so a bad schema or
+      // column is named in the panel; the tab then adopts the built view.
+      const box = document.createElement('div');
+      const tree = await renderView(
+        box,
+        bundleOf(PROCESS_TREE, file.name, file.bytes, 'auto', options),
+        { engine }
+      );
+      if (tree.error !== null) {
+        throw new Error(tree.error);
+      }
+      open({
+        title: options.title as string,
+        render: host => {
+          host.append(box);
+          return tree;
+        }
+      });
+      return 'process tree built';
+    }
+  }
+};
+
+/** The panel's labels and hints for a view's options, where they differ from the registry's. */
+const FIELD_LABELS: Record<string, string> = { legend_col: 'Colour by' };
+const FIELD_HINTS: Record<string, string> = { schema: 'Inferred from the columns when auto' };
+
+/** A select of fixed `[value, label]` choices. */
+function choiceSelect(
+  option: string,
+  choices: ReadonlyArray<readonly [string, string]>
+): HTMLSelectElement {
+  const s = document.createElement('select');
+  s.dataset.option = option;
+  for (const [value, label] of choices) {
+    const o = document.createElement('option');
+    o.value = value;
+    o.textContent = label;
+    s.append(o);
+  }
+  return s;
+}
+
 /** The Analyze panel. */
 export class AnalyzePanel extends Widget {
   private readonly fileInput: HTMLInputElement;
@@ -188,18 +396,12 @@ export class AnalyzePanel extends Widget {
       return;
     }
     const d = document;
-    const cols = file.columns;
-    const time = cols.find(c => TIME_NAMES.test(c));
     const analysis = d.createElement('select');
     analysis.dataset.option = 'analysis';
-    for (const [value, label] of [
-      ['timeseries', 'Time-series anomalies (STL)'],
-      ['sessions', 'Anomalous sessions'],
-      ['proctree', 'Process tree']
-    ]) {
+    for (const [value, def] of Object.entries(ANALYSES)) {
       const o = d.createElement('option');
       o.value = value;
-      o.textContent = label;
+      o.textContent = def.label;
       analysis.append(o);
     }
     const fields = d.createElement('div');
@@ -211,64 +413,10 @@ export class AnalyzePanel extends Widget {
     const show = (): void => {
       controls.clear();
       fields.replaceChildren();
-      const add = (
-        label: string,
-        control: HTMLInputElement | HTMLSelectElement,
-        hint?: string
-      ): void => {
+      ANALYSES[analysis.value as Analysis].form(file.columns, (label, control, hint) => {
         controls.set(control.dataset.option ?? label, control);
         fields.append(field(label, control, hint));
-      };
-      if (analysis.value === 'timeseries') {
-        add('Time', select('time_column', cols, null, time));
-        add(
-          'Value',
-          select('value_column', cols, '(count events)'),
-          'Summed per bin; or count the rows'
-        );
-        add('Bin', input('bin', '1h'), 'Bin size: 1h, 15min, 1d…');
-        add('Period', input('period', '24', 'number'), 'Bins per seasonal cycle');
-        add(
-          'Threshold',
-          input('score_threshold', '3', 'number'),
-          '|z| above which a bin is an anomaly'
-        );
-      } else if (analysis.value === 'proctree') {
-        const schema = document.createElement('select');
-        schema.dataset.option = 'schema';
-        for (const name of ['', ...PROC_SCHEMAS]) {
-          const o = document.createElement('option');
-          o.value = name;
-          o.textContent = name || 'auto';
-          schema.append(o);
-        }
-        add('Schema', schema, 'Inferred from the columns when auto');
-        add(
-          'Colour by',
-          select(
-            'legend_col',
-            cols,
-            '(none)',
-            cols.find(c => /^(SubjectUserName|AccountName|User|acct|username)$/i.test(c))
-          )
-        );
-      } else {
-        add(
-          'Sessions',
-          select(
-            'session_column',
-            cols,
-            null,
-            cols.find(c => /session|cmd|command/i.test(c))
-          ),
-          'Each cell a JSON list of commands'
-        );
-        add(
-          'Start time',
-          select('time_column', cols, null, cols.find(c => /_min$/.test(c)) ?? time)
-        );
-        add('Window', input('window_length', '3', 'number'), 'Rarest-window length');
-      }
+      });
     };
     analysis.addEventListener('change', show);
     run.addEventListener('click', () => void this.run(analysis.value as Analysis, controls));
@@ -284,98 +432,16 @@ export class AnalyzePanel extends Widget {
     if (!file) {
       return;
     }
-    const value = (k: string): string => controls.get(k)?.value ?? '';
-    const number = (k: string): number => Number(value(k));
     this.status.textContent = 'running…';
     this.status.classList.remove('jp-huntkit-analyze-error');
     try {
-      if (analysis === 'timeseries') {
-        const options = {
-          time_column: value('time_column'),
-          ...(value('value_column') ? { value_column: value('value_column') } : {}),
-          bin: value('bin'),
-          period: number('period'),
-          score_threshold: number('score_threshold')
-        };
-        const answer = await this.engine.timeseries(file.bytes.slice(), 'auto', options);
-        const y = options.value_column ?? 'Total';
-        this.open({
-          title: `${file.name}: anomalies`,
-          render: host => {
-            const chart = document.createElement('div');
-            host.append(chart);
-            const shown = shownView(
-              chart,
-              bundleOf('anomalies', file.name, answer.table, 'arrow', {
-                time_column: options.time_column,
-                y,
-                title: `${file.name}: ${y} per ${options.bin}`
-              }),
-              this.engine
-            );
-            const periods = document.createElement('div');
-            periods.className = 'jp-huntkit-analyze-periods';
-            const heading = document.createElement('strong');
-            heading.textContent = `${answer.periods.length} anomaly period${answer.periods.length === 1 ? '' : 's'}`;
-            const kql = document.createElement('pre');
-            kql.className = 'jp-huntkit-analyze-kql';
-            kql.textContent = answer.kql;
-            const copy = document.createElement('button');
-            copy.type = 'button';
-            copy.textContent = 'Copy KQL filter';
-            copy.addEventListener('click', () => void copyText(answer.kql));
-            periods.append(heading, copy, kql);
-            host.append(periods);
-            return shown;
-          }
-        });
-        this.status.textContent = `${answer.periods.length} anomaly periods`;
-      } else if (analysis === 'proctree') {
-        const options = {
-          title: `${file.name}: process tree`,
-          schema: value('schema') || undefined,
-          legend_col: value('legend_col') || undefined
-        };
-        // Built (in the worker) before a tab opens, so a bad schema or
-        // column is named in the panel; the tab then adopts the built view.
-        const box = document.createElement('div');
-        const tree = await renderView(
-          box,
-          bundleOf('process_tree', file.name, file.bytes, 'auto', options),
-          { engine: this.engine }
-        );
-        if (tree.error !== null) {
-          throw new Error(tree.error);
-        }
-        this.open({
-          title: options.title,
-          render: host => {
-            host.append(box);
-            return tree;
-          }
-        });
-        this.status.textContent = 'process tree built';
-      } else {
-        const scored = await this.engine.scoreSessions(file.bytes.slice(), 'auto', {
-          session_column: value('session_column'),
-          window_length: number('window_length')
-        });
-        const n = Math.max(1, Math.trunc(number('window_length')));
-        this.open({
-          title: `${file.name}: sessions`,
-          render: host =>
-            shownView(
-              host,
-              bundleOf('session_scores', file.name, scored, 'arrow', {
-                time_column: value('time_column'),
-                y: `rarest_window${n}_likelihood`,
-                title: `${file.name}: rarest-window likelihood`
-              }),
-              this.engine
-            )
-        });
-        this.status.textContent = 'sessions scored';
-      }
+      this.status.textContent = await ANALYSES[analysis].run({
+        file,
+        engine: this.engine,
+        open: this.open,
+        value: k => controls.get(k)?.value ?? '',
+        number: k => Number(controls.get(k)?.value ?? '')
+      });
     } catch (error) {
       this.status.classList.add('jp-huntkit-analyze-error');
       this.status.textContent = error instanceof Error ? error.message : String(error);

@@ -10,7 +10,11 @@
 //!   results that cross the wasm boundary (`huntkit_core::contract::api_schema`);
 //! - `rust/wasm/ts/contract.ts`: the lists the TypeScript side needs at run
 //!   time (view kinds, schema names, IoC types, MIME type, version);
-//! - the IoC type choices in `jupyterlab-ext/schema/extract.json`.
+//! - the IoC type choices in `jupyterlab-ext/schema/extract.json`;
+//! - `jupyterlab-ext/jupyterlab_huntkit/server/providers.json`: the provider registry
+//!   (`huntkit_core::providers::registry`) with the JSON Schemas of
+//!   `HttpRequest`/`HttpResponse` and the header allow-lists, which the
+//!   Jupyter server extension reads to check and perform provider calls.
 //!
 //! `cargo run -p huntkit-core --example gen_contract` writes them;
 //! `-- --check` only compares and fails on drift (scripts/test.sh runs it).
@@ -43,11 +47,30 @@ fn generated(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
             api_types(&huntkit_core::contract::api_schema(), &schema),
         ),
     ];
+    files.push((
+        PathBuf::from("jupyterlab-ext/jupyterlab_huntkit/server/providers.json"),
+        pretty(&providers()),
+    ));
     let settings = PathBuf::from("jupyterlab-ext/schema/extract.json");
     let text = std::fs::read_to_string(root.join(&settings))
         .map_err(|e| format!("{}: {e}", settings.display()))?;
     files.push((settings, extract_settings(&text, &schema)?));
     Ok(files)
+}
+
+/// The provider registry as the server extension reads it: every provider
+/// as serde writes `ProviderDef`, the header allow-lists, and the schemas of
+/// the request the page sends and the response it gets back.
+fn providers() -> Value {
+    use huntkit_core::providers::{http, registry, HttpRequest, HttpResponse};
+    json!({
+        "$comment": HEADER,
+        "providers": registry(),
+        "requestHeaders": http::REQUEST_HEADERS,
+        "responseHeaders": http::RESPONSE_HEADERS,
+        "httpRequest": schemars::schema_for!(HttpRequest),
+        "httpResponse": schemars::schema_for!(HttpResponse),
+    })
 }
 
 fn pretty(value: &Value) -> String {

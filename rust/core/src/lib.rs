@@ -81,7 +81,7 @@ pub use sessions::{
 };
 pub use table::{
     describe_binary, format_time_ms, parse_duration_ms, parse_time_ms, read_table,
-    read_table_projected, ColumnPicker, Frame, FrameColumn, Table, TableFormat, TextColumn,
+    read_table_projected, Column, ColumnPicker, Frame, FrameColumn, Table, TableFormat, TextColumn,
 };
 pub use timeseries::{
     anomalies, anomalies_frame, anomaly_periods, apply_threshold, decompose, decompose_multi,

@@ -63,11 +63,7 @@ pub fn extract_ioc_table(
 ) -> Result<Vec<u8>, JsValue> {
     let options = parse_options(options)?;
     let run = || -> core::Result<Vec<u8>> {
-        let format = match format {
-            "" | "auto" => core::TableFormat::detect(data),
-            f => f.parse()?,
-        };
-        let table = core::read_table(data, format)?;
+        let table = core::Table::read_named(data, format)?;
         core::extract_table(&table, &options)?.to_arrow_ipc()
     };
     run().map_err(|e| errors::to_js(&e))

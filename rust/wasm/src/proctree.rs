@@ -8,15 +8,8 @@ use crate::errors;
 use crate::heap::reserve_ahead;
 use crate::options;
 
-fn table_format(data: &[u8], format: &str) -> core::Result<core::TableFormat> {
-    match format {
-        "" | "auto" => Ok(core::TableFormat::detect(data)),
-        f => f.parse(),
-    }
-}
-
 fn read(data: &[u8], format: &str) -> core::Result<core::Table> {
-    core::read_table(data, table_format(data, format)?)
+    core::Table::read_named(data, format)
 }
 
 /// Builds the process trees of a table of process-creation events
@@ -58,7 +51,9 @@ pub fn process_tree_summary(
     let o: ProcTreeOptions = options::parse(options)?;
     // Only the linking columns are read: under the input's size.
     reserve_ahead(data.len());
-    let run = || core::summarize_process_tree(data, table_format(data, format)?, &o).map(|r| r.0);
+    let run = || {
+        core::summarize_process_tree(data, core::TableFormat::named(format, data)?, &o).map(|r| r.0)
+    };
     let summary = run().map_err(|e: core::Error| errors::to_js(&e))?;
     serde_wasm_bindgen::to_value(&summary).map_err(errors::output)
 }

@@ -40,13 +40,7 @@ impl ProcessTreeView {
         let o: TreeViewOptions = options::parse(options)?;
         // The table and the tree: about twice the input.
         crate::heap::reserve_ahead(data.len().saturating_mul(2));
-        let run = || {
-            let format = match format {
-                "" | "auto" => core::TableFormat::detect(data),
-                f => f.parse()?,
-            };
-            TreeView::new(core::read_table(data, format)?, &o)
-        };
+        let run = || TreeView::new(core::Table::read_named(data, format)?, &o);
         run()
             .map(|view| ProcessTreeView { view })
             .map_err(|e| errors::to_js(&e))

@@ -32,11 +32,7 @@ fn read(data: &[u8], format: &str) -> core::Result<core::Table> {
     if format == "lines" {
         return Ok(core::Table::from_lines(&core::utf8_lossy(data)));
     }
-    let format = match format {
-        "" | "auto" => core::TableFormat::detect(data),
-        f => f.parse()?,
-    };
-    core::read_table(data, format)
+    core::Table::read_named(data, format)
 }
 
 /// Fits MSTICPy's model on the table's `session_column` (`format`: `lines`

@@ -27,11 +27,7 @@ pub fn timeseries_anomalies(
 ) -> Result<JsValue, JsValue> {
     let options: TimeseriesOptions = options::parse(options)?;
     let run = || -> core::Result<(Vec<u8>, core::TimeseriesResult)> {
-        let format = match format {
-            "" | "auto" => core::TableFormat::detect(data),
-            f => f.parse()?,
-        };
-        let result = core::timeseries_table(&core::read_table(data, format)?, &options)?;
+        let result = core::timeseries_table(&core::Table::read_named(data, format)?, &options)?;
         Ok((result.frame.to_arrow_ipc()?, result))
     };
     let (ipc, result) = run().map_err(|e| errors::to_js(&e))?;

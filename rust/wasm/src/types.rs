@@ -74,9 +74,9 @@ mod tests {
 
     #[test]
     fn view_types_match_the_core() {
-        use huntkit_core::view::{Chart, DataSet, ViewKind, ViewOptions, ViewTable, Viewport};
+        use huntkit_core::view::{Chart, DataSet, ViewKind, ViewOptions, Viewport};
         let csv = b"TimeGenerated,host\n2024-01-01T00:00:00Z,a\n";
-        let table = ViewTable::from_text_table(csv, huntkit_core::TableFormat::Csv).unwrap();
+        let table = huntkit_core::Table::read(csv, huntkit_core::TableFormat::Csv).unwrap();
         let ds = DataSet {
             label: "d".into(),
             table,

@@ -5,8 +5,8 @@
 //! Layout returns marks as one `Float64Array` (`MARK_STRIDE` numbers per
 //! mark) so a frame costs one copy, not an object per mark.
 
-use huntkit_core::view::{Chart, DataSet, ViewSpec, ViewTable, Viewport, MARK_STRIDE};
-use huntkit_core::{self as core, TableFormat};
+use huntkit_core as core;
+use huntkit_core::view::{Chart, DataSet, ViewSpec, Viewport, MARK_STRIDE};
 use js_sys::{Array, Float64Array, Object, Reflect, Uint32Array, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -42,17 +42,8 @@ fn invalid(name: &str, message: &str) -> core::Error {
 }
 
 /// Reads a table for a view: `arrow`, `csv`, `json`, `ndjson` or `auto`.
-fn read_view_table(bytes: &[u8], format: &str) -> core::Result<ViewTable> {
-    match format {
-        "arrow" => ViewTable::from_arrow(bytes),
-        "auto" | "" => match TableFormat::detect(bytes) {
-            TableFormat::Arrow => ViewTable::from_arrow(bytes),
-            f => ViewTable::from_text_table(bytes, f),
-        },
-        f => f
-            .parse::<TableFormat>()
-            .and_then(|f| ViewTable::from_text_table(bytes, f)),
-    }
+fn read_view_table(bytes: &[u8], format: &str) -> core::Result<core::Table> {
+    core::Table::read_named(bytes, format)
 }
 
 /// The column names of a table (`format` as for a data set), for the

@@ -1,6 +1,14 @@
 /**
- * The loader: runs the wasm engine in one Web Worker and turns its messages
+ * The loader: runs the wasm engine in Web Workers and turns their messages
  * into promises. Hosts create one `HuntkitEngine` and share it.
+ *
+ * Three lanes, each its own worker and wasm instance, started on first
+ * use: `views` holds the open charts (their build, layout, hit-testing)
+ * and reads table columns; `trees` holds the open process trees (their
+ * build, which takes seconds at 1M processes, and windows of rows);
+ * `jobs` runs the analyses, extraction, decoding and queries. A long job
+ * or a big tree's build never holds up a chart's next frame, and
+ * `cancel()` stops the jobs lane only, so open views survive it.
  */
 import type {
   AnomalyPeriod,
@@ -25,6 +33,10 @@ import {
   type EngineRequest,
   type EngineResponse,
   type EngineResults,
+  type ChartCall,
+  type ChartOpened,
+  type ChartResults,
+  type ChartSet,
   type IocTableOptions,
   type TableData,
   type TableFormat,
@@ -62,10 +74,35 @@ export interface WorkerLike {
   addEventListener(type: 'error' | 'messageerror', listener: (event: Event) => void): void;
 }
 
+/** A worker of the engine: `views` (charts, columns), `trees` (process trees) or `jobs`. */
+export type EngineLane = 'views' | 'trees' | 'jobs';
+
+/** The lanes of the view operations; every other operation is a job. */
+const VIEW_LANES: Partial<Record<EngineOp, EngineLane>> = {
+  columns: 'views',
+  chartOpen: 'views',
+  chart: 'views',
+  chartClose: 'views',
+  treeOpen: 'trees',
+  tree: 'trees',
+  treeClose: 'trees'
+};
+
+/** The lane an operation runs in (`stage` goes where the request that uses it goes). */
+export function laneOf(op: EngineOp): EngineLane {
+  return VIEW_LANES[op] ?? 'jobs';
+}
+
 /** Engine settings. */
 export interface HuntkitEngineOptions {
-  /** Starts the worker; the default is the bundled `worker.js`. */
-  createWorker?: () => WorkerLike;
+  /** Starts a lane's worker; the default is the bundled `worker.js`. */
+  createWorker?: (lane: EngineLane) => WorkerLike;
+}
+
+/** One lane: its worker (started on first use) and its requests in flight. */
+interface Lane {
+  worker: WorkerLike | null;
+  readonly pending: Map<number, Pending>;
 }
 
 interface Pending {
@@ -76,10 +113,11 @@ interface Pending {
 }
 
 /** The default worker: bundlers pick up this exact `new Worker(new URL(…))` form. */
-function defaultWorker(): WorkerLike {
+function defaultWorker(lane: EngineLane): WorkerLike {
   return new Worker(new URL('./worker.js', import.meta.url), {
     type: 'module',
-    name: 'huntkit-engine'
+    // The lane only names the worker in the browser's task manager.
+    name: `huntkit-engine-${lane}`
   }) as unknown as WorkerLike;
 }
 
@@ -207,16 +245,118 @@ export class RemoteProcessTree {
 }
 
 /**
- * The huntkit wasm engine in a Web Worker.
+ * A chart built and held by the engine's views worker (its tables read and
+ * its wasm `ChartView` there). The page keeps this handle, the chart's
+ * `info`, and posts viewports; every method is one round trip.
+ */
+export class RemoteChart {
+  private closed = false;
+
+  constructor(
+    private readonly engine: HuntkitEngine,
+    /** What the worker answered on opening: handle and the chart's info. */
+    readonly opened: ChartOpened
+  ) {}
+
+  /** The worker's handle. */
+  get handle(): number {
+    return this.opened.handle;
+  }
+
+  /** The chart's kind, domains, series and options. */
+  get info(): ChartOpened['info'] {
+    return this.opened.info;
+  }
+
+  /** Marks and ticks of the window `[x0, x1]` in a `width` × `height` plot. */
+  layout(x0: number, x1: number, width: number, height: number): Promise<ChartResults['layout']> {
+    return this.call({ method: 'layout', x0, x1, width, height });
+  }
+
+  /** Events per pixel column of the whole time range. */
+  overview(width: number): Promise<Uint32Array> {
+    return this.call({ method: 'overview', width });
+  }
+
+  /** The mark under `(x, y)` in the last layout, with its first `limit` rows. */
+  hover(x: number, y: number, radius: number, limit: number): Promise<ChartResults['hover']> {
+    return this.call({ method: 'hover', x, y, radius, limit });
+  }
+
+  /** The mark under `(x, y)` in the last layout, with its first `limit` row ids. */
+  pick(x: number, y: number, radius: number, limit: number): Promise<ChartResults['pick']> {
+    return this.call({ method: 'pick', x, y, radius, limit });
+  }
+
+  /**
+   * Rows as CSV or JSON text: `ids`, else those in the time window
+   * `[t0, t1]`, else those of every mark in view; at most `limit`.
+   */
+  rowsText(
+    format: 'csv' | 'json',
+    ids: Uint32Array | null,
+    window: [number, number] | null,
+    limit: number
+  ): Promise<ChartResults['rowsText']> {
+    return this.call({
+      method: 'rowsText',
+      format,
+      ids,
+      t0: window?.[0] ?? null,
+      t1: window?.[1] ?? null,
+      limit
+    });
+  }
+
+  /** Hides marks above `yMax` (undefined shows all). */
+  async setYMax(yMax: number | undefined): Promise<void> {
+    await this.call({ method: 'setYMax', yMax: yMax ?? null });
+  }
+
+  /** Frees the chart in the worker (once; later calls are rejected with kind `closed`). */
+  free(): void {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    if (!this.engine.isDisposed) {
+      this.engine.closeChart(this.handle).catch(() => undefined);
+    }
+  }
+
+  private call<M extends ChartCall['method']>(
+    call: Extract<ChartCall, { method: M }>
+  ): Promise<ChartResults[M]> {
+    if (this.closed) {
+      return Promise.reject(new HuntkitError('the chart was closed', ErrorKind.closed));
+    }
+    return this.engine.callChart(this.handle, call);
+  }
+}
+
+/** One data set of a chart as the page holds it: table bytes, or base64 Arrow text. */
+export interface ChartSource {
+  label: string;
+  data: ArrayBuffer | Uint8Array | { base64: string; what?: string };
+  format: TableFormat;
+  time_column?: string;
+  color?: string;
+}
+
+/**
+ * The huntkit wasm engine in Web Workers (see the lanes above).
  *
  * The worker starts on the first request and is reused. If it dies (a wasm
  * trap, out of memory), the requests in flight are rejected with kind
  * `worker_crashed` or `wasm_trap` and the next request starts a new worker.
  */
 export class HuntkitEngine {
-  private readonly createWorker: () => WorkerLike;
-  private worker: WorkerLike | null = null;
-  private readonly pending = new Map<number, Pending>();
+  private readonly createWorker: (lane: EngineLane) => WorkerLike;
+  private readonly lanes: Record<EngineLane, Lane> = {
+    views: { worker: null, pending: new Map() },
+    trees: { worker: null, pending: new Map() },
+    jobs: { worker: null, pending: new Map() }
+  };
   private nextId = 1;
   private nextStage = 1;
   private disposed = false;
@@ -230,9 +370,9 @@ export class HuntkitEngine {
     return this.disposed;
   }
 
-  /** Whether a request is in flight. */
+  /** Whether a request is in flight (in any lane). */
   get busy(): boolean {
-    return this.pending.size > 0;
+    return Object.values(this.lanes).some(lane => lane.pending.size > 0);
   }
 
   /**
@@ -333,7 +473,7 @@ export class HuntkitEngine {
     const transfer = given.transfer;
     let table = given.data;
     if ('base64' in table && table.base64.length > STAGE_CHUNK) {
-      table = { staged: await this.stage(table.base64), what: table.what };
+      table = { staged: await this.stage(table.base64, 'trees'), what: table.what };
     }
     const opened = await this.request(
       { id: 0, op: 'treeOpen', data: table, format, options },
@@ -343,15 +483,64 @@ export class HuntkitEngine {
   }
 
   /**
+   * Builds a chart of `kind` in the views worker from its data sets (read
+   * there: byte buffers are transferred, never copied on the page; long
+   * base64 text goes in pieces). The page only posts viewports after this.
+   */
+  async openChart(
+    kind: string,
+    sources: ChartSource[],
+    options: Record<string, unknown> = {}
+  ): Promise<RemoteChart> {
+    const sets: ChartSet[] = [];
+    const transfer: Transferable[] = [];
+    for (const source of sources) {
+      const given = tableData(source.data);
+      let data = given.data;
+      if ('base64' in data && data.base64.length > STAGE_CHUNK) {
+        data = { staged: await this.stage(data.base64, 'views'), what: data.what };
+      }
+      transfer.push(...given.transfer);
+      sets.push({
+        label: source.label,
+        data,
+        format: source.format,
+        ...(source.time_column ? { time_column: source.time_column } : {}),
+        ...(source.color ? { color: source.color } : {})
+      });
+    }
+    const opened = await this.request({ id: 0, op: 'chartOpen', kind, sets, options }, transfer);
+    return new RemoteChart(this, opened);
+  }
+
+  /** One call on an open chart (what `RemoteChart` sends). */
+  callChart<M extends ChartCall['method']>(
+    handle: number,
+    call: Extract<ChartCall, { method: M }>
+  ): Promise<ChartResults[M]> {
+    const c = call as ChartCall;
+    // Row ids the page sends are its own copy: hand the buffer over.
+    const transfer = c.method === 'rowsText' && c.ids ? [c.ids.buffer] : [];
+    return this.request({ id: 0, op: 'chart', handle, call: c }, transfer) as Promise<
+      ChartResults[M]
+    >;
+  }
+
+  /** Frees an open chart in the worker. */
+  async closeChart(handle: number): Promise<void> {
+    await this.request({ id: 0, op: 'chartClose', handle }, []);
+  }
+
+  /**
    * Sends a long text to the worker in `STAGE_CHUNK` pieces, each after the
    * last was received, so the page is never held by one big copy; resolves
    * to the key a request names it by (`{staged: key}`).
    */
-  private async stage(text: string): Promise<number> {
+  private async stage(text: string, lane: EngineLane): Promise<number> {
     const key = this.nextStage++;
     for (let start = 0; start < text.length; start += STAGE_CHUNK) {
       const chunk = text.slice(start, start + STAGE_CHUNK);
-      await this.request({ id: 0, op: 'stage', key, chunk }, []);
+      await this.request({ id: 0, op: 'stage', key, chunk }, [], undefined, lane);
     }
     return key;
   }
@@ -444,24 +633,30 @@ export class HuntkitEngine {
     return this.request({ id: 0, op: 'queryTime', start, end, period, now }, []);
   }
 
-  /** Stops the work in flight (rejected with kind `cancelled`). */
+  /**
+   * Stops the jobs in flight (rejected with kind `cancelled`): the jobs
+   * lane's worker is replaced; open views (the views lane) are untouched.
+   */
   cancel(): void {
-    this.stopWorker('the request was cancelled', ErrorKind.cancelled);
+    this.stopWorker('jobs', 'the request was cancelled', ErrorKind.cancelled);
   }
 
-  /** Stops the worker; later requests are rejected with kind `disposed`. */
+  /** Stops both workers; later requests are rejected with kind `disposed`. */
   dispose(): void {
     if (this.disposed) {
       return;
     }
-    this.stopWorker('the huntkit engine was disposed', ErrorKind.disposed);
+    for (const lane of Object.keys(this.lanes) as EngineLane[]) {
+      this.stopWorker(lane, 'the huntkit engine was disposed', ErrorKind.disposed);
+    }
     this.disposed = true;
   }
 
   private request<O extends EngineOp>(
     message: Extract<EngineRequest, { op: O }>,
     transfer: Transferable[],
-    onProgress?: ProgressCallback
+    onProgress?: ProgressCallback,
+    lane: EngineLane = laneOf(message.op)
   ): Promise<EngineResults[O]> {
     if (this.disposed) {
       return Promise.reject(
@@ -472,7 +667,7 @@ export class HuntkitEngine {
     return new Promise<EngineResults[O]>((resolve, reject) => {
       let worker: WorkerLike;
       try {
-        worker = this.ensureWorker();
+        worker = this.ensureWorker(lane);
       } catch (error) {
         reject(
           new HuntkitError(
@@ -482,7 +677,8 @@ export class HuntkitEngine {
         );
         return;
       }
-      this.pending.set(id, {
+      const pending = this.lanes[lane].pending;
+      pending.set(id, {
         op: message.op,
         resolve: resolve as (value: never) => void,
         reject,
@@ -491,7 +687,7 @@ export class HuntkitEngine {
       try {
         worker.postMessage({ ...message, id }, transfer);
       } catch (error) {
-        this.pending.delete(id);
+        pending.delete(id);
         reject(
           new HuntkitError(
             `cannot send the request to the huntkit worker: ${error instanceof Error ? error.message : String(error)}`,
@@ -502,37 +698,43 @@ export class HuntkitEngine {
     });
   }
 
-  private ensureWorker(): WorkerLike {
-    if (this.worker) {
-      return this.worker;
+  private ensureWorker(name: EngineLane): WorkerLike {
+    const lane = this.lanes[name];
+    if (lane.worker) {
+      return lane.worker;
     }
-    const worker = this.createWorker();
+    const worker = this.createWorker(name);
     worker.addEventListener('message', event => {
-      if (this.worker === worker) {
-        this.onMessage(event.data);
+      if (lane.worker === worker) {
+        this.onMessage(lane, event.data);
       }
     });
     worker.addEventListener('error', event => {
       event.preventDefault?.();
-      if (this.worker === worker) {
+      if (lane.worker === worker) {
         const detail = (event as ErrorEvent).message || 'the worker script failed';
         this.stopWorker(
+          name,
           `the huntkit worker stopped (${detail}); the next request starts a new one`,
           ErrorKind.workerCrashed
         );
       }
     });
     worker.addEventListener('messageerror', () => {
-      if (this.worker === worker) {
-        this.stopWorker('a message from the huntkit worker could not be read', ErrorKind.internal);
+      if (lane.worker === worker) {
+        this.stopWorker(
+          name,
+          'a message from the huntkit worker could not be read',
+          ErrorKind.internal
+        );
       }
     });
-    this.worker = worker;
+    lane.worker = worker;
     return worker;
   }
 
-  private onMessage(message: EngineResponse): void {
-    const pending = this.pending.get(message.id);
+  private onMessage(lane: Lane, message: EngineResponse): void {
+    const pending = lane.pending.get(message.id);
     if (!pending) {
       return;
     }
@@ -545,14 +747,15 @@ export class HuntkitEngine {
         }
         break;
       case 'result':
-        this.pending.delete(message.id);
+        lane.pending.delete(message.id);
         pending.resolve(message.result as never);
         break;
       case 'error':
-        this.pending.delete(message.id);
+        lane.pending.delete(message.id);
         pending.reject(new HuntkitError(message.message, message.kind));
         if (message.fatal) {
           this.stopWorker(
+            this.laneName(lane),
             `the huntkit engine failed on an earlier request (${message.message}); the next request starts a new one`,
             ErrorKind.workerCrashed
           );
@@ -561,15 +764,20 @@ export class HuntkitEngine {
     }
   }
 
-  /** Terminates the worker and rejects everything in flight. */
-  private stopWorker(message: string, kind: string): void {
-    const worker = this.worker;
-    this.worker = null;
+  private laneName(lane: Lane): EngineLane {
+    return (Object.keys(this.lanes) as EngineLane[]).find(k => this.lanes[k] === lane) ?? 'jobs';
+  }
+
+  /** Terminates a lane's worker and rejects everything in flight there. */
+  private stopWorker(name: EngineLane, message: string, kind: string): void {
+    const lane = this.lanes[name];
+    const worker = lane.worker;
+    lane.worker = null;
     if (worker) {
       worker.terminate();
     }
-    const pending = [...this.pending.values()];
-    this.pending.clear();
+    const pending = [...lane.pending.values()];
+    lane.pending.clear();
     for (const request of pending) {
       request.reject(new HuntkitError(message, kind));
     }

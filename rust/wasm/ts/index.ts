@@ -1,8 +1,9 @@
 /**
  * `@huntkit/engine`: the huntkit wasm module for browsers.
  *
- * - `HuntkitEngine` runs the wasm in a Web Worker (`worker.ts`) and answers
- *   with promises; the messages are in `protocol.ts`.
+ * - `HuntkitEngine` runs the wasm in Web Workers (`worker.ts`; a views lane
+ *   and a jobs lane) and answers with promises; the messages are in
+ *   `protocol.ts`. The page never loads the wasm module itself.
  * - `views/` holds the DOM views both hosts (JupyterLab, VS Code) share.
  *
  * ```ts
@@ -35,6 +36,11 @@ export type {
 export {
   HuntkitEngine,
   HuntkitError,
+  laneOf,
+  RemoteChart,
+  RemoteProcessTree,
+  type ChartSource,
+  type EngineLane,
   type HuntkitEngineOptions,
   type LocalQueryResult,
   type ProgressCallback,
@@ -42,6 +48,9 @@ export {
 } from './engine.js';
 export {
   ErrorKind,
+  type ChartCall,
+  type ChartOpened,
+  type ChartResults,
   type DecodeRequest,
   type EngineInput,
   type EngineOp,

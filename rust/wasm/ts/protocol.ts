@@ -8,6 +8,8 @@
  */
 import type {
   AnomalyPeriod,
+  ChartInfo,
+  ChartLayout,
   DecodeOptions,
   DecodeResult,
   IocOptions,
@@ -203,6 +205,95 @@ export interface TreeCloseRequest {
   handle: number;
 }
 
+/** One data set of a chart: a table (transferred bytes, or base64 Arrow decoded in the worker). */
+export interface ChartSet {
+  label: string;
+  data: TableData;
+  format: TableFormat;
+  time_column?: string;
+  color?: string;
+}
+
+/**
+ * Reads a chart's tables and builds its wasm `ChartView` in the worker,
+ * kept there under a handle; the page then posts viewports (`chart`
+ * requests) and draws the layouts that come back, and closes it
+ * (`chartClose`). The page never holds the data or the wasm.
+ */
+export interface ChartOpenRequest {
+  id: number;
+  op: 'chartOpen';
+  /** A chart view kind (`ChartInfo['kind']`). */
+  kind: string;
+  sets: ChartSet[];
+  options: Record<string, unknown>;
+}
+
+/** What opening a chart answers: its handle and what the frame is built from. */
+export interface ChartOpened {
+  handle: number;
+  info: ChartInfo;
+}
+
+/** Rows of a chart as text for the clipboard, and how many. */
+export interface ChartRowsText {
+  count: number;
+  text: string;
+}
+
+/** One call on an open chart (the wasm `ChartView`'s methods, a round trip each). */
+export type ChartCall =
+  /** The marks and ticks of the window `[x0, x1]` in a `width` × `height` plot. */
+  | { method: 'layout'; x0: number; x1: number; width: number; height: number }
+  /** Events per pixel column of the whole x domain (the overview strip). */
+  | { method: 'overview'; width: number }
+  /** The mark under `(x, y)` in the last layout, its row count and its first `limit` rows. */
+  | { method: 'hover'; x: number; y: number; radius: number; limit: number }
+  /** The mark under `(x, y)` in the last layout and its first `limit` row ids. */
+  | { method: 'pick'; x: number; y: number; radius: number; limit: number }
+  /**
+   * Rows as CSV or JSON text: `ids` when given, else the rows in `[t0, t1]`
+   * (time charts), else the rows of every mark of the last layout; at most `limit`.
+   */
+  | {
+      method: 'rowsText';
+      format: 'csv' | 'json';
+      ids: Uint32Array | null;
+      t0: number | null;
+      t1: number | null;
+      limit: number;
+    }
+  /** Hides marks above `yMax` (null: none hidden), scored sessions' slider. */
+  | { method: 'setYMax'; yMax: number | null };
+
+/** What each chart call answers. */
+export interface ChartResults {
+  layout: ChartLayout;
+  overview: Uint32Array;
+  hover: { mark: number; total: number; rows: Record<string, unknown>[] };
+  pick: { mark: number; ids: Uint32Array };
+  rowsText: ChartRowsText;
+  setYMax: null;
+}
+
+/** The name of a chart call. */
+export type ChartMethod = ChartCall['method'];
+
+/** A call on the open chart `handle`. */
+export interface ChartRequest {
+  id: number;
+  op: 'chart';
+  handle: number;
+  call: ChartCall;
+}
+
+/** Frees the chart `handle` (unknown handles are ignored). */
+export interface ChartCloseRequest {
+  id: number;
+  op: 'chartClose';
+  handle: number;
+}
+
 /**
  * Query templates: the worker holds one `QueryLibrary` (huntkit's bundled
  * library) for its lifetime; these list it, render a template and run one
@@ -291,6 +382,9 @@ export type EngineRequest =
   | TreeOpenRequest
   | TreeRequest
   | TreeCloseRequest
+  | ChartOpenRequest
+  | ChartRequest
+  | ChartCloseRequest
   | StageRequest
   | QueryListRequest
   | QueryRenderRequest
@@ -315,6 +409,10 @@ export interface EngineResults {
   /** A `TreeResults` entry, by the call's method. */
   tree: TreeResults[TreeMethod];
   treeClose: null;
+  chartOpen: ChartOpened;
+  /** A `ChartResults` entry, by the call's method. */
+  chart: ChartResults[ChartMethod];
+  chartClose: null;
   stage: null;
   queryList: QueryListAnswer;
   queryRender: RenderedQuery;
@@ -365,7 +463,7 @@ export const ErrorKind = {
   cancelled: 'cancelled',
   /** The engine was disposed. */
   disposed: 'disposed',
-  /** A process tree handle that is no longer open in the worker. */
+  /** A process tree or chart handle that is no longer open in the worker. */
   closed: 'closed',
   /** Anything else thrown in the worker. */
   internal: 'internal'

@@ -7,6 +7,9 @@
  * O(n) build and state stay in the worker and the page asks for windows.
  */
 import type {
+  ChartDataSet,
+  ChartInfo,
+  ChartLayout,
   DecodeOptions,
   DecodeResult,
   IocOptions,
@@ -27,6 +30,10 @@ import type {
 import { base64ToBytes } from './chart/bundle.js';
 import {
   ErrorKind,
+  type ChartCall,
+  type ChartOpened,
+  type ChartResults,
+  type ChartSet,
   type EngineInput,
   type EngineRequest,
   type EngineResponse,
@@ -57,8 +64,33 @@ export interface ProcessTreeViewLike {
   free(): void;
 }
 
+/** The wasm `ChartView` as the router uses it. */
+export interface ChartViewLike {
+  info(): ChartInfo;
+  layout(x0: number, x1: number, width: number, height: number): ChartLayout;
+  overview(width: number): Uint32Array;
+  hit(x: number, y: number, radius: number): number;
+  markRows(mark: number, limit: number): { ids: Uint32Array; total: number };
+  rowsBetween(t0: number, t1: number, limit: number): { ids: Uint32Array; total: number };
+  rowsJson(ids: Uint32Array): Record<string, unknown>[];
+  rowsCsv(ids: Uint32Array): string;
+  setYMax(yMax: number | undefined): void;
+  free(): void;
+}
+
+/** An open chart: the wasm view, and how many marks its last layout drew. */
+interface ChartEntry {
+  view: ChartViewLike;
+  marks: number;
+}
+
 /** The part of the wasm-bindgen module the worker uses. */
 export interface WasmApi {
+  ChartView: new (
+    kind: string,
+    datasets: ChartDataSet[],
+    options: Record<string, unknown> | undefined
+  ) => ChartViewLike;
   IocScanner: new (options: IocOptions | undefined) => {
     push(chunk: string): void;
     pushBytes(chunk: Uint8Array): void;
@@ -134,6 +166,41 @@ export class TreeStore {
     return this.trees.size;
   }
 
+  private readonly charts = new Map<number, ChartEntry>();
+
+  /** Keeps a chart; returns its handle (from the same counter as trees). */
+  addChart(view: ChartViewLike): number {
+    const handle = this.next++;
+    this.charts.set(handle, { view, marks: 0 });
+    return handle;
+  }
+
+  /** The chart of `handle`; throws when it was closed or never opened. */
+  getChart(handle: number): ChartEntry {
+    const entry = this.charts.get(handle);
+    if (!entry) {
+      throw Object.assign(
+        new Error(
+          `chart ${handle} is not open in the huntkit worker (closed, or the worker restarted)`
+        ),
+        { kind: ErrorKind.closed }
+      );
+    }
+    return entry;
+  }
+
+  /** Frees the chart of `handle`, if open. */
+  closeChart(handle: number): void {
+    const entry = this.charts.get(handle);
+    this.charts.delete(handle);
+    entry?.view.free();
+  }
+
+  /** How many charts are open. */
+  get chartCount(): number {
+    return this.charts.size;
+  }
+
   private readonly staged = new Map<number, string[]>();
 
   /** Keeps a piece of a text a later request names by `key`. */
@@ -155,12 +222,26 @@ export class TreeStore {
 const workerTrees = new TreeStore();
 
 /** A table's bytes, decoding base64 text here (in the worker). */
-export function tableBytes(data: TableData, store: TreeStore = workerTrees): Uint8Array {
+export function tableBytes(
+  data: TableData,
+  store: TreeStore = workerTrees,
+  what = 'the table'
+): Uint8Array {
   if (data instanceof ArrayBuffer) {
     return new Uint8Array(data);
   }
   const text = 'staged' in data ? store.takeStaged(data.staged) : data.base64;
-  return base64ToBytes(text, data.what ?? 'the table');
+  return base64ToBytes(text, data.what ?? what);
+}
+
+/** The buffer of `array` when it owns all of it (never a view on wasm memory), to transfer. */
+function ownedBuffer(array: ArrayBufferView): Transferable[] {
+  const buffer = array.buffer;
+  return buffer instanceof ArrayBuffer &&
+    array.byteOffset === 0 &&
+    array.byteLength === buffer.byteLength
+    ? [buffer]
+    : [];
 }
 
 /** Runs one call on an open process tree. */
@@ -230,6 +311,95 @@ function openTree(
     view.free();
     throw error;
   }
+}
+
+/** Builds a chart's wasm view from its data sets (every table read here, in the worker). */
+function openChart(
+  api: WasmApi,
+  store: TreeStore,
+  kind: string,
+  sets: ChartSet[],
+  options: Record<string, unknown>
+): ChartOpened {
+  const datasets: ChartDataSet[] = sets.map((set, i) => ({
+    label: set.label,
+    data: tableBytes(set.data, store, `data set ${i + 1} (${JSON.stringify(set.label)})`),
+    format: set.format,
+    ...(set.time_column ? { time_column: set.time_column } : {}),
+    ...(set.color ? { color: set.color } : {})
+  }));
+  const view = new api.ChartView(kind, datasets, options);
+  try {
+    return { handle: store.addChart(view), info: view.info() };
+  } catch (error) {
+    view.free();
+    throw error;
+  }
+}
+
+/** Runs one call on an open chart; `transfer` lists the buffers the answer can hand over. */
+export function callChart(
+  entry: ChartEntry,
+  call: ChartCall
+): { result: ChartResults[ChartCall['method']]; transfer: Transferable[] } {
+  const view = entry.view;
+  switch (call.method) {
+    case 'layout': {
+      const layout = view.layout(call.x0, call.x1, call.width, call.height);
+      entry.marks = layout.marks.length / Math.max(1, layout.stride);
+      return { result: layout, transfer: ownedBuffer(layout.marks) };
+    }
+    case 'overview': {
+      const bins = view.overview(call.width);
+      return { result: bins, transfer: ownedBuffer(bins) };
+    }
+    case 'hover': {
+      const mark = view.hit(call.x, call.y, call.radius);
+      if (mark < 0) {
+        return { result: { mark, total: 0, rows: [] }, transfer: [] };
+      }
+      const { ids, total } = view.markRows(mark, call.limit);
+      return { result: { mark, total, rows: view.rowsJson(ids) }, transfer: [] };
+    }
+    case 'pick': {
+      const mark = view.hit(call.x, call.y, call.radius);
+      const ids = mark < 0 ? new Uint32Array(0) : view.markRows(mark, call.limit).ids;
+      return { result: { mark, ids }, transfer: ownedBuffer(ids) };
+    }
+    case 'rowsText': {
+      const ids = chartRowIds(entry, call);
+      const text =
+        call.format === 'csv' ? view.rowsCsv(ids) : JSON.stringify(view.rowsJson(ids), null, 1);
+      return { result: { count: ids.length, text }, transfer: [] };
+    }
+    case 'setYMax':
+      view.setYMax(call.yMax ?? undefined);
+      return { result: null, transfer: [] };
+    default: {
+      const method = (call as { method?: unknown }).method;
+      throw new Error(`unknown chart call ${JSON.stringify(method)}`);
+    }
+  }
+}
+
+/** The rows a `rowsText` call names: the ids given, the time window, or every mark in view. */
+function chartRowIds(
+  entry: ChartEntry,
+  call: Extract<ChartCall, { method: 'rowsText' }>
+): Uint32Array {
+  if (call.ids) {
+    return call.ids.length > call.limit ? call.ids.subarray(0, call.limit) : call.ids;
+  }
+  if (call.t0 !== null && call.t1 !== null) {
+    return entry.view.rowsBetween(call.t0, call.t1, call.limit).ids;
+  }
+  const out: number[] = [];
+  for (let i = 0; i < entry.marks && out.length < call.limit; i++) {
+    for (const id of entry.view.markRows(i, call.limit - out.length).ids) {
+      out.push(id);
+    }
+  }
+  return Uint32Array.from(out);
 }
 
 /** The part of the wasm `QueryLibrary` the worker uses. */
@@ -348,6 +518,21 @@ export function handleRequest(
       case 'tree': {
         const result = callTree(trees.get(request.handle), request.call);
         post({ id: request.id, type: 'result', op: 'tree', result });
+        break;
+      }
+      case 'chartOpen': {
+        const result = openChart(api, trees, request.kind, request.sets, request.options);
+        post({ id: request.id, type: 'result', op: 'chartOpen', result });
+        break;
+      }
+      case 'chart': {
+        const { result, transfer } = callChart(trees.getChart(request.handle), request.call);
+        post({ id: request.id, type: 'result', op: 'chart', result }, transfer);
+        break;
+      }
+      case 'chartClose': {
+        trees.closeChart(request.handle);
+        post({ id: request.id, type: 'result', op: 'chartClose', result: null });
         break;
       }
       case 'stage': {

@@ -19,6 +19,28 @@ const STYLE_ID = 'huntkit-view-style';
 
 type Listener = (event: never) => void;
 
+let assets: Promise<[string, ArrayBuffer]> | null = null;
+
+/** The worker's script and the wasm bytes, fetched once per renderer. */
+function workerAssets(scriptUrl: URL, wasmUrl: URL): Promise<[string, ArrayBuffer]> {
+  const get = async (url: URL): Promise<Response> => {
+    const r = await fetch(url);
+    if (!r.ok) {
+      throw new Error(`${url.href}: HTTP ${r.status}`);
+    }
+    return r;
+  };
+  assets ??= Promise.all([
+    get(scriptUrl).then(r => r.text()),
+    get(wasmUrl).then(r => r.arrayBuffer())
+  ]);
+  // A failed fetch is tried again by the next worker.
+  void assets.catch(() => {
+    assets = null;
+  });
+  return assets;
+}
+
 /**
  * The engine's worker, started from a blob of its script: a webview's
  * document and its resources are on different origins, and a worker's
@@ -33,18 +55,13 @@ export class BlobWorker implements WorkerLike {
   private terminated = false;
 
   constructor(scriptUrl: URL, wasmUrl: URL) {
-    const get = async (url: URL): Promise<Response> => {
-      const r = await fetch(url);
-      if (!r.ok) {
-        throw new Error(`${url.href}: HTTP ${r.status}`);
-      }
-      return r;
-    };
     // The webview's resources load only through its document (a worker's
-    // own fetch of them fails), so the page fetches both and hands the
-    // wasm bytes over; the worker compiles and runs them.
-    void Promise.all([get(scriptUrl).then(r => r.text()), get(wasmUrl).then(r => r.arrayBuffer())])
-      .then(([source, wasm]) => {
+    // own fetch of them fails), so the page fetches both, once for the
+    // engine's workers, and hands each a copy of the wasm bytes; the
+    // worker compiles and runs them.
+    void workerAssets(scriptUrl, wasmUrl)
+      .then(([source, bytes]) => {
+        const wasm = bytes.slice(0);
         if (this.terminated) {
           return;
         }
@@ -109,7 +126,7 @@ export class OutputViews {
   private readonly views = new Map<string, RenderedView>();
   /** The latest render of each output; an older one still loading is dropped when it ends. */
   private readonly latest = new Map<string, symbol>();
-  /** One engine (one worker) for every output of the renderer. */
+  /** One engine (its workers) for every output of the renderer. */
   private readonly engine = new HuntkitEngine({
     createWorker: () => new BlobWorker(WORKER_URL, WASM_URL)
   });
@@ -129,7 +146,7 @@ export class OutputViews {
       // Not JSON at all: the shared code reports it like any other bad bundle.
       bundle = item.text();
     }
-    const view = await renderView(element, bundle, { engine: this.engine, wasmUrl: WASM_URL });
+    const view = await renderView(element, bundle, { engine: this.engine });
     if (signal.aborted || this.latest.get(item.id) !== token) {
       view.dispose();
       return;

@@ -161,14 +161,41 @@ fn is_event(cell: Option<&str>, wanted: &str) -> bool {
         || matches!((cell.parse::<f64>(), wanted.parse::<f64>()), (Ok(a), Ok(b)) if a == b)
 }
 
+/// [`is_event`] on the cell at `row`; a typed number column (an Arrow
+/// `EventID`) is compared as a number, without formatting it.
+fn is_event_at(table: &(impl Cells + ?Sized), col: usize, row: usize, wanted: &str) -> bool {
+    if let Some(c) = table.typed(col).filter(|c| c.is_number()) {
+        if let Ok(w) = wanted.parse::<f64>() {
+            return c.number(row) == Some(w);
+        }
+    }
+    is_event(table.get(col, row), wanted)
+}
+
 fn cell<C: Cells + ?Sized>(table: &C, col: usize, row: usize) -> Option<&str> {
     table.get(col, row).filter(|s| !trim_cell(s).is_empty())
 }
 
+/// Whether the cell says nothing (null or blank text); a typed cell is
+/// checked without formatting it.
+fn blank(table: &(impl Cells + ?Sized), col: usize, row: usize) -> bool {
+    match table.typed(col) {
+        Some(c) => c.is_blank(row),
+        None => cell(table, col, row).is_none(),
+    }
+}
+
+/// The time at `row`: an Arrow timestamp read as milliseconds, text
+/// parsed (see [`Column::time_ms`](crate::table::Column::time_ms)).
 fn time_at(table: &(impl Cells + ?Sized), schema_col: &str, col: usize, row: usize) -> Result<i64> {
-    let raw = table.get(col, row);
-    raw.and_then(parse_time_ms)
-        .ok_or_else(|| Error::bad_value(schema_col, row, raw.unwrap_or(""), "a time"))
+    let ms = match table.typed(col) {
+        Some(c) => c.time_ms(row),
+        None => table.get(col, row).and_then(parse_time_ms),
+    };
+    ms.ok_or_else(|| {
+        let raw = table.get(col, row).unwrap_or("");
+        Error::bad_value(schema_col, row, raw, "a time")
+    })
 }
 
 fn optional_time(
@@ -178,9 +205,30 @@ fn optional_time(
     row: usize,
 ) -> Result<Option<i64>> {
     match (col, name) {
-        (Some(c), Some(n)) if cell(table, c, row).is_some() => time_at(table, n, c, row).map(Some),
+        (Some(c), Some(n)) if !blank(table, c, row) => time_at(table, n, c, row).map(Some),
         _ => Ok(None),
     }
+}
+
+/// The process id at `row`: an Arrow integer (or whole float) column's
+/// value as it is, never formatted; text (and a negative or fractional
+/// number, as its text) through [`Pid::parse`]. `None` for no PID.
+fn pid_at(
+    table: &(impl Cells + ?Sized),
+    col: usize,
+    row: usize,
+    strings: &mut Interner,
+) -> Option<Pid> {
+    if let Some(c) = table.typed(col).filter(|c| c.is_number()) {
+        if c.is_null(row) {
+            return None;
+        }
+        let n = c.integer(row).and_then(|n| u64::try_from(n).ok());
+        if let Some(pid) = n.and_then(Pid::number) {
+            return Some(pid);
+        }
+    }
+    cell(table, col, row).and_then(|s| Pid::parse(s, strings))
 }
 
 /// The columns in which a row names another process (its parent, or
@@ -202,8 +250,7 @@ impl RefColumns<'_> {
         host: u32,
         row: usize,
     ) -> Result<Option<Ref>> {
-        let pid = self.pid.and_then(|c| cell(table, c, row));
-        let Some(pid) = pid.and_then(|s| Pid::parse(s, &mut ints.pids)) else {
+        let Some(pid) = self.pid.and_then(|c| pid_at(table, c, row, &mut ints.pids)) else {
             return Ok(None);
         };
         let (base, full, has_dir) = match self.name {
@@ -412,14 +459,13 @@ pub(crate) fn link(table: &(impl Cells + ?Sized), schema: &ProcSchema) -> Result
     let mut procs = Vec::with_capacity(table.rows());
     for row in 0..table.rows() {
         if let (Some(c), Some(wanted)) = (cols.event, schema.event_id.as_deref()) {
-            if !is_event(table.get(c, row), wanted) {
+            if !is_event_at(table, c, row, wanted) {
                 stats.filtered_rows += 1;
                 continue;
             }
         }
         let time = time_at(table, &schema.time_stamp, cols.time, row)?;
-        let Some(pid) = cell(table, cols.pid, row).and_then(|s| Pid::parse(s, &mut ints.pids))
-        else {
+        let Some(pid) = pid_at(table, cols.pid, row, &mut ints.pids) else {
             return Err(Error::bad_value(
                 &schema.process_id,
                 row,
@@ -696,7 +742,7 @@ fn creator_is(
     let Some(c) = cols.initiator else {
         return Ok(true);
     };
-    let pid = cell(table, c, row).and_then(|s| Pid::parse(s, &mut ints.pids));
+    let pid = pid_at(table, c, row, &mut ints.pids);
     if pid != Some(r.pid) {
         return Ok(false);
     }
@@ -906,6 +952,76 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    /// The same events as CSV text and as a notebook's typed Arrow columns
+    /// (a zoned ns timestamp, integer PIDs of two widths, an integer event
+    /// id, dictionary and large strings) link the same, and the typed
+    /// time, PID and event columns are read without being formatted.
+    #[test]
+    fn typed_arrow_columns_link_as_text_and_are_never_formatted() {
+        use std::sync::Arc;
+
+        use arrow_array::types::Int32Type;
+        use arrow_array::{
+            ArrayRef, DictionaryArray, Int64Array, LargeStringArray, RecordBatch, StringArray,
+            TimestampNanosecondArray, UInt32Array,
+        };
+        let text = csv("t,name,pid,ppid,pname,host,ev\n\
+             2024-01-01T00:00:00Z,a.exe,0x10,0x1,x.exe,h,4688\n\
+             2024-01-01T00:00:01Z,b.exe,17,16,a.exe,h,4688\n\
+             2024-01-01T00:00:01.5Z,c.exe,18,17,b.exe,h,1\n\
+             2024-01-01T00:00:02Z,c.exe,18,17,b.exe,h,4688\n");
+        let s = 1_704_067_200_000_000_000i64;
+        let ns = |ms: i64| s + ms * 1_000_000;
+        let names: DictionaryArray<Int32Type> =
+            ["a.exe", "b.exe", "c.exe", "c.exe"].into_iter().collect();
+        let batch = RecordBatch::try_from_iter(vec![
+            (
+                "t",
+                Arc::new(
+                    TimestampNanosecondArray::from(vec![ns(0), ns(1000), ns(1500), ns(2000)])
+                        .with_timezone("UTC"),
+                ) as ArrayRef,
+            ),
+            ("name", Arc::new(names) as ArrayRef),
+            (
+                "pid",
+                Arc::new(Int64Array::from(vec![16, 17, 18, 18])) as ArrayRef,
+            ),
+            (
+                "ppid",
+                Arc::new(UInt32Array::from(vec![1, 16, 17, 17])) as ArrayRef,
+            ),
+            (
+                "pname",
+                Arc::new(StringArray::from(vec!["x.exe", "a.exe", "b.exe", "b.exe"])) as ArrayRef,
+            ),
+            (
+                "host",
+                Arc::new(LargeStringArray::from(vec!["h"; 4])) as ArrayRef,
+            ),
+            (
+                "ev",
+                Arc::new(Int64Array::from(vec![4688, 4688, 1, 4688])) as ArrayRef,
+            ),
+        ])
+        .unwrap();
+        let typed = Table::from_record_batch(&batch);
+        let schema = ProcSchema {
+            event_id_column: Some("ev".into()),
+            event_id: Some("4688".into()),
+            ..schema()
+        };
+        let from_text = build_tree(&text, &schema).unwrap();
+        let from_arrow = build_tree(&typed, &schema).unwrap();
+        assert_eq!(parent_rows(&from_arrow), parent_rows(&from_text));
+        assert_eq!(parent_rows(&from_arrow), [None, Some(0), None, Some(1)]);
+        assert_eq!(from_arrow.summary(), from_text.summary());
+        assert_eq!(from_arrow.stats().filtered_rows, 1);
+        for c in [0, 2, 3, 6] {
+            assert!(!typed.column(c).formatted(), "column {c} formatted");
+        }
     }
 
     /// A seeded xorshift: `next(n)` is a number below `n`.

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use super::tree::{Field, Origin, ProcTree};
 use crate::error::Result;
 use crate::table::cells::trim_cell;
-use crate::table::column::ColumnBuilder;
+use crate::table::text::ColumnBuilder;
 use crate::table::time::write_time_ms;
 use crate::table::{Frame, FrameColumn, TextColumn};
 
@@ -137,7 +137,7 @@ impl ProcTree<'_> {
             }
             let cells = table.column(j);
             let field = field_of(j);
-            let bytes = cells.array().value_data().len();
+            let bytes = cells.text_bytes();
             let mut col = ColumnBuilder::with_capacity(n.len(), bytes + bytes / 64);
             for (i, node) in n.iter().enumerate() {
                 col.push(match node.origin {

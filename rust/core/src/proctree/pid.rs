@@ -14,6 +14,12 @@ pub(crate) struct Pid(u64);
 const STRING_FLAG: u64 = 1 << 63;
 
 impl Pid {
+    /// The PID of a typed integer cell: the number `n` as [`parse`](Self::parse)
+    /// reads its text, `None` from 2^63 (where text keys start).
+    pub(crate) fn number(n: u64) -> Option<Pid> {
+        (n < STRING_FLAG).then_some(Pid(n))
+    }
+
     /// Parses a PID cell; `None` for an empty cell (no PID, so no link).
     pub(crate) fn parse(cell: &str, strings: &mut Interner) -> Option<Pid> {
         let s = trim_cell(cell);

@@ -64,3 +64,21 @@ impl HttpResponse {
             .map(|(_, v)| v.as_str())
     }
 }
+
+/// The only headers a request from the page may carry. Anything else (and so
+/// any credential, cookie or `host` header) makes the host refuse the call:
+/// credentials are added by the host alone.
+pub const REQUEST_HEADERS: &[&str] = &["accept", "content-type"];
+
+/// The response headers a host hands back, names lower case: what the core
+/// reads (content type, `retry-after` and rate-limit state for backing off,
+/// `location` so a refused redirect can be reported). Everything else (set
+/// cookies, server banners) stays in the host.
+pub const RESPONSE_HEADERS: &[&str] = &[
+    "content-type",
+    "retry-after",
+    "location",
+    "x-ratelimit-limit",
+    "x-ratelimit-remaining",
+    "x-ratelimit-reset",
+];

@@ -211,7 +211,7 @@ impl LocalData {
                 let lo = start.map(|t| t.timestamp_nanos_opt().unwrap_or(i64::MIN) / 1_000_000);
                 let hi = end.map(|t| t.timestamp_nanos_opt().unwrap_or(i64::MAX) / 1_000_000);
                 for (row, k) in keep.iter_mut().enumerate() {
-                    let ms = col.get(row).and_then(crate::table::parse_time_ms);
+                    let ms = col.time_ms(row);
                     *k &= ms
                         .is_some_and(|ms| lo.is_none_or(|l| ms >= l) && hi.is_none_or(|h| ms <= h));
                 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::table::{format_time_ms, parse_time_ms, Frame, FrameColumn, Table};
+use crate::table::{format_time_ms, Frame, FrameColumn, Table};
 
 /// MSTICPy fills null identifiers with this string before sorting, so nulls
 /// sort where it would; we do the same and give them back as nulls.
@@ -70,16 +70,12 @@ pub fn sessionize(table: &Table, opts: &SessionizeOptions) -> Result<Vec<EventSe
     };
     let cols = table.select(Some(&[opts.time_col.clone(), opts.event_col.clone()]))?;
     let (time_col, event_col) = (cols[0], cols[1]);
+    // Typed: an Arrow timestamp is read as it is, text parsed.
     let times = table.column(time_col);
     let mut parsed = Vec::with_capacity(table.rows());
-    for (row, cell) in times.iter().enumerate() {
-        let t = cell.and_then(parse_time_ms).ok_or_else(|| {
-            Error::new(ErrorKind::BadValue {
-                column: opts.time_col.clone(),
-                row,
-                value: cell.unwrap_or("").chars().take(80).collect(),
-                expected: "a time",
-            })
+    for row in 0..table.rows() {
+        let t = times.time_ms(row).ok_or_else(|| {
+            Error::bad_value(&opts.time_col, row, times.get(row).unwrap_or(""), "a time")
         })?;
         parsed.push(t);
     }

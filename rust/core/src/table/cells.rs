@@ -3,7 +3,9 @@
 //! a few columns once (a process-tree summary) takes the second and copies
 //! no text: building column buffers was a fifth of such a run in wasm.
 
-use super::read::{fast_csv_header, ColumnPicker, Table};
+use super::column::Column;
+use super::model::Table;
+use super::read::{fast_csv_header, ColumnPicker};
 use crate::error::Result;
 
 /// `cell` without surrounding white space: [`str::trim`], with the usual
@@ -25,6 +27,12 @@ pub(crate) trait Cells {
     /// The cell of column `col` at `row`; `None` for a null (or a column
     /// that was not read).
     fn get(&self, col: usize, row: usize) -> Option<&str>;
+    /// Column `col` with its typed readers, when the cells are a
+    /// [`Table`]'s: an analysis reads a time or an integer from it without
+    /// formatting an Arrow value as text first.
+    fn typed(&self, _col: usize) -> Option<&Column> {
+        None
+    }
 }
 
 impl Cells for Table {
@@ -38,6 +46,10 @@ impl Cells for Table {
 
     fn get(&self, col: usize, row: usize) -> Option<&str> {
         self.column(col).get(row)
+    }
+
+    fn typed(&self, col: usize) -> Option<&Column> {
+        Some(self.column(col))
     }
 }
 

@@ -44,6 +44,16 @@ impl TableFormat {
         }
     }
 
+    /// The format by name (`csv`, `json`, `ndjson`, `arrow`), or detected
+    /// from `bytes` for `auto` or an empty name: how the hosts pass a
+    /// caller's format.
+    pub fn named(name: &str, bytes: &[u8]) -> Result<TableFormat> {
+        match name {
+            "" | "auto" => Ok(TableFormat::detect(bytes)),
+            f => f.parse(),
+        }
+    }
+
     /// The lower-case name used in messages and options.
     pub fn name(self) -> &'static str {
         match self {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray};
 
-use super::column::TextColumn;
+use super::text::TextColumn;
 use crate::error::{Error, ErrorKind, Result};
 
 /// One column of a [`Frame`].

@@ -7,86 +7,14 @@ use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, SchemaRef};
 use serde_json::Value;
 
-use super::column::{ColumnBuilder, TextColumn};
+use super::column::{is_text_type, Column};
 use super::csv_fast::FastCsv;
 use super::format::TableFormat;
+use super::model::Table;
 use super::sniff::check_text;
-use crate::error::{Error, ErrorKind, Result};
+use super::text::ColumnBuilder;
+use crate::error::{Error, Result};
 use crate::utf8::utf8_lossy;
-
-/// A table held as text cells, column by column (each column one Arrow
-/// string buffer, see [`TextColumn`]).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Table {
-    names: Vec<String>,
-    columns: Vec<TextColumn>,
-    text: Vec<bool>,
-}
-
-impl Table {
-    /// The column names, in order.
-    pub fn names(&self) -> &[String] {
-        &self.names
-    }
-
-    /// Number of rows.
-    pub fn rows(&self) -> usize {
-        self.columns.first().map_or(0, TextColumn::len)
-    }
-
-    /// The cells of column `i`.
-    pub fn column(&self, i: usize) -> &TextColumn {
-        &self.columns[i]
-    }
-
-    /// A one-column table (`text`) with one row per line of `text`: how
-    /// plain text is scanned line by line, as a DataFrame of lines would be.
-    pub fn from_lines(text: &str) -> Table {
-        let mut t = Table::default();
-        let lines: StringArray = text.lines().map(Some).collect();
-        t.push("text".to_string(), lines.into(), true);
-        t
-    }
-
-    /// Indices of the columns to scan: the `requested` ones (all must exist)
-    /// or every column that holds text.
-    pub fn select(&self, requested: Option<&[String]>) -> Result<Vec<usize>> {
-        let picked: Vec<usize> = match requested {
-            Some(names) => names
-                .iter()
-                .map(|n| {
-                    self.names.iter().position(|c| c == n).ok_or_else(|| {
-                        Error::new(ErrorKind::MissingColumn {
-                            column: n.clone(),
-                            available: self.names.clone(),
-                        })
-                    })
-                })
-                .collect::<Result<_>>()?,
-            None => (0..self.names.len()).filter(|&i| self.text[i]).collect(),
-        };
-        if picked.is_empty() {
-            return Err(Error::new(ErrorKind::NoTextColumns));
-        }
-        Ok(picked)
-    }
-
-    /// A table of these column names and no rows (to resolve a schema
-    /// from a header before reading the rows).
-    pub fn from_names(names: &[String]) -> Table {
-        let mut t = Table::default();
-        for n in names {
-            t.push(n.clone(), TextColumn::from(StringArray::new_null(0)), true);
-        }
-        t
-    }
-
-    fn push(&mut self, name: String, cells: TextColumn, text: bool) {
-        self.names.push(name);
-        self.columns.push(cells);
-        self.text.push(text);
-    }
-}
 
 /// JSON rows as they arrive: a key first seen at row N becomes a column
 /// with N nulls before it (JSON input is small next to CSV and Arrow).
@@ -113,7 +41,7 @@ impl JsonCells {
     fn into_table(self) -> Table {
         let mut t = Table::default();
         for ((name, cells), text) in self.names.into_iter().zip(self.columns).zip(self.text) {
-            t.push(name, cells.into(), text);
+            t.push(name, StringArray::from(cells).into(), text);
         }
         t
     }
@@ -212,10 +140,10 @@ fn read_csv_fast(text: &str, keep: Option<ColumnPicker<'_>>) -> Result<Option<Ta
     let mut table = Table::default();
     for (i, name) in names.into_iter().enumerate() {
         let cells = match built.next_if(|(j, _)| *j == i) {
-            Some((_, col)) => col.finish(),
-            None => TextColumn::from(StringArray::new_null(count)),
+            Some((_, col)) => col.finish().into_array(),
+            None => StringArray::new_null(count),
         };
-        table.push(name, cells, true);
+        table.push(name, cells.into(), true);
     }
     Ok(Some(table))
 }
@@ -264,10 +192,10 @@ fn read_csv_general(bytes: &[u8], keep: Option<ColumnPicker<'_>>) -> Result<Tabl
     let mut table = Table::default();
     for (name, col) in names.into_iter().zip(columns) {
         let cells = match col {
-            Some(col) => col.finish(),
-            None => TextColumn::from(StringArray::new_null(count)),
+            Some(col) => col.finish().into_array(),
+            None => StringArray::new_null(count),
         };
-        table.push(name, cells, true);
+        table.push(name, cells.into(), true);
     }
     Ok(table)
 }
@@ -387,13 +315,8 @@ fn push_json_row(
 }
 
 /// Reads an Arrow IPC file (`ARROW1` magic) or stream: its schema and
-/// record batches, naming the batch that fails.
-pub(crate) fn read_arrow_batches(bytes: &[u8]) -> Result<(SchemaRef, Vec<RecordBatch>)> {
-    read_arrow_projected(bytes, None)
-}
-
-/// [`read_arrow_batches`] decoding only the columns in `projection` (the
-/// others' buffers are skipped, not copied).
+/// record batches, naming the batch that fails, decoding only the columns
+/// in `projection` (the others' buffers are skipped, not copied).
 fn read_arrow_projected(
     bytes: &[u8],
     projection: Option<Vec<usize>>,
@@ -438,44 +361,42 @@ fn read_arrow(bytes: &[u8], keep: Option<ColumnPicker<'_>>) -> Result<Table> {
     let mut decoded = projection.iter().enumerate().peekable();
     let mut table = Table::default();
     for (i, field) in schema.fields().iter().enumerate() {
-        let text = is_text(field.data_type());
+        let text = is_text_type(field.data_type());
         let Some((k, _)) = decoded.next_if(|(_, &j)| j == i) else {
             table.push(
                 field.name().clone(),
-                TextColumn::from(StringArray::new_null(rows)),
+                StringArray::new_null(rows).into(),
                 text,
             );
             continue;
         };
         let arrays: Vec<&ArrayRef> = batches.iter().map(|b| b.column(k)).collect();
-        let cells = match arrays.as_slice() {
-            // One plain string array: shared, not copied.
-            [a] if a.data_type() == &DataType::Utf8 => {
-                TextColumn::from(a.as_string::<i32>().clone())
-            }
-            // Plain string arrays, one per batch, under 2 GiB together:
-            // joined buffer by buffer (a copy per cell was a sixth of a
-            // process-tree summary from a notebook's Arrow).
-            many if many.iter().all(|a| a.data_type() == &DataType::Utf8)
-                && many.iter().map(|a| text_bytes(a)).sum::<usize>() <= i32::MAX as usize =>
-            {
-                let parts: Vec<&dyn Array> = many.iter().map(|a| a.as_ref()).collect();
-                let joined = arrow_select::concat::concat(&parts)
-                    .map_err(|e| Error::parse("arrow", None, e))?;
-                TextColumn::from(joined.as_string::<i32>().clone())
-            }
-            _ => {
-                let bytes = arrays
-                    .iter()
-                    .fold(0usize, |sum, a| sum.saturating_add(text_bytes(a)));
-                let mut out = ColumnBuilder::with_capacity(rows, bytes);
-                for a in arrays {
-                    append_cells(&mut out, a)?;
+        let array = match arrays.as_slice() {
+            // One batch: shared, not copied.
+            [a] => ArrayRef::clone(a),
+            // No batch: an empty column of the field's type.
+            [] => arrow_array::new_empty_array(field.data_type()),
+            // One array per batch (pyarrow's chunked tables), joined
+            // buffer by buffer, types kept.
+            many => {
+                if many.iter().all(|a| a.data_type() == &DataType::Utf8)
+                    && many
+                        .iter()
+                        .map(|a| a.as_string::<i32>().values().len())
+                        .sum::<usize>()
+                        > i32::MAX as usize
+                {
+                    return Err(Error::parse(
+                        "table",
+                        None,
+                        "a column holds more than 2 GiB of text",
+                    ));
                 }
-                out.finish()
+                let parts: Vec<&dyn Array> = many.iter().map(|a| a.as_ref()).collect();
+                arrow_select::concat::concat(&parts).map_err(|e| Error::parse("arrow", None, e))?
             }
         };
-        table.push(field.name().clone(), cells, text);
+        table.push(field.name().clone(), Column::from(array), text);
     }
     Ok(table)
 }
@@ -492,164 +413,6 @@ where
             })
         })
         .collect()
-}
-
-fn is_text(t: &DataType) -> bool {
-    match t {
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
-        DataType::Dictionary(_, v) => is_text(v),
-        _ => false,
-    }
-}
-
-/// Bytes of text an Arrow column holds or will hold as text: exact for
-/// strings, an estimate for numbers and times (a capacity hint: growing a
-/// million cells' buffer by doubling copied it twenty times).
-fn text_bytes(array: &ArrayRef) -> usize {
-    let per_cell = match array.data_type() {
-        DataType::Utf8 => return array.as_string::<i32>().values().len(),
-        DataType::LargeUtf8 => return array.as_string::<i64>().values().len(),
-        // RFC 3339 with milliseconds: `2024-01-01T00:00:00.000Z`.
-        DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64 => 24,
-        DataType::Boolean => 5,
-        t if t.is_integer() => 6,
-        t if t.is_floating() => 12,
-        _ => 0,
-    };
-    (array.len() - array.null_count()).saturating_mul(per_cell)
-}
-
-/// Appends an Arrow column's cells as text, straight into the column's one
-/// buffer (a chunked pyarrow table is many batches: no `String` per cell on
-/// the way). Strings (plain, large, view or dictionary-encoded, which is
-/// what apache-arrow JS and pandas categoricals produce) are taken as they
-/// are; numbers and booleans are formatted.
-fn append_cells(out: &mut ColumnBuilder, array: &ArrayRef) -> Result<()> {
-    let n = array.len();
-    match array.data_type() {
-        DataType::Utf8 => array
-            .as_string::<i32>()
-            .iter()
-            .try_for_each(|c| out.push(c)),
-        DataType::LargeUtf8 => array
-            .as_string::<i64>()
-            .iter()
-            .try_for_each(|c| out.push(c)),
-        DataType::Utf8View => array.as_string_view().iter().try_for_each(|c| out.push(c)),
-        DataType::Dictionary(_, _) => {
-            let dict = array.as_any_dictionary();
-            let keys = dict.normalized_keys();
-            let mut values = ColumnBuilder::with_capacity(dict.values().len(), 0);
-            append_cells(&mut values, dict.values())?;
-            let values = values.finish();
-            (0..n).try_for_each(|i| {
-                out.push(if array.is_null(i) {
-                    None
-                } else {
-                    values.get(keys[i])
-                })
-            })
-        }
-        DataType::Boolean => array
-            .as_boolean()
-            .iter()
-            .try_for_each(|c| out.push(c.map(|b| if b { "true" } else { "false" }))),
-        t if t.is_integer() => append_integers(out, array),
-        // Floats are written into one scratch string, not a `String` per
-        // cell.
-        t if t.is_floating() => {
-            let mut text = String::new();
-            (0..n).try_for_each(|i| {
-                if array.is_null(i) {
-                    return out.push(None);
-                }
-                text.clear();
-                write_float(&mut text, array, i);
-                out.push(Some(&text))
-            })
-        }
-        // pandas datetimes arrive as Arrow timestamps: keep them as RFC 3339
-        // text, which every reader of a time column parses.
-        DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64 => {
-            let mut text = String::new();
-            (0..n).try_for_each(|i| match time_ms_at(array, i) {
-                Some(ms) if !array.is_null(i) => {
-                    text.clear();
-                    super::time::write_time_ms(&mut text, ms);
-                    out.push(Some(&text))
-                }
-                _ => out.push(None),
-            })
-        }
-        _ => (0..n).try_for_each(|_| out.push(None)),
-    }
-}
-
-/// A timestamp or date cell as ms since the epoch (time zones are instants).
-fn time_ms_at(array: &ArrayRef, i: usize) -> Option<i64> {
-    use arrow_array::types::*;
-    use arrow_schema::TimeUnit;
-    Some(match array.data_type() {
-        DataType::Timestamp(TimeUnit::Second, _) => array
-            .as_primitive::<TimestampSecondType>()
-            .value(i)
-            .checked_mul(1000)?,
-        DataType::Timestamp(TimeUnit::Millisecond, _) => {
-            array.as_primitive::<TimestampMillisecondType>().value(i)
-        }
-        DataType::Timestamp(TimeUnit::Microsecond, _) => array
-            .as_primitive::<TimestampMicrosecondType>()
-            .value(i)
-            .div_euclid(1000),
-        DataType::Timestamp(TimeUnit::Nanosecond, _) => array
-            .as_primitive::<TimestampNanosecondType>()
-            .value(i)
-            .div_euclid(1_000_000),
-        DataType::Date32 => i64::from(array.as_primitive::<Date32Type>().value(i)) * 86_400_000,
-        DataType::Date64 => array.as_primitive::<Date64Type>().value(i),
-        _ => return None,
-    })
-}
-
-/// Appends an integer column's cells through `itoa`, the type matched once
-/// per column: `{}` per cell was most of turning a notebook's integer PIDs
-/// and logon ids into text.
-fn append_integers(out: &mut ColumnBuilder, array: &ArrayRef) -> Result<()> {
-    use arrow_array::types::*;
-    use arrow_array::ArrowPrimitiveType;
-    fn each<T: ArrowPrimitiveType>(out: &mut ColumnBuilder, array: &ArrayRef) -> Result<()>
-    where
-        T::Native: itoa::Integer,
-    {
-        let mut text = itoa::Buffer::new();
-        array
-            .as_primitive::<T>()
-            .iter()
-            .try_for_each(|v| out.push(v.map(|v| text.format(v))))
-    }
-    match array.data_type() {
-        DataType::Int8 => each::<Int8Type>(out, array),
-        DataType::Int16 => each::<Int16Type>(out, array),
-        DataType::Int32 => each::<Int32Type>(out, array),
-        DataType::Int64 => each::<Int64Type>(out, array),
-        DataType::UInt8 => each::<UInt8Type>(out, array),
-        DataType::UInt16 => each::<UInt16Type>(out, array),
-        DataType::UInt32 => each::<UInt32Type>(out, array),
-        DataType::UInt64 => each::<UInt64Type>(out, array),
-        _ => (0..array.len()).try_for_each(|_| out.push(None)),
-    }
-}
-
-/// Appends the float at `i` of a float array to `out` (Rust's shortest
-/// round-trip form, as before: `1`, not `1.0`).
-fn write_float(out: &mut String, array: &ArrayRef, i: usize) {
-    use arrow_array::types::*;
-    use std::fmt::Write;
-    let _ = match array.data_type() {
-        DataType::Float32 => write!(out, "{}", array.as_primitive::<Float32Type>().value(i)),
-        DataType::Float64 => write!(out, "{}", array.as_primitive::<Float64Type>().value(i)),
-        _ => Ok(()),
-    };
 }
 
 #[cfg(test)]

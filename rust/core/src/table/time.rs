@@ -39,11 +39,20 @@ fn parse_general(s: &str) -> Option<i64> {
             .and_hms_opt(0, 0, 0)
             .map(|t| t.and_utc().timestamp_millis());
     }
-    let n: f64 = s.parse().ok().filter(|n: &f64| n.is_finite())?;
-    Some(if n.abs() >= 1e11 {
-        n as i64
-    } else {
-        (n * 1000.0).round() as i64
+    let n: f64 = s.parse().ok()?;
+    epoch_number_ms(n)
+}
+
+/// An epoch number as milliseconds: seconds, or milliseconds when ≥ 1e11
+/// (`None` when not finite). How a number cell, as text or typed, is read
+/// as a time.
+pub(crate) fn epoch_number_ms(n: f64) -> Option<i64> {
+    n.is_finite().then(|| {
+        if n.abs() >= 1e11 {
+            n as i64
+        } else {
+            (n * 1000.0).round() as i64
+        }
     })
 }
 

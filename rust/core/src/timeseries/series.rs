@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::anomalies::{anomalies, AnomalyOptions, AnomalyRow};
 use crate::error::{Error, Result};
-use crate::table::{format_time_ms, parse_time_ms, Frame, FrameColumn, Table};
+use crate::table::{format_time_ms, Column, Frame, FrameColumn, Table};
 
 /// An evenly spaced series: `times_ms[i]` is the start of bin `i`.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,24 +45,29 @@ pub fn series_from_table(
     let t = column(table, time_column)?;
     let v = value_column.map(|c| column(table, c)).transpose()?;
     let mut bins: BTreeMap<i64, f64> = BTreeMap::new();
-    for (row, cell) in table.column(t).iter().enumerate() {
-        let Some(cell) = cell.filter(|c| !c.trim().is_empty()) else {
+    // Typed reads: an Arrow timestamp or number is read as it is, text is
+    // parsed; a cell's text is only formatted for an error.
+    let times = table.column(t);
+    let values = v.map(|v| table.column(v));
+    let text = |c: &Column, row| c.get(row).unwrap_or("").to_string();
+    for row in 0..table.rows() {
+        if times.is_blank(row) {
             continue;
-        };
-        let ms = parse_time_ms(cell)
-            .ok_or_else(|| Error::bad_value(time_column, row, cell, "a time"))?;
-        let value = match v {
+        }
+        let ms = times
+            .time_ms(row)
+            .ok_or_else(|| Error::bad_value(time_column, row, &text(times, row), "a time"))?;
+        let value = match values {
             None => 1.0,
-            Some(v) => match table.column(v).get(row).map(str::trim) {
-                None | Some("") => continue,
-                Some(x) => x
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|x| x.is_finite())
-                    .ok_or_else(|| {
-                        Error::bad_value(value_column.unwrap_or(""), row, x, "a number")
-                    })?,
-            },
+            Some(c) if c.is_blank(row) => continue,
+            Some(c) => c.number(row).filter(|x| x.is_finite()).ok_or_else(|| {
+                Error::bad_value(
+                    value_column.unwrap_or(""),
+                    row,
+                    text(c, row).trim(),
+                    "a number",
+                )
+            })?,
         };
         *bins.entry(ms.div_euclid(bin_ms) * bin_ms).or_default() += value;
     }
@@ -136,6 +141,38 @@ mod tests {
 
     fn table(csv: &str) -> Table {
         crate::read_table(csv.as_bytes(), crate::TableFormat::Csv).unwrap()
+    }
+
+    /// A notebook's typed columns (ms timestamps, integer counts) bin as
+    /// their text does, and are never formatted on the way.
+    #[test]
+    fn typed_arrow_columns_bin_as_text_and_are_never_formatted() {
+        use std::sync::Arc;
+
+        use arrow_array::{ArrayRef, Int32Array, RecordBatch, TimestampMillisecondArray};
+        let text = table("t,n\n1970-01-01T00:00:00Z,2\n1970-01-01T02:30:00Z,3\n,9\n");
+        let batch = RecordBatch::try_from_iter_with_nullable(vec![
+            (
+                "t",
+                Arc::new(TimestampMillisecondArray::from(vec![
+                    Some(0),
+                    Some(2 * H + H / 2),
+                    None,
+                ])) as ArrayRef,
+                true,
+            ),
+            (
+                "n",
+                Arc::new(Int32Array::from(vec![2, 3, 9])) as ArrayRef,
+                false,
+            ),
+        ])
+        .unwrap();
+        let typed = Table::from_record_batch(&batch);
+        let want = series_from_table(&text, "t", Some("n"), H).unwrap();
+        assert_eq!(want.values, [2.0, 0.0, 3.0]);
+        assert_eq!(series_from_table(&typed, "t", Some("n"), H).unwrap(), want);
+        assert!(!typed.column(0).formatted() && !typed.column(1).formatted());
     }
 
     #[test]

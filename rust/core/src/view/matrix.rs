@@ -8,8 +8,8 @@ use crate::error::{Error, ErrorKind, Result};
 
 use super::options::SortOrder;
 use super::scale::Tick;
-use super::table::Categories;
 use super::{DataSet, Layout, MarkRows, ViewOptions, Viewport};
+use crate::table::Categories;
 
 /// A laid-out grid: categories per axis and the non-empty cells.
 #[derive(Debug, Clone)]

@@ -14,14 +14,15 @@ mod rows;
 mod scale;
 mod series;
 mod spec;
-mod table;
 mod timeline;
 mod values;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::table::Table;
 
+pub use crate::table::{Categories, NULL_LABEL};
 pub use options::{
     any_case_pattern, any_case_schema, Columns, Pixels, SortOrder, TimeValue, ViewOptions,
     MAX_PIXELS, MIN_LABEL_LEN, MIN_PIXELS, SORT_WORDS,
@@ -32,7 +33,6 @@ pub use spec::{
     SessionScoresOptions, TimelineDurationOptions, TimelineOptions, TimelineValuesOptions,
     ViewSpec, BUNDLE_VERSION, VIEW_MIME_TYPE,
 };
-pub use table::{Categories, ViewTable, NULL_LABEL};
 
 /// Numbers per mark in [`Layout::marks`]: `x, y, w, h, count, row, series`.
 ///
@@ -86,7 +86,7 @@ pub struct DataSet {
     /// Its name in the legend.
     pub label: String,
     /// Its rows.
-    pub table: ViewTable,
+    pub table: Table,
     /// Overrides the options' `time_column` for this set.
     pub time_column: Option<String>,
     /// A CSS colour for this set.

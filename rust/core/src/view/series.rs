@@ -5,8 +5,8 @@ use crate::error::{Error, Result};
 
 use super::scale::LinearScale;
 
-use super::table::NULL_LABEL;
 use super::{DataSet, ViewOptions};
+use crate::table::NULL_LABEL;
 
 /// One lane or line: its events sorted by time.
 #[derive(Debug, Clone, Default)]

@@ -9,7 +9,8 @@ use arrow_array::{
 };
 use arrow_ipc::writer::{IpcWriteOptions, StreamWriter};
 use arrow_ipc::CompressionType;
-use huntkit_core::view::{Chart, DataSet, ViewKind, ViewOptions, ViewTable, Viewport, MARK_STRIDE};
+use huntkit_core::view::{Chart, DataSet, ViewKind, ViewOptions, Viewport, MARK_STRIDE};
+use huntkit_core::Table;
 use serde_json::json;
 
 const T0: i64 = 1_700_000_000_000; // ms
@@ -74,7 +75,7 @@ fn events(n: usize, hosts: usize, seed: u64) -> RecordBatch {
 fn dataset(label: &str, batch: &RecordBatch) -> DataSet {
     DataSet {
         label: label.into(),
-        table: ViewTable::from_arrow(&arrow(batch, true)).unwrap(),
+        table: Table::from_arrow(&arrow(batch, true)).unwrap(),
         time_column: None,
         color: None,
     }
@@ -269,7 +270,7 @@ fn duration_bars_span_first_to_last_event() {
         t("2024-01-01T05:00:00Z"),
         t("2024-01-01T02:00:00Z")
     );
-    let table = ViewTable::from_text_table(csv.as_bytes(), huntkit_core::TableFormat::Csv).unwrap();
+    let table = Table::read(csv.as_bytes(), huntkit_core::TableFormat::Csv).unwrap();
     let ds = DataSet {
         label: "logons".into(),
         table,
@@ -321,8 +322,7 @@ fn matrix_counts_totals_distinct_and_sorts() {
     let csv =
         "src,dst,bytes,port\na,x,10,80\na,x,5,443\na,y,1,80\nb,x,7,80\nb,x,7,80\nc,y,100,22\n";
     let mk = |opts: serde_json::Value| {
-        let table =
-            ViewTable::from_text_table(csv.as_bytes(), huntkit_core::TableFormat::Csv).unwrap();
+        let table = Table::read(csv.as_bytes(), huntkit_core::TableFormat::Csv).unwrap();
         let ds = DataSet {
             label: "flows".into(),
             table,
@@ -491,7 +491,7 @@ fn bad_bundles_name_the_problem() {
         .contains("pie"));
     // Rows with no time are left out and said so, not drawn at zero.
     let csv = "TimeGenerated,x\n2024-01-01T00:00:00Z,1\n,2\n";
-    let table = ViewTable::from_text_table(csv.as_bytes(), huntkit_core::TableFormat::Csv).unwrap();
+    let table = Table::read(csv.as_bytes(), huntkit_core::TableFormat::Csv).unwrap();
     let c = Chart::new(
         ViewKind::Timeline,
         vec![DataSet {
@@ -515,7 +515,7 @@ fn bad_bundles_name_the_problem() {
 fn arrow_round_trip_with_and_without_lz4() {
     let batch = events(1_000, 3, 9);
     for lz4 in [false, true] {
-        let t = ViewTable::from_arrow(&arrow(&batch, lz4)).unwrap();
+        let t = Table::from_arrow(&arrow(&batch, lz4)).unwrap();
         assert_eq!(t.rows(), 1_000);
         assert_eq!(t.names(), ["TimeGenerated", "Computer", "Count"]);
         let host = batch
@@ -534,7 +534,7 @@ fn arrow_round_trip_with_and_without_lz4() {
 }
 
 fn csv_chart(kind: ViewKind, csv: &str, opts: serde_json::Value) -> Chart {
-    let table = ViewTable::from_text_table(csv.as_bytes(), huntkit_core::TableFormat::Csv).unwrap();
+    let table = Table::read(csv.as_bytes(), huntkit_core::TableFormat::Csv).unwrap();
     let ds = DataSet {
         label: "d".into(),
         table,
@@ -595,7 +595,7 @@ fn anomalies_draw_observed_baseline_and_flags() {
         ViewKind::Anomalies,
         vec![DataSet {
             label: "d".into(),
-            table: ViewTable::from_text_table(
+            table: Table::read(
                 b"TimeGenerated,Total\n2024-01-01,1\n",
                 huntkit_core::TableFormat::Csv,
             )

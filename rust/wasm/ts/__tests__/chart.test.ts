@@ -1,17 +1,23 @@
 /**
- * Notebook views: bundle checks (pure), and the chart frame over the real
- * wasm `ChartView` in jsdom (layout numbers, lane labels, escaping, errors).
- * Drawing pixels is checked in real Chromium by the Galata tests.
+ * Notebook views: bundle checks (pure), and the chart frame in jsdom over
+ * the real wasm `ChartView` held by the engine's router, as the views
+ * worker holds it (an in-process stand-in for the worker): layout numbers,
+ * lane labels, escaping, copying, errors, and the page never holding the
+ * chart's wasm. Drawing pixels is checked in real Chromium by Galata.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { JSDOM } from 'jsdom';
 import { base64ToBytes, BundleError, parseBundle, VIEW_MIME_TYPE } from '../chart/bundle.js';
 import { ChartFrame, formatTime } from '../chart/chartView.js';
-import { renderView } from '../chart/index.js';
+import { renderView, setViewEngine } from '../chart/index.js';
+import { HuntkitEngine } from '../engine.js';
+import type { EngineRequest } from '../protocol.js';
+import { handleRequest, TreeStore, type WasmApi } from '../router.js';
 import type * as WasmModule from '../../pkg/huntkit_wasm.js';
+import { FakeWorker } from './fakeWorker.js';
 
 const wasmPath = fileURLToPath(new URL('../../pkg/huntkit_wasm_bg.wasm', import.meta.url));
 const skip = existsSync(wasmPath)
@@ -79,30 +85,57 @@ describe('view bundles', () => {
   });
 });
 
-describe('the chart frame over the real wasm', { skip }, () => {
+describe('the chart frame over the real wasm, in the worker', { skip }, () => {
   let wasm: typeof WasmModule;
+  let engine: HuntkitEngine;
+  const store = new TreeStore();
+  const requests: EngineRequest[] = [];
+  const copied: string[] = [];
   before(async () => {
     wasm = await import('../../pkg/huntkit_wasm.js');
     wasm.initSync({ module: readFileSync(wasmPath) });
+    engine = new HuntkitEngine({
+      createWorker: () =>
+        new FakeWorker((request, worker) => {
+          requests.push(request);
+          handleRequest(
+            wasm as unknown as WasmApi,
+            request,
+            message => worker.send(message),
+            undefined,
+            store
+          );
+        })
+    });
+    setViewEngine(engine);
+    const clipboard = { writeText: async (text: string) => void copied.push(text) };
+    Object.defineProperty(globalThis, 'navigator', { configurable: true, value: { clipboard } });
+  });
+  after(() => engine.dispose());
+
+  const csv = (options: Record<string, unknown>, kind = 'timeline'): unknown => ({
+    version: 1,
+    kind,
+    options,
+    data: [{ label: 'events', bytes: new TextEncoder().encode(CSV), format: 'csv' }]
   });
 
-  function chart(
-    options: Record<string, unknown>,
-    kind = 'timeline'
-  ): InstanceType<typeof wasm.ChartView> {
-    return new wasm.ChartView(
-      kind,
-      [{ label: 'events', data: new TextEncoder().encode(CSV), format: 'csv' }],
-      options
-    );
+  async function mount(options: Record<string, unknown>): Promise<[HTMLElement, ChartFrame]> {
+    const el = host();
+    const shown = await renderView(el, csv(options));
+    assert.equal(shown.error, null, shown.error ?? '');
+    assert.ok(shown.frame instanceof ChartFrame);
+    return [el, shown.frame];
   }
 
-  it('lays out lanes with escaped labels and counts', () => {
-    const el = host();
-    const frame = new ChartFrame(
-      el,
-      chart({ group_by: 'Computer', title: '<i>T</i>', width: 600 })
-    );
+  it('lays out lanes in the worker and draws escaped labels and counts', async () => {
+    requests.length = 0;
+    const [el, frame] = await mount({ group_by: 'Computer', title: '<i>T</i>', width: 600 });
+    // The table went to the worker as a transferred buffer; layouts came back.
+    const open = requests.find(r => r.op === 'chartOpen');
+    assert.ok(open && open.op === 'chartOpen');
+    assert.ok(open.sets[0].data instanceof ArrayBuffer);
+    assert.ok(requests.some(r => r.op === 'chart' && r.call.method === 'layout'));
     const node = el.querySelector('.jp-huntkit-chart') as HTMLElement;
     assert.equal(node.dataset.kind, 'timeline');
     assert.equal(node.dataset.eventsInView, '4');
@@ -119,24 +152,39 @@ describe('the chart frame over the real wasm', { skip }, () => {
     );
     // Zooming to the first two hours leaves two events in view.
     frame.setDomain([Date.parse('2024-03-07T00:00:00Z') - 1, Date.parse('2024-03-07T01:30:00Z')]);
-    (frame as unknown as { render(): void }).render();
+    await new Promise(resolve => dom.window.requestAnimationFrame(resolve));
+    await frame.settled();
     assert.equal(node.dataset.eventsInView, '2');
     const svg = frame.toSvg();
     assert.match(svg, /&lt;b onmouseover=alert\(1\)&gt;x&lt;\/b&gt;/);
     assert.equal((svg.match(/<circle /g) ?? []).length, 2);
+    assert.equal(store.chartCount, 1);
     frame.dispose();
     assert.equal(el.querySelector('.jp-huntkit-chart'), null);
+    // Disposing frees the chart in the worker.
+    await new Promise(resolve => setTimeout(resolve, 10));
+    assert.equal(store.chartCount, 0);
   });
 
-  it('copies rows as CSV and JSON with the source columns', () => {
-    const view = chart({ source_columns: ['Computer', 'Cmd'] });
-    const [x0, x1] = view.info().x_domain;
-    view.layout(x0, x1, 400, 100);
-    const { ids, total } = view.rowsBetween(x0, x1, 10);
-    assert.equal(total, 4);
-    assert.equal(view.rowsCsv(ids.subarray(0, 1)), 'Computer,Cmd\nweb-01,whoami\n');
-    assert.deepEqual(view.rowsJson(ids.subarray(3)), [{ Computer: 'dc-01', Cmd: 'ntdsutil' }]);
-    view.free();
+  it('copies rows as CSV and JSON with the source columns, made in the worker', async () => {
+    const [el, frame] = await mount({ source_columns: ['Computer', 'Cmd'] });
+    const button = (name: string): HTMLButtonElement =>
+      el.querySelector(`button[data-action="${name}"]`) as HTMLButtonElement;
+    copied.length = 0;
+    button('copy-csv').click();
+    await new Promise(resolve => setTimeout(resolve, 10));
+    assert.equal(
+      copied[0],
+      'Computer,Cmd\nweb-01,whoami\nweb-01,net user\n<b onmouseover=alert(1)>x</b>,ipconfig\ndc-01,ntdsutil\n'
+    );
+    button('copy-json').click();
+    await new Promise(resolve => setTimeout(resolve, 10));
+    assert.deepEqual((JSON.parse(copied[1]) as unknown[]).at(-1), {
+      Computer: 'dc-01',
+      Cmd: 'ntdsutil'
+    });
+    assert.match(el.querySelector('.jp-huntkit-chart-status')?.textContent ?? '', /copied 4 rows/);
+    frame.dispose();
   });
 
   it('shows core errors in the host, never throws', async () => {
@@ -156,11 +204,17 @@ describe('the chart frame over the real wasm', { skip }, () => {
     const el2 = host();
     await renderView(el2, { ...bundle, version: 7 });
     assert.match(el2.textContent ?? '', /unknown view bundle version 7/);
-    assert.throws(
-      () => chart({ time_column: 'Cmd' }),
-      /row 0 of column "Cmd": "whoami" is not a time/
-    );
-    assert.throws(() => chart({ group_by: 'Host' }), /column "Host" not in table/);
-    assert.throws(() => chart({ colour: 'red' }), /unknown field `colour`/);
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ time_column: 'Cmd' }, /row 0 of column "Cmd": "whoami" is not a time/],
+      [{ group_by: 'Host' }, /column "Host" not in table/],
+      [{ colour: 'red' }, /unknown field `colour`/]
+    ];
+    for (const [options, message] of cases) {
+      const box = host();
+      const bad = await renderView(box, csv(options));
+      assert.equal(bad.frame, null);
+      assert.match(bad.error ?? '', message);
+    }
+    assert.equal(store.chartCount, 0, 'a chart that failed to build holds nothing');
   });
 });

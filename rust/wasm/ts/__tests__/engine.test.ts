@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { HuntkitEngine, HuntkitError } from '../engine.js';
+import { HuntkitEngine, HuntkitError, laneOf, STAGE_CHUNK, type EngineLane } from '../engine.js';
 import type { EngineRequest } from '../protocol.js';
 import { FakeWorker } from './fakeWorker.js';
 
@@ -175,5 +175,92 @@ describe('HuntkitEngine', () => {
       kind: 'init',
       message: /Worker is not defined/
     });
+  });
+
+  it('puts views and jobs in separate workers: a long job holds up no view, cancel spares views', async () => {
+    const workers: Array<[EngineLane, FakeWorker]> = [];
+    const engine = new HuntkitEngine({
+      createWorker: lane => {
+        // The jobs worker is busy for good; the views worker answers.
+        const worker = new FakeWorker((request, w) => {
+          if (lane === 'views') {
+            w.send({ id: request.id, type: 'result', op: 'columns', result: ['a', 'b'] });
+          }
+        });
+        workers.push([lane, worker]);
+        return worker;
+      }
+    });
+    const job = engine.extractIocs('a long extraction');
+    const columns = await engine.tableColumns(new TextEncoder().encode('a,b\n1,2'), 'csv');
+    assert.deepEqual(columns, ['a', 'b']);
+    assert.deepEqual(
+      workers.map(([lane]) => lane),
+      ['jobs', 'views']
+    );
+    assert.equal(engine.busy, true);
+    engine.cancel();
+    await assert.rejects(job, { kind: 'cancelled' });
+    const views = workers.find(([lane]) => lane === 'views')?.[1];
+    const jobs = workers.find(([lane]) => lane === 'jobs')?.[1];
+    assert.ok(jobs?.terminated, 'cancel stops the jobs worker');
+    assert.equal(views?.terminated, false, 'cancel leaves the views worker (open views) alone');
+    assert.deepEqual(await engine.tableColumns(new Uint8Array([1]), 'csv'), ['a', 'b']);
+    engine.dispose();
+    assert.ok(views?.terminated);
+  });
+
+  it('routes charts and columns to views, process trees to trees, and the rest to jobs', () => {
+    for (const op of ['columns', 'chartOpen', 'chart', 'chartClose'] as const) {
+      assert.equal(laneOf(op), 'views', op);
+    }
+    for (const op of ['treeOpen', 'tree', 'treeClose'] as const) {
+      assert.equal(laneOf(op), 'trees', op);
+    }
+    for (const op of [
+      'ioc',
+      'decode',
+      'iocTable',
+      'timeseries',
+      'sessions',
+      'queryList'
+    ] as const) {
+      assert.equal(laneOf(op), 'jobs', op);
+    }
+  });
+
+  it('a big process tree being built holds up no chart; staged text goes to its consumer', async () => {
+    const seen: Array<[EngineLane, string]> = [];
+    const engine = new HuntkitEngine({
+      createWorker: lane =>
+        new FakeWorker((request, w) => {
+          seen.push([lane, request.op]);
+          if (request.op === 'stage') {
+            w.send({ id: request.id, type: 'result', op: 'stage', result: null });
+          } else if (request.op === 'chartOpen') {
+            const info = { kind: 'timeline', x_domain: [0, 1] } as never;
+            w.send({
+              id: request.id,
+              type: 'result',
+              op: 'chartOpen',
+              result: { handle: 1, info }
+            });
+          }
+          // The trees worker never answers: a build that takes forever.
+        })
+    });
+    const tree = engine.openProcessTree({ base64: 'x'.repeat(STAGE_CHUNK + 1) }, 'arrow');
+    const chart = await engine.openChart('timeline', [
+      { label: 'a', data: { base64: 'y'.repeat(STAGE_CHUNK + 1) }, format: 'arrow' }
+    ]);
+    assert.equal(chart.info.kind, 'timeline');
+    const ops = (lane: EngineLane): string[] =>
+      seen.filter(([l]) => l === lane).map(([, op]) => op);
+    // Each long text is staged in the worker that reads it.
+    assert.deepEqual(ops('trees'), ['stage', 'stage', 'treeOpen']);
+    assert.deepEqual(ops('views'), ['stage', 'stage', 'chartOpen']);
+    assert.deepEqual(ops('jobs'), []);
+    engine.dispose();
+    await assert.rejects(tree, { kind: 'disposed' });
   });
 });

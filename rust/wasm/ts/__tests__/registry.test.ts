@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { JSDOM } from 'jsdom';
 import { VIEW_KINDS } from '../contract.js';
 import { renderView, VIEWS, type ViewEngine } from '../chart/registry.js';
-import { HuntkitError, type RemoteProcessTree } from '../engine.js';
+import { HuntkitError, type RemoteChart, type RemoteProcessTree } from '../engine.js';
 
 const dom = new JSDOM('<!doctype html><html><body></body></html>', { pretendToBeVisual: true });
 
@@ -26,6 +26,10 @@ function refusingEngine(calls: unknown[]): ViewEngine {
   return {
     openProcessTree(data, format, options): Promise<RemoteProcessTree> {
       calls.push({ data, format, options });
+      return Promise.reject(new HuntkitError('column "Account" not in table', 'missing_column'));
+    },
+    openChart(kind, sources, options): Promise<RemoteChart> {
+      calls.push({ kind, sources, options });
       return Promise.reject(new HuntkitError('column "Account" not in table', 'missing_column'));
     }
   };
@@ -90,6 +94,42 @@ describe('the view registry', () => {
       { engine: refusingEngine(calls) }
     );
     assert.deepEqual(calls, [{ data: bytes, format: 'csv', options: {} }]);
+  });
+
+  it('sends a chart bundle to the engine: its tables are read and laid out in the worker', async () => {
+    const calls: unknown[] = [];
+    const div = host();
+    const bytes = new TextEncoder().encode('t\n1\n');
+    const shown = await renderView(
+      div,
+      {
+        version: 1,
+        kind: 'timeline',
+        options: { group_by: 'Account' },
+        data: [
+          { label: 'a', arrow: 'QUJD', time_column: 'T', color: 'red' },
+          { label: 'b', bytes, format: 'csv' }
+        ]
+      },
+      { engine: refusingEngine(calls) }
+    );
+    assert.deepEqual(calls, [
+      {
+        kind: 'timeline',
+        sources: [
+          {
+            label: 'a',
+            data: { base64: 'QUJD', what: 'data set 1 ("a")' },
+            format: 'arrow',
+            time_column: 'T',
+            color: 'red'
+          },
+          { label: 'b', data: bytes, format: 'csv' }
+        ],
+        options: { group_by: 'Account' }
+      }
+    ]);
+    assert.equal(shown.error, 'column "Account" not in table');
   });
 
   it('names a bad bundle before any view runs', async () => {

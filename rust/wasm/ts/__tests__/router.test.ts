@@ -63,6 +63,47 @@ function fakeApi(log: string[]): WasmApi {
       log.push(`columns:${format}:${new TextDecoder().decode(data)}`);
       return ['a', 'b'];
     },
+    ChartView: class {
+      constructor(kind: string, sets: Array<{ label: string; data: Uint8Array; format?: string }>) {
+        log.push(
+          `chart:${kind}:${sets.map(s => `${s.label}=${s.format}:${new TextDecoder().decode(s.data)}`).join('|')}`
+        );
+        if (kind === 'matrix') {
+          throw kindError('column "x" not in table', 'missing_column');
+        }
+      }
+      info() {
+        return { kind: 'timeline', x_domain: [0, 10] } as never;
+      }
+      layout(x0: number, x1: number, width: number, height: number) {
+        log.push(`layout:${x0}:${x1}:${width}:${height}`);
+        return { marks: new Float64Array(14), stride: 7, xTicks: [], yTicks: [], eventsInView: 2 };
+      }
+      overview(width: number) {
+        return new Uint32Array(width);
+      }
+      hit(x: number) {
+        return x > 5 ? 1 : -1;
+      }
+      markRows(mark: number, limit: number) {
+        return { ids: Uint32Array.from([mark * 10, mark * 10 + 1].slice(0, limit)), total: 2 };
+      }
+      rowsBetween(_t0: number, _t1: number, limit: number) {
+        return { ids: Uint32Array.from([7, 8, 9].slice(0, limit)), total: 3 };
+      }
+      rowsJson(ids: Uint32Array) {
+        return Array.from(ids, id => ({ id }));
+      }
+      rowsCsv(ids: Uint32Array) {
+        return `id\n${Array.from(ids).join('\n')}\n`;
+      }
+      setYMax(yMax: number | undefined) {
+        log.push(`ymax:${String(yMax)}`);
+      }
+      free() {
+        log.push('chart-free');
+      }
+    },
     ProcessTreeView: class implements ProcessTreeViewLike {
       private shown = 3;
       constructor(data: Uint8Array, format: string) {
@@ -345,6 +386,108 @@ describe('handleRequest', () => {
     ).messages[0];
     assert.equal(bad.type === 'error' && bad.kind, 'missing_column');
     assert.equal(trees.size, 0);
+  });
+
+  it('holds charts by handle: builds, lays out, hit-tests and exports rows in the worker', () => {
+    const log: string[] = [];
+    const api = fakeApi(log);
+    const store = new TreeStore();
+    const bytes = new TextEncoder().encode('t,x').buffer;
+    const opened = run(
+      api,
+      {
+        id: 1,
+        op: 'chartOpen',
+        kind: 'timeline',
+        sets: [
+          { label: 'a', data: bytes, format: 'csv' },
+          { label: 'b', data: { base64: btoa('y') }, format: 'arrow' }
+        ],
+        options: {}
+      },
+      0,
+      store
+    ).messages[0];
+    assert.ok(opened.type === 'result' && opened.op === 'chartOpen', JSON.stringify(opened));
+    const { handle } = opened.result;
+    assert.deepEqual(opened.result.info, { kind: 'timeline', x_domain: [0, 10] });
+    assert.deepEqual(log, ['chart:timeline:a=csv:t,x|b=arrow:y']);
+    const call = (c: EngineRequest) => run(api, c, 0, store);
+    const result = (c: EngineRequest): unknown => {
+      const m = call(c).messages[0];
+      assert.equal(m.type, 'result', JSON.stringify(m));
+      return m.type === 'result' ? m.result : null;
+    };
+    // The layout's marks are handed over, not copied.
+    const laid = call({
+      id: 2,
+      op: 'chart',
+      handle,
+      call: { method: 'layout', x0: 0, x1: 10, width: 300, height: 100 }
+    });
+    assert.equal(laid.transfers[0].length, 1);
+    assert.ok(log.includes('layout:0:10:300:100'));
+    assert.deepEqual(
+      result({
+        id: 3,
+        op: 'chart',
+        handle,
+        call: { method: 'hover', x: 1, y: 1, radius: 6, limit: 5 }
+      }),
+      { mark: -1, total: 0, rows: [] }
+    );
+    assert.deepEqual(
+      result({
+        id: 4,
+        op: 'chart',
+        handle,
+        call: { method: 'hover', x: 9, y: 1, radius: 6, limit: 5 }
+      }),
+      { mark: 1, total: 2, rows: [{ id: 10 }, { id: 11 }] }
+    );
+    const picked = result({
+      id: 5,
+      op: 'chart',
+      handle,
+      call: { method: 'pick', x: 9, y: 1, radius: 6, limit: 1 }
+    }) as { mark: number; ids: Uint32Array };
+    assert.deepEqual([picked.mark, Array.from(picked.ids)], [1, [10]]);
+    const text = (ids: Uint32Array | null, t0: number | null, format: 'csv' | 'json' = 'csv') =>
+      result({
+        id: 6,
+        op: 'chart',
+        handle,
+        call: { method: 'rowsText', format, ids, t0, t1: t0 === null ? null : 5, limit: 100 }
+      });
+    assert.deepEqual(text(Uint32Array.from([3]), null), { count: 1, text: 'id\n3\n' });
+    assert.deepEqual(text(null, 0), { count: 3, text: 'id\n7\n8\n9\n' });
+    // No ids and no window: the rows of every mark of the last layout (2 marks).
+    assert.deepEqual(text(null, null, 'json'), {
+      count: 4,
+      text: JSON.stringify([{ id: 0 }, { id: 1 }, { id: 10 }, { id: 11 }], null, 1)
+    });
+    result({ id: 7, op: 'chart', handle, call: { method: 'setYMax', yMax: null } });
+    assert.ok(log.includes('ymax:undefined'));
+    assert.equal(store.chartCount, 1);
+    result({ id: 8, op: 'chartClose', handle });
+    assert.equal(store.chartCount, 0);
+    assert.ok(log.includes('chart-free'));
+    const gone = call({
+      id: 9,
+      op: 'chart',
+      handle,
+      call: { method: 'overview', width: 3 }
+    }).messages[0];
+    assert.equal(gone.type === 'error' && gone.kind, 'closed');
+    const bad = call({
+      id: 10,
+      op: 'chartOpen',
+      kind: 'matrix',
+      sets: [{ label: 'a', data: { base64: '*' }, format: 'arrow' }],
+      options: {}
+    }).messages[0];
+    assert.match(bad.type === 'error' ? bad.message : '', /data set 1 \("a"\) is not valid base64/);
+    assert.equal(store.chartCount, 0);
   });
 
   it('answers an unknown operation with an error', () => {

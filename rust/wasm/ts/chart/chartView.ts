@@ -2,8 +2,10 @@
  * The chart frame both hosts show: title, toolbar, axes (SVG), marks
  * (canvas), range selector, legend, tooltip and status line, and the pan,
  * zoom, hover, select, copy and save interactions. Every number it draws
- * comes from the wasm `ChartView`; every string from the data goes in as
- * text (`textContent`, SVG text nodes), never as HTML.
+ * comes from the wasm `ChartView`, which lives in the engine's worker: the
+ * frame posts viewports and draws the layouts that come back (one request
+ * in flight; a newer viewport waits for it). Every string from the data
+ * goes in as text (`textContent`, SVG text nodes), never as HTML.
  */
 import type { ChartInfo, ChartLayout, Tick } from '../../pkg/huntkit_wasm.js';
 import { copyText, downloadText } from '../views/clipboard.js';
@@ -14,17 +16,30 @@ import { readTheme, type ThemeColors } from './theme.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
-/** What the frame needs from the wasm `ChartView`. */
+/** What the frame needs from a chart held by the worker (a `RemoteChart`). */
 export interface ChartModel {
-  info(): ChartInfo;
-  layout(x0: number, x1: number, width: number, height: number): ChartLayout;
-  overview(width: number): Uint32Array;
-  hit(x: number, y: number, radius: number): number;
-  markRows(mark: number, limit: number): { ids: Uint32Array; total: number };
-  rowsBetween(t0: number, t1: number, limit: number): { ids: Uint32Array; total: number };
-  rowsJson(ids: Uint32Array): Record<string, unknown>[];
-  rowsCsv(ids: Uint32Array): string;
-  setYMax(yMax: number | undefined): void;
+  readonly info: ChartInfo;
+  layout(x0: number, x1: number, width: number, height: number): Promise<ChartLayout>;
+  overview(width: number): Promise<Uint32Array>;
+  hover(
+    x: number,
+    y: number,
+    radius: number,
+    limit: number
+  ): Promise<{ mark: number; total: number; rows: Record<string, unknown>[] }>;
+  pick(
+    x: number,
+    y: number,
+    radius: number,
+    limit: number
+  ): Promise<{ mark: number; ids: Uint32Array }>;
+  rowsText(
+    format: 'csv' | 'json',
+    ids: Uint32Array | null,
+    window: [number, number] | null,
+    limit: number
+  ): Promise<{ count: number; text: string }>;
+  setYMax(yMax: number | undefined): Promise<void>;
   free(): void;
 }
 
@@ -93,13 +108,22 @@ export class ChartFrame {
   private resize: ResizeObserver | null = null;
   private disposed = false;
   private theme: ThemeColors | null = null;
+  /** A layout request is in flight; `dirty`: the view changed meanwhile. */
+  private drawing: Promise<void> | null = null;
+  private dirty = false;
+  /** The overview strip's width being fetched or drawn. */
+  private overviewWidth = -1;
+  /** The latest hover request, so an older answer is dropped. */
+  private hoverSeq = 0;
+  /** The first frame drawn (or its error). */
+  readonly ready: Promise<void>;
 
   constructor(
     private readonly host: HTMLElement,
     private readonly model: ChartModel
   ) {
     this.doc = host.ownerDocument;
-    this.info = model.info();
+    this.info = model.info;
     this.colors = seriesColors(this.info);
     this.domain = [this.info.x_domain[0], this.info.x_domain[1]];
     const d = this.doc;
@@ -198,7 +222,18 @@ export class ChartFrame {
       this.resize = new View.ResizeObserver(() => this.schedule());
       this.resize.observe(host);
     }
-    this.render();
+    this.ready = this.render();
+  }
+
+  /** Resolves when every frame asked for so far is drawn. */
+  async settled(): Promise<void> {
+    while (this.drawing || this.frame) {
+      if (this.drawing) {
+        await this.drawing;
+      } else {
+        await new Promise<void>(resolve => setTimeout(resolve, 0));
+      }
+    }
   }
 
   /** Frames drawn so far (the benchmark's frame counter). */
@@ -265,9 +300,10 @@ export class ChartFrame {
         step >= SLIDER_STEPS
           ? undefined
           : top * 10 ** (-((SLIDER_STEPS - step) / SLIDER_STEPS) * SLIDER_DECADES);
-      this.model.setYMax(bound);
       value.textContent = bound === undefined ? 'all' : bound.toExponential(2);
       this.node.dataset.yMax = bound === undefined ? '' : String(bound);
+      // The worker answers in order: the next layout sees the new bound.
+      void this.model.setYMax(bound).catch((error: unknown) => this.fail(error));
       this.schedule();
     };
     input.addEventListener('input', update);
@@ -286,7 +322,7 @@ export class ChartFrame {
     }
     const run = (): void => {
       this.frame = 0;
-      this.render();
+      void this.render();
     };
     this.frame = this.doc.defaultView?.requestAnimationFrame(run) ?? 0;
     if (!this.frame) {
@@ -314,12 +350,32 @@ export class ChartFrame {
     return Math.min(240, Math.max(48, longest * 7 + 16));
   }
 
-  private render(): void {
+  /**
+   * Lays out the current window in the worker and draws it. One layout is
+   * in flight at a time; a change meanwhile draws again once it is back.
+   */
+  private render(): Promise<void> {
     if (this.disposed) {
-      return;
+      return Promise.resolve();
     }
+    if (this.drawing) {
+      this.dirty = true;
+      return this.drawing;
+    }
+    this.drawing = this.draw().finally(() => {
+      this.drawing = null;
+      if (this.dirty && !this.disposed) {
+        this.dirty = false;
+        this.schedule();
+      }
+    });
+    return this.drawing;
+  }
+
+  private async draw(): Promise<void> {
     const { width, height } = this.size();
     const bottom = this.info.kind === 'matrix' ? this.matrixBottom() : MARGIN.bottom;
+    const domain: [number, number] = [this.domain[0], this.domain[1]];
     // A first layout for the y ticks, whose labels set the left margin.
     const provisional = this.plot.width > 0 ? this.plot.left : 60;
     let plot: Plot = {
@@ -328,25 +384,43 @@ export class ChartFrame {
       width: Math.max(50, width - provisional - MARGIN.right),
       height: Math.max(40, height - MARGIN.top - bottom)
     };
-    let layout = this.model.layout(this.domain[0], this.domain[1], plot.width, plot.height);
-    const left = this.leftMargin(layout.yTicks);
-    if (left !== plot.left) {
-      plot = { ...plot, left, width: Math.max(50, width - left - MARGIN.right) };
-      layout = this.model.layout(this.domain[0], this.domain[1], plot.width, plot.height);
+    let layout: ChartLayout;
+    try {
+      layout = await this.model.layout(domain[0], domain[1], plot.width, plot.height);
+      const left = this.leftMargin(layout.yTicks);
+      if (left !== plot.left) {
+        plot = { ...plot, left, width: Math.max(50, width - left - MARGIN.right) };
+        layout = await this.model.layout(domain[0], domain[1], plot.width, plot.height);
+      }
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    if (this.disposed) {
+      return;
     }
     this.plot = plot;
     this.last = layout;
     this.body.style.width = `${width}px`;
     this.body.style.height = `${height}px`;
-    this.drawAxes(width, height, layout);
+    this.drawAxes(width, height, layout, domain);
     this.drawCanvas(layout);
-    this.drawOverview(width);
+    this.drawOverview();
     this.node.dataset.marks = String(layout.marks.length / layout.stride);
     this.node.dataset.eventsInView = String(layout.eventsInView);
-    this.node.dataset.window = `${this.domain[0]},${this.domain[1]}`;
+    this.node.dataset.window = `${domain[0]},${domain[1]}`;
     this.frames++;
     this.node.dataset.frames = String(this.frames);
-    this.updateStatus();
+    this.updateStatus(domain);
+  }
+
+  /** Shows a failed request in the status line (the chart stays as drawn). */
+  private fail(error: unknown): void {
+    if (this.disposed) {
+      return;
+    }
+    this.status.textContent = `huntkit: ${error instanceof Error ? error.message : String(error)}`;
+    this.node.dataset.error = this.status.textContent;
   }
 
   private matrixBottom(): number {
@@ -355,7 +429,12 @@ export class ChartFrame {
     return Math.min(160, Math.max(40, longest * 5 + 20));
   }
 
-  private drawAxes(width: number, height: number, layout: ChartLayout): void {
+  private drawAxes(
+    width: number,
+    height: number,
+    layout: ChartLayout,
+    domain: [number, number]
+  ): void {
     const d = this.doc;
     const { left, top, width: pw, height: ph } = this.plot;
     const a = this.axes;
@@ -431,7 +510,7 @@ export class ChartFrame {
       g.append(svg(d, 'text', { class: 'jp-huntkit-axis-label', x: 4, y: 12 }, yLabel));
     }
     if (this.info.ref_time !== null && this.info.x_axis === 'time') {
-      const [x0, x1] = this.domain;
+      const [x0, x1] = domain;
       const x = ((this.info.ref_time - x0) / (x1 - x0)) * pw;
       if (x >= 0 && x <= pw) {
         g.append(svg(d, 'line', { class: 'jp-huntkit-ref-line', x1: x, x2: x, y1: 0, y2: ph }));
@@ -487,44 +566,51 @@ export class ChartFrame {
     );
   }
 
-  private drawOverview(width: number): void {
+  private drawOverview(): void {
     const c = this.overviewCanvas;
     if (!c || !this.brush) {
       return;
     }
     const { left, width: pw } = this.plot;
+    const px = Math.round(pw);
     c.style.marginLeft = `${left}px`;
     c.style.width = `${pw}px`;
     c.style.height = `${OVERVIEW_HEIGHT}px`;
-    // Assigning a canvas's size clears it, even to the same value: only on
-    // a change, or the strip would be blank after the first pan frame.
-    if (c.width !== Math.round(pw) || c.height !== OVERVIEW_HEIGHT) {
-      c.width = Math.round(pw);
-      c.height = OVERVIEW_HEIGHT;
-      delete c.dataset.width;
-    }
-    const ctx = c.getContext('2d');
     const [lo, hi] = this.info.x_domain;
     const [a, b] = this.domain;
     this.brush.style.left = `${left + ((a - lo) / (hi - lo)) * pw}px`;
     this.brush.style.width = `${Math.max(4, ((b - a) / (hi - lo)) * pw)}px`;
     this.brush.style.height = `${OVERVIEW_HEIGHT}px`;
-    if (!ctx || c.dataset.width === String(Math.round(pw))) {
+    // The density only changes with the width, not with the window.
+    if (this.overviewWidth === px) {
       return;
     }
-    // The density only changes with the width, not with the window.
-    c.dataset.width = String(Math.round(pw));
-    const bins = this.model.overview(Math.round(pw));
-    const max = bins.reduce((m, v) => Math.max(m, v), 1);
-    const theme = readTheme(this.node);
-    ctx.fillStyle = theme.muted;
-    for (let i = 0; i < bins.length; i++) {
-      if (bins[i] > 0) {
-        const h = Math.max(1, (Math.log1p(bins[i]) / Math.log1p(max)) * (OVERVIEW_HEIGHT - 2));
-        ctx.fillRect(i, OVERVIEW_HEIGHT - h, 1, h);
-      }
-    }
-    void width;
+    this.overviewWidth = px;
+    void this.model.overview(px).then(
+      bins => {
+        if (this.disposed || this.overviewWidth !== px) {
+          return;
+        }
+        // Assigning a canvas's size clears it, even to the same value: only
+        // here, when new bins are drawn.
+        c.width = px;
+        c.height = OVERVIEW_HEIGHT;
+        c.dataset.width = String(px);
+        const ctx = c.getContext('2d');
+        if (!ctx) {
+          return;
+        }
+        const max = bins.reduce((m, v) => Math.max(m, v), 1);
+        ctx.fillStyle = readTheme(this.node).muted;
+        for (let i = 0; i < bins.length; i++) {
+          if (bins[i] > 0) {
+            const h = Math.max(1, (Math.log1p(bins[i]) / Math.log1p(max)) * (OVERVIEW_HEIGHT - 2));
+            ctx.fillRect(i, OVERVIEW_HEIGHT - h, 1, h);
+          }
+        }
+      },
+      (error: unknown) => this.fail(error)
+    );
   }
 
   private legend(): HTMLElement {
@@ -557,7 +643,7 @@ export class ChartFrame {
     return box;
   }
 
-  private updateStatus(): void {
+  private updateStatus(domain: [number, number] = this.domain): void {
     const parts = [
       `${formatCount(this.last?.eventsInView ?? 0)} of ${formatCount(this.info.total_events)} events in view`
     ];
@@ -565,7 +651,7 @@ export class ChartFrame {
       parts.push(`${formatCount(this.selected.size)} selected`);
     }
     if (this.info.x_axis === 'time') {
-      parts.push(`${formatTime(this.domain[0])} – ${formatTime(this.domain[1])}`);
+      parts.push(`${formatTime(domain[0])} – ${formatTime(domain[1])}`);
     }
     this.status.textContent = parts.join(' · ');
   }
@@ -613,7 +699,7 @@ export class ChartFrame {
     };
     const up = (event: MouseEvent): void => {
       if (drag && !drag.moved && event.target === c) {
-        this.click(event);
+        void this.click(event);
       }
       drag = null;
     };
@@ -624,10 +710,11 @@ export class ChartFrame {
     );
     c.addEventListener('mousemove', event => {
       if (!drag?.moved) {
-        this.hover(event);
+        void this.hover(event);
       }
     });
     c.addEventListener('mouseleave', () => {
+      this.hoverSeq++;
       this.tooltip.hidden = true;
     });
     this.node.addEventListener('keydown', event => {
@@ -663,15 +750,24 @@ export class ChartFrame {
     });
   }
 
-  private hover(event: MouseEvent): void {
+  private async hover(event: MouseEvent): Promise<void> {
     const { x, y } = this.local(event);
-    const mark = this.model.hit(x, y, 6);
+    const seq = ++this.hoverSeq;
+    let answer: { mark: number; total: number; rows: Record<string, unknown>[] };
+    try {
+      answer = await this.model.hover(x, y, 6, TOOLTIP_ROWS);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    if (seq !== this.hoverSeq || this.disposed) {
+      return;
+    }
+    const { mark, total, rows } = answer;
     if (mark < 0) {
       this.tooltip.hidden = true;
       return;
     }
-    const { ids, total } = this.model.markRows(mark, TOOLTIP_ROWS);
-    const rows = this.model.rowsJson(ids);
     const d = this.doc;
     const box = this.tooltip;
     box.replaceChildren();
@@ -712,15 +808,21 @@ export class ChartFrame {
     box.style.top = `${py}px`;
   }
 
-  private click(event: MouseEvent): void {
+  private async click(event: MouseEvent): Promise<void> {
     const { x, y } = this.local(event);
-    const mark = this.model.hit(x, y, 6);
     const additive = event.shiftKey || event.ctrlKey || event.metaKey;
+    let picked: { mark: number; ids: Uint32Array };
+    try {
+      picked = await this.model.pick(x, y, 6, COPY_LIMIT);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
     if (!additive) {
       this.selected.clear();
     }
+    const { mark, ids } = picked;
     if (mark >= 0) {
-      const { ids } = this.model.markRows(mark, COPY_LIMIT);
       const all = ids.every(id => this.selected.has(id));
       for (const id of ids) {
         if (all && additive) {
@@ -734,33 +836,25 @@ export class ChartFrame {
     this.schedule();
   }
 
-  /** The selected rows, or else the rows in view (up to the copy limit). */
-  private rowsToCopy(): Uint32Array {
-    if (this.selected.size > 0) {
-      return Uint32Array.from([...this.selected].sort((a, b) => a - b));
-    }
-    if (this.info.x_axis === 'time') {
-      return this.model.rowsBetween(this.domain[0], this.domain[1], COPY_LIMIT).ids;
-    }
-    const out: number[] = [];
-    const n = (this.last?.marks.length ?? 0) / (this.last?.stride ?? 7);
-    for (let i = 0; i < n && out.length < COPY_LIMIT; i++) {
-      out.push(...this.model.markRows(i, COPY_LIMIT - out.length).ids);
-    }
-    return Uint32Array.from(out);
-  }
-
+  /** Copies the selected rows, or else the rows in view (up to the copy limit; text made in the worker). */
   private async copy(format: 'csv' | 'json'): Promise<void> {
-    const ids = this.rowsToCopy();
-    const text =
-      format === 'csv'
-        ? this.model.rowsCsv(ids)
-        : JSON.stringify(this.model.rowsJson(ids), null, 1);
+    const ids =
+      this.selected.size > 0 ? Uint32Array.from([...this.selected].sort((a, b) => a - b)) : null;
+    const window: [number, number] | null =
+      ids === null && this.info.x_axis === 'time' ? [this.domain[0], this.domain[1]] : null;
+    let answer: { count: number; text: string };
+    try {
+      answer = await this.model.rowsText(format, ids, window, COPY_LIMIT);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    const { count, text } = answer;
     const ok = await copyText(text);
     this.node.dataset.copied = text;
     this.status.textContent = ok
-      ? `copied ${formatCount(ids.length)} rows as ${format.toUpperCase()}`
-      : `could not reach the clipboard; ${formatCount(ids.length)} rows are in the download instead`;
+      ? `copied ${formatCount(count)} rows as ${format.toUpperCase()}`
+      : `could not reach the clipboard; ${formatCount(count)} rows are in the download instead`;
     if (!ok) {
       downloadText(
         text,

@@ -19,7 +19,6 @@ export {
 } from './bundle.js';
 export { ChartFrame, formatTime, type ChartModel } from './chartView.js';
 export { PALETTE, readTheme, type ThemeColors } from './theme.js';
-export { ChartView, loadChartWasm } from './wasm.js';
 export {
   mountProcessTree,
   PROC_SCHEMAS,
@@ -29,13 +28,14 @@ export {
   type TreeEngine
 } from './procTree.js';
 export {
-  chartFromBundle,
+  chartSources,
   renderError,
   renderView,
   setViewEngine,
   viewEngine,
   VIEWS,
   type RenderedView,
+  type ChartEngine,
   type ViewContext,
   type ViewDefinition,
   type ViewEngine,

@@ -5,16 +5,16 @@
  * frame it mounts). `renderView` is the one entry every host and panel
  * calls; none of them branches on a kind.
  *
- * Where the work runs: a process tree is parsed, built and indexed in the
- * engine's Web Worker (`TreeEngine`), and the page asks it for windows of
- * rows. The chart kinds still read their table and lay out with the wasm
- * module on the page (`loadChartWasm`), see the README's architecture
- * section.
+ * Where the work runs (the threading rule, README "Architecture"): every
+ * kind's O(n) work — reading the table, building a process tree, a chart's
+ * layout — runs in one of the engine's workers (views, trees), which holds
+ * the built object under a handle; the page posts viewports and draws the
+ * windows of rows or the marks that come back. No module of this layer
+ * loads the wasm.
  */
-import { HuntkitEngine } from '../engine.js';
+import { HuntkitEngine, type ChartSource, type RemoteChart } from '../engine.js';
 import { PROC_SCHEMAS } from '../contract.js';
 import {
-  base64ToBytes,
   BundleError,
   parseBundle,
   VIEW_KINDS,
@@ -25,17 +25,23 @@ import {
 import { ChartFrame } from './chartView.js';
 import { bundleTable, mountProcessTree, procTreeOptions, type ProcTreeFrame } from './procTree.js';
 import type { TreeEngine } from './procTree.js';
-import { ChartView, loadChartWasm } from './wasm.js';
+
+/** What chart views need from the engine: a chart built and held in its worker. */
+export interface ChartEngine {
+  openChart(
+    kind: string,
+    sources: ChartSource[],
+    options?: Record<string, unknown>
+  ): Promise<RemoteChart>;
+}
 
 /** What views need from the engine (a `HuntkitEngine`: the worker half). */
-export type ViewEngine = TreeEngine;
+export type ViewEngine = TreeEngine & ChartEngine;
 
 /** What a view is drawn with. */
 export interface ViewContext {
   /** The engine whose worker does the O(n) work; default: the shared one (`viewEngine()`). */
   engine?: ViewEngine;
-  /** Where the wasm file is, when the host's bundler does not ship it itself (charts). */
-  wasmUrl?: string | URL;
 }
 
 /** A frame a view mounted. */
@@ -70,36 +76,39 @@ export interface ViewDefinition {
   /** The options a picker offers for a plain table. */
   readonly fields: readonly ViewField[];
   /** Mounts a checked bundle of this kind into `host` (throws on bad data or options). */
-  mount(
-    host: HTMLElement,
-    bundle: ViewBundle,
-    engine: ViewEngine,
-    ctx: ViewContext
-  ): Promise<ViewFrame>;
+  mount(host: HTMLElement, bundle: ViewBundle, engine: ViewEngine): Promise<ViewFrame>;
 }
 
-/** Builds the wasm chart for a checked bundle (the page's wasm must be loaded). */
-export function chartFromBundle(bundle: ViewBundle): ChartView {
-  const sets = bundle.data.map((set, i) => ({
+/** A checked bundle's data sets as the engine takes them (bytes, or base64 decoded in the worker). */
+export function chartSources(bundle: ViewBundle): ChartSource[] {
+  return bundle.data.map((set, i) => ({
     label: set.label,
-    data:
-      set.bytes ??
-      base64ToBytes(set.arrow ?? '', `data set ${i + 1} (${JSON.stringify(set.label)})`),
+    data: set.bytes ?? {
+      base64: set.arrow ?? '',
+      what: `data set ${i + 1} (${JSON.stringify(set.label)})`
+    },
     format: set.bytes ? (set.format ?? 'auto') : 'arrow',
     ...(set.time_column ? { time_column: set.time_column } : {}),
     ...(set.color ? { color: set.color } : {})
   }));
-  return new ChartView(bundle.kind, sets, bundle.options);
 }
 
-/** A chart kind: the wasm `ChartView` lays out, the `ChartFrame` draws and interacts. */
+/** A chart kind: the worker's wasm `ChartView` lays out, the `ChartFrame` draws and interacts. */
 function chart(kind: ViewKindName, fields: ViewField[]): ViewDefinition {
   return {
     title: VIEW_TITLES[kind],
     fields,
-    async mount(host, bundle, _engine, ctx) {
-      await loadChartWasm(ctx.wasmUrl);
-      return new ChartFrame(host, chartFromBundle(bundle));
+    async mount(host, bundle, engine) {
+      const model = await engine.openChart(bundle.kind, chartSources(bundle), bundle.options);
+      let frame: ChartFrame;
+      try {
+        frame = new ChartFrame(host, model);
+      } catch (error) {
+        model.free();
+        throw error;
+      }
+      await frame.ready;
+      return frame;
     }
   };
 }
@@ -210,7 +219,7 @@ export async function renderView(
   let frame: ViewFrame;
   try {
     const checked = parseBundle(bundle);
-    frame = await VIEWS[checked.kind].mount(host, checked, ctx.engine ?? viewEngine(), ctx);
+    frame = await VIEWS[checked.kind].mount(host, checked, ctx.engine ?? viewEngine());
   } catch (error) {
     const message =
       error instanceof BundleError || error instanceof Error ? error.message : String(error);
