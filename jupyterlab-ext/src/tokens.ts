@@ -26,6 +26,9 @@ export interface IHuntkitEngine extends Pick<
   | 'runLocalQuery'
   | 'localManifest'
   | 'queryTimeRange'
+  | 'lookupProviders'
+  | 'lookupPlan'
+  | 'lookupFinish'
   | 'cancel'
   | 'busy'
 > {}

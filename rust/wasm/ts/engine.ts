@@ -12,6 +12,7 @@
  */
 import type {
   AnomalyPeriod,
+  CallOutcome,
   DecodeOptions,
   DecodeResult,
   IocOptions,
@@ -19,6 +20,9 @@ import type {
   ProcTreeViewOptions,
   LocalManifestInfo,
   LocalRunResult,
+  LookupPlan,
+  LookupProviderInfo,
+  LookupResult,
   QueryFilter,
   QueryRunOptions,
   RenderedQuery,
@@ -51,6 +55,15 @@ import {
  * itself (the worker only transfers its Arrow bytes).
  */
 export type LocalQueryResult = LocalRunResult;
+
+/**
+ * A finished lookup as the engine hands it back: the rows, and the same
+ * rows as the core's result table (Arrow IPC).
+ */
+export interface LookupTableResult {
+  rows: LookupResult[];
+  table: Uint8Array;
+}
 
 /** An error from the engine: `kind` says what went wrong (see `ErrorKind`). */
 export class HuntkitError extends Error {
@@ -631,6 +644,31 @@ export class HuntkitEngine {
     now: string | number | null = null
   ): Promise<TimeSpanResult> {
     return this.request({ id: 0, op: 'queryTime', start, end, period, now }, []);
+  }
+
+  /** The lookup providers (name, kind, whether a key is needed, the IoC types each takes). */
+  lookupProviders(): Promise<LookupProviderInfo[]> {
+    return this.request({ id: 0, op: 'lookupProviders' }, []);
+  }
+
+  /**
+   * Checks observables (defanged is fine) and plans their calls to each
+   * named provider. Nothing is sent: the host sends `plan.requests` and
+   * hands what came back to `lookupFinish`; `plan.rows` are the rows that
+   * need no call (private IPs, invalid values, types a provider does not take).
+   */
+  lookupPlan(iocs: string[], providers: string[]): Promise<LookupPlan> {
+    return this.request({ id: 0, op: 'lookupPlan', iocs, providers }, []);
+  }
+
+  /**
+   * Reads what came back for each of `plan`'s calls (the provider's answer,
+   * or the host's refusal) into the result rows, in the order the
+   * observables were given; a call with no outcome is an `error` row.
+   */
+  async lookupFinish(plan: LookupPlan, outcomes: CallOutcome[]): Promise<LookupTableResult> {
+    const answer = await this.request({ id: 0, op: 'lookupFinish', plan, outcomes }, []);
+    return { rows: answer.rows, table: new Uint8Array(answer.table) };
   }
 
   /**

@@ -14,6 +14,8 @@
  */
 export type {
   AnomalyPeriod,
+  CallFailure,
+  CallOutcome,
   DecodeOptions,
   DecodeResult,
   DecodedItem,
@@ -22,6 +24,14 @@ export type {
   IocSummary,
   IocTextResult,
   LocalManifestInfo,
+  LookupPlan,
+  LookupProviderInfo,
+  LookupResult,
+  LookupStatus,
+  PlannedCall,
+  HttpRequest,
+  HttpResponse,
+  Severity,
   QueryFilter,
   QueryLoadError,
   QueryParameter,
@@ -43,6 +53,7 @@ export {
   type EngineLane,
   type HuntkitEngineOptions,
   type LocalQueryResult,
+  type LookupTableResult,
   type ProgressCallback,
   type WorkerLike
 } from './engine.js';
@@ -61,6 +72,10 @@ export {
   type IocRequest,
   type IocTableOptions,
   type IocTableRequest,
+  type LookupFinishAnswer,
+  type LookupFinishRequest,
+  type LookupPlanRequest,
+  type LookupProvidersRequest,
   type ProgressMessage,
   type QueryListAnswer,
   type QueryListRequest,

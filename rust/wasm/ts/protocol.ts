@@ -8,6 +8,10 @@
  */
 import type {
   AnomalyPeriod,
+  CallOutcome,
+  LookupPlan,
+  LookupProviderInfo,
+  LookupResult,
   ChartInfo,
   ChartLayout,
   DecodeOptions,
@@ -371,6 +375,37 @@ export interface QueryTimeRequest {
   now: string | number | null;
 }
 
+/** The lookup providers (name, kind, whether a key is needed, IoC types taken). */
+export interface LookupProvidersRequest {
+  id: number;
+  op: 'lookupProviders';
+}
+
+/**
+ * Checks observables and plans their provider calls (nothing is sent: the
+ * host sends `requests` and hands back what came back to `lookupFinish`).
+ */
+export interface LookupPlanRequest {
+  id: number;
+  op: 'lookupPlan';
+  iocs: string[];
+  providers: string[];
+}
+
+/** Reads what came back for a plan's calls into the result rows. */
+export interface LookupFinishRequest {
+  id: number;
+  op: 'lookupFinish';
+  plan: LookupPlan;
+  outcomes: CallOutcome[];
+}
+
+/** What `lookupFinish` answers: the rows, and the same rows as Arrow IPC (transferred). */
+export interface LookupFinishAnswer {
+  rows: LookupResult[];
+  table: ArrayBuffer;
+}
+
 /** Every request the worker understands. */
 export type EngineRequest =
   | IocRequest
@@ -390,7 +425,10 @@ export type EngineRequest =
   | QueryRenderRequest
   | QueryRunLocalRequest
   | QueryManifestRequest
-  | QueryTimeRequest;
+  | QueryTimeRequest
+  | LookupProvidersRequest
+  | LookupPlanRequest
+  | LookupFinishRequest;
 
 /** The name of an operation. */
 export type EngineOp = EngineRequest['op'];
@@ -419,6 +457,9 @@ export interface EngineResults {
   queryRunLocal: QueryRunAnswer;
   queryManifest: LocalManifestInfo;
   queryTime: TimeSpanResult;
+  lookupProviders: LookupProviderInfo[];
+  lookupPlan: LookupPlan;
+  lookupFinish: LookupFinishAnswer;
 }
 
 /** Work done so far on a request, in the input's units (characters or bytes). */

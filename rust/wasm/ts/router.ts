@@ -7,6 +7,7 @@
  * O(n) build and state stay in the worker and the page asks for windows.
  */
 import type {
+  CallOutcome,
   ChartDataSet,
   ChartInfo,
   ChartLayout,
@@ -14,6 +15,9 @@ import type {
   DecodeResult,
   IocOptions,
   IocTextResult,
+  LookupPlan,
+  LookupProviderInfo,
+  LookupTable,
   ProcTreeViewOptions,
   LocalManifestInfo,
   LocalRunResult,
@@ -116,6 +120,9 @@ export interface WasmApi {
     demoManifest(): Uint8Array;
   };
   localDataManifest(manifest: Uint8Array): LocalManifestInfo;
+  lookupProviders(): LookupProviderInfo[];
+  planLookups(iocs: string[], providers: string[]): LookupPlan;
+  finishLookups(plan: LookupPlan, outcomes: CallOutcome[]): LookupTable;
   timeSpan(
     start: string | null | undefined,
     end: string | null | undefined,
@@ -653,6 +660,30 @@ export function handleRequest(
           request.now ?? undefined
         );
         post({ id: request.id, type: 'result', op: 'queryTime', result });
+        break;
+      }
+      case 'lookupProviders': {
+        const result = api.lookupProviders();
+        post({ id: request.id, type: 'result', op: 'lookupProviders', result });
+        break;
+      }
+      case 'lookupPlan': {
+        const result = api.planLookups(request.iocs, request.providers);
+        post({ id: request.id, type: 'result', op: 'lookupPlan', result });
+        break;
+      }
+      case 'lookupFinish': {
+        const answer = api.finishLookups(request.plan, request.outcomes);
+        const table = ownBuffer(answer.arrow);
+        post(
+          {
+            id: request.id,
+            type: 'result',
+            op: 'lookupFinish',
+            result: { rows: answer.rows, table }
+          },
+          [table]
+        );
         break;
       }
       default: {

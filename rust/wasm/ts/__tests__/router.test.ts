@@ -171,7 +171,14 @@ function fakeApi(log: string[]): WasmApi {
       demoManifest: () => new Uint8Array()
     },
     localDataManifest: () => ({ now: null, sources: [] }),
-    timeSpan: () => []
+    timeSpan: () => [],
+    lookupProviders: () => [],
+    planLookups: () => {
+      throw new Error('no lookups in this fake');
+    },
+    finishLookups: () => {
+      throw new Error('no lookups in this fake');
+    }
   };
 }
 

@@ -1,0 +1,112 @@
+/**
+ * Lookups through the engine: the real wasm module behind the worker's
+ * router (an in-process worker), as the Lookup panel calls it: plan, the
+ * host's answers (or refusals) handed back, rows and an Arrow table out.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { CallOutcome } from '../../pkg/huntkit_wasm.js';
+import { HuntkitEngine } from '../engine.js';
+import { handleRequest, type WasmApi } from '../router.js';
+import { FakeWorker } from './fakeWorker.js';
+
+const wasmPath = fileURLToPath(new URL('../../pkg/huntkit_wasm_bg.wasm', import.meta.url));
+const skip = existsSync(wasmPath)
+  ? false
+  : 'rust/wasm/pkg is not built (bash scripts/build-wasm.sh)';
+
+const HASH = '44d88612fea8a8f36de82e1278abb02f';
+
+describe('lookups through the engine', { skip }, () => {
+  let engine: HuntkitEngine;
+
+  before(async () => {
+    const module = await import('../../pkg/huntkit_wasm.js');
+    module.initSync({ module: readFileSync(wasmPath) });
+    const api: WasmApi = module;
+    engine = new HuntkitEngine({
+      createWorker: () =>
+        new FakeWorker((request, worker) =>
+          handleRequest(api, request, message => worker.send(message))
+        )
+    });
+  });
+
+  after(() => engine.dispose());
+
+  it('lists the providers with the types they take', async () => {
+    const providers = await engine.lookupProviders();
+    const vt = providers.find(p => p.name === 'virustotal');
+    assert.ok(vt?.needsKey);
+    assert.ok(vt.supports.includes('md5_hash'));
+    const tor = providers.find(p => p.name === 'tor');
+    assert.equal(tor?.needsKey, false);
+  });
+
+  it('plans calls for public observables only', async () => {
+    const plan = await engine.lookupPlan(
+      ['8.8.8[.]8', '10.0.0.5', '', HASH, '8.8.8[.]8'],
+      ['virustotal', 'abuseipdb']
+    );
+    assert.deepEqual(plan.iocs, ['8.8.8[.]8', '10.0.0.5', HASH]);
+    assert.deepEqual(
+      plan.requests.map(c => [c.ioc, c.provider, c.request.path]),
+      [
+        ['8.8.8[.]8', 'virustotal', '/ip_addresses/8.8.8.8'],
+        ['8.8.8[.]8', 'abuseipdb', '/check'],
+        [HASH, 'virustotal', `/files/${HASH}`]
+      ]
+    );
+    assert.deepEqual(
+      plan.rows.map(r => [r.Ioc, r.Provider, r.Status]),
+      [
+        ['10.0.0.5', 'virustotal', 'private_ip'],
+        ['10.0.0.5', 'abuseipdb', 'private_ip'],
+        [HASH, 'abuseipdb', 'not_supported']
+      ]
+    );
+  });
+
+  it('reads answers and refusals into rows in input order, with an Arrow table', async () => {
+    const plan = await engine.lookupPlan([HASH, '8.8.8.8', '192.168.0.1'], ['virustotal']);
+    const [hashCall, ipCall] = plan.requests;
+    const outcomes: CallOutcome[] = [
+      {
+        id: ipCall.id,
+        failure: { status: 429, message: "rate limit of provider 'virustotal' reached" }
+      },
+      {
+        id: hashCall.id,
+        response: {
+          status: 200,
+          headers: [['content-type', 'application/json']],
+          body: JSON.stringify({
+            data: { attributes: { last_analysis_stats: { malicious: 12, suspicious: 1 } } }
+          })
+        }
+      }
+    ];
+    const { rows, table } = await engine.lookupFinish(plan, outcomes);
+    assert.deepEqual(
+      rows.map(r => [r.Ioc, r.Status, r.Severity]),
+      [
+        [HASH, 'ok', 'high'],
+        ['8.8.8.8', 'rate_limited', 'information'],
+        ['192.168.0.1', 'private_ip', 'information']
+      ]
+    );
+    assert.deepEqual(rows[1].Details, {
+      message: "rate limit of provider 'virustotal' reached"
+    });
+    assert.deepEqual([...table.subarray(0, 4)], [255, 255, 255, 255]);
+  });
+
+  it('names an unknown provider', async () => {
+    await assert.rejects(engine.lookupPlan(['8.8.8.8'], ['shodan']), {
+      kind: 'invalid_option',
+      message: /unknown provider "shodan"/
+    });
+  });
+});
