@@ -33,3 +33,13 @@ const QUERIES_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" viewBox=
 
 /** The Queries panel's icon. */
 export const queriesIcon = new LabIcon({ name: 'huntkit:queries', svgstr: QUERIES_SVG });
+
+/** A shield with a check: the Lookup panel's icon. */
+const LOOKUP_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" viewBox="0 0 24 24">
+  <g class="jp-icon3" fill="#616161">
+    <path d="M12 2 4 5v6c0 5 3.4 9.7 8 11 4.6-1.3 8-6 8-11V5l-8-3zm-1.2 14.2-3.5-3.5 1.4-1.4 2.1 2.1 4.9-4.9 1.4 1.4-6.3 6.3z"/>
+  </g>
+</svg>`;
+
+/** The Lookup panel's icon. */
+export const lookupIcon = new LabIcon({ name: 'huntkit:lookup', svgstr: LOOKUP_SVG });

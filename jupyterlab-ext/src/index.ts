@@ -1,4 +1,18 @@
 /** @huntkit/jupyterlab: the plugins. */
-import { analyzePlugin, enginePlugin, extractPlugin, queriesPlugin, viewerPlugin } from './plugins';
+import {
+  analyzePlugin,
+  enginePlugin,
+  extractPlugin,
+  lookupPlugin,
+  queriesPlugin,
+  viewerPlugin
+} from './plugins';
 
-export default [enginePlugin, extractPlugin, viewerPlugin, analyzePlugin, queriesPlugin];
+export default [
+  enginePlugin,
+  extractPlugin,
+  viewerPlugin,
+  analyzePlugin,
+  queriesPlugin,
+  lookupPlugin
+];

@@ -14,8 +14,9 @@ import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { addCommands, addTableFileCommand } from './commands';
 import type { Widget } from '@lumino/widgets';
-import { analyzeIcon, queriesIcon } from './icons';
+import { analyzeIcon, lookupIcon, queriesIcon } from './icons';
 import { ExtractPanel } from './panels/extract';
+import { LookupPanel } from './panels/lookup';
 import { isViewableFile, ViewerPanel } from './panels/viewer';
 import { AnalysisWidget, AnalyzePanel } from './panels/analyze';
 import { demoLocalData, QueriesPanel } from './panels/queries';
@@ -53,7 +54,11 @@ export const extractPlugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null
   ): void => {
     let settings: ExtractSettings = { ...DEFAULT_SETTINGS };
-    const panel = new ExtractPanel({ engine, settings: () => settings });
+    const panel = new ExtractPanel({
+      engine,
+      settings: () => settings,
+      lookup: iocs => void app.commands.execute(CommandIDs.lookupIocs, { iocs })
+    });
     app.shell.add(panel, 'left', { rank: 650, type: 'huntkit Extract' });
     restorer?.add(panel, panel.id);
     addCommands(app, panel, fileBrowser);
@@ -232,5 +237,38 @@ export const queriesPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
     palette?.addItem({ command: CommandIDs.openQueries, category: 'huntkit' });
+  }
+};
+
+/** The Lookup panel: threat-intelligence lookups through the huntkit server extension. */
+export const lookupPlugin: JupyterFrontEndPlugin<void> = {
+  id: '@huntkit/jupyterlab:lookup',
+  description:
+    'Adds the Lookup panel: threat-intelligence and context lookups of observables, sent through the huntkit server extension (keys stay on the server).',
+  autoStart: true,
+  requires: [IHuntkitEngine],
+  optional: [ILayoutRestorer, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    engine: IHuntkitEngine,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null
+  ): void => {
+    const panel = new LookupPanel({ engine });
+    app.shell.add(panel, 'left', { rank: 653, type: 'huntkit Lookup' });
+    restorer?.add(panel, panel.id);
+    app.commands.addCommand(CommandIDs.lookupIocs, {
+      label: 'Open the huntkit Lookup panel',
+      caption: 'Threat-intelligence lookups through the Jupyter server; nothing is sent until Run',
+      icon: lookupIcon,
+      execute: args => {
+        const iocs = args['iocs'];
+        if (Array.isArray(iocs)) {
+          panel.setIocs(iocs.filter((i): i is string => typeof i === 'string'));
+        }
+        app.shell.activateById(panel.id);
+      }
+    });
+    palette?.addItem({ command: CommandIDs.lookupIocs, category: 'huntkit' });
   }
 };

@@ -50,5 +50,7 @@ export const CommandIDs = {
   /** Opens a table file (CSV, JSON, NDJSON, Arrow) as a huntkit view. */
   openView: 'huntkit:open-view',
   /** Opens the Queries panel in the left sidebar. */
-  openQueries: 'huntkit:open-queries'
+  openQueries: 'huntkit:open-queries',
+  /** Opens the Lookup panel, with `iocs` (a string array argument) in its text box when given. */
+  lookupIocs: 'huntkit:lookup-iocs'
 } as const;

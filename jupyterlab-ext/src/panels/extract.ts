@@ -30,6 +30,8 @@ export interface ExtractPanelOptions {
   engine: IHuntkitEngine;
   /** The current settings (read at each run). */
   settings: () => ExtractSettings;
+  /** Opens the Lookup panel with these observables (the "Look up" button; absent: no button). */
+  lookup?: (iocs: string[]) => void;
 }
 
 /** The sidebar widget's id. */
@@ -178,6 +180,13 @@ export class ExtractPanel extends Widget {
         h(doc, 'div', { className: 'jp-huntkit-actions' }, [
           this.extractButton,
           openButton,
+          options.lookup
+            ? button(doc, 'Look up', () => options.lookup?.(this.shownIocs()), {
+                className: 'jp-huntkit-button jp-huntkit-lookup-button',
+                title:
+                  'Look the IoCs shown (as filtered) up in the Lookup panel; nothing is sent until you press Run there'
+              })
+            : null,
           this.cancelButton,
           this.fileInput
         ])
@@ -220,6 +229,11 @@ export class ExtractPanel extends Widget {
     if (run && this.current && parts.resultFor !== this.current) {
       void this.runTab(tab, this.current);
     }
+  }
+
+  /** The refanged IoCs the table shows (its filters applied), distinct. */
+  shownIocs(): string[] {
+    return [...new Set(this.iocView.rows.map(r => r.Refanged))];
   }
 
   /** Puts `text` in the text box (replacing a loaded file). */
