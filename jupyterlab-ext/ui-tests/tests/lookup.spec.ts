@@ -1,0 +1,88 @@
+/**
+ * The Lookup panel in a real JupyterLab whose huntkit server extension
+ * calls a fixture VirusTotal on 127.0.0.1 (jupyter_server_test_config.py)
+ * with a fake key: an IP and a hash are planned in the worker, sent through
+ * the Jupyter server, and come back as rows with their severities. The
+ * browser's network log (every request's URL, headers and body, and every
+ * answer's body) never holds the key, and every request goes to the
+ * Jupyter server's own origin.
+ */
+import { expect, test } from '@jupyterlab/galata';
+import { runCommand } from './helpers';
+
+/** The fake key the test server config puts in the environment (HUNTKIT_E2E_VIRUSTOTAL_KEY). */
+const KEY = process.env.HUNTKIT_E2E_VIRUSTOTAL_KEY ?? 'e2e-fake-virustotal-key-5d7a0c';
+const IP = '185[.]220[.]101[.]1';
+const HASH = '275A021BBFB6489E54D471899F7DB9D1663FC695EC2FE2A2C4538AABF651FD0F';
+
+test.describe('Lookup panel', () => {
+  test('looks up an IP and a hash through the server; the key never reaches the page', async ({
+    page,
+    baseURL
+  }) => {
+    const log: string[] = [];
+    const origins = new Set<string>();
+    const answers: Promise<void>[] = [];
+    page.on('request', request => {
+      origins.add(new URL(request.url()).origin);
+      log.push(
+        [request.method(), request.url(), JSON.stringify(request.headers()), request.postData()]
+          .filter(Boolean)
+          .join('\n')
+      );
+    });
+    page.on('response', response => {
+      if (response.url().includes('/huntkit/api/')) {
+        answers.push(
+          response.text().then(
+            text => void log.push(text),
+            () => undefined
+          )
+        );
+      }
+    });
+
+    await runCommand(page, 'huntkit:lookup-iocs', {
+      iocs: [IP, HASH, '10.0.0.7']
+    });
+    const panel = page.locator('#huntkit-lookup');
+    const vt = panel.locator('input[data-provider="virustotal"]');
+    await expect(vt).toBeEnabled();
+    // Not configured in the test server: shown, disabled, with why.
+    await expect(panel.locator('input[data-provider="abuseipdb"]')).toBeDisabled();
+    await expect(
+      panel.locator('.jp-huntkit-lookup-provider.jp-huntkit-mod-disabled').first()
+    ).toContainText('missing');
+    // Offline until Run: no call has been made yet.
+    expect(log.filter(l => l.includes('/huntkit/api/providers/call'))).toEqual([]);
+
+    await vt.check();
+    await panel.locator('.jp-huntkit-lookup-run').click();
+
+    const rows = panel.locator('.jp-huntkit-lookup-row');
+    await expect(rows).toHaveCount(3);
+    await expect(rows.nth(0)).toHaveClass(/jp-huntkit-sev-high/);
+    await expect(rows.nth(0).locator('.jp-huntkit-lookup-Status')).toHaveText('ok');
+    await expect(rows.nth(1)).toHaveClass(/jp-huntkit-sev-warning/);
+    await expect(rows.nth(1).locator('.jp-huntkit-lookup-Ioc')).toHaveText(HASH);
+    await expect(rows.nth(2).locator('.jp-huntkit-lookup-Status')).toHaveText('private_ip');
+
+    // The raw row as text on click.
+    await rows.nth(0).click();
+    await expect(panel.locator('.jp-huntkit-lookup-raw')).toContainText('"Provider": "virustotal"');
+
+    // The provider filter.
+    await panel.locator('.jp-huntkit-lookup-filter').selectOption('virustotal');
+    await expect(rows).toHaveCount(3);
+
+    await Promise.all(answers);
+    const calls = log.filter(
+      l => l.startsWith('POST') && l.includes('/huntkit/api/providers/call')
+    );
+    expect(calls).toHaveLength(2);
+    expect(log.join('\n')).not.toContain(KEY);
+    expect([...origins].filter(o => o !== new URL(baseURL ?? '').origin && o !== 'null')).toEqual(
+      []
+    );
+  });
+});
