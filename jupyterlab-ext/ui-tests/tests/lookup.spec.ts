@@ -85,4 +85,49 @@ test.describe('Lookup panel', () => {
       []
     );
   });
+
+  test('"Look up" in the Extract panel fills the Lookup panel; refusals show their message', async ({
+    page
+  }) => {
+    await runCommand(page, 'huntkit:open-extract', {});
+    const extract = page.locator('#huntkit-extract');
+    await extract
+      .locator('textarea.jp-huntkit-input-text')
+      .fill(`beacon to ${IP} and dropped ${HASH.toLowerCase()}`);
+    await extract.getByRole('button', { name: 'Extract', exact: true }).click();
+    await expect(extract.locator('tr.jp-huntkit-ioc-row')).toHaveCount(2);
+    await extract.locator('.jp-huntkit-lookup-button').click();
+
+    const panel = page.locator('#huntkit-lookup');
+    await expect(panel).toBeVisible();
+    await expect(panel.locator('textarea')).toHaveValue(`185.220.101.1\n${HASH.toLowerCase()}`);
+
+    // The session's sensitive switch on: the server refuses every call,
+    // and each row says so.
+    const sensitive = (on: boolean) =>
+      page.evaluate(async value => {
+        const xsrf = /(?:^|; )_xsrf=([^;]*)/.exec(document.cookie)?.[1] ?? '';
+        const answer = await fetch('/huntkit/api/providers/sensitive', {
+          method: 'PUT',
+          headers: { 'X-XSRFToken': decodeURIComponent(xsrf) },
+          body: JSON.stringify({ on: value })
+        });
+        if (!answer.ok) {
+          throw new Error(`sensitive switch: http ${answer.status}`);
+        }
+      }, on);
+    await sensitive(true);
+    try {
+      await panel.locator('input[data-provider="virustotal"]').check();
+      await panel.locator('.jp-huntkit-lookup-run').click();
+      const rows = panel.locator('.jp-huntkit-lookup-row');
+      await expect(rows).toHaveCount(2);
+      await expect(rows.locator('.jp-huntkit-lookup-Status')).toHaveText(['error', 'error']);
+      await expect(rows.first().locator('.jp-huntkit-lookup-Details')).toContainText(
+        'the sensitive switch is on'
+      );
+    } finally {
+      await sensitive(false);
+    }
+  });
 });
