@@ -29,6 +29,7 @@ export interface IHuntkitEngine extends Pick<
   | 'lookupProviders'
   | 'lookupPlan'
   | 'lookupFinish'
+  | 'lookupRetryDelay'
   | 'cancel'
   | 'busy'
 > {}

@@ -79,6 +79,9 @@ for _entry in _shipped["providers"]:
             "type": "fixed",
             "value": f"http://127.0.0.1:{_provider.server_address[1]}{VT_PREFIX}",
         }
+        # One call per 2 s: the test's second call is refused by the server's
+        # rate limit with a Retry-After the page must wait out.
+        _entry["rateLimit"] = {"requests": 1, "perSeconds": 2}
 _e2e_dir = Path(tempfile.mkdtemp(prefix="huntkit-e2e-"))
 (_e2e_dir / "providers.json").write_text(json.dumps(_shipped))
 (_e2e_dir / "msticpyconfig.yaml").write_text(

@@ -17,6 +17,7 @@ import {
   type CallOutcome,
   type Cell,
   type HttpRequest,
+  type HttpResponse,
   type LookupResult
 } from '@huntkit/engine';
 import { ServerConnection } from '@jupyterlab/services';
@@ -29,10 +30,6 @@ export const LOOKUP_PANEL_ID = 'huntkit-lookup';
 
 /** The server extension's routes, under the server's base URL. */
 const API = 'huntkit/api/providers';
-
-/** Tries of one call the gateway refuses with 429 (its own rate limit), and the longest wait. */
-const GATEWAY_TRIES = 4;
-const MAX_WAIT_MS = 60_000;
 
 /** What the server extension says of one provider (`GET huntkit/api/providers`). */
 export interface GatewayProvider {
@@ -336,23 +333,29 @@ export class LookupPanel extends Widget {
           failure: { message: `the jupyter server could not be reached: ${String(error)}` }
         };
       }
+      // A provider's own 429 is in its answer; the server's is its rate
+      // limit, refused before anything left. The core decides both waits.
+      let answer: HttpResponse;
+      let message = '';
       if (response.ok) {
-        return { response: await response.json() };
+        answer = (await response.json()) as HttpResponse;
+      } else {
+        message = await refusal(response);
+        answer = {
+          status: response.status,
+          headers: [['retry-after', response.headers.get('retry-after') ?? '']],
+          body: ''
+        };
       }
-      const message = await refusal(response);
-      const wait = Number(response.headers.get('retry-after') ?? '') * 1000;
-      if (
-        response.status === 429 &&
-        attempt < GATEWAY_TRIES &&
-        wait > 0 &&
-        wait <= MAX_WAIT_MS &&
-        !this.stopped
-      ) {
-        this.status.showMessage(`${message}; waiting…`);
+      const wait = await this.engine.lookupRetryDelay(attempt, answer);
+      if (wait !== null && !this.stopped) {
+        this.status.showMessage(
+          `${request.provider}: rate limited; waiting ${Math.ceil(wait / 1000)} s…`
+        );
         await new Promise(resolve => setTimeout(resolve, wait));
         continue;
       }
-      return { failure: { status: response.status, message } };
+      return response.ok ? { response: answer } : { failure: { status: response.status, message } };
     }
   }
 

@@ -2,7 +2,8 @@
  * The Lookup panel in a real JupyterLab whose huntkit server extension
  * calls a fixture VirusTotal on 127.0.0.1 (jupyter_server_test_config.py)
  * with a fake key: an IP and a hash are planned in the worker, sent through
- * the Jupyter server, and come back as rows with their severities. The
+ * the Jupyter server (the second after waiting out the server's rate
+ * limit), and come back as rows with their severities. The
  * browser's network log (every request's URL, headers and body, and every
  * answer's body) never holds the key, and every request goes to the
  * Jupyter server's own origin.
@@ -76,10 +77,12 @@ test.describe('Lookup panel', () => {
     await expect(rows).toHaveCount(3);
 
     await Promise.all(answers);
+    // The server allows one VirusTotal call per 2 s in this test: the second
+    // was refused with a Retry-After, waited out, and sent again.
     const calls = log.filter(
       l => l.startsWith('POST') && l.includes('/huntkit/api/providers/call')
     );
-    expect(calls).toHaveLength(2);
+    expect(calls).toHaveLength(3);
     expect(log.join('\n')).not.toContain(KEY);
     expect([...origins].filter(o => o !== new URL(baseURL ?? '').origin && o !== 'null')).toEqual(
       []

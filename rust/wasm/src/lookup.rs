@@ -3,6 +3,7 @@
 //! performs them. Nothing here sends anything.
 
 use huntkit_core::providers::ti::{self, CallOutcome, LookupPlan};
+use huntkit_core::providers::HttpResponse;
 use js_sys::{Object, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -67,6 +68,20 @@ pub fn finish_lookups(
         &Uint8Array::from(arrow.as_slice()).into(),
     );
     Ok(out.into())
+}
+
+/// Milliseconds to wait before sending a call again after `response`
+/// (answer number `attempt`, 1 for the first try): a 429 is retried after
+/// its `Retry-After`, at most 3 times and never after more than a minute;
+/// `undefined`: use the answer.
+#[wasm_bindgen(js_name = lookupRetryDelay)]
+pub fn lookup_retry_delay(
+    attempt: u32,
+    #[wasm_bindgen(unchecked_param_type = "HttpResponse")] response: JsValue,
+) -> Result<Option<f64>, JsValue> {
+    let response: HttpResponse =
+        serde_wasm_bindgen::from_value(response).map_err(errors::options)?;
+    Ok(ti::retry_delay(attempt, &response, js_sys::Date::now() as i64).map(|ms| ms as f64))
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! as the page gets them from the Jupyter server, rows and Arrow out.
 #![cfg(target_arch = "wasm32")]
 
-use huntkit_wasm::{finish_lookups, lookup_providers, plan_lookups};
+use huntkit_wasm::{finish_lookups, lookup_providers, lookup_retry_delay, plan_lookups};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -105,5 +105,23 @@ fn bad_input_raises_errors_with_a_kind() {
     let message = get(&err, "message").as_string().unwrap();
     assert!(message.contains("unknown provider \"nope\""), "{message}");
     let err = finish_lookups(JsValue::from_str("nope"), js_sys::Array::new().into()).unwrap_err();
+    assert_eq!(get(&err, "kind").as_string().unwrap(), "invalid_option");
+}
+
+#[wasm_bindgen_test]
+fn retry_delays_follow_the_core_plan() {
+    let answer = |status: u16, after: &str| {
+        js_sys::JSON::parse(&format!(
+            r#"{{"status":{status},"headers":[["retry-after","{after}"]],"body":""}}"#
+        ))
+        .unwrap()
+    };
+    assert_eq!(
+        lookup_retry_delay(1, answer(429, "3")).unwrap(),
+        Some(3000.0)
+    );
+    assert_eq!(lookup_retry_delay(4, answer(429, "3")).unwrap(), None);
+    assert_eq!(lookup_retry_delay(1, answer(200, "3")).unwrap(), None);
+    let err = lookup_retry_delay(1, JsValue::from_str("nope")).unwrap_err();
     assert_eq!(get(&err, "kind").as_string().unwrap(), "invalid_option");
 }

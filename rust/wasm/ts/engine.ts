@@ -20,6 +20,7 @@ import type {
   ProcTreeViewOptions,
   LocalManifestInfo,
   LocalRunResult,
+  HttpResponse,
   LookupPlan,
   LookupProviderInfo,
   LookupResult,
@@ -669,6 +670,16 @@ export class HuntkitEngine {
   async lookupFinish(plan: LookupPlan, outcomes: CallOutcome[]): Promise<LookupTableResult> {
     const answer = await this.request({ id: 0, op: 'lookupFinish', plan, outcomes }, []);
     return { rows: answer.rows, table: new Uint8Array(answer.table) };
+  }
+
+  /**
+   * Milliseconds to wait before sending a call again after `response`
+   * (answer number `attempt`, 1 for the first try), by the core's retry
+   * rules (a 429 after its `Retry-After`, at most 3 times, at most a
+   * minute); `null`: use the answer.
+   */
+  lookupRetryDelay(attempt: number, response: HttpResponse): Promise<number | null> {
+    return this.request({ id: 0, op: 'lookupRetry', attempt, response }, []);
   }
 
   /**

@@ -76,6 +76,7 @@ export {
   type LookupFinishRequest,
   type LookupPlanRequest,
   type LookupProvidersRequest,
+  type LookupRetryRequest,
   type ProgressMessage,
   type QueryListAnswer,
   type QueryListRequest,

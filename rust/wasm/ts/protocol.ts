@@ -12,6 +12,7 @@ import type {
   LookupPlan,
   LookupProviderInfo,
   LookupResult,
+  HttpResponse,
   ChartInfo,
   ChartLayout,
   DecodeOptions,
@@ -400,6 +401,17 @@ export interface LookupFinishRequest {
   outcomes: CallOutcome[];
 }
 
+/**
+ * Milliseconds to wait before sending a call again after `response` (answer
+ * number `attempt`), by the core's retry rules; `null`: use the answer.
+ */
+export interface LookupRetryRequest {
+  id: number;
+  op: 'lookupRetry';
+  attempt: number;
+  response: HttpResponse;
+}
+
 /** What `lookupFinish` answers: the rows, and the same rows as Arrow IPC (transferred). */
 export interface LookupFinishAnswer {
   rows: LookupResult[];
@@ -428,7 +440,8 @@ export type EngineRequest =
   | QueryTimeRequest
   | LookupProvidersRequest
   | LookupPlanRequest
-  | LookupFinishRequest;
+  | LookupFinishRequest
+  | LookupRetryRequest;
 
 /** The name of an operation. */
 export type EngineOp = EngineRequest['op'];
@@ -460,6 +473,7 @@ export interface EngineResults {
   lookupProviders: LookupProviderInfo[];
   lookupPlan: LookupPlan;
   lookupFinish: LookupFinishAnswer;
+  lookupRetry: number | null;
 }
 
 /** Work done so far on a request, in the input's units (characters or bytes). */

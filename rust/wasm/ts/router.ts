@@ -14,6 +14,7 @@ import type {
   DecodeOptions,
   DecodeResult,
   IocOptions,
+  HttpResponse,
   IocTextResult,
   LookupPlan,
   LookupProviderInfo,
@@ -123,6 +124,7 @@ export interface WasmApi {
   lookupProviders(): LookupProviderInfo[];
   planLookups(iocs: string[], providers: string[]): LookupPlan;
   finishLookups(plan: LookupPlan, outcomes: CallOutcome[]): LookupTable;
+  lookupRetryDelay(attempt: number, response: HttpResponse): number | undefined;
   timeSpan(
     start: string | null | undefined,
     end: string | null | undefined,
@@ -684,6 +686,11 @@ export function handleRequest(
           },
           [table]
         );
+        break;
+      }
+      case 'lookupRetry': {
+        const result = api.lookupRetryDelay(request.attempt, request.response) ?? null;
+        post({ id: request.id, type: 'result', op: 'lookupRetry', result });
         break;
       }
       default: {

@@ -103,6 +103,18 @@ describe('lookups through the engine', { skip }, () => {
     assert.deepEqual([...table.subarray(0, 4)], [255, 255, 255, 255]);
   });
 
+  it('waits out a 429 by the core rules, a bounded number of times', async () => {
+    const answer = (status: number, after: string) => ({
+      status,
+      headers: [['retry-after', after]] as Array<[string, string]>,
+      body: ''
+    });
+    assert.equal(await engine.lookupRetryDelay(1, answer(429, '2')), 2000);
+    assert.equal(await engine.lookupRetryDelay(4, answer(429, '2')), null);
+    assert.equal(await engine.lookupRetryDelay(1, answer(429, '3600')), null);
+    assert.equal(await engine.lookupRetryDelay(1, answer(200, '2')), null);
+  });
+
   it('names an unknown provider', async () => {
     await assert.rejects(engine.lookupPlan(['8.8.8.8'], ['shodan']), {
       kind: 'invalid_option',

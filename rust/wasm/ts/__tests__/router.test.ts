@@ -178,7 +178,8 @@ function fakeApi(log: string[]): WasmApi {
     },
     finishLookups: () => {
       throw new Error('no lookups in this fake');
-    }
+    },
+    lookupRetryDelay: () => undefined
   };
 }
 

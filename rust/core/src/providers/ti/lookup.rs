@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::retry::{RetryDecision, RetryPlan};
 use super::{check_observable, providers, ti_provider, LookupResult, LookupStatus, TiProvider};
 use crate::error::{Error, ErrorKind};
 use crate::providers::{Auth, HttpRequest, HttpResponse, ProviderKind};
@@ -257,6 +258,18 @@ pub fn finish_lookups(plan: &LookupPlan, outcomes: &[CallOutcome]) -> Vec<Lookup
     rows
 }
 
+/// How long to wait before sending a call again after `response`, answer
+/// number `attempt` (1 for the first try), by the default [`RetryPlan`]
+/// (a 429 is retried after its `Retry-After`, at most 3 times, never after
+/// more than a minute); `None`: use the answer. `now_unix_ms` is the wall
+/// clock, for a `Retry-After` given as a date.
+pub fn retry_delay(attempt: u32, response: &HttpResponse, now_unix_ms: i64) -> Option<u64> {
+    match RetryPlan::default().decide(attempt, response, now_unix_ms) {
+        RetryDecision::RetryAfter(ms) => Some(ms),
+        RetryDecision::Done => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -366,6 +379,19 @@ mod tests {
         let rows = finish_lookups(&plan, &[]);
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0].status, LookupStatus::Error);
+    }
+
+    #[test]
+    fn retries_follow_the_default_plan() {
+        let resp = |status, after: &str| HttpResponse {
+            status,
+            headers: vec![("retry-after".into(), after.into())],
+            body: String::new(),
+        };
+        assert_eq!(retry_delay(1, &resp(429, "2"), 0), Some(2000));
+        assert_eq!(retry_delay(4, &resp(429, "2"), 0), None);
+        assert_eq!(retry_delay(1, &resp(429, "600"), 0), None);
+        assert_eq!(retry_delay(1, &resp(200, "2"), 0), None);
     }
 
     #[test]
