@@ -291,11 +291,16 @@ export class LookupPanel extends Widget {
         return;
       }
       const plan = await this.engine.lookupPlan(iocs, chosen);
-      const outcomes: CallOutcome[] = [];
+      // Answers this session already has (kept 10 minutes) are not asked again.
+      const outcomes: CallOutcome[] = [...plan.cached];
+      const known = new Set(plan.cached.map(o => o.id));
       const total = plan.requests.length;
       for (const call of plan.requests) {
         if (this.stopped) {
           break;
+        }
+        if (known.has(call.id)) {
+          continue;
         }
         this.status.showMessage(
           `Looking up ${plan.iocs.length} observables: call ${outcomes.length + 1} of ${total} (${call.provider})…`
@@ -305,7 +310,7 @@ export class LookupPanel extends Widget {
       const { rows } = await this.engine.lookupFinish(plan, outcomes);
       this.rows = rows;
       this.status.showMessage(
-        `${rows.length} rows: ${plan.iocs.length} observables, ${outcomes.length} of ${total} calls made${this.stopped ? ' (stopped)' : ''}.`
+        `${rows.length} rows: ${plan.iocs.length} observables, ${outcomes.length - plan.cached.length} calls made, ${plan.cached.length} answered from this session's cache, of ${total}${this.stopped ? ' (stopped)' : ''}.`
       );
       this.showRows();
     } catch (error) {

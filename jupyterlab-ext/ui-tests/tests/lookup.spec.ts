@@ -76,6 +76,13 @@ test.describe('Lookup panel', () => {
     await panel.locator('.jp-huntkit-lookup-filter').selectOption('virustotal');
     await expect(rows).toHaveCount(3);
 
+    // Run again: both answers come from the session cache, no call is made.
+    await panel.locator('.jp-huntkit-lookup-run').click();
+    await expect(panel.locator('.jp-huntkit-status')).toContainText(
+      "0 calls made, 2 answered from this session's cache"
+    );
+    await expect(rows).toHaveCount(3);
+
     await Promise.all(answers);
     // The server allows one VirusTotal call per 2 s in this test: the second
     // was refused with a Retry-After, waited out, and sent again.

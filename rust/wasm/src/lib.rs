@@ -28,7 +28,7 @@ use wasm_bindgen::prelude::*;
 
 pub use decode::decode_text;
 pub use ioc::{extract_ioc_table, ioc_types, IocScanner};
-pub use lookup::{finish_lookups, lookup_providers, lookup_retry_delay, plan_lookups};
+pub use lookup::{finish_lookups, lookup_providers, lookup_retry_delay, plan_lookups, LookupCache};
 pub use proctree::{build_process_tree, process_tree_summary};
 pub use proctree_view::ProcessTreeView;
 pub use queries::{parse_time_expression, time_span, QueryLibrary};

@@ -84,6 +84,55 @@ pub fn lookup_retry_delay(
     Ok(ti::retry_delay(attempt, &response, js_sys::Date::now() as i64).map(|ms| ms as f64))
 }
 
+/// The answers of this session's lookups, kept 10 minutes, so looking the
+/// same observable up again costs no call (only 2xx and 404 answers are
+/// kept). The worker holds one.
+#[wasm_bindgen]
+pub struct LookupCache(ti::LookupCache);
+
+impl Default for LookupCache {
+    fn default() -> Self {
+        LookupCache::new()
+    }
+}
+
+#[wasm_bindgen]
+impl LookupCache {
+    /// An empty cache (answers live 10 minutes).
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> LookupCache {
+        LookupCache(ti::LookupCache::default())
+    }
+
+    /// The outcomes of the plan's calls answered before: send only the others.
+    #[wasm_bindgen(unchecked_return_type = "CallOutcome[]")]
+    pub fn answered(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LookupPlan")] plan: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let plan: LookupPlan = serde_wasm_bindgen::from_value(plan).map_err(errors::options)?;
+        to_js(&self.0.answered(&plan, now_ms()))
+    }
+
+    /// Keeps the answers among `outcomes` worth keeping.
+    pub fn remember(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "LookupPlan")] plan: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CallOutcome[]")] outcomes: JsValue,
+    ) -> Result<(), JsValue> {
+        let plan: LookupPlan = serde_wasm_bindgen::from_value(plan).map_err(errors::options)?;
+        let outcomes: Vec<CallOutcome> =
+            serde_wasm_bindgen::from_value(outcomes).map_err(errors::options)?;
+        self.0.remember(&plan, &outcomes, now_ms());
+        Ok(())
+    }
+}
+
+/// The browser's clock in ms (`SystemTime` panics in wasm32).
+fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -43,6 +43,7 @@ import {
   type ChartResults,
   type ChartSet,
   type IocTableOptions,
+  type LookupPlanned,
   type TableData,
   type TableFormat,
   type TreeCall,
@@ -656,9 +657,10 @@ export class HuntkitEngine {
    * Checks observables (defanged is fine) and plans their calls to each
    * named provider. Nothing is sent: the host sends `plan.requests` and
    * hands what came back to `lookupFinish`; `plan.rows` are the rows that
-   * need no call (private IPs, invalid values, types a provider does not take).
+   * need no call (private IPs, invalid values, types a provider does not take)
+   * and `plan.cached` the calls this session's cache answered (send the others).
    */
-  lookupPlan(iocs: string[], providers: string[]): Promise<LookupPlan> {
+  lookupPlan(iocs: string[], providers: string[]): Promise<LookupPlanned> {
     return this.request({ id: 0, op: 'lookupPlan', iocs, providers }, []);
   }
 

@@ -74,6 +74,7 @@ export {
   type IocTableRequest,
   type LookupFinishAnswer,
   type LookupFinishRequest,
+  type LookupPlanned,
   type LookupPlanRequest,
   type LookupProvidersRequest,
   type LookupRetryRequest,

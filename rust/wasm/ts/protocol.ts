@@ -393,7 +393,13 @@ export interface LookupPlanRequest {
   providers: string[];
 }
 
-/** Reads what came back for a plan's calls into the result rows. */
+/**
+ * A plan, with the outcomes of its calls the worker's session cache
+ * answered (answers kept 10 minutes): the host sends only the others.
+ */
+export type LookupPlanned = LookupPlan & { cached: CallOutcome[] };
+
+/** Reads what came back for a plan's calls into the result rows (and caches the answers). */
 export interface LookupFinishRequest {
   id: number;
   op: 'lookupFinish';
@@ -471,7 +477,7 @@ export interface EngineResults {
   queryManifest: LocalManifestInfo;
   queryTime: TimeSpanResult;
   lookupProviders: LookupProviderInfo[];
-  lookupPlan: LookupPlan;
+  lookupPlan: LookupPlanned;
   lookupFinish: LookupFinishAnswer;
   lookupRetry: number | null;
 }

@@ -49,6 +49,25 @@ import {
   type TreeResults
 } from './protocol.js';
 
+/** The wasm `LookupCache` as the router uses it. */
+export interface LookupCacheApi {
+  answered(plan: LookupPlan): CallOutcome[];
+  remember(plan: LookupPlan, outcomes: CallOutcome[]): void;
+  free(): void;
+}
+
+/** The worker's session cache of lookup answers (one per worker, made on first use). */
+const lookupCaches = new WeakMap<WasmApi, LookupCacheApi>();
+
+function lookupCache(api: WasmApi): LookupCacheApi {
+  let cache = lookupCaches.get(api);
+  if (!cache) {
+    cache = new api.LookupCache();
+    lookupCaches.set(api, cache);
+  }
+  return cache;
+}
+
 /** The wasm `ProcessTreeView` as the router uses it. */
 export interface ProcessTreeViewLike {
   visibleCount(): number;
@@ -125,6 +144,7 @@ export interface WasmApi {
   planLookups(iocs: string[], providers: string[]): LookupPlan;
   finishLookups(plan: LookupPlan, outcomes: CallOutcome[]): LookupTable;
   lookupRetryDelay(attempt: number, response: HttpResponse): number | undefined;
+  LookupCache: new () => LookupCacheApi;
   timeSpan(
     start: string | null | undefined,
     end: string | null | undefined,
@@ -670,12 +690,21 @@ export function handleRequest(
         break;
       }
       case 'lookupPlan': {
-        const result = api.planLookups(request.iocs, request.providers);
+        const plan = api.planLookups(request.iocs, request.providers);
+        const result = { ...plan, cached: lookupCache(api).answered(plan) };
         post({ id: request.id, type: 'result', op: 'lookupPlan', result });
         break;
       }
       case 'lookupFinish': {
         const answer = api.finishLookups(request.plan, request.outcomes);
+        // Answers the cache gave are not stored again (their age stays).
+        const cached = new Set(
+          ((request.plan as { cached?: CallOutcome[] }).cached ?? []).map(o => o.id)
+        );
+        lookupCache(api).remember(
+          request.plan,
+          request.outcomes.filter(o => !cached.has(o.id))
+        );
         const table = ownBuffer(answer.arrow);
         post(
           {

@@ -115,6 +115,22 @@ describe('lookups through the engine', { skip }, () => {
     assert.equal(await engine.lookupRetryDelay(1, answer(200, '2')), null);
   });
 
+  it('answers a repeated lookup from the session cache, not a failed one', async () => {
+    const first = await engine.lookupPlan(['9.9.9.9', '1.0.0.1'], ['virustotal']);
+    assert.deepEqual(first.cached, []);
+    const [ok, failed] = first.requests;
+    await engine.lookupFinish(first, [
+      { id: ok.id, response: { status: 200, headers: [], body: '{"data":{}}' } },
+      { id: failed.id, failure: { status: 403, message: 'blocked' } }
+    ]);
+    const again = await engine.lookupPlan(['1.0.0.1', '9.9.9.9'], ['virustotal']);
+    assert.deepEqual(
+      again.cached.map(o => again.requests[o.id].ioc),
+      ['9.9.9.9']
+    );
+    assert.equal(again.cached[0].response?.body, '{"data":{}}');
+  });
+
   it('names an unknown provider', async () => {
     await assert.rejects(engine.lookupPlan(['8.8.8.8'], ['shodan']), {
       kind: 'invalid_option',

@@ -179,7 +179,14 @@ function fakeApi(log: string[]): WasmApi {
     finishLookups: () => {
       throw new Error('no lookups in this fake');
     },
-    lookupRetryDelay: () => undefined
+    lookupRetryDelay: () => undefined,
+    LookupCache: class {
+      answered() {
+        return [];
+      }
+      remember(): void {}
+      free(): void {}
+    }
   };
 }
 

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::retry::{RetryDecision, RetryPlan};
+use super::retry::{ResultCache, RetryDecision, RetryPlan};
 use super::{check_observable, providers, ti_provider, LookupResult, LookupStatus, TiProvider};
 use crate::error::{Error, ErrorKind};
 use crate::providers::{Auth, HttpRequest, HttpResponse, ProviderKind};
@@ -270,6 +270,76 @@ pub fn retry_delay(attempt: u32, response: &HttpResponse, now_unix_ms: i64) -> O
     }
 }
 
+/// The answers of a session's lookups, kept for the cache's TTL (default
+/// 10 minutes), so looking the same observable up again costs no call.
+/// Only answers that say something about the observable are kept (2xx and
+/// 404), never a refusal, a 401 or a 429.
+#[derive(Debug, Clone, Default)]
+pub struct LookupCache(ResultCache<HttpResponse>);
+
+impl LookupCache {
+    /// An empty cache whose answers live `ttl_ms`.
+    pub fn new(ttl_ms: u64) -> LookupCache {
+        LookupCache(ResultCache::new(ttl_ms))
+    }
+
+    /// The cache key's subject: where the request goes and what it asks.
+    fn subject(request: &HttpRequest) -> String {
+        let query: Vec<String> = request
+            .query
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        format!(
+            "{}{}?{}",
+            request.base_url.as_deref().unwrap_or(""),
+            request.path,
+            query.join("&")
+        )
+    }
+
+    /// The outcomes of `plan`'s calls answered before (at `now`, ms): the
+    /// host sends only the others.
+    pub fn answered(&self, plan: &LookupPlan, now: u64) -> Vec<CallOutcome> {
+        plan.requests
+            .iter()
+            .filter_map(|call| {
+                let r = &call.request;
+                let hit = self
+                    .0
+                    .get(&r.provider, &r.operation, &Self::subject(r), now)?;
+                Some(CallOutcome {
+                    id: call.id,
+                    response: Some(hit),
+                    failure: None,
+                })
+            })
+            .collect()
+    }
+
+    /// Keeps the answers among `outcomes` worth keeping, as of `now`.
+    pub fn remember(&mut self, plan: &LookupPlan, outcomes: &[CallOutcome], now: u64) {
+        for outcome in outcomes {
+            let (Some(call), Some(response)) = (
+                plan.requests.iter().find(|c| c.id == outcome.id),
+                &outcome.response,
+            ) else {
+                continue;
+            };
+            if (200..300).contains(&response.status) || response.status == 404 {
+                let r = &call.request;
+                self.0.insert(
+                    &r.provider,
+                    &r.operation,
+                    &Self::subject(r),
+                    response.clone(),
+                    now,
+                );
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -379,6 +449,38 @@ mod tests {
         let rows = finish_lookups(&plan, &[]);
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0].status, LookupStatus::Error);
+    }
+
+    #[test]
+    fn cache_answers_repeats_within_its_ttl() {
+        let plan =
+            plan_lookups(&strings(&["8.8.8.8", "1.1.1.1"]), &strings(&["virustotal"])).unwrap();
+        let answer = |status| HttpResponse {
+            status,
+            headers: vec![],
+            body: "{}".into(),
+        };
+        let outcomes = [
+            CallOutcome {
+                id: 0,
+                response: Some(answer(200)),
+                failure: None,
+            },
+            CallOutcome {
+                id: 1,
+                response: Some(answer(429)),
+                failure: None,
+            },
+        ];
+        let mut cache = LookupCache::new(1000);
+        cache.remember(&plan, &outcomes, 0);
+        // Planned again: the 200 is answered, the 429 is not kept.
+        let again =
+            plan_lookups(&strings(&["1.1.1.1", "8.8.8.8"]), &strings(&["virustotal"])).unwrap();
+        let hits = cache.answered(&again, 500);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(again.requests[hits[0].id as usize].ioc, "8.8.8.8");
+        assert!(cache.answered(&again, 1000).is_empty(), "expired");
     }
 
     #[test]

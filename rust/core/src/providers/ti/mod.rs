@@ -57,7 +57,7 @@ pub use greynoise::{GREYNOISE, GREYNOISE_ENTERPRISE};
 pub use ipstack::IPSTACK;
 pub use lookup::{
     finish_lookups, lookup_providers, plan_lookups, retry_delay, CallFailure, CallOutcome,
-    LookupPlan, LookupProviderInfo, PlannedCall, MAX_LOOKUP_OBSERVABLES,
+    LookupCache, LookupPlan, LookupProviderInfo, PlannedCall, MAX_LOOKUP_OBSERVABLES,
 };
 pub use observable::{check_observable, IpType, Observable, Rejected};
 pub use otx::OTX;
