@@ -8,6 +8,7 @@
  * answer's body) never holds the key, and every request goes to the
  * Jupyter server's own origin.
  */
+import { readFile } from 'node:fs/promises';
 import { expect, test } from '@jupyterlab/galata';
 import { runCommand } from './helpers';
 
@@ -75,6 +76,17 @@ test.describe('Lookup panel', () => {
     // The provider filter.
     await panel.locator('.jp-huntkit-lookup-filter').selectOption('virustotal');
     await expect(rows).toHaveCount(3);
+
+    // The rows as CSV, the core's columns first.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      panel.getByRole('button', { name: 'Download CSV' }).click()
+    ]);
+    const csv = await readFile(await download.path(), 'utf-8');
+    expect(csv.split('\r\n')[0]).toBe(
+      'Ioc,IocType,SafeIoc,QuerySubtype,Provider,Result,Severity,Details,RawResult,Reference,Status'
+    );
+    expect(csv).toContain('185[.]220[.]101[.]1,ipv4,185.220.101.1,ip,virustotal,true,high,');
 
     // Run again: both answers come from the session cache, no call is made.
     await panel.locator('.jp-huntkit-lookup-run').click();
