@@ -2,7 +2,9 @@
 //! as the page gets them from the Jupyter server, rows and Arrow out.
 #![cfg(target_arch = "wasm32")]
 
-use huntkit_wasm::{finish_lookups, lookup_providers, lookup_retry_delay, plan_lookups};
+use huntkit_wasm::{
+    finish_lookups, lookup_providers, lookup_retry_delay, plan_lookups, LookupCache,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -124,4 +126,27 @@ fn retry_delays_follow_the_core_plan() {
     assert_eq!(lookup_retry_delay(1, answer(200, "3")).unwrap(), None);
     let err = lookup_retry_delay(1, JsValue::from_str("nope")).unwrap_err();
     assert_eq!(get(&err, "kind").as_string().unwrap(), "invalid_option");
+}
+
+#[wasm_bindgen_test]
+fn cache_answers_a_repeated_lookup() {
+    let mut cache = LookupCache::new();
+    let plan = plan_lookups(strings(&["8.8.8.8"]), strings(&["virustotal"])).unwrap();
+    assert_eq!(
+        js_sys::Array::from(&cache.answered(plan.clone()).unwrap()).length(),
+        0
+    );
+    let outcomes =
+        js_sys::JSON::parse(r#"[{"id":0,"response":{"status":200,"headers":[],"body":"{}"}}]"#)
+            .unwrap();
+    cache.remember(plan, outcomes).unwrap();
+    let again = plan_lookups(strings(&["8.8.8.8"]), strings(&["virustotal"])).unwrap();
+    let hits = js_sys::Array::from(&cache.answered(again).unwrap());
+    assert_eq!(hits.length(), 1);
+    assert_eq!(
+        get(&get(&hits.get(0), "response"), "body")
+            .as_string()
+            .unwrap(),
+        "{}"
+    );
 }
