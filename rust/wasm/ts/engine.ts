@@ -128,11 +128,13 @@ interface Pending {
 }
 
 /** The default worker: bundlers pick up this exact `new Worker(new URL(…))` form. */
-function defaultWorker(lane: EngineLane): WorkerLike {
+function defaultWorker(): WorkerLike {
   return new Worker(new URL('./worker.js', import.meta.url), {
     type: 'module',
-    // The lane only names the worker in the browser's task manager.
-    name: `huntkit-engine-${lane}`
+    // A literal: webpack names the worker chunk after it
+    // (`huntkit-engine.<hash>.js`, which the packaging test looks for); a
+    // template string would leave the chunk numbered.
+    name: 'huntkit-engine'
   }) as unknown as WorkerLike;
 }
 

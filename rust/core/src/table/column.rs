@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use arrow_array::builder::LargeStringBuilder;
 use arrow_array::cast::AsArray;
 use arrow_array::types::*;
-use arrow_array::{Array, ArrayRef, LargeStringArray, StringArray};
+use arrow_array::{Array, ArrayRef, ArrowPrimitiveType, Int64Array, LargeStringArray, StringArray};
 use arrow_schema::{DataType, TimeUnit};
 use chrono::DateTime;
 
@@ -25,6 +25,13 @@ pub struct Column {
     /// columns, most Arrow strings): its cells are read with no downcast
     /// per cell, as an analysis reads several per row.
     strings: Option<StringArray>,
+    /// The values of an `i64` column (integers, timestamps, `Date64`, what
+    /// a notebook's PIDs and times are), read with no dynamic dispatch
+    /// per cell.
+    wide: Option<Wide>,
+    /// Cached type tests (an analysis asks them per cell).
+    text_type: bool,
+    number_type: bool,
     /// The cells as text, for a column whose array is not a plain string
     /// array (numbers, times, dictionaries): formatted on first use.
     text: OnceLock<LargeStringArray>,
@@ -39,9 +46,13 @@ impl PartialEq for Column {
 impl From<ArrayRef> for Column {
     fn from(array: ArrayRef) -> Column {
         let strings = array.as_string_opt::<i32>().cloned();
+        let t = array.data_type();
         Column {
-            array,
             strings,
+            wide: Wide::of(&array),
+            text_type: is_text_type(t),
+            number_type: t.is_integer() || t.is_floating(),
+            array,
             text: OnceLock::new(),
         }
     }
@@ -61,6 +72,58 @@ pub(crate) fn is_text_type(t: &DataType) -> bool {
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
         DataType::Dictionary(_, v) => is_text_type(v),
         _ => false,
+    }
+}
+
+/// An `i64`-backed column's values and nulls, and what a value counts.
+#[derive(Debug, Clone)]
+struct Wide {
+    /// The values as plain `i64`s (buffers shared, not copied).
+    values: Int64Array,
+    unit: WideUnit,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum WideUnit {
+    Integer,
+    Seconds,
+    Millis,
+    Micros,
+    Nanos,
+}
+
+impl Wide {
+    fn of(a: &ArrayRef) -> Option<Wide> {
+        fn wide<T: ArrowPrimitiveType<Native = i64>>(a: &ArrayRef, unit: WideUnit) -> Wide {
+            let a = a.as_primitive::<T>();
+            Wide {
+                values: Int64Array::new(a.values().clone(), a.nulls().cloned()),
+                unit,
+            }
+        }
+        Some(match a.data_type() {
+            DataType::Int64 => wide::<Int64Type>(a, WideUnit::Integer),
+            DataType::Date64 => wide::<Date64Type>(a, WideUnit::Millis),
+            DataType::Timestamp(TimeUnit::Second, _) => {
+                wide::<TimestampSecondType>(a, WideUnit::Seconds)
+            }
+            DataType::Timestamp(TimeUnit::Millisecond, _) => {
+                wide::<TimestampMillisecondType>(a, WideUnit::Millis)
+            }
+            DataType::Timestamp(TimeUnit::Microsecond, _) => {
+                wide::<TimestampMicrosecondType>(a, WideUnit::Micros)
+            }
+            DataType::Timestamp(TimeUnit::Nanosecond, _) => {
+                wide::<TimestampNanosecondType>(a, WideUnit::Nanos)
+            }
+            _ => return None,
+        })
+    }
+
+    /// The value at `row`, `None` for a null or past the end.
+    fn get(&self, row: usize) -> Option<i64> {
+        let v = &self.values;
+        (row < v.len() && v.is_valid(row)).then(|| v.value(row))
     }
 }
 
@@ -87,19 +150,24 @@ impl Column {
 
     /// Whether the cells are text (so typed readers parse them).
     pub fn is_text(&self) -> bool {
-        is_text_type(self.data_type())
+        self.text_type
     }
 
     /// Whether the cells are Arrow integers or floats.
     pub fn is_number(&self) -> bool {
-        let t = self.data_type();
-        t.is_integer() || t.is_floating()
+        self.number_type
     }
 
     /// Whether the cell at `row` is null (or past the end). Every cell of
     /// an all-null (`Null`-typed) column is, though Arrow keeps no null
     /// mask for it.
     pub fn is_null(&self, row: usize) -> bool {
+        if let Some(s) = &self.strings {
+            return row >= s.len() || s.is_null(row);
+        }
+        if let Some(w) = &self.wide {
+            return w.get(row).is_none();
+        }
         row >= self.array.len()
             || self.array.is_null(row)
             || *self.array.data_type() == DataType::Null
@@ -169,6 +237,16 @@ impl Column {
     /// ≥ 1e11 (as that parser reads a number cell). `None` for a null, an
     /// unreadable cell, or another type.
     pub fn time_ms(&self, row: usize) -> Option<i64> {
+        if let Some(w) = &self.wide {
+            let v = w.get(row)?;
+            return match w.unit {
+                WideUnit::Integer => epoch_number_ms(v as f64),
+                WideUnit::Seconds => v.checked_mul(1000),
+                WideUnit::Millis => Some(v),
+                WideUnit::Micros => Some(v.div_euclid(1000)),
+                WideUnit::Nanos => Some(v.div_euclid(1_000_000)),
+            };
+        }
         if self.is_null(row) {
             return None;
         }
@@ -191,6 +269,9 @@ impl Column {
     /// write PIDs), white space around it allowed. `None` for a null, an
     /// unreadable cell, or another type.
     pub fn integer(&self, row: usize) -> Option<i64> {
+        if let Some(w) = &self.wide {
+            return w.get(row).filter(|_| matches!(w.unit, WideUnit::Integer));
+        }
         if self.is_null(row) {
             return None;
         }
@@ -223,6 +304,10 @@ impl Column {
     /// number, white space around it allowed. `None` for a null, an
     /// unreadable cell, or another type (booleans included).
     pub fn number(&self, row: usize) -> Option<f64> {
+        if let Some(w) = &self.wide {
+            let v = w.get(row).filter(|_| matches!(w.unit, WideUnit::Integer))?;
+            return Some(v as f64);
+        }
         if self.is_null(row) {
             return None;
         }
@@ -369,7 +454,6 @@ fn format_cells(array: &ArrayRef) -> LargeStringArray {
 
 /// Appends an integer column's cells through `itoa`.
 fn append_integers(out: &mut LargeStringBuilder, array: &ArrayRef) {
-    use arrow_array::ArrowPrimitiveType;
     fn each<T: ArrowPrimitiveType>(out: &mut LargeStringBuilder, array: &ArrayRef)
     where
         T::Native: itoa::Integer,
