@@ -4,18 +4,12 @@
  * host's answers (or refusals) handed back, rows and an Arrow table out.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { CallOutcome } from '../../pkg/huntkit_wasm.js';
-import { HuntkitEngine } from '../engine.js';
-import { handleRequest, type WasmApi } from '../router.js';
-import { FakeWorker } from './fakeWorker.js';
+import type { HuntkitEngine } from '../engine.js';
+import { engineOverRealWasm, skipWithoutWasm } from './realWasm.js';
 
-const wasmPath = fileURLToPath(new URL('../../pkg/huntkit_wasm_bg.wasm', import.meta.url));
-const skip = existsSync(wasmPath)
-  ? false
-  : 'rust/wasm/pkg is not built (bash scripts/build-wasm.sh)';
+const skip = skipWithoutWasm;
 
 const HASH = '44d88612fea8a8f36de82e1278abb02f';
 
@@ -23,15 +17,7 @@ describe('lookups through the engine', { skip }, () => {
   let engine: HuntkitEngine;
 
   before(async () => {
-    const module = await import('../../pkg/huntkit_wasm.js');
-    module.initSync({ module: readFileSync(wasmPath) });
-    const api: WasmApi = module;
-    engine = new HuntkitEngine({
-      createWorker: () =>
-        new FakeWorker((request, worker) =>
-          handleRequest(api, request, message => worker.send(message))
-        )
-    });
+    engine = await engineOverRealWasm();
   });
 
   after(() => engine.dispose());

@@ -5,12 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { QueryParameter, QueryTemplate } from '../../pkg/huntkit_wasm.js';
-import { HuntkitEngine } from '../engine.js';
-import { handleRequest, type WasmApi } from '../router.js';
+import type { HuntkitEngine } from '../engine.js';
 import {
   hasTimeRange,
   parameterValue,
@@ -18,28 +17,17 @@ import {
   queryCell,
   queryTree
 } from '../views/queryModel.js';
-import { FakeWorker } from './fakeWorker.js';
+import { engineOverRealWasm, skipWithoutWasm } from './realWasm.js';
 
-const wasmPath = fileURLToPath(new URL('../../pkg/huntkit_wasm_bg.wasm', import.meta.url));
 const demo = (name: string): Uint8Array =>
   readFileSync(fileURLToPath(new URL(`../../../../jupyterlab-ext/demo/${name}`, import.meta.url)));
-const skip = existsSync(wasmPath)
-  ? false
-  : 'rust/wasm/pkg is not built (bash scripts/build-wasm.sh)';
+const skip = skipWithoutWasm;
 
 describe('query templates through the engine', { skip }, () => {
   let engine: HuntkitEngine;
 
   before(async () => {
-    const module = await import('../../pkg/huntkit_wasm.js');
-    module.initSync({ module: readFileSync(wasmPath) });
-    const api: WasmApi = module;
-    engine = new HuntkitEngine({
-      createWorker: () =>
-        new FakeWorker((request, worker) =>
-          handleRequest(api, request, message => worker.send(message))
-        )
-    });
+    engine = await engineOverRealWasm();
   });
 
   after(() => engine.dispose());
