@@ -4,6 +4,7 @@
 //! says why), 2 the command line was wrong.
 
 mod cmd_decode;
+mod cmd_geo;
 mod cmd_ioc;
 mod cmd_proctree;
 mod cmd_queries;
@@ -46,6 +47,8 @@ enum Command {
     /// Threat intelligence: list providers, look observables up (keys from msticpyconfig.yaml).
     #[command(subcommand)]
     Ti(cmd_ti::TiCommand),
+    /// GeoIP offline: country, city, coordinates and ASN of IPs from a MaxMind .mmdb.
+    Geo(cmd_geo::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         Command::Proctree(args) => cmd_proctree::run(args),
         Command::Queries(cmd) => cmd_queries::run(cmd),
         Command::Ti(cmd) => cmd_ti::run(cmd),
+        Command::Geo(args) => cmd_geo::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
