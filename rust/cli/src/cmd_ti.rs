@@ -144,7 +144,7 @@ fn providers_frame() -> Frame {
 }
 
 /// The configuration file to read, if any.
-fn config_path(given: Option<PathBuf>) -> Option<PathBuf> {
+pub(crate) fn config_path(given: Option<PathBuf>) -> Option<PathBuf> {
     given
         .or_else(|| std::env::var_os("MSTICPYCONFIG").map(PathBuf::from))
         .or_else(|| {

@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 the input could not be analysed (the message
 //! says why), 2 the command line was wrong.
 
+mod cmd_config;
 mod cmd_decode;
 mod cmd_geo;
 mod cmd_ioc;
@@ -47,6 +48,9 @@ enum Command {
     /// Threat intelligence: list providers, look observables up (keys from msticpyconfig.yaml).
     #[command(subcommand)]
     Ti(cmd_ti::TiCommand),
+    /// Check msticpyconfig.yaml (provider keys, environment variables, workspace ids).
+    #[command(subcommand)]
+    Config(cmd_config::ConfigCommand),
     /// GeoIP offline: country, city, coordinates and ASN of IPs from a MaxMind .mmdb.
     Geo(cmd_geo::Args),
 }
@@ -63,6 +67,7 @@ fn main() -> ExitCode {
         Command::Queries(cmd) => cmd_queries::run(cmd),
         Command::Ti(cmd) => cmd_ti::run(cmd),
         Command::Geo(args) => cmd_geo::run(args),
+        Command::Config(cmd) => cmd_config::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,10 +4,19 @@
 //! `{EnvironmentVar: NAME}`. Only hosts read it (the CLI, the Jupyter
 //! server): keys never reach a page.
 //!
+//! [`validate`] checks a whole file (every provider section, Azure
+//! Sentinel workspaces, data providers) and reports findings, never values.
+//!
 //! Also [`loopback_base_urls`], the test-only base URL override that
 //! hosts honour for loopback addresses and nothing else.
 
 use std::net::IpAddr;
+
+mod validate;
+
+pub use validate::{
+    findings_frame, has_errors, is_guid, validate, Finding, FindingLevel, FINDING_COLUMNS,
+};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::queries::yaml::{self, Node, Value};

@@ -47,7 +47,7 @@ pub const GEO_COLUMNS: [&str; 15] = [
 ];
 
 /// What became of one address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GeoStatus {
     /// Found in the database.
@@ -77,7 +77,7 @@ impl GeoStatus {
 }
 
 /// One address's row; field names are the column names.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct GeoRow {
     /// The address as given (defanged forms kept as written).
@@ -135,7 +135,7 @@ impl GeoRow {
 }
 
 /// What a database says of itself, shown when it is loaded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GeoDbInfo {
     /// `GeoLite2-City`, `GeoIP2-Country`, `GeoLite2-ASN`, ….

@@ -10,6 +10,7 @@
 
 mod decode;
 mod errors;
+mod geo;
 mod heap;
 mod ioc;
 mod lookup;
@@ -27,6 +28,7 @@ mod view;
 use wasm_bindgen::prelude::*;
 
 pub use decode::decode_text;
+pub use geo::GeoDatabase;
 pub use ioc::{extract_ioc_table, ioc_types, IocScanner};
 pub use lookup::{finish_lookups, lookup_providers, lookup_retry_delay, plan_lookups, LookupCache};
 pub use proctree::{build_process_tree, process_tree_summary};

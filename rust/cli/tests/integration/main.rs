@@ -2,6 +2,7 @@
 //! runs the built `huntkit` binary as a user would.
 
 mod cli;
+mod config;
 mod geo;
 mod queries;
 mod ti;
