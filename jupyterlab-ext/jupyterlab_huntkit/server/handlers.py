@@ -17,6 +17,7 @@ from jupyter_server.utils import url_path_join
 
 from .gateway import HuntkitGateway
 from .registry import GatewayError
+from .validate import validate
 
 #: Where the gateway sits in the tornado application's settings.
 SETTINGS_KEY = "huntkit_gateway"
@@ -94,6 +95,22 @@ class SensitiveHandler(_Base):
         self.finish(json.dumps({"on": self.gateway.sensitive}))
 
 
+class ConfigValidateHandler(_Base):
+    """``GET``: the findings of ``huntkit config validate`` for the
+    configuration file the gateway reads (section, key, line, message);
+    never a value from it."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self) -> None:
+        try:
+            result = await validate(self.gateway.config_file)
+        except GatewayError as e:
+            self.refuse(e)
+            return
+        self.finish(json.dumps(result))
+
+
 def setup_handlers(web_app: tornado.web.Application, gateway: HuntkitGateway) -> None:
     """Adds the routes to Jupyter's application."""
     web_app.settings[SETTINGS_KEY] = gateway
@@ -104,5 +121,9 @@ def setup_handlers(web_app: tornado.web.Application, gateway: HuntkitGateway) ->
             (base, ProvidersHandler),
             (url_path_join(base, "call"), CallHandler),
             (url_path_join(base, "sensitive"), SensitiveHandler),
+            (
+                url_path_join(web_app.settings["base_url"], "huntkit", "api", "config", "validate"),
+                ConfigValidateHandler,
+            ),
         ],
     )
