@@ -6,16 +6,26 @@
  * which adds the key and calls the provider; the engine reads the answers
  * into rows. The page never names a host and never holds a key, and
  * nothing is sent until Run. Every string from data is inserted as text.
+ *
+ * GeoIP is offline: a MaxMind `.mmdb` the user picks or drops is read in
+ * the browser and kept in the engine's worker for the session; Run then
+ * adds country, city and ASN columns to the rows (or, with no provider
+ * checked, looks the addresses up in the database alone). The sensitive
+ * switch (the server's, shared by every page of this Jupyter server) blocks
+ * every external lookup; GeoIP still works, since it sends nothing.
  */
 import {
   StatusView,
   button,
   copyText,
   downloadText,
+  formatBytes,
   h,
   toCsv,
   type CallOutcome,
   type Cell,
+  type Finding,
+  type GeoRow,
   type HttpRequest,
   type HttpResponse,
   type LookupResult
@@ -42,6 +52,15 @@ export interface GatewayProvider {
   note?: string;
 }
 
+/** What `GET huntkit/api/config/validate` answers: the core's findings, never a value. */
+export interface ConfigCheck {
+  file: string;
+  found: boolean;
+  findings: Finding[];
+  errors: number;
+  warnings: number;
+}
+
 /** The columns shown and exported, in order (the core's lookup table). */
 const COLUMNS: ReadonlyArray<{ header: keyof LookupResult; value: (r: LookupResult) => Cell }> = [
   { header: 'Ioc', value: r => r.Ioc },
@@ -65,6 +84,37 @@ const SHOWN: ReadonlyArray<keyof LookupResult> = [
   'Status',
   'Details'
 ];
+
+/** The GeoIP columns of the on-screen table (when a database is loaded). */
+const GEO_SHOWN: ReadonlyArray<{ header: string; value: (g: GeoRow) => string }> = [
+  { header: 'Country', value: g => g.CountryCode ?? '' },
+  { header: 'City', value: g => g.City ?? '' },
+  {
+    header: 'ASN',
+    value: g => (g.Asn === null ? '' : `AS${g.Asn}${g.AsnOrg ? ` ${g.AsnOrg}` : ''}`)
+  }
+];
+
+/**
+ * The GeoIP row's fields that repeat a lookup row's (the address, its
+ * status and message): left out when geo columns join lookup rows.
+ */
+const GEO_REPEATED: ReadonlySet<string> = new Set(['IpAddress', 'Status', 'Message']);
+
+/** The provider name shown on rows of a GeoIP-only run. */
+const GEO_PROVIDER = 'geoip';
+
+/** One row of the on-screen table: a lookup row, or a GeoIP-only row. */
+interface ShownRow {
+  ioc: string;
+  provider: string;
+  severity: string;
+  status: string;
+  details: string;
+  geo: GeoRow | undefined;
+  /** What "raw JSON" shows. */
+  source: LookupResult | GeoRow;
+}
 
 function detailsText(details: unknown): string {
   if (details === null || details === undefined) {
@@ -101,11 +151,21 @@ export class LookupPanel extends Widget {
   private readonly stopButton: HTMLButtonElement;
   private readonly status: StatusView;
   private readonly filter: HTMLSelectElement;
+  private readonly thead: HTMLTableSectionElement;
   private readonly tbody: HTMLTableSectionElement;
   private readonly raw: HTMLPreElement;
   private readonly resultBar: HTMLDivElement;
   private readonly checks = new Map<string, HTMLInputElement>();
+  private readonly geoInput: HTMLInputElement;
+  private readonly geoInfo: HTMLSpanElement;
+  private readonly sensitiveCheck: HTMLInputElement;
+  private readonly findings: HTMLDivElement;
   private rows: LookupResult[] = [];
+  /** GeoIP rows of the last run, by the observable as given. */
+  private geo = new Map<string, GeoRow>();
+  /** The last run was GeoIP only (no provider checked). */
+  private geoOnly = false;
+  private geoLoaded = false;
   private providersLoaded: Promise<void> | null = null;
   private stopped = false;
   private running = false;
@@ -144,21 +204,62 @@ export class LookupPanel extends Widget {
     this.stopButton.hidden = true;
     this.status = new StatusView(doc);
 
+    this.geoInput = h(doc, 'input', {
+      className: 'jp-huntkit-lookup-geo-file',
+      attrs: {
+        type: 'file',
+        accept: '.mmdb',
+        'aria-label': 'MaxMind GeoIP database (.mmdb)'
+      }
+    });
+    this.geoInput.addEventListener('change', () => {
+      const f = this.geoInput.files?.[0];
+      if (f) {
+        void f.arrayBuffer().then(b => this.loadGeo(f.name, new Uint8Array(b)));
+      }
+    });
+    this.geoInfo = h(doc, 'span', {
+      className: 'jp-huntkit-lookup-geo-info',
+      text: 'No GeoIP database: pick or drop a MaxMind .mmdb (read in the browser, never uploaded).'
+    });
+    this.node.addEventListener('dragover', event => event.preventDefault());
+    this.node.addEventListener('drop', event => {
+      const f = event.dataTransfer?.files[0];
+      if (f && f.name.toLowerCase().endsWith('.mmdb')) {
+        event.preventDefault();
+        void f.arrayBuffer().then(b => this.loadGeo(f.name, new Uint8Array(b)));
+      }
+    });
+    this.sensitiveCheck = h(doc, 'input', {
+      className: 'jp-huntkit-lookup-sensitive',
+      attrs: { type: 'checkbox' }
+    });
+    this.findings = h(doc, 'div', {
+      className: 'jp-huntkit-lookup-findings',
+      attrs: { 'aria-live': 'polite', 'aria-label': 'Configuration findings' }
+    });
+    this.findings.hidden = true;
+    this.sensitiveCheck.addEventListener(
+      'change',
+      () => void this.setSensitive(this.sensitiveCheck.checked)
+    );
+
     this.filter = h(doc, 'select', {
       className: 'jp-huntkit-lookup-filter',
       attrs: { 'aria-label': 'Show the rows of one provider' }
     });
     this.filter.addEventListener('change', () => this.draw());
     this.tbody = h(doc, 'tbody');
+    this.thead = h(doc, 'thead', {}, [
+      h(
+        doc,
+        'tr',
+        {},
+        SHOWN.map(c => h(doc, 'th', { text: c, attrs: { scope: 'col' } }))
+      )
+    ]);
     const table = h(doc, 'table', { className: 'jp-huntkit-table jp-huntkit-lookup-table' }, [
-      h(doc, 'thead', {}, [
-        h(
-          doc,
-          'tr',
-          {},
-          SHOWN.map(c => h(doc, 'th', { text: c, attrs: { scope: 'col' } }))
-        )
-      ]),
+      this.thead,
       this.tbody
     ]);
     this.raw = h(doc, 'pre', {
@@ -187,9 +288,33 @@ export class LookupPanel extends Widget {
           text: 'Threat intelligence through the Jupyter server, with the keys it holds. Nothing is sent until Run; private addresses never are.'
         })
       ]),
+      h(
+        doc,
+        'label',
+        {
+          className: 'jp-huntkit-lookup-sensitive-label',
+          title:
+            'The Jupyter server refuses every external lookup while this is on (for every page of this server); GeoIP still works'
+        },
+        [this.sensitiveCheck, ' Sensitive: block external lookups']
+      ),
       this.textArea,
       this.providerList,
-      h(doc, 'div', { className: 'jp-huntkit-actions' }, [this.runButton, this.stopButton]),
+      h(doc, 'div', { className: 'jp-huntkit-lookup-geo' }, [
+        h(doc, 'span', { className: 'jp-huntkit-lookup-geo-title', text: 'GeoIP ' }),
+        this.geoInput,
+        this.geoInfo
+      ]),
+      h(doc, 'div', { className: 'jp-huntkit-actions' }, [
+        this.runButton,
+        this.stopButton,
+        button(doc, 'Check configuration', () => void this.checkConfig(), {
+          className: 'jp-huntkit-button jp-huntkit-lookup-check',
+          title:
+            'Check the Jupyter server’s msticpyconfig.yaml: missing keys, unset environment variables, workspace and tenant ids that are no GUID (values are never shown)'
+        })
+      ]),
+      this.findings,
       this.status.node,
       this.resultBar,
       h(doc, 'div', { className: 'jp-huntkit-table-wrap' }, [table]),
@@ -205,6 +330,90 @@ export class LookupPanel extends Widget {
   /** The rows of the last run. */
   get results(): readonly LookupResult[] {
     return this.rows;
+  }
+
+  /** The GeoIP rows of the last run, in input order. */
+  get geoResults(): readonly GeoRow[] {
+    return [...this.geo.values()];
+  }
+
+  /**
+   * Opens a MaxMind `.mmdb` in the engine's worker (kept for the session);
+   * a file that is not one is refused with what was wrong.
+   */
+  async loadGeo(name: string, bytes: Uint8Array): Promise<void> {
+    try {
+      const info = await this.engine.geoLoad(bytes, name);
+      const built = new Date(info.buildEpoch * 1000).toISOString().slice(0, 10);
+      this.geoLoaded = true;
+      this.geoInfo.textContent = `${name}: ${info.databaseType}, built ${built}, ${formatBytes(info.bytes)} (kept in this browser tab)`;
+      this.status.showMessage(
+        `GeoIP database ${name} loaded: Run adds country, city and ASN to IP rows.`
+      );
+    } catch (error) {
+      const e = error as { message?: string; kind?: string };
+      this.status.showError(`${name}: ${e.message ?? String(error)}`, e.kind);
+    }
+  }
+
+  /**
+   * Asks the server extension to check its msticpyconfig.yaml and lists
+   * the findings (section, key, line, what is wrong; never a value).
+   */
+  async checkConfig(): Promise<ConfigCheck | null> {
+    const doc = document;
+    let check: ConfigCheck;
+    try {
+      check = (await this.gateway('GET', 'huntkit/api/config/validate')) as ConfigCheck;
+    } catch (error) {
+      this.status.showError(String(error instanceof Error ? error.message : error));
+      return null;
+    }
+    this.findings.hidden = false;
+    if (!check.found) {
+      this.findings.replaceChildren(
+        h(doc, 'p', {
+          text: `No configuration file: ${check.file}. Set MSTICPYCONFIG for the Jupyter server, or c.HuntkitGateway.config_file.`
+        })
+      );
+      return check;
+    }
+    const summary =
+      check.findings.length === 0
+        ? `${check.file}: no problems found.`
+        : `${check.file}: ${check.errors} errors, ${check.warnings} warnings.`;
+    this.findings.replaceChildren(
+      h(doc, 'p', { className: 'jp-huntkit-lookup-findings-summary', text: summary }),
+      h(
+        doc,
+        'ul',
+        {},
+        check.findings.map(f =>
+          h(doc, 'li', {
+            className: `jp-huntkit-lookup-finding jp-huntkit-lookup-finding-${f.level}`,
+            attrs: { 'data-level': f.level },
+            text: `${f.level}: ${[f.section, f.key].filter(Boolean).join(' ')}${f.line === null ? '' : ` (line ${f.line})`}: ${f.message}`
+          })
+        )
+      )
+    );
+    return check;
+  }
+
+  /** Turns the Jupyter server's sensitive switch on or off. */
+  async setSensitive(on: boolean): Promise<void> {
+    try {
+      const answer = (await this.gateway('PUT', `${API}/sensitive`, { on })) as { on?: boolean };
+      this.sensitiveCheck.checked = answer.on === true;
+      this.status.showMessage(
+        answer.on
+          ? 'Sensitive switch on: the Jupyter server refuses every external lookup.'
+          : 'Sensitive switch off: lookups are sent when you Run.'
+      );
+    } catch (error) {
+      this.sensitiveCheck.checked = !on;
+      this.status.showError(String(error instanceof Error ? error.message : error));
+    }
   }
 
   protected override onAfterShow(): void {
@@ -255,6 +464,7 @@ export class LookupPanel extends Widget {
         )
       );
     }
+    this.sensitiveCheck.checked = (answer as { sensitive?: boolean }).sensitive === true;
     if ((answer as { sensitive?: boolean }).sensitive) {
       this.status.showMessage(
         'The sensitive switch is on in this Jupyter server: every lookup will be refused.'
@@ -284,10 +494,22 @@ export class LookupPanel extends Widget {
     this.runButton.disabled = true;
     this.stopButton.hidden = false;
     try {
+      // GeoIP alone needs no server: a missing extension only matters
+      // when a provider is asked.
       await this.loadProviders();
       const chosen = [...this.checks].filter(([, c]) => c.checked).map(([name]) => name);
+      if (chosen.length === 0 && this.geoLoaded) {
+        await this.runGeo(iocs);
+        this.rows = [];
+        this.geoOnly = true;
+        this.status.showMessage(
+          `${this.geo.size} addresses looked up in the GeoIP database (no provider checked).`
+        );
+        this.showRows();
+        return;
+      }
       if (chosen.length === 0) {
-        this.status.showError('check at least one configured provider');
+        this.status.showError('check at least one configured provider, or load a GeoIP database');
         return;
       }
       const plan = await this.engine.lookupPlan(iocs, chosen);
@@ -309,6 +531,11 @@ export class LookupPanel extends Widget {
       }
       const { rows } = await this.engine.lookupFinish(plan, outcomes);
       this.rows = rows;
+      this.geoOnly = false;
+      this.geo.clear();
+      if (this.geoLoaded) {
+        await this.runGeo(iocs);
+      }
       this.status.showMessage(
         `${rows.length} rows: ${plan.iocs.length} observables, ${outcomes.length - plan.cached.length} calls made, ${plan.cached.length} answered from this session's cache, of ${total}${this.stopped ? ' (stopped)' : ''}.`
       );
@@ -321,6 +548,12 @@ export class LookupPanel extends Widget {
       this.runButton.disabled = false;
       this.stopButton.hidden = true;
     }
+  }
+
+  /** GeoIP rows of the observables that are IP addresses (others are left out). */
+  private async runGeo(iocs: string[]): Promise<void> {
+    const { rows } = await this.engine.geoLookup(iocs);
+    this.geo = new Map(rows.filter(r => r.Status !== 'invalid').map(r => [r.IpAddress, r]));
   }
 
   /** One planned request through the server extension: its answer, or why none. */
@@ -365,10 +598,10 @@ export class LookupPanel extends Widget {
   }
 
   /** A request to the server extension; its JSON answer, or an error saying what is wrong. */
-  private async gateway(method: string, path: string): Promise<unknown> {
+  private async gateway(method: string, path: string, body?: unknown): Promise<unknown> {
     const response = await ServerConnection.makeRequest(
       this.settings.baseUrl + path,
-      { method },
+      body === undefined ? { method } : { method, body: JSON.stringify(body) },
       this.settings
     );
     if (!response.ok) {
@@ -377,43 +610,90 @@ export class LookupPanel extends Widget {
     return response.json();
   }
 
+  /** The rows of the last run as the table shows them. */
+  private shown(): ShownRow[] {
+    if (this.geoOnly) {
+      return [...this.geo.values()].map(g => ({
+        ioc: g.IpAddress,
+        provider: GEO_PROVIDER,
+        severity: 'information',
+        status: g.Status,
+        details: g.Message,
+        geo: g,
+        source: g
+      }));
+    }
+    return this.rows.map(r => ({
+      ioc: r.Ioc,
+      provider: r.Provider,
+      severity: r.Severity,
+      status: r.Status,
+      details: detailsText(r.Details),
+      geo: this.geo.get(r.Ioc),
+      source: r
+    }));
+  }
+
   private showRows(): void {
     const doc = document;
-    const providers = [...new Set(this.rows.map(r => r.Provider))];
+    const shown = this.shown();
+    const providers = [...new Set(shown.map(r => r.provider))];
     this.filter.replaceChildren(
       h(doc, 'option', { text: 'all providers', attrs: { value: '' } }),
       ...providers.map(p => h(doc, 'option', { text: p, attrs: { value: p } }))
     );
-    this.resultBar.hidden = this.rows.length === 0;
+    this.resultBar.hidden = shown.length === 0;
     this.raw.hidden = true;
+    const headers = [...SHOWN, ...(this.geo.size > 0 ? GEO_SHOWN.map(c => c.header) : [])];
+    this.thead.replaceChildren(
+      h(
+        doc,
+        'tr',
+        {},
+        headers.map(c => h(doc, 'th', { text: c, attrs: { scope: 'col' } }))
+      )
+    );
     this.draw();
   }
 
-  private visible(): LookupResult[] {
+  private visible(): ShownRow[] {
     const provider = this.filter.value;
-    return provider ? this.rows.filter(r => r.Provider === provider) : this.rows;
+    const shown = this.shown();
+    return provider ? shown.filter(r => r.provider === provider) : shown;
   }
 
   private draw(): void {
     const doc = document;
+    const withGeo = this.geo.size > 0;
     this.tbody.replaceChildren(
       ...this.visible().map(row => {
+        const cells: Array<[string, string]> = [
+          ['Ioc', row.ioc],
+          ['Provider', row.provider],
+          ['Severity', row.severity],
+          ['Status', row.status],
+          ['Details', row.details]
+        ];
+        if (withGeo) {
+          for (const c of GEO_SHOWN) {
+            cells.push([c.header, row.geo ? c.value(row.geo) : '']);
+          }
+        }
         const tr = h(
           doc,
           'tr',
           {
-            className: `jp-huntkit-lookup-row jp-huntkit-sev-${row.Severity}`,
-            attrs: { tabindex: '0', 'data-status': row.Status }
+            className: `jp-huntkit-lookup-row jp-huntkit-sev-${row.severity}`,
+            attrs: { tabindex: '0', 'data-status': row.status }
           },
-          SHOWN.map(c =>
-            h(doc, 'td', {
-              className: `jp-huntkit-lookup-${c}`,
-              text: c === 'Details' ? detailsText(row.Details) : String(row[c])
-            })
-          )
+          cells.map(([c, text]) => h(doc, 'td', { className: `jp-huntkit-lookup-${c}`, text }))
         );
         const show = (): void => {
-          this.raw.textContent = JSON.stringify(row, null, 2);
+          this.raw.textContent = JSON.stringify(
+            row.geo && row.source !== row.geo ? { ...row.source, GeoIP: row.geo } : row.source,
+            null,
+            2
+          );
           this.raw.hidden = false;
         };
         tr.addEventListener('click', show);
@@ -427,8 +707,31 @@ export class LookupPanel extends Widget {
     );
   }
 
+  /**
+   * The rows shown as CSV: the core's lookup columns, then (with a GeoIP
+   * database) the core's GeoIP columns that do not repeat them; a
+   * GeoIP-only run has the GeoIP columns alone.
+   */
   private csv(): string {
-    return toCsv(this.visible(), COLUMNS);
+    const rows = this.visible();
+    const sample = rows.find(r => r.geo)?.geo;
+    const geoKeys = sample
+      ? (Object.keys(sample) as Array<keyof GeoRow>).filter(
+          k => this.geoOnly || !GEO_REPEATED.has(k)
+        )
+      : [];
+    const geoColumns = geoKeys.map(k => ({
+      header: k,
+      value: (r: ShownRow): Cell => r.geo?.[k] ?? null
+    }));
+    if (this.geoOnly) {
+      return toCsv(rows, geoColumns);
+    }
+    const lookupColumns = COLUMNS.map(c => ({
+      header: c.header,
+      value: (r: ShownRow): Cell => c.value(r.source as LookupResult)
+    }));
+    return toCsv(rows, [...lookupColumns, ...geoColumns]);
   }
 }
 

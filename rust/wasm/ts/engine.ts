@@ -15,6 +15,7 @@ import type {
   CallOutcome,
   DecodeOptions,
   DecodeResult,
+  GeoRow,
   IocOptions,
   IocTextResult,
   ProcTreeViewOptions,
@@ -42,6 +43,7 @@ import {
   type ChartOpened,
   type ChartResults,
   type ChartSet,
+  type GeoLoaded,
   type IocTableOptions,
   type LookupPlanned,
   type TableData,
@@ -57,6 +59,13 @@ import {
  * itself (the worker only transfers its Arrow bytes).
  */
 export type LocalQueryResult = LocalRunResult;
+
+/** GeoIP rows as the engine hands them back, with the same rows as Arrow IPC. */
+export interface GeoTableResult {
+  rows: GeoRow[];
+  /** The rows as an Arrow IPC stream. */
+  table: Uint8Array;
+}
 
 /**
  * A finished lookup as the engine hands it back: the rows, and the same
@@ -100,7 +109,11 @@ const VIEW_LANES: Partial<Record<EngineOp, EngineLane>> = {
   chartClose: 'views',
   treeOpen: 'trees',
   tree: 'trees',
-  treeClose: 'trees'
+  treeClose: 'trees',
+  // The loaded GeoIP database lives in the views worker, which `cancel()`
+  // leaves alone: it stays for the session.
+  geoLoad: 'views',
+  geoLookup: 'views'
 };
 
 /** The lane an operation runs in (`stage` goes where the request that uses it goes). */
@@ -684,6 +697,28 @@ export class HuntkitEngine {
    */
   lookupRetryDelay(attempt: number, response: HttpResponse): Promise<number | null> {
     return this.request({ id: 0, op: 'lookupRetry', attempt, response }, []);
+  }
+
+  /**
+   * Opens a MaxMind `.mmdb` (GeoLite2/GeoIP2 City, Country or ASN) from the
+   * bytes of a file the user picked, and keeps it in the worker for the
+   * session (replacing any other). Nothing is sent anywhere. A file that is
+   * not a MaxMind DB, or is cut short, is rejected (kind `parse`).
+   */
+  geoLoad(bytes: Uint8Array, name: string): Promise<GeoLoaded> {
+    const copy = bytes.slice().buffer;
+    return this.request({ id: 0, op: 'geoLoad', bytes: copy, name }, [copy]);
+  }
+
+  /**
+   * Country, state, city, coordinates and ASN of each address (defanged is
+   * fine) from the loaded database, or why there are none (`private_ip`,
+   * `not_found`, `invalid`); rejected (kind `invalid_option`) when no
+   * database is loaded.
+   */
+  async geoLookup(ips: string[]): Promise<GeoTableResult> {
+    const answer = await this.request({ id: 0, op: 'geoLookup', ips }, []);
+    return { rows: answer.rows, table: new Uint8Array(answer.table) };
   }
 
   /**

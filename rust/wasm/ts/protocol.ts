@@ -9,6 +9,8 @@
 import type {
   AnomalyPeriod,
   CallOutcome,
+  GeoDbInfo,
+  GeoRow,
   LookupPlan,
   LookupProviderInfo,
   LookupResult,
@@ -424,6 +426,35 @@ export interface LookupFinishAnswer {
   table: ArrayBuffer;
 }
 
+/**
+ * Opens a MaxMind `.mmdb` (the bytes of a file the user picked; transferred)
+ * and keeps it in the worker for the session, replacing any other; a file
+ * that is not one is an error (kind `parse`) saying what was wrong.
+ */
+export interface GeoLoadRequest {
+  id: number;
+  op: 'geoLoad';
+  bytes: ArrayBuffer;
+  /** The file's name, for messages. */
+  name: string;
+}
+
+/** GeoIP rows for addresses (defanged is fine) from the loaded database. */
+export interface GeoLookupRequest {
+  id: number;
+  op: 'geoLookup';
+  ips: string[];
+}
+
+/** What `geoLoad` answers: what the database says of itself, and the file's name. */
+export type GeoLoaded = GeoDbInfo & { name: string };
+
+/** What `geoLookup` answers: the rows, and the same rows as Arrow IPC (transferred). */
+export interface GeoLookupAnswer {
+  rows: GeoRow[];
+  table: ArrayBuffer;
+}
+
 /** Every request the worker understands. */
 export type EngineRequest =
   | IocRequest
@@ -447,7 +478,9 @@ export type EngineRequest =
   | LookupProvidersRequest
   | LookupPlanRequest
   | LookupFinishRequest
-  | LookupRetryRequest;
+  | LookupRetryRequest
+  | GeoLoadRequest
+  | GeoLookupRequest;
 
 /** The name of an operation. */
 export type EngineOp = EngineRequest['op'];
@@ -480,6 +513,8 @@ export interface EngineResults {
   lookupPlan: LookupPlanned;
   lookupFinish: LookupFinishAnswer;
   lookupRetry: number | null;
+  geoLoad: GeoLoaded;
+  geoLookup: GeoLookupAnswer;
 }
 
 /** Work done so far on a request, in the input's units (characters or bytes). */

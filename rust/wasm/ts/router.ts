@@ -8,6 +8,8 @@
  */
 import type {
   CallOutcome,
+  GeoDbInfo,
+  GeoTable,
   ChartDataSet,
   ChartInfo,
   ChartLayout,
@@ -67,6 +69,19 @@ function lookupCache(api: WasmApi): LookupCacheApi {
   }
   return cache;
 }
+
+/** The wasm `GeoDatabase` as the router uses it. */
+export interface GeoDatabaseApi {
+  info(): GeoDbInfo;
+  lookup(ips: string[]): GeoTable;
+  free(): void;
+}
+
+/**
+ * The MaxMind database the user loaded, per worker: kept for the session
+ * (until another is loaded), never sent anywhere.
+ */
+const geoDatabases = new WeakMap<WasmApi, { db: GeoDatabaseApi; name: string }>();
 
 /** The wasm `ProcessTreeView` as the router uses it. */
 export interface ProcessTreeViewLike {
@@ -145,6 +160,7 @@ export interface WasmApi {
   finishLookups(plan: LookupPlan, outcomes: CallOutcome[]): LookupTable;
   lookupRetryDelay(attempt: number, response: HttpResponse): number | undefined;
   LookupCache: new () => LookupCacheApi;
+  GeoDatabase: new (bytes: Uint8Array) => GeoDatabaseApi;
   timeSpan(
     start: string | null | undefined,
     end: string | null | undefined,
@@ -720,6 +736,34 @@ export function handleRequest(
       case 'lookupRetry': {
         const result = api.lookupRetryDelay(request.attempt, request.response) ?? null;
         post({ id: request.id, type: 'result', op: 'lookupRetry', result });
+        break;
+      }
+      case 'geoLoad': {
+        // A bad file throws here and the database loaded before stays.
+        const db = new api.GeoDatabase(new Uint8Array(request.bytes));
+        geoDatabases.get(api)?.db.free();
+        geoDatabases.set(api, { db, name: request.name });
+        const result = { ...db.info(), name: request.name };
+        post({ id: request.id, type: 'result', op: 'geoLoad', result });
+        break;
+      }
+      case 'geoLookup': {
+        const loaded = geoDatabases.get(api);
+        if (!loaded) {
+          post({
+            id: request.id,
+            type: 'error',
+            message: 'no GeoIP database is loaded: pick a MaxMind .mmdb file first',
+            kind: 'invalid_option'
+          });
+          break;
+        }
+        const answer = loaded.db.lookup(request.ips);
+        const table = ownBuffer(answer.arrow);
+        post(
+          { id: request.id, type: 'result', op: 'geoLookup', result: { rows: answer.rows, table } },
+          [table]
+        );
         break;
       }
       default: {

@@ -4,6 +4,7 @@
  * host's answers (or refusals) handed back, rows and an Arrow table out.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { CallOutcome } from '../../pkg/huntkit_wasm.js';
 import type { HuntkitEngine } from '../engine.js';
@@ -122,5 +123,41 @@ describe('lookups through the engine', { skip }, () => {
       kind: 'invalid_option',
       message: /unknown provider "shodan"/
     });
+  });
+});
+
+describe('GeoIP through the engine', { skip }, () => {
+  let engine: HuntkitEngine;
+
+  before(async () => {
+    engine = await engineOverRealWasm();
+  });
+
+  after(() => engine.dispose());
+
+  it('keeps a loaded .mmdb in the worker and answers rows with an Arrow table', async () => {
+    await assert.rejects(engine.geoLookup(['81.2.69.142']), /no GeoIP database is loaded/);
+    const bytes = new Uint8Array(
+      readFileSync(new URL('../../../../tests/fixtures/geo/city.mmdb', import.meta.url))
+    );
+    await assert.rejects(engine.geoLoad(bytes.slice(0, 100), 'cut.mmdb'), (e: Error) => {
+      assert.match(e.message, /cut short/);
+      return true;
+    });
+    const info = await engine.geoLoad(bytes, 'city.mmdb');
+    assert.equal(info.databaseType, 'GeoIP2-City');
+    assert.equal(info.name, 'city.mmdb');
+    // Cancelling jobs leaves the database (it lives in the views worker).
+    engine.cancel();
+    const { rows, table } = await engine.geoLookup(['81[.]2[.]69[.]142', '10.0.0.1', 'nope']);
+    assert.deepEqual(
+      rows.map(r => [r.IpAddress, r.CountryCode, r.City, r.Status]),
+      [
+        ['81[.]2[.]69[.]142', 'GB', 'London', 'ok'],
+        ['10.0.0.1', null, null, 'private_ip'],
+        ['nope', null, null, 'invalid']
+      ]
+    );
+    assert.ok(table.byteLength > 100);
   });
 });

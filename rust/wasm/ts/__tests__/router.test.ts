@@ -186,6 +186,18 @@ function fakeApi(log: string[]): WasmApi {
       }
       remember(): void {}
       free(): void {}
+    },
+    GeoDatabase: class {
+      constructor() {
+        throw new Error('no GeoIP in this fake');
+      }
+      info(): never {
+        throw new Error('no GeoIP in this fake');
+      }
+      lookup(): never {
+        throw new Error('no GeoIP in this fake');
+      }
+      free(): void {}
     }
   };
 }
