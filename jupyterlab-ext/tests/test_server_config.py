@@ -1,4 +1,4 @@
-"""``GET huntkit/api/config/validate`` through a real Jupyter server: the
+"""``GET huntkit/api/msticpyconfig/validate`` through a real Jupyter server: the
 core's findings for the gateway's msticpyconfig.yaml (run through the built
 ``huntkit`` command), environment variables resolved in the server's
 environment, and never a value from the file in the answer."""
@@ -72,7 +72,7 @@ def jp_server_config(config_file):
 
 async def get(jp_fetch):
     try:
-        r = await jp_fetch("huntkit", "api", "config", "validate", method="GET")
+        r = await jp_fetch("huntkit", "api", "msticpyconfig", "validate", method="GET")
     except HTTPClientError as e:
         assert e.response is not None, e
         return e.code, json.loads(e.response.body)
@@ -122,6 +122,6 @@ async def test_unauthenticated_is_refused(jp_fetch, cli, monkeypatch):
     for auth in ("token wrong", ""):
         with pytest.raises(HTTPClientError) as e:
             await jp_fetch(
-                "huntkit", "api", "config", "validate", method="GET", headers={"Authorization": auth}
+                "huntkit", "api", "msticpyconfig", "validate", method="GET", headers={"Authorization": auth}
             )
         assert e.value.code in (401, 403)

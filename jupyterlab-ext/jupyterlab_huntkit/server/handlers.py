@@ -121,8 +121,10 @@ def setup_handlers(web_app: tornado.web.Application, gateway: HuntkitGateway) ->
             (base, ProvidersHandler),
             (url_path_join(base, "call"), CallHandler),
             (url_path_join(base, "sensitive"), SensitiveHandler),
+            # Not under api/config/: that is Jupyter's own config API, which
+            # tools (Galata among them) intercept by path.
             (
-                url_path_join(web_app.settings["base_url"], "huntkit", "api", "config", "validate"),
+                url_path_join(web_app.settings["base_url"], "huntkit", "api", "msticpyconfig", "validate"),
                 ConfigValidateHandler,
             ),
         ],

@@ -52,7 +52,7 @@ export interface GatewayProvider {
   note?: string;
 }
 
-/** What `GET huntkit/api/config/validate` answers: the core's findings, never a value. */
+/** What `GET huntkit/api/msticpyconfig/validate` answers: the core's findings, never a value. */
 export interface ConfigCheck {
   file: string;
   found: boolean;
@@ -364,7 +364,7 @@ export class LookupPanel extends Widget {
     const doc = document;
     let check: ConfigCheck;
     try {
-      check = (await this.gateway('GET', 'huntkit/api/config/validate')) as ConfigCheck;
+      check = (await this.gateway('GET', 'huntkit/api/msticpyconfig/validate')) as ConfigCheck;
     } catch (error) {
       this.status.showError(String(error instanceof Error ? error.message : error));
       return null;
