@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -21,9 +22,12 @@ NOT_A_GUID = "workspace-name-not-guid-77"
 
 
 def huntkit_cli() -> str:
-    """The huntkit command: ``$HUNTKIT_CLI``, else the debug build (built here once)."""
+    """The huntkit command: ``$HUNTKIT_CLI``, else the one on ``PATH``
+    (``scripts/build.sh`` installs it into the venv), else a debug build."""
     if os.environ.get("HUNTKIT_CLI"):
         return os.environ["HUNTKIT_CLI"]
+    if shutil.which("huntkit"):
+        return shutil.which("huntkit")
     target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
     subprocess.run(["cargo", "build", "-q", "-p", "huntkit"], cwd=ROOT, check=True)
     return str(target / "debug" / "huntkit")
