@@ -662,7 +662,7 @@ def test_every_shipped_provider_is_usable(entry):
     for url in urls:
         origin = registry_module.Origin.parse(url, p.name)
         assert origin.scheme == "https", url
-    assert entry["auth"]["type"] in {"none", "header", "query", "basic", "bearer"}
+    assert entry["auth"]["type"] in {"none", "header", "query", "basic", "bearer", "basic_or_token"}
 
 
 @pytest.mark.parametrize(

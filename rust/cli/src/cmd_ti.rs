@@ -112,6 +112,11 @@ fn providers_frame() -> Frame {
                     password_key,
                 } => format!("basic Args.{user_key}:Args.{password_key}"),
                 Auth::Bearer { scope } => format!("bearer {scope}"),
+                Auth::BasicOrToken {
+                    user_key,
+                    password_key,
+                    token_key,
+                } => format!("token Args.{token_key} or basic Args.{user_key}:Args.{password_key}"),
             }),
         ),
         (
