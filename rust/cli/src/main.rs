@@ -7,6 +7,7 @@ mod cmd_decode;
 mod cmd_ioc;
 mod cmd_proctree;
 mod cmd_queries;
+mod cmd_query;
 mod cmd_sessions;
 mod cmd_ti;
 mod cmd_timeseries;
@@ -46,6 +47,9 @@ enum Command {
     /// Threat intelligence: list providers, look observables up (keys from msticpyconfig.yaml).
     #[command(subcommand)]
     Ti(cmd_ti::TiCommand),
+    /// Run a query template against a live SIEM (Sentinel/Log Analytics, Defender, Kusto, Splunk).
+    #[command(subcommand)]
+    Query(cmd_query::QueryCommand),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +63,7 @@ fn main() -> ExitCode {
         Command::Proctree(args) => cmd_proctree::run(args),
         Command::Queries(cmd) => cmd_queries::run(cmd),
         Command::Ti(cmd) => cmd_ti::run(cmd),
+        Command::Query(cmd) => cmd_query::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,4 +3,5 @@
 
 mod cli;
 mod queries;
+mod query;
 mod ti;
