@@ -17,11 +17,12 @@ use huntkit_core::providers::siem::azuread::{
     parse_token, scope_for, token_request, ClientCredentials, AUTHORITIES,
 };
 use huntkit_core::providers::siem::{
-    chunks_frame, siem_provider, ChunkStatus, QueryRun, QueryTarget, RunOptions, SiemProvider,
+    chunks_frame, siem_provider, template_span, ChunkStatus, QueryRun, QueryTarget, RunOptions,
+    SiemProvider,
 };
 use huntkit_core::providers::ti::retry::{RetryDecision, RetryPlan};
 use huntkit_core::providers::{Auth, BaseUrl, HttpRequest, HttpResponse, Method, ProviderDef};
-use huntkit_core::queries::{render, TimeSpan};
+use huntkit_core::queries::TimeSpan;
 use huntkit_core::{Frame, FrameColumn, Table};
 use regex::Regex;
 
@@ -302,15 +303,7 @@ fn time_range(
             TimeSpan::new(Some(&start), Some(&end), None, now).context("--start/--end")?,
         ));
     }
-    if template.parameter("start").is_none() || template.parameter("end").is_none() {
-        return Ok(None);
-    }
-    let rendered = render(template, params, now)?;
-    let get = |k: &str| rendered.parameters.get(k).and_then(|v| v.as_str());
-    match (get("start"), get("end")) {
-        (Some(s), Some(e)) => Ok(Some(TimeSpan::new(Some(s), Some(e), None, now)?)),
-        _ => Ok(None),
-    }
+    Ok(template_span(template, params, now)?)
 }
 
 fn agent(timeout: Duration, loopback: bool) -> ureq::Agent {

@@ -39,6 +39,9 @@ export type {
   QueryTemplate,
   RenderedQuery,
   SessionOptions,
+  SiemChunkReport,
+  SiemProviderInfo,
+  SiemRunOptions,
   TimeSpanResult,
   TimeseriesOptions,
   TimeseriesResult
@@ -55,6 +58,8 @@ export {
   type LocalQueryResult,
   type LookupTableResult,
   type ProgressCallback,
+  type SiemQueryResult,
+  type SiemSend,
   type WorkerLike
 } from './engine.js';
 export {
@@ -88,6 +93,12 @@ export {
   type QueryTimeRequest,
   type ResultMessage,
   type SessionsRequest,
+  type SiemAnswerRequest,
+  type SiemFinishAnswer,
+  type SiemFinishRequest,
+  type SiemProvidersRequest,
+  type SiemStartRequest,
+  type SiemStep,
   type TableFormat,
   type TimeseriesAnswer,
   type TimeseriesRequest

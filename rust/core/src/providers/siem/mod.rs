@@ -24,7 +24,9 @@ pub use defender::DEFENDER;
 pub use kusto::KUSTO;
 pub use loganalytics::{LOGANALYTICS, LOG_ANALYTICS_LIMITS};
 pub use result_set::{ResultSet, SiemColumn, SiemType};
-pub use run::{chunks_frame, ChunkReport, QueryOutcome, QueryRun, RunOptions, MAX_CHUNKS};
+pub use run::{
+    chunks_frame, template_span, ChunkReport, QueryOutcome, QueryRun, RunOptions, MAX_CHUNKS,
+};
 pub use splunk::SPLUNK;
 
 use serde::{Deserialize, Serialize};

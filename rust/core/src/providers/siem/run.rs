@@ -392,6 +392,44 @@ impl QueryRun {
     }
 }
 
+/// The time range a template's own `start`/`end` give (its defaults, or
+/// the values in `params`), so a run from a form or the CLI without an
+/// explicit range still splits and still sends Log Analytics' `timespan`;
+/// `None` when the template takes no times.
+pub fn template_span(
+    template: &Template,
+    params: &Map<String, Json>,
+    now: DateTime<Utc>,
+) -> Result<Option<TimeSpan>> {
+    if template.parameter("start").is_none() || template.parameter("end").is_none() {
+        return Ok(None);
+    }
+    let rendered = render(template, params, now)?;
+    let get = |k: &str| rendered.parameters.get(k).and_then(Json::as_str);
+    match (get("start"), get("end")) {
+        (Some(s), Some(e)) => Ok(Some(TimeSpan::new(Some(s), Some(e), None, now)?)),
+        _ => Ok(None),
+    }
+}
+
+impl QueryOutcome {
+    /// The table as an Arrow IPC stream (what the views read), types kept.
+    pub fn arrow_ipc(&self) -> Result<Vec<u8>> {
+        let out = |e: arrow_schema::ArrowError| {
+            crate::error::Error::new(crate::error::ErrorKind::Output(e.to_string()))
+        };
+        let batch = self.table.to_record_batch()?;
+        let mut buf = Vec::with_capacity(batch.get_array_memory_size() + (1 << 16));
+        {
+            let mut w =
+                arrow_ipc::writer::StreamWriter::try_new(&mut buf, &batch.schema()).map_err(out)?;
+            w.write(&batch).map_err(out)?;
+            w.finish().map_err(out)?;
+        }
+        Ok(buf)
+    }
+}
+
 /// The chunk report as a table (`Chunk, Start, End, Status, Rows,
 /// Message`), for hosts to show beside the result.
 pub fn chunks_frame(chunks: &[ChunkReport]) -> Frame {
