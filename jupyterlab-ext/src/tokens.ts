@@ -30,6 +30,8 @@ export interface IHuntkitEngine extends Pick<
   | 'lookupPlan'
   | 'lookupFinish'
   | 'lookupRetryDelay'
+  | 'siemProviders'
+  | 'runSiemQuery'
   | 'cancel'
   | 'busy'
 > {}

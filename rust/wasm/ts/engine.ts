@@ -683,10 +683,7 @@ export class HuntkitEngine {
     options: SiemRunOptions,
     send: SiemSend
   ): Promise<SiemQueryResult> {
-    let step = await this.request(
-      { id: 0, op: 'siemStart', name, params, provider, options },
-      []
-    );
+    let step = await this.request({ id: 0, op: 'siemStart', name, params, provider, options }, []);
     const run = step.run;
     while (step.next) {
       const planned = step.next;
