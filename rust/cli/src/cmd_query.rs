@@ -173,7 +173,16 @@ fn run_query(a: RunArgs) -> Result<()> {
     let span = time_range(&a, template, &params, now)?;
     let config = read_config(a.config.clone())?;
     let overrides: HashMap<String, String> = match std::env::var(BASE_URLS_ENV) {
-        Ok(text) => loopback_base_urls(&text)?.into_iter().collect(),
+        Ok(text) => {
+            let list = loopback_base_urls(&text)?;
+            if let Some((name, _)) = list
+                .iter()
+                .find(|(n, _)| huntkit_core::providers::provider(n).is_none())
+            {
+                bail!("{BASE_URLS_ENV} names unknown provider {name:?}");
+            }
+            list.into_iter().collect()
+        }
         Err(_) => HashMap::new(),
     };
     let metadata = |k: &str| {
