@@ -32,6 +32,8 @@ export interface IHuntkitEngine extends Pick<
   | 'lookupRetryDelay'
   | 'geoLoad'
   | 'geoLookup'
+  | 'siemProviders'
+  | 'runSiemQuery'
   | 'cancel'
   | 'busy'
 > {}

@@ -71,6 +71,23 @@ class CallHandler(_Base):
         self.finish(json.dumps(result))
 
 
+class QueryHandler(_Base):
+    """``POST`` an ``HttpRequest`` the core planned for a SIEM query
+    provider (``siem`` kind only): the answer as an ``HttpResponse``. The
+    server signs in to Azure (or adds the Splunk credentials) itself and
+    allows the longer query timeout and answer size."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def post(self) -> None:
+        try:
+            result = await self.gateway.call(self.json_body(), siem_only=True)
+        except GatewayError as e:
+            self.refuse(e)
+            return
+        self.finish(json.dumps(result))
+
+
 class SensitiveHandler(_Base):
     """``GET``/``PUT {on: bool}``: the session's sensitive switch; while on,
     every call is refused."""
@@ -120,6 +137,7 @@ def setup_handlers(web_app: tornado.web.Application, gateway: HuntkitGateway) ->
         [
             (base, ProvidersHandler),
             (url_path_join(base, "call"), CallHandler),
+            (url_path_join(base, "query"), QueryHandler),
             (url_path_join(base, "sensitive"), SensitiveHandler),
             # Not under api/config/: that is Jupyter's own config API, which
             # tools (Galata among them) intercept by path.

@@ -9,6 +9,7 @@ mod cmd_geo;
 mod cmd_ioc;
 mod cmd_proctree;
 mod cmd_queries;
+mod cmd_query;
 mod cmd_sessions;
 mod cmd_ti;
 mod cmd_timeseries;
@@ -53,6 +54,9 @@ enum Command {
     Config(cmd_config::ConfigCommand),
     /// GeoIP offline: country, city, coordinates and ASN of IPs from a MaxMind .mmdb.
     Geo(cmd_geo::Args),
+    /// Run a query template against a live SIEM (Sentinel/Log Analytics, Defender, Kusto, Splunk).
+    #[command(subcommand)]
+    Query(cmd_query::QueryCommand),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +72,7 @@ fn main() -> ExitCode {
         Command::Ti(cmd) => cmd_ti::run(cmd),
         Command::Geo(args) => cmd_geo::run(args),
         Command::Config(cmd) => cmd_config::run(cmd),
+        Command::Query(cmd) => cmd_query::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

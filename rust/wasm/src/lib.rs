@@ -19,6 +19,7 @@ mod proctree;
 mod proctree_view;
 mod queries;
 mod sessions;
+mod siem;
 mod timeseries;
 #[cfg(test)]
 mod ts_drift;
@@ -35,6 +36,7 @@ pub use proctree::{build_process_tree, process_tree_summary};
 pub use proctree_view::ProcessTreeView;
 pub use queries::{parse_time_expression, time_span, QueryLibrary};
 pub use sessions::{score_sessions, SessionModel};
+pub use siem::{siem_providers, SiemRun};
 pub use timeseries::timeseries_anomalies;
 pub use view::{table_columns, ChartView};
 

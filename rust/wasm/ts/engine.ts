@@ -21,7 +21,11 @@ import type {
   ProcTreeViewOptions,
   LocalManifestInfo,
   LocalRunResult,
+  HttpRequest,
   HttpResponse,
+  SiemChunkReport,
+  SiemProviderInfo,
+  SiemRunOptions,
   LookupPlan,
   LookupProviderInfo,
   LookupResult,
@@ -66,6 +70,30 @@ export interface GeoTableResult {
   /** The rows as an Arrow IPC stream. */
   table: Uint8Array;
 }
+
+/**
+ * A finished SIEM run as the engine hands it back: every chunk's rows as
+ * one typed Arrow table, the first rows as text, and every chunk's report
+ * (failed and partial chunks included).
+ */
+export interface SiemQueryResult {
+  provider: string;
+  table: Uint8Array;
+  rows: number;
+  /** `ok`, `partial`, or the first failure's status. */
+  status: string;
+  chunks: SiemChunkReport[];
+  notes: string[];
+  columns: string[];
+  preview: string[][];
+}
+
+/**
+ * Performs one planned SIEM request through the host (the Jupyter
+ * server's query route): the provider's answer, or a thrown error when
+ * the host refused or could not reach it.
+ */
+export type SiemSend = (request: HttpRequest) => Promise<HttpResponse>;
 
 /**
  * A finished lookup as the engine hands it back: the rows, and the same
@@ -648,6 +676,44 @@ export class HuntkitEngine {
   localManifest(manifest: Uint8Array | null = null): Promise<LocalManifestInfo> {
     const buffer = manifest === null ? null : transferable(manifest);
     return this.request({ id: 0, op: 'queryManifest', manifest: buffer }, buffer ? [buffer] : []);
+  }
+
+  /** The SIEM query providers and the data environment of each. */
+  siemProviders(): Promise<SiemProviderInfo[]> {
+    return this.request({ id: 0, op: 'siemProviders' }, []);
+  }
+
+  /**
+   * Runs template `name` on SIEM `provider`: the worker renders each time
+   * chunk and plans its request, `send` performs it through the host, the
+   * worker reads each answer (and splits a chunk over the provider's
+   * limits again); the rows of every chunk come back as one typed table.
+   */
+  async runSiemQuery(
+    name: string,
+    params: Record<string, unknown>,
+    provider: string,
+    options: SiemRunOptions,
+    send: SiemSend
+  ): Promise<SiemQueryResult> {
+    let step = await this.request({ id: 0, op: 'siemStart', name, params, provider, options }, []);
+    const run = step.run;
+    while (step.next) {
+      const planned = step.next;
+      let response: HttpResponse | null = null;
+      let error: string | null = null;
+      try {
+        response = await send(planned.request);
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+      }
+      step = await this.request(
+        { id: 0, op: 'siemAnswer', run, request: planned.id, response, error },
+        []
+      );
+    }
+    const result = await this.request({ id: 0, op: 'siemFinish', run }, []);
+    return { ...result, table: new Uint8Array(result.table) };
   }
 
   /**

@@ -44,6 +44,9 @@ export type {
   QueryTemplate,
   RenderedQuery,
   SessionOptions,
+  SiemChunkReport,
+  SiemProviderInfo,
+  SiemRunOptions,
   TimeSpanResult,
   TimeseriesOptions,
   TimeseriesResult
@@ -61,6 +64,8 @@ export {
   type LocalQueryResult,
   type LookupTableResult,
   type ProgressCallback,
+  type SiemQueryResult,
+  type SiemSend,
   type WorkerLike
 } from './engine.js';
 export {
@@ -98,6 +103,12 @@ export {
   type QueryTimeRequest,
   type ResultMessage,
   type SessionsRequest,
+  type SiemAnswerRequest,
+  type SiemFinishAnswer,
+  type SiemFinishRequest,
+  type SiemProvidersRequest,
+  type SiemStartRequest,
+  type SiemStep,
   type TableFormat,
   type TimeseriesAnswer,
   type TimeseriesRequest

@@ -33,6 +33,10 @@ import type {
   QueryTemplate,
   RenderedQuery,
   SessionOptions,
+  SiemChunkReport,
+  SiemPlanned,
+  SiemProviderInfo,
+  SiemRunOptions,
   TimeSpanResult,
   TimeseriesOptions
 } from '../pkg/huntkit_wasm.js';
@@ -420,6 +424,61 @@ export interface LookupRetryRequest {
   response: HttpResponse;
 }
 
+/** The SIEM query providers and the data environment of each. */
+export interface SiemProvidersRequest {
+  id: number;
+  op: 'siemProviders';
+}
+
+/**
+ * Plans a template run on a SIEM provider (nothing is sent: the host
+ * performs each planned request through its query route and hands the
+ * answer to `siemAnswer`). Answers the run's handle and its first request.
+ */
+export interface SiemStartRequest {
+  id: number;
+  op: 'siemStart';
+  name: string;
+  params: Record<string, unknown>;
+  provider: string;
+  options: SiemRunOptions;
+}
+
+/** The answer to a run's request (`response`), or why there is none (`error`). */
+export interface SiemAnswerRequest {
+  id: number;
+  op: 'siemAnswer';
+  run: number;
+  request: number;
+  response?: HttpResponse | null;
+  error?: string | null;
+}
+
+/** Ends a run: every chunk's rows as one typed table, and the chunk report. */
+export interface SiemFinishRequest {
+  id: number;
+  op: 'siemFinish';
+  run: number;
+}
+
+/** A run's handle and its next request (`null`: all sent, finish it). */
+export interface SiemStep {
+  run: number;
+  next: SiemPlanned | null;
+}
+
+/** What `siemFinish` answers (the table transferred). */
+export interface SiemFinishAnswer {
+  provider: string;
+  table: ArrayBuffer;
+  rows: number;
+  status: string;
+  chunks: SiemChunkReport[];
+  notes: string[];
+  columns: string[];
+  preview: string[][];
+}
+
 /** What `lookupFinish` answers: the rows, and the same rows as Arrow IPC (transferred). */
 export interface LookupFinishAnswer {
   rows: LookupResult[];
@@ -480,7 +539,11 @@ export type EngineRequest =
   | LookupFinishRequest
   | LookupRetryRequest
   | GeoLoadRequest
-  | GeoLookupRequest;
+  | GeoLookupRequest
+  | SiemProvidersRequest
+  | SiemStartRequest
+  | SiemAnswerRequest
+  | SiemFinishRequest;
 
 /** The name of an operation. */
 export type EngineOp = EngineRequest['op'];
@@ -515,6 +578,10 @@ export interface EngineResults {
   lookupRetry: number | null;
   geoLoad: GeoLoaded;
   geoLookup: GeoLookupAnswer;
+  siemProviders: SiemProviderInfo[];
+  siemStart: SiemStep;
+  siemAnswer: SiemStep;
+  siemFinish: SiemFinishAnswer;
 }
 
 /** Work done so far on a request, in the input's units (characters or bytes). */

@@ -30,6 +30,10 @@ import type {
   QueryTemplate,
   RenderedQuery,
   SessionOptions,
+  SiemPlanned,
+  SiemProviderInfo,
+  SiemRunOptions,
+  SiemRunResult,
   TimeSpanResult,
   TimeseriesOptions,
   TimeseriesResult
@@ -156,6 +160,7 @@ export interface WasmApi {
   };
   localDataManifest(manifest: Uint8Array): LocalManifestInfo;
   lookupProviders(): LookupProviderInfo[];
+  siemProviders(): SiemProviderInfo[];
   planLookups(iocs: string[], providers: string[]): LookupPlan;
   finishLookups(plan: LookupPlan, outcomes: CallOutcome[]): LookupTable;
   lookupRetryDelay(attempt: number, response: HttpResponse): number | undefined;
@@ -463,6 +468,33 @@ export interface QueryLibraryApi {
     files: Record<string, Uint8Array>,
     options: QueryRunOptions | undefined
   ): LocalRunResult;
+  planSiemRun(
+    name: string,
+    params: Record<string, unknown> | undefined,
+    provider: string,
+    options: SiemRunOptions | undefined
+  ): SiemRunApi;
+}
+
+/** The wasm `SiemRun` as the router uses it. */
+export interface SiemRunApi {
+  next(): SiemPlanned | undefined;
+  submit(id: number, response: HttpResponse): void;
+  fail(id: number, message: string): void;
+  finish(): SiemRunResult;
+  free(): void;
+}
+
+/** The SIEM runs a worker holds, by handle, between the host's calls. */
+const siemRuns = new Map<number, SiemRunApi>();
+let nextSiemRun = 1;
+
+function siemRun(handle: number): SiemRunApi {
+  const run = siemRuns.get(handle);
+  if (!run) {
+    throw new Error(`no query run ${handle} in this worker`);
+  }
+  return run;
 }
 
 /** One query library per wasm instance, built on first use and kept. */
@@ -698,6 +730,56 @@ export function handleRequest(
           request.now ?? undefined
         );
         post({ id: request.id, type: 'result', op: 'queryTime', result });
+        break;
+      }
+      case 'siemProviders': {
+        const result = api.siemProviders();
+        post({ id: request.id, type: 'result', op: 'siemProviders', result });
+        break;
+      }
+      case 'siemStart': {
+        const run = queryLibrary(api).planSiemRun(
+          request.name,
+          request.params,
+          request.provider,
+          request.options
+        );
+        const handle = nextSiemRun++;
+        siemRuns.set(handle, run);
+        const result = { run: handle, next: run.next() ?? null };
+        post({ id: request.id, type: 'result', op: 'siemStart', result });
+        break;
+      }
+      case 'siemAnswer': {
+        const run = siemRun(request.run);
+        if (request.response) {
+          run.submit(request.request, request.response);
+        } else {
+          run.fail(request.request, request.error ?? 'no answer');
+        }
+        const result = { run: request.run, next: run.next() ?? null };
+        post({ id: request.id, type: 'result', op: 'siemAnswer', result });
+        break;
+      }
+      case 'siemFinish': {
+        const run = siemRun(request.run);
+        siemRuns.delete(request.run);
+        let answer: SiemRunResult;
+        try {
+          answer = run.finish();
+        } finally {
+          run.free();
+        }
+        const table = ownBuffer(answer.table);
+        post(
+          {
+            id: request.id,
+            type: 'result',
+            op: 'siemFinish',
+            result: { ...answer, table }
+          },
+          [table]
+        );
         break;
       }
       case 'lookupProviders': {

@@ -5,4 +5,5 @@ mod cli;
 mod config;
 mod geo;
 mod queries;
+mod query;
 mod ti;

@@ -8,5 +8,6 @@ mod proctree;
 mod queries;
 mod sessions;
 mod sessions_probabilities;
+mod siem;
 mod timeseries;
 mod view;

@@ -173,6 +173,7 @@ function fakeApi(log: string[]): WasmApi {
     localDataManifest: () => ({ now: null, sources: [] }),
     timeSpan: () => [],
     lookupProviders: () => [],
+    siemProviders: () => [],
     planLookups: () => {
       throw new Error('no lookups in this fake');
     },
