@@ -295,6 +295,18 @@ impl Checker<'_> {
                     user_key,
                     password_key,
                 } => vec![user_key, password_key],
+                // A token alone is enough; without one, user and password.
+                Auth::BasicOrToken {
+                    user_key,
+                    password_key,
+                    token_key,
+                } => {
+                    if set.iter().any(|k| k == token_key) {
+                        vec![]
+                    } else {
+                        vec![user_key, password_key]
+                    }
+                }
                 Auth::None | Auth::Bearer { .. } => vec![],
             };
             if let BaseUrl::FromConfig(k) = &def.base_url {
