@@ -3,19 +3,18 @@
 //! from Python), runs without the GIL and returns an Arrow batch with the
 //! CLI's columns.
 
-use arrow_array::RecordBatch;
 use huntkit_core::{
     decode_table as core_decode_table, decode_text as core_decode_text, decoded_frame,
-    extract_table, kql_filter, parse_duration_ms, score_sessions as core_score_sessions,
+    extract_table, kql_filter, parse_duration_ms, parse_session, score_session_list,
     sessionize as core_sessionize, sessions_frame, timeseries_table, DecodeOptions, Error,
-    ErrorKind, Extractor, IocOptions, IocScanner, SessionizeOptions, TimeseriesOptions,
+    ErrorKind, Extractor, IocOptions, IocScanner, Session, SessionizeOptions, TimeseriesOptions,
 };
 use pyo3::prelude::*;
 use serde::de::DeserializeOwned;
 
 use crate::arrow_io::{batch_in, frame_batch, frame_out, table};
 use crate::errors::{self, detached};
-use crate::nested::lists_as_json;
+use crate::nested::{command_lists, lists_as_json};
 
 /// Anomaly periods as `(start_ms, end_ms)` pairs.
 type Periods = Vec<(i64, i64)>;
@@ -111,10 +110,11 @@ pub(crate) fn sessionize(
     frame_out(py, batch)
 }
 
-/// The model's scores of each session in `session_column` (cells: JSON
-/// lists of commands, as the CLI reads them): only the score columns
-/// `rarest_window<n>_likelihood, rarest_window<n>, likelihood,
-/// geomean_likelihood`, which Python appends to the caller's frame.
+/// The model's scores of each session in `session_column` (cells: lists
+/// of command names, or JSON lists of commands as the CLI reads them):
+/// only the score columns `rarest_window<n>_likelihood, rarest_window<n>,
+/// likelihood, geomean_likelihood`, which Python appends to the caller's
+/// frame (its own columns keep their types).
 #[pyfunction]
 pub(crate) fn score_sessions(
     py: Python<'_>,
@@ -126,18 +126,21 @@ pub(crate) fn score_sessions(
     let batch = detached(py, move || {
         let t = table(&input);
         let col = t.column_index(&session_column).map_err(errors::core)?;
-        // Only the session column goes in: the caller keeps its own columns
-        // with their types, and the core would copy every one as text.
         let array = t.column(col).array();
-        let array = lists_as_json(array).unwrap_or_else(|| array.clone());
-        let only = RecordBatch::try_from_iter([(session_column.as_str(), array)])
-            .map_err(|e| errors::error(&e.to_string(), "output"))?;
-        let frame = core_score_sessions(&table(&only), &session_column, window_length)
-            .map_err(errors::core)?;
-        let batch = frame_batch(&frame)?;
-        batch
-            .project(&(1..batch.num_columns()).collect::<Vec<_>>())
-            .map_err(|e| errors::error(&e.to_string(), "output"))
+        // Lists of names (pandas lists of str, polars List[str]) become
+        // sessions directly; anything else is read as JSON text.
+        let sessions: Vec<Session> = match command_lists(array) {
+            Some(sessions) => sessions,
+            None => {
+                let cells = lists_as_json(array).map(huntkit_core::Column::from);
+                let cells = cells.as_ref().unwrap_or(t.column(col));
+                (0..cells.len())
+                    .map(|row| parse_session(cells.get(row).unwrap_or("[]"), &session_column, row))
+                    .collect::<huntkit_core::Result<_>>()
+                    .map_err(errors::core)?
+            }
+        };
+        frame_batch(&score_session_list(&sessions, window_length).map_err(errors::core)?)
     })?;
     frame_out(py, batch)
 }

@@ -10,6 +10,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::*;
 use arrow_array::{Array, ArrayRef, StringArray};
 use arrow_schema::DataType;
+use huntkit_core::{Cmd, Column, Session};
 use serde_json::{Map, Number, Value};
 
 /// `array` with each cell as JSON text when it is a list column; `None`
@@ -25,6 +26,46 @@ pub(crate) fn lists_as_json(array: &ArrayRef) -> Option<ArrayRef> {
         .map(|row| (!array.is_null(row)).then(|| value(array.as_ref(), row).to_string()))
         .collect();
     Some(Arc::new(cells))
+}
+
+/// Sessions from a list column whose items are text (command names), read
+/// straight from the Arrow buffers; `None` for any other column. A null
+/// session is empty; null names are skipped.
+pub(crate) fn command_lists(array: &ArrayRef) -> Option<Vec<Session>> {
+    fn names(values: &ArrayRef) -> Option<Column> {
+        let column = Column::from(values.clone());
+        column.is_text().then_some(column)
+    }
+    let (offsets, values): (Vec<usize>, ArrayRef) = match array.data_type() {
+        DataType::List(_) => {
+            let l = array.as_list::<i32>();
+            (
+                l.value_offsets().iter().map(|&o| o as usize).collect(),
+                l.values().clone(),
+            )
+        }
+        DataType::LargeList(_) => {
+            let l = array.as_list::<i64>();
+            (
+                l.value_offsets().iter().map(|&o| o as usize).collect(),
+                l.values().clone(),
+            )
+        }
+        _ => return None,
+    };
+    let names = names(&values)?;
+    Some(
+        (0..array.len())
+            .map(|row| {
+                if array.is_null(row) {
+                    return Vec::new();
+                }
+                (offsets[row]..offsets[row + 1])
+                    .filter_map(|i| names.get(i).map(Cmd::new))
+                    .collect()
+            })
+            .collect(),
+    )
 }
 
 /// One cell as a JSON value; a struct's null fields are left out (a
