@@ -18,7 +18,7 @@ npm run --silent build --workspace=vscode-ext
 npm run --silent package --workspace=vscode-ext >/dev/null
 
 log "building the notebook helper's wheel (huntkit, with the core as huntkit._core: maturin, abi3)"
-wheels="$HUNTKIT_CACHE/wheels"
+wheels="$CARGO_TARGET_DIR/wheels"  # beside the target dir: one per tree, never shared
 rm -rf "$wheels"
 (cd jupyterlab-ext/helper && "$HUNTKIT_VENV/bin/maturin" build --release --quiet --out "$wheels" \
   --interpreter "$HUNTKIT_VENV/bin/python")
