@@ -1,6 +1,7 @@
 //! huntkit-core's integration tests, one binary with a module per topic:
 //! one link instead of one per file keeps the build small and quick.
 
+mod cluster;
 mod golden;
 mod lookup;
 mod proctree;
