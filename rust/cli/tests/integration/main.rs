@@ -2,5 +2,6 @@
 //! runs the built `huntkit` binary as a user would.
 
 mod cli;
+mod cluster;
 mod queries;
 mod ti;
