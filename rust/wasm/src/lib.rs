@@ -8,6 +8,7 @@
 
 #![deny(missing_docs)]
 
+mod cluster;
 mod decode;
 mod errors;
 mod heap;
@@ -26,6 +27,7 @@ mod view;
 
 use wasm_bindgen::prelude::*;
 
+pub use cluster::cluster_events;
 pub use decode::decode_text;
 pub use ioc::{extract_ioc_table, ioc_types, IocScanner};
 pub use lookup::{finish_lookups, lookup_providers, lookup_retry_delay, plan_lookups, LookupCache};

@@ -191,3 +191,27 @@ fn bad_input_is_a_clear_error() {
         "option \"contamination\": 0.9 is not in (0, 0.5]"
     );
 }
+
+/// The seeded forest's flags and path lengths (as bits) with the default
+/// options, in `tests/golden/cluster_seeded.json`; the wasm test in
+/// `rust/wasm/tests/cluster.rs` checks the browser build against the same
+/// file, so native and wasm must agree bit for bit. `HUNTKIT_BLESS=1`
+/// rewrites it (after a deliberate change to the forest).
+#[test]
+fn seeded_outliers_are_the_golden_ones() {
+    let got = cluster_table(&table(), &ClusterOptions::default()).unwrap();
+    let o = &got.outliers;
+    let value = serde_json::json!({
+        "flagged": (0..o.is_outlier.len()).filter(|&r| o.is_outlier[r]).collect::<Vec<_>>(),
+        "path_length_bits": o.path_lengths.iter().map(|p| p.to_bits()).collect::<Vec<_>>(),
+    });
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/golden/cluster_seeded.json"
+    );
+    if std::env::var_os("HUNTKIT_BLESS").is_some() {
+        std::fs::write(path, serde_json::to_string(&value).unwrap() + "\n").unwrap();
+    }
+    let want: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(value, want);
+}
