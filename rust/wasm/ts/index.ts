@@ -41,7 +41,9 @@ export type {
   SessionOptions,
   TimeSpanResult,
   TimeseriesOptions,
-  TimeseriesResult
+  TimeseriesResult,
+  ClusterOptions,
+  ClusterEventsResult
 } from '../pkg/huntkit_wasm.js';
 export {
   HuntkitEngine,
@@ -90,6 +92,8 @@ export {
   type SessionsRequest,
   type TableFormat,
   type TimeseriesAnswer,
-  type TimeseriesRequest
+  type TimeseriesRequest,
+  type ClusterAnswer,
+  type ClusterRequest
 } from './protocol.js';
 export * from './views/index.js';
