@@ -96,4 +96,5 @@ export {
   type ClusterAnswer,
   type ClusterRequest
 } from './protocol.js';
+export { CLUSTER_DEFAULT_FEATURES, CLUSTER_FEATURES } from './contract.js';
 export * from './views/index.js';
