@@ -2,12 +2,16 @@
 // or the wasm process-tree build in Node.
 //   node scripts/bench-wasm.mjs node|browser FILE
 //   node scripts/bench-wasm.mjs proctree FILE [REPEAT] [ARROW_OUT]
+//   node scripts/bench-wasm.mjs cluster FILE [REPEAT] [OPTIONS_JSON] [LABELS_OUT]
 // Prints one JSON line: {"seconds", "peak_mb", "items"}, or for proctree
 // {"summary_s", "build_s", "peak_mb", "wasm_mb", "processes", "arrow_bytes"}:
 // best of REPEAT (default 3) of `processTreeSummary` and of
 // `buildProcessTree` (full Arrow output) on the file's bytes, read before
 // timing, after an untimed warm-up on its first rows; ARROW_OUT gets the
-// last Arrow stream, for checking parent links.
+// last Arrow stream, for checking parent links. For cluster:
+// {"seconds", "peak_mb", "clusters", "noise", "outliers"}, best of REPEAT
+// `clusterEvents` on the file's bytes (after an untimed warm-up on its
+// first rows); LABELS_OUT gets each event's cluster, one per line.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -82,6 +86,33 @@ async function procTree() {
   };
 }
 
+async function cluster() {
+  const [repeat = '3', optionsJson = '{}', labelsOut] = rest;
+  const { initSync, clusterEvents } = await import(path.join(pkg, 'huntkit_wasm.js'));
+  const wasm = initSync({ module: fs.readFileSync(path.join(pkg, 'huntkit_wasm_bg.wasm')) });
+  const bytes = fs.readFileSync(file);
+  const options = JSON.parse(optionsJson);
+  let cut = 0;
+  for (let i = 0; i < 2001 && cut >= 0; i++) cut = bytes.indexOf(10, cut + 1);
+  clusterEvents(cut > 0 ? bytes.subarray(0, cut + 1) : bytes, 'csv', options);
+  let seconds = Infinity;
+  let result = null;
+  for (let i = 0; i < Number(repeat); i++) {
+    result = null;
+    const t = performance.now();
+    result = clusterEvents(bytes, 'csv', options);
+    seconds = Math.min(seconds, (performance.now() - t) / 1000);
+  }
+  if (labelsOut) fs.writeFileSync(labelsOut, Array.from(result.labels).join('\n') + '\n');
+  return {
+    seconds,
+    peak_mb: Math.max(process.memoryUsage().rss, wasm.memory.buffer.byteLength) / 1e6,
+    clusters: result.clusterCount,
+    noise: result.labels.filter((l) => l < 0).length,
+    outliers: result.isOutlier.reduce((a, b) => a + b, 0)
+  };
+}
+
 async function inBrowser() {
   const { chromium } = await import('playwright-core');
   const server = http.createServer((req, res) => {
@@ -136,6 +167,6 @@ async function inBrowser() {
   }
 }
 
-const modes = { browser: inBrowser, proctree: procTree, node: inNode };
+const modes = { browser: inBrowser, proctree: procTree, cluster, node: inNode };
 const result = await (modes[mode] ?? inNode)();
 console.log(JSON.stringify(result));

@@ -18,6 +18,7 @@ export interface IHuntkitEngine extends Pick<
   | 'extractIocTable'
   | 'timeseries'
   | 'scoreSessions'
+  | 'cluster'
   | 'tableColumns'
   | 'openProcessTree'
   | 'openChart'

@@ -1,7 +1,7 @@
 /**
  * The Analyze panel (left sidebar): a table file in (picked, dropped, or
- * sent from the file browser), time-series anomalies, anomalous sessions or
- * a process tree out, drawn as a view in the main area. The analysis (and
+ * sent from the file browser), time-series anomalies, anomalous sessions,
+ * event clusters and outliers or a process tree out, drawn as a view in the main area. The analysis (and
  * a process tree's build) runs in the engine's Web Worker; the result is
  * drawn by `renderView`, like any view bundle. No kernel, no server call.
  */
@@ -13,7 +13,7 @@ import {
   type RenderedView,
   type ViewKindName
 } from '@huntkit/engine/chart';
-import { copyText } from '@huntkit/engine';
+import { CLUSTER_DEFAULT_FEATURES, copyText } from '@huntkit/engine';
 import { Widget } from '@lumino/widgets';
 import type { IHuntkitEngine } from '../tokens';
 
@@ -21,7 +21,7 @@ import type { IHuntkitEngine } from '../tokens';
 export const ANALYZE_PANEL_ID = 'huntkit-analyze';
 
 /** The analyses the panel runs. */
-export type Analysis = 'timeseries' | 'sessions' | 'proctree';
+export type Analysis = 'timeseries' | 'sessions' | 'clusters' | 'proctree';
 
 /** A finished analysis, ready to show in the main area. */
 export interface AnalysisResult {
@@ -254,6 +254,104 @@ const ANALYSES: Record<Analysis, AnalysisDefinition> = {
           )
       });
       return 'sessions scored';
+    }
+  },
+  clusters: {
+    label: 'Event clusters and outliers',
+    form(cols, add) {
+      add(
+        'Time',
+        select(
+          'time_column',
+          cols,
+          null,
+          cols.find(c => TIME_NAMES.test(c))
+        )
+      );
+      add(
+        'Features',
+        input('features', CLUSTER_DEFAULT_FEATURES.join(',')),
+        'Comma-separated: process features (pathScore, commandlineTokensFull, …) or numeric columns'
+      );
+      add(
+        'Max distance',
+        input('max_cluster_distance', '0.01', 'number'),
+        'DBSCAN eps on row-normalised features'
+      );
+      add(
+        'Min samples',
+        input('min_cluster_samples', '2', 'number'),
+        'Events a core event needs within the distance'
+      );
+      add(
+        'Contamination',
+        input('contamination', '0.05', 'number'),
+        'Expected share of outliers (isolation forest)'
+      );
+      add('Seed', input('seed', '42', 'number'), 'The same seed flags the same events');
+    },
+    async run({ file, engine, open, value, number }) {
+      const time = value('time_column');
+      // Features, DBSCAN and the forest run in the worker; the page only
+      // draws the two small result tables as views.
+      const result = await engine.cluster(file.bytes.slice(), 'auto', {
+        time_column: time,
+        features: value('features')
+          .split(',')
+          .map(s => s.trim())
+          .filter(s => s),
+        max_cluster_distance: number('max_cluster_distance'),
+        min_cluster_samples: Math.trunc(number('min_cluster_samples')),
+        outliers: { contamination: number('contamination'), seed: Math.trunc(number('seed')) }
+      });
+      let noise = 0;
+      let outliers = 0;
+      for (let i = 0; i < result.labels.length; i++) {
+        noise += result.labels[i] < 0 ? 1 : 0;
+        outliers += result.isOutlier[i];
+      }
+      const summary = `${result.clusterCount} clusters, ${noise} noise events, ${outliers} outliers`;
+      open({
+        title: `${file.name}: clusters`,
+        render: host => {
+          const heading = document.createElement('strong');
+          heading.className = 'jp-huntkit-analyze-summary';
+          heading.textContent = `${file.name}: ${result.labels.length} events, ${summary}`;
+          const clusters = document.createElement('div');
+          const timeline = document.createElement('div');
+          host.append(heading, clusters, timeline);
+          // Clusters by their first event's process, sized by cluster size
+          // (noise rows are clusters of one).
+          const a = shownView(
+            clusters,
+            bundleOf('matrix', 'clusters', result.clusters, 'arrow', {
+              x: 'processName',
+              y: 'Clustered',
+              value_col: 'ClusterSize',
+              title: 'Clusters (first event per cluster; noise events apart), sized by events'
+            }),
+            engine
+          );
+          // The outliers along time, one lane per process: each carries
+          // its SourceIndex, the event's row in the process tree.
+          const b = shownView(
+            timeline,
+            bundleOf('timeline', 'outliers', result.outliers, 'arrow', {
+              time_column: time,
+              group_by: 'processName',
+              title: `Isolation-forest outliers (${outliers})`
+            }),
+            engine
+          );
+          return {
+            dispose: () => {
+              a.dispose();
+              b.dispose();
+            }
+          };
+        }
+      });
+      return summary;
     }
   },
   proctree: {

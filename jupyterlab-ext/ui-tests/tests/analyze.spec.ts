@@ -3,6 +3,8 @@
  * analysis in the engine's worker, the view in the main area. No kernel.
  */
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PROCS_CSV, runCommand } from './helpers';
 
 async function analyze(page: IJupyterLabPageFixture, path: string): Promise<void> {
@@ -107,5 +109,40 @@ test.describe('Analyze panel', () => {
     await panel.locator('select[data-option="schema"]').selectOption('sysmon');
     await panel.locator('button.jp-huntkit-analyze-run').click();
     await expect(panel.locator('.jp-huntkit-analyze-error')).toContainText('UtcTime');
+  });
+
+  test('event clusters and outliers of a file: MSTICPy clusters, the seeded outliers, a bad feature named', async ({
+    page,
+    tmpPath
+  }) => {
+    // The golden events (tests/golden/gen_cluster.py): MSTICPy finds 7
+    // clusters and 7 noise events at eps 0.0001; the seeded forest 4 outliers.
+    const csv = readFileSync(
+      join(__dirname, '..', '..', '..', 'tests', 'golden', 'cluster_events.csv'),
+      'utf8'
+    );
+    await page.contents.uploadContent(csv, 'text', `${tmpPath}/events.csv`);
+    await analyze(page, `${tmpPath}/events.csv`);
+    const panel = page.locator('#huntkit-analyze');
+    await expect(panel.locator('.jp-huntkit-analyze-source')).toContainText(
+      'events.csv: 7 columns'
+    );
+    await panel.locator('select[data-option="analysis"]').selectOption('clusters');
+    await panel.locator('input[data-option="max_cluster_distance"]').fill('0.0001');
+    await panel.locator('button.jp-huntkit-analyze-run').click();
+    await expect(page.locator('.jp-huntkit-analyze-summary')).toHaveText(
+      'events.csv: 368 events, 7 clusters, 7 noise events, 4 outliers'
+    );
+    await expect(
+      page.locator('.jp-huntkit-analysis .jp-huntkit-chart[data-kind="matrix"]')
+    ).toBeVisible();
+    const outliers = page.locator('.jp-huntkit-analysis .jp-huntkit-chart[data-kind="timeline"]');
+    await expect(outliers).toHaveAttribute('data-events-in-view', '4');
+
+    await panel.locator('input[data-option="features"]').fill('Computer');
+    await panel.locator('button.jp-huntkit-analyze-run').click();
+    await expect(panel.locator('.jp-huntkit-analyze-error')).toContainText(
+      'column "Computer": "wks-0001.corp.contoso.com" is not a number'
+    );
   });
 });

@@ -4,6 +4,7 @@
 //! says why), 2 the command line was wrong.
 
 mod cmd_config;
+mod cmd_cluster;
 mod cmd_decode;
 mod cmd_geo;
 mod cmd_ioc;
@@ -41,6 +42,8 @@ enum Command {
     Sessionize(cmd_sessions::SessionizeArgs),
     /// Score sessions: likelihood and rarest window (MSTICPy's score_sessions).
     Sessions(cmd_sessions::SessionsArgs),
+    /// Cluster process events (MSTICPy's features and DBSCAN) and find outliers (isolation forest).
+    Cluster(cmd_cluster::Args),
     /// Build process trees from process-creation events (4688, Sysmon, MDE, auditd, …).
     Proctree(cmd_proctree::Args),
     /// Query templates (MSTICPy YAML): list, show, render, run over LocalData.
@@ -68,6 +71,7 @@ fn main() -> ExitCode {
         Command::Sessionize(args) => cmd_sessions::run_sessionize(args),
         Command::Sessions(args) => cmd_sessions::run_sessions(args),
         Command::Proctree(args) => cmd_proctree::run(args),
+        Command::Cluster(args) => cmd_cluster::run(args),
         Command::Queries(cmd) => cmd_queries::run(cmd),
         Command::Ti(cmd) => cmd_ti::run(cmd),
         Command::Geo(args) => cmd_geo::run(args),

@@ -318,12 +318,20 @@ fn typescript_lists(schema: &Value) -> String {
          export const PROC_SCHEMAS = {schemas};\n\
          \n\
          /** The built-in IoC types, in the scanner's priority order. */\n\
-         export const IOC_TYPES = {iocs};\n",
+         export const IOC_TYPES = {iocs};\n\
+         \n\
+         /** The process features `cluster` computes (MSTICPy's names). */\n\
+         export const CLUSTER_FEATURES = {cluster_features};\n\
+         \n\
+         /** The features `cluster` uses when none are named. */\n\
+         export const CLUSTER_DEFAULT_FEATURES = {cluster_defaults};\n",
         mime = x["mime_type"].to_string().replace('"', "'"),
         version = x["bundle_version"],
         kinds = list(&x["view_kinds"]),
         schemas = list(&names(&x["proc_schemas"])),
         iocs = list(&ioc_names),
+        cluster_features = list(&x["cluster_features"]),
+        cluster_defaults = list(&x["cluster_default_features"]),
     )
 }
 

@@ -12,6 +12,7 @@ use schemars::generate::SchemaSettings;
 use serde_json::{json, Map, Value};
 
 use crate::config::Finding;
+use crate::cluster::{ClusterOptions, DEFAULT_FEATURES, PROCESS_FEATURES};
 use crate::decode::{DecodeOptions, DecodeResult};
 use crate::geo::{GeoDbInfo, GeoRow};
 use crate::ioc::{IocOptions, IocTextResult, IocType};
@@ -78,6 +79,8 @@ pub fn contract_schema() -> Value {
                 "proc_schemas": schemas,
                 "proc_schema_aliases": aliases,
                 "ioc_types": ioc_types,
+                "cluster_features": PROCESS_FEATURES,
+                "cluster_default_features": DEFAULT_FEATURES,
             }),
         );
     }
@@ -94,6 +97,7 @@ pub fn api_schema() -> Value {
     options.subschema_for::<IocOptions>();
     options.subschema_for::<DecodeOptions>();
     options.subschema_for::<TimeseriesOptions>();
+    options.subschema_for::<ClusterOptions>();
     // Read back from the host: the plan it was given and what came back.
     options.subschema_for::<CallOutcome>();
     let mut results = SchemaSettings::draft2020_12()

@@ -30,6 +30,9 @@
 //! - [`queries`]: MSTICPy-format query templates: load, validate, search,
 //!   render with values escaped for KQL/SPL, time expressions, and the
 //!   LocalData provider that runs templates over local files.
+//! - [`cluster`]: MSTICPy's process features, DBSCAN clusters of
+//!   repetitive events (`dbcluster_events`) and seeded isolation forest
+//!   outliers.
 //! - [`table`](read_table): read CSV, JSON, NDJSON and Arrow IPC; write
 //!   results as a [`Frame`].
 //!
@@ -47,6 +50,7 @@
 
 #![deny(missing_docs)]
 
+pub mod cluster;
 pub mod config;
 pub mod contract;
 mod decode;

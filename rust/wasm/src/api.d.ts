@@ -54,6 +54,29 @@ export interface ChartInfo {
 }
 /** The kinds of chart (every [`ViewSpec`] kind but the process tree). */
 export type ChartKind = 'timeline' | 'timeline_values' | 'timeline_duration' | 'matrix' | 'anomalies' | 'session_scores';
+/** Clustering options, named like MSTICPy's `dbcluster_events` and `identify_outliers` parameters. */
+export interface ClusterOptions {
+  /** Features to cluster on: numeric columns of the table or computed process features (`PROCESS_FEATURES`). */
+  features?: string[];
+  /** DBSCAN `eps`: the largest distance between two neighbours, on row-normalised features. */
+  max_cluster_distance?: number;
+  /** DBSCAN `min_samples`: rows (the row itself included) a core row needs within `max_cluster_distance`. */
+  min_cluster_samples?: number;
+  /** Scale each row to unit length before clustering (MSTICPy does). */
+  normalize?: boolean;
+  /** The time column: first and last event times per cluster. */
+  time_column?: string;
+  /** The process path column (`pathScore`, `pathHash`, `processName`). */
+  process_column?: string;
+  /** The command line column (`commandline*` features). */
+  commandline_column?: string;
+  /** The logon id column (`isSystemSession`). */
+  logon_column?: string;
+  /** Path separator; `None`: guessed from the first 10 paths. */
+  path_separator?: string | null;
+  /** Isolation forest outliers, on the same (unnormalised) features. */
+  outliers?: OutlierOptions;
+}
 /** A data set as the legend shows it. */
 export interface DataSetInfo {
   /** Its label. */
@@ -310,6 +333,19 @@ export interface LookupResult {
 export type LookupStatus = 'ok' | 'not_found' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'bad_response' | 'not_supported' | 'private_ip' | 'invalid' | 'not_configured' | 'error';
 /** The HTTP methods provider APIs use. */
 export type Method = 'GET' | 'POST';
+/** Isolation forest options, named like MSTICPy's `identify_outliers`. */
+export interface OutlierOptions {
+  /** Expected share of outliers, in (0, 0.5]: the rows whose score is in this top share are flagged. */
+  contamination?: number;
+  /** Rows per tree: a count, or a fraction of the rows when in (0, 1); `None`: min(100, rows), MSTICPy's default. */
+  max_samples?: number | null;
+  /** Features per tree: a count, or a fraction when in (0, 1); `None`: floor(sqrt(features)), MSTICPy's default. */
+  max_features?: number | null;
+  /** Number of trees. */
+  n_estimators?: number;
+  /** Seed of the random stream: the same seed gives the same outliers on every host. */
+  seed?: number;
+}
 /** One call to make: the request for one observable at one provider. */
 export interface PlannedCall {
   /** Its number in the plan; the answer names it. */

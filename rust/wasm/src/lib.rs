@@ -8,6 +8,7 @@
 
 #![deny(missing_docs)]
 
+mod cluster;
 mod decode;
 mod errors;
 mod geo;
@@ -28,6 +29,7 @@ mod view;
 
 use wasm_bindgen::prelude::*;
 
+pub use cluster::cluster_events;
 pub use decode::decode_text;
 pub use geo::GeoDatabase;
 pub use ioc::{extract_ioc_table, ioc_types, IocScanner};

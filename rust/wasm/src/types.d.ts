@@ -16,6 +16,28 @@ export interface TimeseriesResult {
   kql: string;
 }
 
+/** What `clusterEvents` returns; per-row arrays are in input row order. */
+export interface ClusterEventsResult {
+  /** Arrow IPC: one row per cluster (its first event) and per noise event, as MSTICPy's `dbcluster_events`: `Clustered, ClusterId, ClusterSize, FirstEventTime, LastEventTime, SourceIndex`, the event's columns, the process features. */
+  clusters: Uint8Array;
+  /** Arrow IPC: the outlier events, most isolated first: `SourceIndex, OutlierScore, ClusterId`, the event's columns, the process features. */
+  outliers: Uint8Array;
+  /** Each row's cluster id (`-1`: noise). */
+  labels: Int32Array;
+  /** Each row's isolation-forest score in (0, 1]; higher is more isolated. */
+  scores: Float64Array;
+  /** Each row's mean path length over the trees (what the flags are decided on). */
+  pathLengths: Float64Array;
+  /** 1 where the row is an outlier. */
+  isOutlier: Uint8Array;
+  /** Number of clusters (noise excluded). */
+  clusterCount: number;
+  /** The feature names, in `points` column order. */
+  features: string[];
+  /** The (unnormalised) features, row-major: `features.length` values per row. */
+  points: Float64Array;
+}
+
 /** Options of `scoreSessions` and `SessionModel`. */
 export interface SessionOptions {
   /** The column holding each session as a JSON list of commands (default `session`). */

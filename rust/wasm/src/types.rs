@@ -67,6 +67,19 @@ mod tests {
     }
 
     #[test]
+    fn cluster_types_match_the_core() {
+        use huntkit_core::cluster::{ClusterOptions, OutlierOptions};
+        assert_eq!(
+            ts_fields("ClusterOptions"),
+            keys(&ClusterOptions::default())
+        );
+        assert_eq!(
+            ts_fields("OutlierOptions"),
+            keys(&OutlierOptions::default())
+        );
+    }
+
+    #[test]
     fn session_types_match_the_facade() {
         let defaults = crate::sessions::SessionOptions::default();
         assert_eq!(ts_fields("SessionOptions"), keys(&defaults));

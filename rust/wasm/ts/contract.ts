@@ -48,3 +48,23 @@ export const IOC_TYPES = [
   'windows_path',
   'linux_path'
 ] as const;
+
+/** The process features `cluster` computes (MSTICPy's names). */
+export const CLUSTER_FEATURES = [
+  'pathScore',
+  'pathLogScore',
+  'pathHash',
+  'commandlineLen',
+  'commandlineLogLen',
+  'commandlineTokensFull',
+  'commandlineScore',
+  'commandlineTokensHash',
+  'isSystemSession'
+] as const;
+
+/** The features `cluster` uses when none are named. */
+export const CLUSTER_DEFAULT_FEATURES = [
+  'commandlineTokensFull',
+  'pathScore',
+  'isSystemSession'
+] as const;

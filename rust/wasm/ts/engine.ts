@@ -34,7 +34,8 @@ import type {
   RenderedQuery,
   SessionOptions,
   TimeSpanResult,
-  TimeseriesOptions
+  TimeseriesOptions,
+  ClusterOptions
 } from '../pkg/huntkit_wasm.js';
 import {
   ErrorKind,
@@ -43,6 +44,7 @@ import {
   type EngineRequest,
   type EngineResponse,
   type EngineResults,
+  type ClusterAnswer,
   type ChartCall,
   type ChartOpened,
   type ChartResults,
@@ -488,6 +490,30 @@ export class HuntkitEngine {
       buffer
     ]);
     return { ...result, table: new Uint8Array(result.table) };
+  }
+
+  /**
+   * Clusters a table's process events (MSTICPy's features, DBSCAN on
+   * row-normalised features) and flags isolation-forest outliers, all in
+   * the worker: the cluster and outlier rows as Arrow IPC, per-row labels,
+   * scores, flags and feature points. An `ArrayBuffer` is transferred.
+   */
+  async cluster(
+    data: ArrayBuffer | Uint8Array,
+    format: TableFormat = 'auto',
+    options: ClusterOptions = {}
+  ): Promise<
+    Omit<ClusterAnswer, 'clusters' | 'outliers'> & { clusters: Uint8Array; outliers: Uint8Array }
+  > {
+    const buffer = transferable(data);
+    const result = await this.request({ id: 0, op: 'cluster', data: buffer, format, options }, [
+      buffer
+    ]);
+    return {
+      ...result,
+      clusters: new Uint8Array(result.clusters),
+      outliers: new Uint8Array(result.outliers)
+    };
   }
 
   /**

@@ -49,7 +49,9 @@ export type {
   SiemRunOptions,
   TimeSpanResult,
   TimeseriesOptions,
-  TimeseriesResult
+  TimeseriesResult,
+  ClusterOptions,
+  ClusterEventsResult
 } from '../pkg/huntkit_wasm.js';
 export {
   HuntkitEngine,
@@ -111,6 +113,9 @@ export {
   type SiemStep,
   type TableFormat,
   type TimeseriesAnswer,
-  type TimeseriesRequest
+  type TimeseriesRequest,
+  type ClusterAnswer,
+  type ClusterRequest
 } from './protocol.js';
+export { CLUSTER_DEFAULT_FEATURES, CLUSTER_FEATURES } from './contract.js';
 export * from './views/index.js';

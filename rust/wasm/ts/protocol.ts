@@ -38,7 +38,8 @@ import type {
   SiemProviderInfo,
   SiemRunOptions,
   TimeSpanResult,
-  TimeseriesOptions
+  TimeseriesOptions,
+  ClusterOptions
 } from '../pkg/huntkit_wasm.js';
 
 /** Text, or the raw bytes of a file (UTF-8; invalid bytes become U+FFFD). */
@@ -84,6 +85,30 @@ export interface TimeseriesRequest {
   data: ArrayBuffer;
   format: TableFormat;
   options: TimeseriesOptions;
+}
+
+/** Event clustering (DBSCAN) and isolation-forest outliers over a table. */
+export interface ClusterRequest {
+  id: number;
+  op: 'cluster';
+  data: ArrayBuffer;
+  format: TableFormat;
+  options: ClusterOptions;
+}
+
+/**
+ * What a cluster request answers: the cluster and outlier rows as Arrow
+ * IPC and the per-row arrays, every buffer transferred.
+ */
+export interface ClusterAnswer {
+  clusters: ArrayBuffer;
+  outliers: ArrayBuffer;
+  labels: Int32Array;
+  scores: Float64Array;
+  isOutlier: Uint8Array;
+  clusterCount: number;
+  features: string[];
+  points: Float64Array;
 }
 
 /** What a time-series request answers: the scored series as Arrow IPC (transferred). */
@@ -520,6 +545,7 @@ export type EngineRequest =
   | DecodeRequest
   | IocTableRequest
   | TimeseriesRequest
+  | ClusterRequest
   | SessionsRequest
   | ColumnsRequest
   | TreeOpenRequest
@@ -555,6 +581,7 @@ export interface EngineResults {
   /** An Arrow IPC stream (transferred). */
   iocTable: ArrayBuffer;
   timeseries: TimeseriesAnswer;
+  cluster: ClusterAnswer;
   /** The scored table as an Arrow IPC stream (transferred). */
   sessions: ArrayBuffer;
   columns: string[];

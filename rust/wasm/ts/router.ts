@@ -36,7 +36,9 @@ import type {
   SiemRunResult,
   TimeSpanResult,
   TimeseriesOptions,
-  TimeseriesResult
+  TimeseriesResult,
+  ClusterOptions,
+  ClusterEventsResult
 } from '../pkg/huntkit_wasm.js';
 import { base64ToBytes } from './chart/bundle.js';
 import {
@@ -148,6 +150,11 @@ export interface WasmApi {
     options: TimeseriesOptions | undefined
   ): TimeseriesResult;
   scoreSessions(data: Uint8Array, format: string, options: SessionOptions | undefined): Uint8Array;
+  clusterEvents(
+    data: Uint8Array,
+    format: string,
+    options: ClusterOptions | undefined
+  ): ClusterEventsResult;
   tableColumns(data: Uint8Array, format: string): string[];
   ProcessTreeView: new (
     data: Uint8Array,
@@ -660,6 +667,36 @@ export function handleRequest(
           },
           [table]
         );
+        break;
+      }
+      case 'cluster': {
+        // Features, DBSCAN and the forest are O(n) and more: here, never
+        // on the page; every buffer goes back transferred.
+        const answer = api.clusterEvents(
+          new Uint8Array(request.data),
+          request.format,
+          request.options
+        );
+        const clusters = ownBuffer(answer.clusters);
+        const outliers = ownBuffer(answer.outliers);
+        const result = {
+          clusters,
+          outliers,
+          labels: answer.labels,
+          scores: answer.scores,
+          isOutlier: answer.isOutlier,
+          clusterCount: answer.clusterCount,
+          features: answer.features,
+          points: answer.points
+        };
+        post({ id: request.id, type: 'result', op: 'cluster', result }, [
+          clusters,
+          outliers,
+          answer.labels.buffer,
+          answer.scores.buffer,
+          answer.isOutlier.buffer,
+          answer.points.buffer
+        ]);
         break;
       }
       case 'sessions': {

@@ -4,6 +4,7 @@
 mod cli;
 mod config;
 mod geo;
+mod cluster;
 mod queries;
 mod query;
 mod ti;

@@ -2,6 +2,7 @@
 //! one link instead of one per file keeps the build small and quick.
 
 mod geo;
+mod cluster;
 mod golden;
 mod lookup;
 mod proctree;

@@ -59,6 +59,19 @@ function fakeApi(log: string[]): WasmApi {
     scoreSessions() {
       return new Uint8Array([6]);
     },
+    clusterEvents() {
+      return {
+        clusters: new Uint8Array([7]),
+        outliers: new Uint8Array([8]),
+        labels: new Int32Array([0, 0, -1]),
+        scores: new Float64Array(3),
+        pathLengths: new Float64Array(3),
+        isOutlier: new Uint8Array(3),
+        clusterCount: 1,
+        features: ['pathScore'],
+        points: new Float64Array(3)
+      };
+    },
     tableColumns(data, format) {
       log.push(`columns:${format}:${new TextDecoder().decode(data)}`);
       return ['a', 'b'];
