@@ -1,29 +1,26 @@
 /**
- * The Lookup panel (left sidebar): threat-intelligence and context lookups
- * of pasted observables (or the Extract panel's IoCs). The engine (worker)
- * checks the observables and plans each call; the page sends each planned
- * request to the huntkit server extension (`huntkit/api/providers/call`),
- * which adds the key and calls the provider; the engine reads the answers
- * into rows. The page never names a host and never holds a key, and
- * nothing is sent until Run. Every string from data is inserted as text.
+ * The Lookup panel (left sidebar): the shared Lookup view
+ * (`@huntkit/engine`'s `LookupView`, also drawn in VS Code notebook
+ * outputs) with the Jupyter server as its host. The view plans each call in
+ * the engine's worker; this file only sends each planned request to the
+ * huntkit server extension (`huntkit/api/providers/call`), which adds the
+ * key and calls the provider. The page never names a host and never holds a
+ * key, and nothing is sent until Run.
  */
 import {
-  StatusView,
-  button,
-  copyText,
-  downloadText,
-  h,
-  toCsv,
-  type CallOutcome,
-  type Cell,
+  LookupView,
   type HttpRequest,
   type HttpResponse,
+  type LookupHost,
+  type LookupRefusal,
   type LookupResult
 } from '@huntkit/engine';
 import { ServerConnection } from '@jupyterlab/services';
 import { Widget } from '@lumino/widgets';
 import { lookupIcon } from '../icons';
 import type { IHuntkitEngine } from '../tokens';
+
+export { splitIocs } from '@huntkit/engine';
 
 /** The sidebar widget's id. */
 export const LOOKUP_PANEL_ID = 'huntkit-lookup';
@@ -42,47 +39,61 @@ export interface GatewayProvider {
   note?: string;
 }
 
-/** The columns shown and exported, in order (the core's lookup table). */
-const COLUMNS: ReadonlyArray<{ header: keyof LookupResult; value: (r: LookupResult) => Cell }> = [
-  { header: 'Ioc', value: r => r.Ioc },
-  { header: 'IocType', value: r => r.IocType },
-  { header: 'SafeIoc', value: r => r.SafeIoc },
-  { header: 'QuerySubtype', value: r => r.QuerySubtype },
-  { header: 'Provider', value: r => r.Provider },
-  { header: 'Result', value: r => r.Result },
-  { header: 'Severity', value: r => r.Severity },
-  { header: 'Details', value: r => detailsText(r.Details) },
-  { header: 'RawResult', value: r => r.RawResult },
-  { header: 'Reference', value: r => r.Reference },
-  { header: 'Status', value: r => r.Status }
-];
-
-/** The columns of the on-screen table. */
-const SHOWN: ReadonlyArray<keyof LookupResult> = [
-  'Ioc',
-  'Provider',
-  'Severity',
-  'Status',
-  'Details'
-];
-
-function detailsText(details: unknown): string {
-  if (details === null || details === undefined) {
-    return '';
-  }
-  return typeof details === 'string' ? details : JSON.stringify(details);
-}
-
-/** Observables from pasted text: one per line, or separated by spaces, commas or semicolons. */
-export function splitIocs(text: string): string[] {
-  return text
-    .split(/[\s,;]+/)
-    .map(s => s.trim())
-    .filter(s => s.length > 0);
-}
-
 /** An error the run cannot go on after (the server extension is missing). */
 class GatewayMissing extends Error {}
+
+/** The Jupyter server as the Lookup view's host. */
+export class JupyterLookupHost implements LookupHost {
+  readonly label = 'the Jupyter server';
+
+  constructor(private readonly settings: ServerConnection.ISettings) {}
+
+  async providers(): Promise<{ providers: GatewayProvider[]; blocked: string | null }> {
+    const response = await ServerConnection.makeRequest(
+      this.settings.baseUrl + API,
+      { method: 'GET' },
+      this.settings
+    );
+    if (!response.ok) {
+      throw new Error(await refusal(response));
+    }
+    const answer = (await response.json()) as {
+      providers?: GatewayProvider[];
+      sensitive?: boolean;
+    };
+    return {
+      providers: answer.providers ?? [],
+      blocked: answer.sensitive ? 'The sensitive switch is on in this Jupyter server' : null
+    };
+  }
+
+  async call(
+    request: HttpRequest
+  ): Promise<{ response: HttpResponse } | { refused: LookupRefusal }> {
+    let response: Response;
+    try {
+      response = await ServerConnection.makeRequest(
+        this.settings.baseUrl + `${API}/call`,
+        { method: 'POST', body: JSON.stringify(request) },
+        this.settings
+      );
+    } catch (error) {
+      return { refused: { message: `the jupyter server could not be reached: ${String(error)}` } };
+    }
+    if (response.ok) {
+      return { response: (await response.json()) as HttpResponse };
+    }
+    // Throws when the server extension is missing: the run stops there.
+    const message = await refusal(response);
+    return {
+      refused: {
+        status: response.status,
+        message,
+        retryAfter: response.headers.get('retry-after')
+      }
+    };
+  }
+}
 
 /** What an `LookupPanel` needs. */
 export interface LookupPanelOptions {
@@ -93,357 +104,47 @@ export interface LookupPanelOptions {
 
 /** The Lookup panel. */
 export class LookupPanel extends Widget {
-  private readonly engine: IHuntkitEngine;
-  private readonly settings: ServerConnection.ISettings;
-  private readonly textArea: HTMLTextAreaElement;
-  private readonly providerList: HTMLDivElement;
-  private readonly runButton: HTMLButtonElement;
-  private readonly stopButton: HTMLButtonElement;
-  private readonly status: StatusView;
-  private readonly filter: HTMLSelectElement;
-  private readonly tbody: HTMLTableSectionElement;
-  private readonly raw: HTMLPreElement;
-  private readonly resultBar: HTMLDivElement;
-  private readonly checks = new Map<string, HTMLInputElement>();
-  private rows: LookupResult[] = [];
-  private providersLoaded: Promise<void> | null = null;
-  private stopped = false;
-  private running = false;
+  private readonly view: LookupView;
 
   constructor(options: LookupPanelOptions) {
     super();
-    this.engine = options.engine;
-    this.settings = options.serverSettings ?? ServerConnection.makeSettings();
     this.id = LOOKUP_PANEL_ID;
     this.addClass('jp-huntkit-LookupPanel');
     this.title.icon = lookupIcon;
     this.title.caption = 'Lookup';
-    const doc = document;
-
-    this.textArea = h(doc, 'textarea', {
-      className: 'jp-huntkit-input-text jp-huntkit-lookup-input',
-      attrs: {
-        rows: '6',
-        spellcheck: 'false',
-        placeholder: 'Paste IPs, domains, URLs or hashes, one a line (defanged is fine)',
-        'aria-label': 'Observables to look up'
-      }
-    });
-    this.providerList = h(doc, 'div', {
-      className: 'jp-huntkit-lookup-providers',
-      attrs: { role: 'group', 'aria-label': 'Providers' }
-    });
-    this.runButton = button(doc, 'Run', () => void this.run(), {
-      className: 'jp-huntkit-button jp-huntkit-mod-accept jp-huntkit-lookup-run',
-      title: 'Look the observables up at the checked providers (through the Jupyter server)'
-    });
-    this.stopButton = button(doc, 'Stop', () => (this.stopped = true), {
-      className: 'jp-huntkit-button jp-huntkit-lookup-stop',
-      title: 'Send no more requests; show what came back'
-    });
-    this.stopButton.hidden = true;
-    this.status = new StatusView(doc);
-
-    this.filter = h(doc, 'select', {
-      className: 'jp-huntkit-lookup-filter',
-      attrs: { 'aria-label': 'Show the rows of one provider' }
-    });
-    this.filter.addEventListener('change', () => this.draw());
-    this.tbody = h(doc, 'tbody');
-    const table = h(doc, 'table', { className: 'jp-huntkit-table jp-huntkit-lookup-table' }, [
-      h(doc, 'thead', {}, [
-        h(
-          doc,
-          'tr',
-          {},
-          SHOWN.map(c => h(doc, 'th', { text: c, attrs: { scope: 'col' } }))
-        )
-      ]),
-      this.tbody
-    ]);
-    this.raw = h(doc, 'pre', {
-      className: 'jp-huntkit-lookup-raw',
-      attrs: { 'aria-label': 'The selected row as JSON' }
-    });
-    this.raw.hidden = true;
-    this.resultBar = h(doc, 'div', { className: 'jp-huntkit-actions jp-huntkit-lookup-bar' }, [
-      this.filter,
-      button(doc, 'Copy CSV', () => void copyText(this.csv()), {
-        className: 'jp-huntkit-button',
-        title: 'Copy the rows shown as CSV'
-      }),
-      button(doc, 'Download CSV', () => downloadText(this.csv(), 'huntkit-lookup.csv'), {
-        className: 'jp-huntkit-button',
-        title: 'Save the rows shown as a CSV file'
-      })
-    ]);
-    this.resultBar.hidden = true;
-
-    this.node.append(
-      h(doc, 'div', { className: 'jp-huntkit-header' }, [
-        h(doc, 'h2', { className: 'jp-huntkit-title', text: 'Lookup' }),
-        h(doc, 'p', {
-          className: 'jp-huntkit-subtitle',
-          text: 'Threat intelligence through the Jupyter server, with the keys it holds. Nothing is sent until Run; private addresses never are.'
-        })
-      ]),
-      this.textArea,
-      this.providerList,
-      h(doc, 'div', { className: 'jp-huntkit-actions' }, [this.runButton, this.stopButton]),
-      this.status.node,
-      this.resultBar,
-      h(doc, 'div', { className: 'jp-huntkit-table-wrap' }, [table]),
-      this.raw
-    );
+    const settings = options.serverSettings ?? ServerConnection.makeSettings();
+    this.view = new LookupView(document, options.engine, new JupyterLookupHost(settings));
+    this.node.append(this.view.node);
   }
 
   /** Puts observables in the text box (from the Extract panel). */
   setIocs(iocs: readonly string[]): void {
-    this.textArea.value = iocs.join('\n');
+    this.view.setIocs(iocs);
   }
 
   /** The rows of the last run. */
   get results(): readonly LookupResult[] {
-    return this.rows;
+    return this.view.results;
   }
 
   protected override onAfterShow(): void {
-    void this.loadProviders();
+    void this.view.loadProviders();
   }
 
   /** Asks the server extension which providers are configured (once). */
   loadProviders(): Promise<void> {
-    this.providersLoaded ??= this.fetchProviders().catch(error => {
-      this.providersLoaded = null;
-      this.status.showError(String(error instanceof Error ? error.message : error));
-    });
-    return this.providersLoaded;
-  }
-
-  private async fetchProviders(): Promise<void> {
-    const [core, answer] = await Promise.all([
-      this.engine.lookupProviders(),
-      this.gateway('GET', API)
-    ]);
-    const listed = (answer as { providers?: GatewayProvider[] }).providers ?? [];
-    const byName = new Map(listed.map(p => [p.name, p]));
-    const doc = document;
-    this.providerList.replaceChildren();
-    this.checks.clear();
-    for (const info of core) {
-      const p = byName.get(info.name);
-      const why = providerProblem(p);
-      const check = h(doc, 'input', {
-        attrs: { type: 'checkbox', 'data-provider': info.name }
-      });
-      check.checked = why === null && info.needsKey;
-      check.disabled = why !== null;
-      this.checks.set(info.name, check);
-      this.providerList.append(
-        h(
-          doc,
-          'label',
-          {
-            className: `jp-huntkit-lookup-provider${why ? ' jp-huntkit-mod-disabled' : ''}`,
-            title: why ?? `Looks up ${info.supports.join(', ')}`
-          },
-          [
-            check,
-            ` ${info.name}`,
-            why ? h(doc, 'span', { className: 'jp-huntkit-lookup-why', text: ` (${why})` }) : null
-          ]
-        )
-      );
-    }
-    if ((answer as { sensitive?: boolean }).sensitive) {
-      this.status.showMessage(
-        'The sensitive switch is on in this Jupyter server: every lookup will be refused.'
-      );
-    }
+    return this.view.loadProviders();
   }
 
   /** Checks exactly the named providers (tests and commands). */
   selectProviders(names: readonly string[]): void {
-    for (const [name, check] of this.checks) {
-      check.checked = !check.disabled && names.includes(name);
-    }
+    this.view.selectProviders(names);
   }
 
   /** Plans, sends each call through the server extension, and shows the rows. */
-  async run(): Promise<void> {
-    if (this.running) {
-      return;
-    }
-    const iocs = splitIocs(this.textArea.value);
-    if (iocs.length === 0) {
-      this.status.showError('paste at least one observable');
-      return;
-    }
-    this.running = true;
-    this.stopped = false;
-    this.runButton.disabled = true;
-    this.stopButton.hidden = false;
-    try {
-      await this.loadProviders();
-      const chosen = [...this.checks].filter(([, c]) => c.checked).map(([name]) => name);
-      if (chosen.length === 0) {
-        this.status.showError('check at least one configured provider');
-        return;
-      }
-      const plan = await this.engine.lookupPlan(iocs, chosen);
-      // Answers this session already has (kept 10 minutes) are not asked again.
-      const outcomes: CallOutcome[] = [...plan.cached];
-      const known = new Set(plan.cached.map(o => o.id));
-      const total = plan.requests.length;
-      for (const call of plan.requests) {
-        if (this.stopped) {
-          break;
-        }
-        if (known.has(call.id)) {
-          continue;
-        }
-        this.status.showMessage(
-          `Looking up ${plan.iocs.length} observables: call ${outcomes.length + 1} of ${total} (${call.provider})…`
-        );
-        outcomes.push({ id: call.id, ...(await this.send(call.request)) });
-      }
-      const { rows } = await this.engine.lookupFinish(plan, outcomes);
-      this.rows = rows;
-      this.status.showMessage(
-        `${rows.length} rows: ${plan.iocs.length} observables, ${outcomes.length - plan.cached.length} calls made, ${plan.cached.length} answered from this session's cache, of ${total}${this.stopped ? ' (stopped)' : ''}.`
-      );
-      this.showRows();
-    } catch (error) {
-      const e = error as { message?: string; kind?: string };
-      this.status.showError(e.message ?? String(error), e.kind);
-    } finally {
-      this.running = false;
-      this.runButton.disabled = false;
-      this.stopButton.hidden = true;
-    }
+  run(): Promise<void> {
+    return this.view.run();
   }
-
-  /** One planned request through the server extension: its answer, or why none. */
-  private async send(request: HttpRequest): Promise<Omit<CallOutcome, 'id'>> {
-    for (let attempt = 1; ; attempt++) {
-      let response: Response;
-      try {
-        response = await ServerConnection.makeRequest(
-          this.settings.baseUrl + `${API}/call`,
-          { method: 'POST', body: JSON.stringify(request) },
-          this.settings
-        );
-      } catch (error) {
-        return {
-          failure: { message: `the jupyter server could not be reached: ${String(error)}` }
-        };
-      }
-      // A provider's own 429 is in its answer; the server's is its rate
-      // limit, refused before anything left. The core decides both waits.
-      let answer: HttpResponse;
-      let message = '';
-      if (response.ok) {
-        answer = (await response.json()) as HttpResponse;
-      } else {
-        message = await refusal(response);
-        answer = {
-          status: response.status,
-          headers: [['retry-after', response.headers.get('retry-after') ?? '']],
-          body: ''
-        };
-      }
-      const wait = await this.engine.lookupRetryDelay(attempt, answer);
-      if (wait !== null && !this.stopped) {
-        this.status.showMessage(
-          `${request.provider}: rate limited; waiting ${Math.ceil(wait / 1000)} s…`
-        );
-        await new Promise(resolve => setTimeout(resolve, wait));
-        continue;
-      }
-      return response.ok ? { response: answer } : { failure: { status: response.status, message } };
-    }
-  }
-
-  /** A request to the server extension; its JSON answer, or an error saying what is wrong. */
-  private async gateway(method: string, path: string): Promise<unknown> {
-    const response = await ServerConnection.makeRequest(
-      this.settings.baseUrl + path,
-      { method },
-      this.settings
-    );
-    if (!response.ok) {
-      throw new Error(await refusal(response));
-    }
-    return response.json();
-  }
-
-  private showRows(): void {
-    const doc = document;
-    const providers = [...new Set(this.rows.map(r => r.Provider))];
-    this.filter.replaceChildren(
-      h(doc, 'option', { text: 'all providers', attrs: { value: '' } }),
-      ...providers.map(p => h(doc, 'option', { text: p, attrs: { value: p } }))
-    );
-    this.resultBar.hidden = this.rows.length === 0;
-    this.raw.hidden = true;
-    this.draw();
-  }
-
-  private visible(): LookupResult[] {
-    const provider = this.filter.value;
-    return provider ? this.rows.filter(r => r.Provider === provider) : this.rows;
-  }
-
-  private draw(): void {
-    const doc = document;
-    this.tbody.replaceChildren(
-      ...this.visible().map(row => {
-        const tr = h(
-          doc,
-          'tr',
-          {
-            className: `jp-huntkit-lookup-row jp-huntkit-sev-${row.Severity}`,
-            attrs: { tabindex: '0', 'data-status': row.Status }
-          },
-          SHOWN.map(c =>
-            h(doc, 'td', {
-              className: `jp-huntkit-lookup-${c}`,
-              text: c === 'Details' ? detailsText(row.Details) : String(row[c])
-            })
-          )
-        );
-        const show = (): void => {
-          this.raw.textContent = JSON.stringify(row, null, 2);
-          this.raw.hidden = false;
-        };
-        tr.addEventListener('click', show);
-        tr.addEventListener('keydown', event => {
-          if (event.key === 'Enter') {
-            show();
-          }
-        });
-        return tr;
-      })
-    );
-  }
-
-  private csv(): string {
-    return toCsv(this.visible(), COLUMNS);
-  }
-}
-
-/** Why a provider cannot be checked, or `null`. */
-function providerProblem(p: GatewayProvider | undefined): string | null {
-  if (!p) {
-    return 'not offered by the jupyter server';
-  }
-  if (p.configured) {
-    return null;
-  }
-  if (p.note) {
-    return p.note;
-  }
-  return p.missing?.length ? `missing ${p.missing.join(', ')}` : 'not configured';
 }
 
 /** The message of a refused request: the server extension's `{message}`, or what to do. */
