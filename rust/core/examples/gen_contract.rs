@@ -314,6 +314,9 @@ fn typescript_lists(schema: &Value) -> String {
          /** One of `VIEW_KINDS`. */\n\
          export type ViewKindName = (typeof VIEW_KINDS)[number];\n\
          \n\
+         /** The kinds whose bundles carry no data set (all they show is in their options). */\n\
+         export const VIEW_KINDS_WITHOUT_DATA = {dataless};\n\
+         \n\
          /** The built-in process tree schemas (the core also takes aliases, in any case). */\n\
          export const PROC_SCHEMAS = {schemas};\n\
          \n\
@@ -322,6 +325,7 @@ fn typescript_lists(schema: &Value) -> String {
         mime = x["mime_type"].to_string().replace('"', "'"),
         version = x["bundle_version"],
         kinds = list(&x["view_kinds"]),
+        dataless = list(&x["view_kinds_without_data"]),
         schemas = list(&names(&x["proc_schemas"])),
         iocs = list(&ioc_names),
     )
