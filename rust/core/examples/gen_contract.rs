@@ -276,14 +276,22 @@ fn typescript_types(schema: &Value) -> String {
 /// The run-time lists, as `const` arrays whose types are the unions.
 fn typescript_lists(schema: &Value) -> String {
     let x = &schema["x-huntkit"];
+    // One line when short (Prettier joins an array that fits its 100 columns),
+    // else one item a line, so `prettier --check` agrees with this file.
     let list = |v: &Value| {
         let items: Vec<String> = v
             .as_array()
             .into_iter()
             .flatten()
-            .map(|s| format!("  {}", s.to_string().replace('"', "'")))
+            .map(|s| s.to_string().replace('"', "'"))
             .collect();
-        format!("[\n{}\n] as const", items.join(",\n"))
+        let line = format!("[{}] as const", items.join(", "));
+        if line.len() <= 60 {
+            line
+        } else {
+            let lines: Vec<String> = items.iter().map(|i| format!("  {i}")).collect();
+            format!("[\n{}\n] as const", lines.join(",\n"))
+        }
     };
     let names = |v: &Value| {
         Value::Array(
