@@ -628,7 +628,7 @@ test(
       }))
     );
     assert.deepEqual(shown, [
-      { ioc: '185[.]220[.]101[.]1', severity: 'jp-huntkit-sev-high', status: 'ok' },
+      { ioc: '185.220.101[.]1', severity: 'jp-huntkit-sev-high', status: 'ok' },
       {
         ioc: '275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f',
         severity: 'jp-huntkit-sev-warning',
@@ -673,7 +673,7 @@ test(
       csv.split('\r\n')[0],
       'Ioc,IocType,SafeIoc,QuerySubtype,Provider,Result,Severity,Details,RawResult,Reference,Status'
     );
-    assert.ok(csv.includes('185[.]220[.]101[.]1,ipv4,185.220.101.1,ip,virustotal,true,high,'), csv);
+    assert.ok(csv.includes('185.220.101[.]1,ipv4,185.220.101.1,ip,virustotal,true,high,'), csv);
 
     // The key never reached the webview: not in its messages, its page, or
     // any request a frame made; and no frame talked to the provider.
