@@ -29,7 +29,7 @@ export interface LookupViewOptions {
   /** The observables (IPs, domains, URLs, hashes; defanged is fine), at most `MAX_LOOKUP_OBSERVABLES`. */
   iocs?: string[];
   /** The providers checked first (registry names such as `virustotal`); default: every configured one that needs a key. */
-  providers?: string[] | null;
+  providers?: Array<'virustotal' | 'otx' | 'greynoise' | 'greynoise_enterprise' | 'abuseipdb' | 'xforce' | 'crowdsec' | 'tor' | 'rdap' | 'ipstack'> | null;
   /** The title. */
   title?: string | null;
 }

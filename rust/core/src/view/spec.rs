@@ -261,12 +261,29 @@ impl ProcessTreeViewOptions {
 pub struct LookupViewOptions {
     /// The observables (IPs, domains, URLs, hashes; defanged is fine), at
     /// most `MAX_LOOKUP_OBSERVABLES`.
+    #[schemars(length(min = 1, max = crate::providers::ti::MAX_LOOKUP_OBSERVABLES))]
     pub iocs: Vec<String>,
     /// The providers checked first (registry names such as `virustotal`);
     /// default: every configured one that needs a key.
+    #[schemars(schema_with = "provider_names_schema")]
     pub providers: Option<Vec<String>>,
     /// The title.
     pub title: Option<String>,
+}
+
+/// The lookup providers' names, so the Python helper names an unknown one
+/// before the bundle reaches a renderer.
+fn provider_names_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let names: Vec<String> = crate::providers::ti::lookup_providers()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    schemars::json_schema!({
+        "description": "The providers checked first (registry names); default: every configured one that needs a key.",
+        "type": ["array", "null"],
+        "items": { "type": "string", "enum": names },
+        "default": null
+    })
 }
 
 impl LookupViewOptions {
@@ -285,11 +302,12 @@ impl LookupViewOptions {
                 ),
             ));
         }
+        let known = crate::providers::ti::lookup_providers();
         for name in self.providers.iter().flatten() {
-            if crate::providers::provider(name).is_none() {
+            if !known.iter().any(|p| &p.name == name) {
                 return Err(Error::option(
                     "providers",
-                    format!("unknown provider {name:?}"),
+                    format!("unknown lookup provider {name:?}"),
                 ));
             }
         }
@@ -540,7 +558,7 @@ mod tests {
         let err = |o| ViewSpec::parse("lookup", &o).unwrap_err().to_string();
         assert!(err(json!({})).contains("at least one observable"));
         assert!(err(json!({"iocs": ["1.2.3.4"], "providers": ["nope"]}))
-            .contains("unknown provider \"nope\""));
+            .contains("unknown lookup provider \"nope\""));
         let many: Vec<String> = (0..=crate::providers::ti::MAX_LOOKUP_OBSERVABLES)
             .map(|i| format!("h{i}.example"))
             .collect();
