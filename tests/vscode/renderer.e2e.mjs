@@ -694,3 +694,34 @@ test(
     }
   })
 );
+
+test(
+  'the sensitive switch (huntkit: Toggle sensitive switch) makes the extension host refuse every call',
+  reported(async () => {
+    await runCommand('huntkit: Toggle sensitive switch');
+    try {
+      // A freshly drawn view asks the extension host, which now says lookups are blocked.
+      const view = await poll('the view saying the switch is on', async () => {
+        await openFile('lookup.ipynb');
+        const frame = await frameWith('.jp-huntkit-lookup .jp-huntkit-status:not([hidden])');
+        const v = frame?.locator('.jp-huntkit-lookup');
+        const text = (await v?.locator('.jp-huntkit-status').textContent()) ?? '';
+        return text.includes('sensitive switch') && v;
+      });
+      const before = providerCalls.length;
+      // An observable not in this session's cache, so a call would be needed.
+      await view.locator('.jp-huntkit-lookup-input').fill('185.220.101.2');
+      await view.locator('.jp-huntkit-lookup-run').click();
+      const rows = view.locator('.jp-huntkit-lookup-row');
+      await poll('one refused row', async () => (await rows.count()) === 1);
+      assert.equal(await rows.locator('.jp-huntkit-lookup-Status').textContent(), 'error');
+      assert.match(
+        (await rows.locator('.jp-huntkit-lookup-Details').textContent()) ?? '',
+        /sensitive switch/
+      );
+      assert.equal(providerCalls.length, before, 'nothing reached the provider');
+    } finally {
+      await runCommand('huntkit: Toggle sensitive switch');
+    }
+  })
+);

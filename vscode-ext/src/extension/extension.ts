@@ -168,7 +168,17 @@ export function activate(context: vscode.ExtensionContext): void {
       }
     }),
     vscode.commands.registerCommand('huntkit.setApiKey', () => setApiKey(context, doc)),
-    vscode.commands.registerCommand('huntkit.signInToAzure', () => signInToAzure(log))
+    vscode.commands.registerCommand('huntkit.signInToAzure', () => signInToAzure(log)),
+    vscode.commands.registerCommand('huntkit.toggleSensitive', async () => {
+      const on = !settings().get<boolean>('sensitive', false);
+      await settings().update('sensitive', on, vscode.ConfigurationTarget.Global);
+      log.info(`sensitive switch ${on ? 'on: every lookup is refused' : 'off'}`);
+      void vscode.window.showInformationMessage(
+        on
+          ? 'huntkit: sensitive switch on: every external lookup is refused'
+          : 'huntkit: sensitive switch off: lookups run on Run'
+      );
+    })
   );
 }
 
