@@ -69,3 +69,10 @@ def test_the_vscode_fixture_is_what_the_helper_writes() -> None:
     assert {**saved, "data": []} == lookup_bundle(
         options["iocs"], providers=options["providers"], title=options["title"]
     )
+
+
+def test_view_bundle_points_a_table_to_huntkit_lookup() -> None:
+    pa = pytest.importorskip("pyarrow")
+    assert contract.KINDS_WITHOUT_DATA == ("lookup",)
+    with pytest.raises(ValueError, match=r"lookup takes no table: use huntkit\.lookup"):
+        huntkit.view_bundle("lookup", pa.table({"Ioc": ["1.2.3.4"]}))
