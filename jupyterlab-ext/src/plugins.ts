@@ -20,6 +20,7 @@ import { LookupPanel } from './panels/lookup';
 import { isViewableFile, ViewerPanel } from './panels/viewer';
 import { AnalysisWidget, AnalyzePanel } from './panels/analyze';
 import { demoLocalData, QueriesPanel } from './panels/queries';
+import { siemQueryProviders } from './panels/siem';
 import { DEFAULT_SETTINGS, readSettings, type ExtractSettings } from './settings';
 import { CommandIDs, IHuntkitEngine } from './tokens';
 
@@ -209,7 +210,7 @@ async function insertCell(app: JupyterFrontEnd, text: string): Promise<void> {
 export const queriesPlugin: JupyterFrontEndPlugin<void> = {
   id: '@huntkit/jupyterlab:queries',
   description:
-    'Adds the Queries panel: browse, render, copy or insert query templates (MSTICPy YAML) and run them over LocalData, in the browser.',
+    'Adds the Queries panel: browse, render, copy or insert query templates (MSTICPy YAML) and run them over LocalData in the browser, or on a live SIEM through the huntkit server extension (credentials stay on the server).',
   autoStart: true,
   requires: [IHuntkitEngine],
   optional: [ILayoutRestorer, ICommandPalette],
@@ -222,6 +223,7 @@ export const queriesPlugin: JupyterFrontEndPlugin<void> = {
     const panel = new QueriesPanel({
       engine,
       providers: [demoLocalData(engine)],
+      liveProviders: () => siemQueryProviders(engine),
       insertCell: text => insertCell(app, text),
       openResult: (name, table) => void openViewer(app, engine, name, table)
     });

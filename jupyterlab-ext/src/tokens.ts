@@ -30,6 +30,10 @@ export interface IHuntkitEngine extends Pick<
   | 'lookupPlan'
   | 'lookupFinish'
   | 'lookupRetryDelay'
+  | 'geoLoad'
+  | 'geoLookup'
+  | 'siemProviders'
+  | 'runSiemQuery'
   | 'cancel'
   | 'busy'
 > {}

@@ -217,6 +217,7 @@ def assert_no_secret(text: str):
     [
         ("GET", "", None),
         ("POST", "/call", json.dumps(lookup())),
+        ("POST", "/query", json.dumps(lookup())),
         ("PUT", "/sensitive", json.dumps({"on": False})),
     ],
 )
@@ -479,10 +480,12 @@ async def test_unset_environment_variable_is_named(jp_fetch, fixture_server, mon
     assert ENV_VAR in answer["message"] and "TIProviders.FixtureQuery.Args.AuthKey" in answer["message"]
 
 
-async def test_bearer_is_not_supported_yet(jp_fetch, fixture_server):
+async def test_bearer_without_azure_credentials_is_refused(jp_fetch, fixture_server, monkeypatch):
+    for name in ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "HUNTKIT_AZURE_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
     status, answer = await call(jp_fetch, **lookup("fxbearer"))
-    assert status == 501
-    assert "fxbearer" in answer["message"] and "azure" in answer["message"]
+    assert status == 400
+    assert "azure sign-in is not configured" in answer["message"]
     assert fixture_server.seen == []
 
 
@@ -662,7 +665,7 @@ def test_every_shipped_provider_is_usable(entry):
     for url in urls:
         origin = registry_module.Origin.parse(url, p.name)
         assert origin.scheme == "https", url
-    assert entry["auth"]["type"] in {"none", "header", "query", "basic", "bearer"}
+    assert entry["auth"]["type"] in {"none", "header", "query", "basic", "bearer", "basic_or_token"}
 
 
 @pytest.mark.parametrize(

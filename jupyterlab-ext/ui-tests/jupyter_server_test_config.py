@@ -90,3 +90,84 @@ _e2e_dir = Path(tempfile.mkdtemp(prefix="huntkit-e2e-"))
 c.HuntkitGateway.providers_file = str(_e2e_dir / "providers.json")
 c.HuntkitGateway.config_file = str(_e2e_dir / "msticpyconfig.yaml")
 c.HuntkitGateway.allow_loopback_for_tests = True
+
+# The Queries panel's live run: Log Analytics and the Azure AD token
+# endpoint moved to one fixture on 127.0.0.1. The token is issued only for
+# the client secret in the environment; the query answers only with that
+# token, one row per day chunk, and refuses the second day (403), which the
+# panel must list. Neither the secret nor the token may reach the page.
+E2E_AZURE_SECRET_VAR = "HUNTKIT_E2E_AZURE_SECRET"
+os.environ.setdefault(E2E_AZURE_SECRET_VAR, "e2e-fake-azure-secret-3c9e1b")
+E2E_TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+E2E_WORKSPACE = "52b1ab41-869e-4138-9e40-2a4457f09bf0"
+E2E_TOKEN = "e2e-fake-bearer-token-8a2f"
+
+
+class _Siem(BaseHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 (the base class's name)
+        pass
+
+    def _answer(self, status, body):
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self):
+        from urllib.parse import parse_qs
+
+        data = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+        if self.path == f"/{E2E_TENANT}/oauth2/v2.0/token":
+            form = parse_qs(data)
+            if form.get("client_secret") == [os.environ[E2E_AZURE_SECRET_VAR]]:
+                body = json.dumps({"token_type": "Bearer", "expires_in": 3599, "access_token": E2E_TOKEN})
+                return self._answer(200, body.encode())
+            return self._answer(401, (FIXTURES / "azuread/invalid_client.json").read_bytes())
+        if self.path == f"/v1/workspaces/{E2E_WORKSPACE}/query":
+            if self.headers.get("Authorization") != f"Bearer {E2E_TOKEN}":
+                return self._answer(401, (FIXTURES / "loganalytics/unauthorized.json").read_bytes())
+            start = json.loads(data).get("timespan", "").split("/")[0]
+            if start.startswith("2024-05-02"):
+                return self._answer(403, (FIXTURES / "loganalytics/forbidden.json").read_bytes())
+            doc = {
+                "tables": [
+                    {
+                        "name": "PrimaryResult",
+                        "columns": [
+                            {"name": "TimeGenerated", "type": "datetime"},
+                            {"name": "Computer", "type": "string"},
+                            {"name": "Name", "type": "string"},
+                        ],
+                        "rows": [[start, "DNS-1", "c2.evil.example"]],
+                    }
+                ]
+            }
+            return self._answer(200, json.dumps(doc).encode())
+        return self._answer(404, b"{}")
+
+
+_siem = ThreadingHTTPServer(("127.0.0.1", 0), _Siem)
+_siem.daemon_threads = True
+threading.Thread(target=_siem.serve_forever, daemon=True).start()
+_siem_url = f"http://127.0.0.1:{_siem.server_address[1]}"
+for _entry in _shipped["providers"]:
+    if _entry["name"] == "loganalytics":
+        _entry["baseUrl"] = {"type": "fixed", "value": _siem_url}
+    if _entry["name"] == "azuread":
+        _entry["baseUrl"] = {"type": "listed", "value": [_siem_url]}
+(_e2e_dir / "providers.json").write_text(json.dumps(_shipped))
+(_e2e_dir / "msticpyconfig.yaml").write_text(
+    json.dumps(
+        {
+            "TIProviders": {"VirusTotal": {"Args": {"AuthKey": {"EnvironmentVar": E2E_KEY_VAR}}}},
+            "AzureSentinel": {"Workspaces": {"E2E": {"WorkspaceId": E2E_WORKSPACE, "TenantId": E2E_TENANT}}},
+            "DataProviders": {
+                "AzureCLI": {
+                    "Args": {"clientId": "e2e-app", "clientSecret": {"EnvironmentVar": E2E_AZURE_SECRET_VAR}}
+                }
+            },
+        }
+    )
+)
+c.HuntkitGateway.azure_authority = _siem_url

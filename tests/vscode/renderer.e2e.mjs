@@ -675,6 +675,34 @@ test(
     );
     assert.ok(csv.includes('185.220.101[.]1,ipv4,185.220.101.1,ip,virustotal,true,high,'), csv);
 
+    // GeoIP in the webview: a picked .mmdb is read there and opened in the
+    // engine's worker; with no provider checked, Run asks the extension host
+    // nothing.
+    const callsBefore = providerCalls.length;
+    await view
+      .locator('.jp-huntkit-lookup-geo-file')
+      .setInputFiles(path.join(here, '../fixtures/geo/city.mmdb'));
+    await poll('the GeoIP database loaded', async () =>
+      /^city\.mmdb: GeoIP2-City, built /.test(
+        (await view.locator('.jp-huntkit-lookup-geo-info').textContent()) ?? ''
+      )
+    );
+    await vt.uncheck();
+    await view.locator('.jp-huntkit-lookup-input').fill('81.2.69.142\n10.0.0.7');
+    await view.locator('.jp-huntkit-lookup-run').click();
+    const countries = () =>
+      rows.evaluateAll(trs =>
+        trs.map(tr => tr.querySelector('.jp-huntkit-lookup-Country')?.textContent)
+      );
+    await poll('GeoIP rows', async () => JSON.stringify(await countries()) === '["GB",""]');
+    assert.deepEqual(
+      await rows.evaluateAll(trs =>
+        trs.map(tr => tr.querySelector('.jp-huntkit-lookup-City')?.textContent)
+      ),
+      ['London', '']
+    );
+    assert.equal(providerCalls.length, callsBefore, 'GeoIP alone called no provider');
+
     // The key never reached the webview: not in its messages, its page, or
     // any request a frame made; and no frame talked to the provider.
     const messages = await frame.evaluate(() => globalThis.__huntkitMessages);

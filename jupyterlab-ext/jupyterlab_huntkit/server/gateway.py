@@ -24,6 +24,7 @@ from traitlets.config import LoggingConfigurable
 
 from .. import __version__
 from .addresses import GuardedResolver, RefusedAddress
+from .azure import AzureTokens
 from .msticpyconfig import MsticpyConfig
 from .registry import SHIPPED, Call, GatewayError, Origin, Provider, Registry
 
@@ -56,10 +57,26 @@ class HuntkitGateway(LoggingConfigurable):
         config=True,
         help="Start with the sensitive switch on: every external lookup is refused until it is turned off.",
     )
+    query_timeout = Float(
+        660.0,
+        config=True,
+        help="Seconds a SIEM query may take in all (Log Analytics stops a query at 10 minutes).",
+    )
+    max_query_response_bytes = Integer(
+        256 * 1024 * 1024,
+        config=True,
+        help="Largest SIEM query answer read, in bytes (Log Analytics answers up to 64 MB compressed).",
+    )
+    azure_authority = Unicode(
+        "",
+        config=True,
+        help="Azure AD authority for SIEM tokens: one of the registry's azuread hosts (public, US Government, China); empty means $AZURE_AUTHORITY_HOST, else the public cloud.",
+    )
 
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
         self.registry = Registry.load(self.providers_file or SHIPPED)
+        self.tokens = AzureTokens()
         # Per provider: (tokens left, time of last refill), from its published limit.
         self._buckets: dict[str, tuple[float, float]] = {}
 
@@ -71,20 +88,37 @@ class HuntkitGateway(LoggingConfigurable):
         config = MsticpyConfig.load(self.config_file)
         out = []
         for p in self.registry.providers.values():
+            if p.kind == "auth":
+                continue  # token endpoints are the server's business only
             item = p.summary()
             if p.auth["type"] == "bearer":
-                item["configured"] = False
-                item["missing"] = []
-                item["note"] = "azure sign-in from the jupyter server is not supported yet"
+                workspaces = _workspaces(config)
+                item["missing"] = self.tokens.configured(
+                    config, p.config_name, next((w["tenantId"] for w in workspaces if w["tenantId"]), None)
+                ) + config.missing(p.name, p.config_name, _config_keys(p))
+                if p.name == "loganalytics":
+                    # Not secret; the page plans the query path with one.
+                    item["workspaces"] = [
+                        {"name": w["name"], "workspaceId": w["workspaceId"]} for w in workspaces
+                    ]
+                    if not workspaces:
+                        item["missing"].append("AzureSentinel.Workspaces")
+            elif p.auth["type"] == "basic_or_token":
+                keys = [k for k in _config_keys(p) if k not in (p.auth["user_key"], p.auth["password_key"], p.auth["token_key"])]
+                item["missing"] = config.missing(p.name, p.config_name, keys)
+                if config.missing(p.name, p.config_name, [p.auth["token_key"]]):
+                    item["missing"] += config.missing(
+                        p.name, p.config_name, [p.auth["user_key"], p.auth["password_key"]]
+                    )
             else:
                 item["missing"] = config.missing(p.name, p.config_name, _config_keys(p))
-                item["configured"] = not item["missing"]
+            item["configured"] = not item["missing"]
             out.append(item)
         return {"sensitive": self.sensitive, "providers": out}
 
     # -- the call ----------------------------------------------------------
 
-    async def call(self, request: Any) -> dict[str, Any]:
+    async def call(self, request: Any, siem_only: bool = False) -> dict[str, Any]:
         """Checks and performs one ``HttpRequest``; returns the core's
         ``HttpResponse`` (status, allow-listed headers, body). Raises
         ``GatewayError`` when refused or when the provider cannot be reached."""
@@ -92,11 +126,10 @@ class HuntkitGateway(LoggingConfigurable):
             raise GatewayError(403, "external lookups are blocked: the sensitive switch is on")
         call = self.registry.check(request)
         p = call.provider
-        if p.auth["type"] == "bearer":
-            raise GatewayError(
-                501,
-                f"provider {p.name!r} needs an azure token, which the jupyter server does not obtain yet",
-            )
+        if p.kind == "auth":
+            raise GatewayError(403, f"provider {p.name!r} is called by the server only")
+        if siem_only and p.kind != "siem":
+            raise GatewayError(400, f"provider {p.name!r} is not a query provider; use the call route")
         config = MsticpyConfig.load(self.config_file)
         origin = self._origin(call, config)
         query = list(call.query)
@@ -120,6 +153,25 @@ class HuntkitGateway(LoggingConfigurable):
             user = config.value(p.name, p.config_name, auth["user_key"])
             password = config.value(p.name, p.config_name, auth["password_key"])
             secrets += [user, password]
+        elif auth["type"] == "basic_or_token":
+            if not config.missing(p.name, p.config_name, [auth["token_key"]]):
+                token = config.value(p.name, p.config_name, auth["token_key"])
+                headers["Authorization"] = f"Bearer {token}"
+                secrets.append(token)
+            else:
+                user = config.value(p.name, p.config_name, auth["user_key"])
+                password = config.value(p.name, p.config_name, auth["password_key"])
+                secrets += [user, password]
+        elif auth["type"] == "bearer":
+            tenant = None
+            if p.name == "loganalytics":
+                tenant = self._workspace_tenant(call.path, config)
+            scope = auth["scope"].replace("{base_url}", _base_text(origin))
+            token, more = await self.tokens.token(
+                config, p.config_name, scope, tenant, self._authority, self._send_token
+            )
+            headers["Authorization"] = f"Bearer {token}"
+            secrets += more
         elif auth["type"] != "none":
             raise GatewayError(501, f"provider {p.name!r} uses {auth['type']!r} authentication, not supported yet")
         if call.method == "GET" and call.body is not None:
@@ -148,7 +200,11 @@ class HuntkitGateway(LoggingConfigurable):
             request_timeout=self.timeout,
             user_agent=f"huntkit/{__version__}",
         )
-        response, body = await self._fetch(call, req, secrets)
+        if p.kind == "siem":
+            req.request_timeout = self.query_timeout
+            response, body = await self._fetch(call.provider.name, req, secrets, self.max_query_response_bytes)
+        else:
+            response, body = await self._fetch(call.provider.name, req, secrets, self.max_response_bytes)
         self.log.info("huntkit: %s.%s answered %s", p.name, call.operation, response.code)
         keep = self.registry.response_headers
         return {
@@ -174,6 +230,10 @@ class HuntkitGateway(LoggingConfigurable):
         elif kind == "from_config":
             value = config.value(p.name, p.config_name, base["value"])
             where = f"{config.args(p.config_name)[0]}.Args.{base['value']}"
+            if base["value"] == "host" and "://" not in value:
+                # Splunk's Args: host and port (its management port by default).
+                port = config.args(p.config_name)[1].get("port") or 8089
+                value = f"https://{value.strip()}:{port}"
             allowed = [Origin.parse(value, where)]
         else:
             raise GatewayError(501, f"provider {p.name!r} has a base url of unknown type {kind!r}")
@@ -214,20 +274,64 @@ class HuntkitGateway(LoggingConfigurable):
             )
         self._buckets[p.name] = (tokens - 1.0, now)
 
+    def _authority(self) -> str:
+        """The Azure AD authority: one of the registry's ``azuread`` hosts
+        (loopback only for test fixtures)."""
+        import os
+
+        wanted = (self.azure_authority or os.environ.get("AZURE_AUTHORITY_HOST", "")).strip().rstrip("/")
+        entry = self.registry.providers.get("azuread")
+        listed = list(entry.base_url.get("value") or []) if entry else []
+        if not wanted:
+            if not listed:
+                raise GatewayError(501, "the provider registry has no azuread token endpoint")
+            return listed[0]
+        origin = Origin.parse(wanted, "the azure authority")
+        if wanted in listed or (self.allow_loopback_for_tests and _loopback(origin.host)):
+            return wanted
+        raise GatewayError(403, f"azure authority {origin.host!r} is not one of the registry's azuread hosts")
+
+    def _workspace_tenant(self, path: str, config: MsticpyConfig) -> str | None:
+        """The configured workspace a Log Analytics path names (its tenant
+        signs the token); a workspace not configured is refused, so the
+        server only queries what the hunter set up."""
+        wanted = path.split("/")[3].lower() if path.count("/") >= 4 else ""
+        for w in _workspaces(config):
+            if w["workspaceId"].lower() == wanted:
+                return w["tenantId"] or None
+        raise GatewayError(403, "the workspace is not in AzureSentinel.Workspaces of the server's msticpyconfig.yaml")
+
+    async def _send_token(
+        self, method: str, url: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, bytes]:
+        """The token request, through the same guarded client (no redirect,
+        public addresses only, bounded answer)."""
+        req = HTTPRequest(
+            url,
+            method=method,
+            headers=HTTPHeaders(headers),
+            body=body,
+            follow_redirects=False,
+            decompress_response=False,
+            connect_timeout=self.connect_timeout,
+            request_timeout=self.timeout,
+            user_agent=f"huntkit/{__version__}",
+        )
+        response, answer = await self._fetch("azuread", req, [], 1024 * 1024)
+        return response.code, answer
+
     async def _fetch(
-        self, call: Call, req: HTTPRequest, secrets: list[str]
+        self, name: str, req: HTTPRequest, secrets: list[str], limit: int
     ) -> tuple[HTTPResponse, bytes]:
         """Sends through a client whose resolver refuses non-public
         addresses; maps failures to messages without the URL (a key may be
         in its query) and with any secret scrubbed."""
-        name = call.provider.name
         resolver = GuardedResolver(allow_loopback=self.allow_loopback_for_tests)
         client = SimpleAsyncHTTPClient(
             force_instance=True,
             resolver=resolver,
-            max_body_size=self.max_response_bytes + 65536,
+            max_body_size=limit + 65536,
         )
-        limit = self.max_response_bytes
         chunks: list[bytes] = []
         read = [0]
         # Tornado logs and swallows exceptions raised in these callbacks, so
@@ -263,7 +367,9 @@ class HuntkitGateway(LoggingConfigurable):
         except RefusedAddress as e:
             raise GatewayError(403, f"provider {name!r}: {e}") from None
         except HTTPTimeoutError:
-            raise GatewayError(504, f"provider {name!r} did not answer within {self.timeout:g} s") from None
+            raise GatewayError(
+                504, f"provider {name!r} did not answer within {req.request_timeout or self.timeout:g} s"
+            ) from None
         except HTTPInputError:
             raise GatewayError(502, f"provider {name!r} sent a malformed answer") from None
         except (HTTPClientError, OSError) as e:
@@ -278,6 +384,33 @@ class ResponseTooLarge(Exception):
     """The answer was larger than ``max_response_bytes``."""
 
 
+def _workspaces(config: MsticpyConfig) -> list[dict[str, str]]:
+    """``AzureSentinel.Workspaces``: name, workspace id and tenant id of each."""
+    section = config.doc.get("AzureSentinel")
+    entries = section.get("Workspaces") if isinstance(section, dict) else None
+    out = []
+    if isinstance(entries, dict):
+        for name, w in entries.items():
+            if isinstance(w, dict) and w.get("WorkspaceId"):
+                out.append(
+                    {
+                        "name": str(name),
+                        "workspaceId": str(w["WorkspaceId"]).strip(),
+                        "tenantId": str(w.get("TenantId") or "").strip(),
+                    }
+                )
+    return out
+
+
+def _base_text(origin: Origin) -> str:
+    """An origin as its URL is written (default port left out): a Kusto
+    cluster's token scope is its URL."""
+    default = 443 if origin.scheme == "https" else 80
+    host = f"[{origin.host}]" if ":" in origin.host else origin.host
+    port = "" if origin.port == default else f":{origin.port}"
+    return f"{origin.scheme}://{host}{port}{origin.prefix}"
+
+
 def _config_keys(p: Provider) -> list[str]:
     """The configuration keys a provider's calls read."""
     auth = p.auth
@@ -285,6 +418,7 @@ def _config_keys(p: Provider) -> list[str]:
         "header": lambda: [auth["config_key"]],
         "query": lambda: [auth["config_key"]],
         "basic": lambda: [auth["user_key"], auth["password_key"]],
+        "basic_or_token": lambda: [auth["user_key"], auth["password_key"], auth["token_key"]],
     }.get(auth["type"], lambda: [])()
     if p.base_url.get("type") == "from_config":
         keys.append(p.base_url["value"])

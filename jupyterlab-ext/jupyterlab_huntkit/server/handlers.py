@@ -17,6 +17,7 @@ from jupyter_server.utils import url_path_join
 
 from .gateway import HuntkitGateway
 from .registry import GatewayError
+from .validate import validate
 
 #: Where the gateway sits in the tornado application's settings.
 SETTINGS_KEY = "huntkit_gateway"
@@ -70,6 +71,23 @@ class CallHandler(_Base):
         self.finish(json.dumps(result))
 
 
+class QueryHandler(_Base):
+    """``POST`` an ``HttpRequest`` the core planned for a SIEM query
+    provider (``siem`` kind only): the answer as an ``HttpResponse``. The
+    server signs in to Azure (or adds the Splunk credentials) itself and
+    allows the longer query timeout and answer size."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def post(self) -> None:
+        try:
+            result = await self.gateway.call(self.json_body(), siem_only=True)
+        except GatewayError as e:
+            self.refuse(e)
+            return
+        self.finish(json.dumps(result))
+
+
 class SensitiveHandler(_Base):
     """``GET``/``PUT {on: bool}``: the session's sensitive switch; while on,
     every call is refused."""
@@ -94,6 +112,22 @@ class SensitiveHandler(_Base):
         self.finish(json.dumps({"on": self.gateway.sensitive}))
 
 
+class ConfigValidateHandler(_Base):
+    """``GET``: the findings of ``huntkit config validate`` for the
+    configuration file the gateway reads (section, key, line, message);
+    never a value from it."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self) -> None:
+        try:
+            result = await validate(self.gateway.config_file)
+        except GatewayError as e:
+            self.refuse(e)
+            return
+        self.finish(json.dumps(result))
+
+
 def setup_handlers(web_app: tornado.web.Application, gateway: HuntkitGateway) -> None:
     """Adds the routes to Jupyter's application."""
     web_app.settings[SETTINGS_KEY] = gateway
@@ -103,6 +137,13 @@ def setup_handlers(web_app: tornado.web.Application, gateway: HuntkitGateway) ->
         [
             (base, ProvidersHandler),
             (url_path_join(base, "call"), CallHandler),
+            (url_path_join(base, "query"), QueryHandler),
             (url_path_join(base, "sensitive"), SensitiveHandler),
+            # Not under api/config/: that is Jupyter's own config API, which
+            # tools (Galata among them) intercept by path.
+            (
+                url_path_join(web_app.settings["base_url"], "huntkit", "api", "msticpyconfig", "validate"),
+                ConfigValidateHandler,
+            ),
         ],
     )

@@ -4,8 +4,8 @@
  * description and parameters; a form (a time-range picker, absolute or
  * relative like MSTICPy's QueryTime, and typed inputs); the rendered query
  * to copy or insert into a notebook cell; and Run through a provider
- * (LocalData over the bundled demo week today; live providers plug in
- * later through the host fetch).
+ * (LocalData over the bundled demo week, or a live SIEM through the huntkit
+ * server extension, which holds the credentials: `siem.ts`).
  *
  * Every template, render, time and run goes through the engine's Web
  * Worker; the page only draws. Every string from a template, a parameter
@@ -23,7 +23,8 @@ import {
   type LocalManifestInfo,
   type LocalQueryResult,
   type QueryTemplate,
-  type RenderedQuery
+  type RenderedQuery,
+  type SiemChunkReport
 } from '@huntkit/engine';
 import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
@@ -35,15 +36,29 @@ export const QUERIES_PANEL_ID = 'huntkit-queries';
 /** Rows the result table shows (the run answers at most 1000 as text). */
 const TABLE_ROWS = 200;
 
+/** A run's rows; a live provider adds each time chunk's report. */
+export type QueryRunResult = LocalQueryResult & {
+  /** Every time chunk (failed and partial ones included). */
+  chunks?: SiemChunkReport[];
+  /** `ok`, `partial`, or the first failure's status. */
+  status?: string;
+};
+
 /** Something that runs templates and answers rows. */
 export interface QueryProvider {
   id: string;
   label: string;
   /** The data environment whose templates it runs (`LocalData`). */
   environment: string;
+  /** Whether it can run a template per time chunk (`split_by`). */
+  splits?: boolean;
   /** Its "now" and the templates it answers (`null`: every template of its environment). */
   describe(): Promise<{ now: string | null; templates: Set<string> | null }>;
-  run(template: QueryTemplate, params: Record<string, unknown>): Promise<LocalQueryResult>;
+  run(
+    template: QueryTemplate,
+    params: Record<string, unknown>,
+    options?: { splitBy?: string }
+  ): Promise<QueryRunResult>;
 }
 
 /** The demo week's files, shipped with the extension as assets. */
@@ -100,6 +115,8 @@ export interface QueriesPanelHost {
   insertCell(text: string): Promise<void>;
   /** Opens a run's rows (Arrow IPC) in huntkit's views: a main-area tab with the view picker. */
   openResult(title: string, table: Uint8Array): void;
+  /** Live providers, asked for when the panel is first shown (the server's configured SIEMs). */
+  liveProviders?: () => Promise<QueryProvider[]>;
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(
@@ -223,8 +240,31 @@ export class QueriesPanel extends Widget {
 
   /** Loads the provider and the template tree (on first show; again is a no-op). */
   start(): Promise<void> {
-    this.started ??= Promise.all([this.loadProvider(), this.refresh()]).then(() => undefined);
+    this.started ??= Promise.all([
+      this.loadProvider(),
+      this.refresh(),
+      this.loadLiveProviders()
+    ]).then(() => undefined);
     return this.started;
+  }
+
+  /** Adds the host's live providers to the list (none when the server has none). */
+  private async loadLiveProviders(): Promise<void> {
+    let live: QueryProvider[];
+    try {
+      live = (await this.host.liveProviders?.()) ?? [];
+    } catch {
+      return;
+    }
+    for (const p of live) {
+      if (this.host.providers.some(q => q.id === p.id)) {
+        continue;
+      }
+      this.host.providers.push(p);
+      const o = el('option', undefined, p.label);
+      o.value = p.id;
+      this.providerSelect.append(o);
+    }
   }
 
   /** The library loads in the worker the first time the panel is shown. */
@@ -476,6 +516,17 @@ export class QueriesPanel extends Widget {
     runButton.title = why ?? `Run with ${this.provider.label}`;
     const actions = el('div', 'jp-huntkit-queries-buttons');
     actions.append(renderButton, runButton);
+    // Live providers run a long range as one query per chunk (split_by).
+    const splitBy = el('input', 'jp-huntkit-queries-input jp-huntkit-queries-split');
+    splitBy.type = 'text';
+    splitBy.placeholder = 'e.g. 1d';
+    splitBy.title =
+      'Run the template once per chunk of this period (1d, 6H, 30min) and join the rows';
+    if (this.provider.splits) {
+      const splitRow = el('label', 'jp-huntkit-queries-field');
+      splitRow.append(el('span', undefined, 'Split by'), splitBy);
+      d.append(splitRow);
+    }
     d.append(actions);
     if (why) {
       d.append(el('div', 'jp-huntkit-queries-note jp-huntkit-queries-norun', why));
@@ -511,14 +562,32 @@ export class QueriesPanel extends Widget {
     const doRun = async (): Promise<void> => {
       this.status.showProgress(`Running ${template.name}…`);
       results.replaceChildren();
-      let result: LocalQueryResult;
+      let result: QueryRunResult;
       try {
-        result = await this.provider.run(template, params());
+        result = await this.provider.run(template, params(), {
+          splitBy: splitBy.value.trim() || undefined
+        });
       } catch (error) {
         this.status.showError(message(error), kind(error));
         return;
       }
-      this.status.showMessage(`${result.rows} of ${result.rowsRead} rows from ${result.file}.`);
+      if (result.chunks) {
+        const failed = result.chunks.filter(c => c.status !== 'ok');
+        const text = `${result.rows} rows from ${result.file} in ${result.chunks.length} chunk${result.chunks.length === 1 ? '' : 's'}.`;
+        if (failed.length) {
+          this.status.showError(
+            `${text} ${failed.length} chunk(s) failed or are partial: ${failed
+              .map(c => `${c.status}: ${c.messages.join('; ')}`)
+              .join(' | ')}`,
+            result.status
+          );
+        } else {
+          this.status.showMessage(text);
+        }
+        this.drawChunks(results, result.chunks);
+      } else {
+        this.status.showMessage(`${result.rows} of ${result.rowsRead} rows from ${result.file}.`);
+      }
       this.drawResult(results, template, result);
     };
   }
@@ -638,6 +707,26 @@ export class QueriesPanel extends Widget {
     box.append(row('Mode', mode), relative, absolute, shown);
     void preview();
     return box;
+  }
+
+  /** Every time chunk of a live run: range, status, rows, messages (as text). */
+  private drawChunks(host: HTMLElement, chunks: SiemChunkReport[]): void {
+    if (chunks.length === 1 && chunks[0].status === 'ok') {
+      return;
+    }
+    const list = el('ul', 'jp-huntkit-queries-chunks');
+    list.setAttribute('aria-label', 'Time chunks');
+    for (const c of chunks) {
+      const item = el(
+        'li',
+        `jp-huntkit-queries-chunk jp-huntkit-queries-chunk-${c.status === 'ok' ? 'ok' : 'failed'}`,
+        `${c.start ?? ''} .. ${c.end ?? ''}: ${c.status}, ${c.rows} rows` +
+          (c.messages.length ? ` (${c.messages.join('; ')})` : '')
+      );
+      item.dataset.status = c.status;
+      list.append(item);
+    }
+    host.append(list);
   }
 
   private drawResult(host: HTMLElement, template: QueryTemplate, result: LocalQueryResult): void {

@@ -9,6 +9,7 @@
  * Jupyter server's own origin.
  */
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { expect, test } from '@jupyterlab/galata';
 import { runCell, runCommand } from './helpers';
 
@@ -16,6 +17,8 @@ import { runCell, runCommand } from './helpers';
 const KEY = process.env.HUNTKIT_E2E_VIRUSTOTAL_KEY ?? 'e2e-fake-virustotal-key-5d7a0c';
 const IP = '185[.]220[.]101[.]1';
 const HASH = '275A021BBFB6489E54D471899F7DB9D1663FC695EC2FE2A2C4538AABF651FD0F';
+/** The test City database (tests/fixtures/geo/make_mmdb.py). */
+const GEO_DB = path.resolve(__dirname, '../../../tests/fixtures/geo/city.mmdb');
 
 test.describe('Lookup panel', () => {
   test('looks up an IP and a hash through the server; the key never reaches the page', async ({
@@ -183,5 +186,109 @@ test.describe('Lookup panel', () => {
     await expect(rows.nth(2).locator('.jp-huntkit-lookup-Status')).toHaveText('private_ip');
     expect(calls.length).toBeGreaterThanOrEqual(2);
     expect(calls.join('\n')).not.toContain(KEY);
+  });
+
+  test('GeoIP from a picked .mmdb, offline; the sensitive switch and the configuration check from the panel', async ({
+    page
+  }) => {
+    const calls: string[] = [];
+    page.on('request', request => {
+      if (request.url().includes('/huntkit/api/providers/call')) {
+        calls.push(request.url());
+      }
+    });
+    await runCommand(page, 'huntkit:lookup-iocs', {
+      iocs: ['81.2.69.142', IP, '10.0.0.7']
+    });
+    const panel = page.locator('#huntkit-lookup');
+    await expect(panel.locator('input[data-provider="virustotal"]')).toBeEnabled();
+
+    // A file that is no MaxMind DB is refused with what was wrong.
+    await panel.locator('.jp-huntkit-lookup-geo-file').setInputFiles({
+      name: 'notes.mmdb',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from('ip,country\n1.2.3.4,DE\n')
+    });
+    await expect(panel.locator('.jp-huntkit-status')).toContainText('not a MaxMind DB file');
+
+    // The test City database (tests/fixtures/geo), read in the browser.
+    await panel.locator('.jp-huntkit-lookup-geo-file').setInputFiles(GEO_DB);
+    await expect(panel.locator('.jp-huntkit-lookup-geo-info')).toContainText(
+      'city.mmdb: GeoIP2-City, built 2025-12-05'
+    );
+    // No provider checked: the database alone, no call to the server.
+    for (const check of await panel.locator('input[data-provider]').all()) {
+      if (await check.isEnabled()) {
+        await check.uncheck();
+      }
+    }
+    await panel.locator('.jp-huntkit-lookup-run').click();
+    const rows = panel.locator('.jp-huntkit-lookup-row');
+    await expect(rows).toHaveCount(3);
+    await expect(rows.locator('.jp-huntkit-lookup-Country')).toHaveText(['GB', 'DE', '']);
+    await expect(rows.locator('.jp-huntkit-lookup-City')).toHaveText([
+      'London',
+      'Brandenburg an der Havel',
+      ''
+    ]);
+    await expect(rows.nth(1).locator('.jp-huntkit-lookup-ASN')).toHaveText(
+      'AS205100 F3 Netze e.V.'
+    );
+    await expect(rows.nth(2).locator('.jp-huntkit-lookup-Status')).toHaveText('private_ip');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      panel.getByRole('button', { name: 'Download CSV' }).click()
+    ]);
+    const csv = await readFile(await download.path(), 'utf-8');
+    expect(csv.split('\r\n')[0]).toBe(
+      'IpAddress,IpType,CountryCode,CountryOrRegionName,State,City,Latitude,Longitude,AccuracyRadius,TimeZone,Asn,AsnOrg,Network,Status,Message'
+    );
+    expect(csv).toContain(
+      '81.2.69.142,Public,GB,United Kingdom,England,London,51.5142,-0.0931,10,'
+    );
+    expect(calls).toEqual([]);
+
+    // With VirusTotal checked the provider rows get the geo columns.
+    await panel.locator('input[data-provider="virustotal"]').check();
+    await panel.locator('.jp-huntkit-lookup-run').click();
+    const vtRow = rows.filter({ hasText: 'virustotal' }).filter({ hasText: IP });
+    await expect(vtRow.locator('.jp-huntkit-lookup-Country')).toHaveText('DE');
+
+    // The sensitive switch, from the panel: the server's state follows.
+    const sensitiveState = () =>
+      page.evaluate(async () => {
+        const answer = await fetch('/huntkit/api/providers/sensitive');
+        return ((await answer.json()) as { on: boolean }).on;
+      });
+    const sensitive = panel.locator('.jp-huntkit-lookup-sensitive');
+    await expect(sensitive).not.toBeChecked();
+    await sensitive.check();
+    try {
+      await expect(panel.locator('.jp-huntkit-status')).toContainText('Sensitive switch on');
+      expect(await sensitiveState()).toBe(true);
+    } finally {
+      await sensitive.uncheck();
+    }
+    await expect(panel.locator('.jp-huntkit-status')).toContainText('Sensitive switch off');
+    expect(await sensitiveState()).toBe(false);
+
+    // The configuration check: the test server's file is fine.
+    await panel.getByRole('button', { name: 'Check configuration' }).click();
+    await expect(panel.locator('.jp-huntkit-lookup-findings')).toContainText('no problems found');
+  });
+
+  test('says what to install when the server extension is missing', async ({ page }) => {
+    // Jupyter answers 404 (an HTML page) for routes no extension serves.
+    await page.route('**/huntkit/api/**', route =>
+      route.fulfill({ status: 404, contentType: 'text/html', body: '<html>404: Not Found</html>' })
+    );
+    await runCommand(page, 'huntkit:lookup-iocs', { iocs: ['81.2.69.142'] });
+    const panel = page.locator('#huntkit-lookup');
+    await expect(panel.locator('.jp-huntkit-status')).toContainText(
+      'the huntkit server extension is not running: install jupyterlab_huntkit'
+    );
+    await expect(panel.locator('.jp-huntkit-status')).toContainText(
+      'jupyter server extension enable jupyterlab_huntkit'
+    );
   });
 });

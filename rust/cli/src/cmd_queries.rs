@@ -135,7 +135,7 @@ pub fn run(cmd: QueriesCommand) -> Result<()> {
     }
 }
 
-fn load(library: &Library, report_all: bool) -> Result<QueryStore> {
+pub(crate) fn load(library: &Library, report_all: bool) -> Result<QueryStore> {
     let mut store = QueryStore::new();
     for dir in &library.dirs {
         store
@@ -156,7 +156,7 @@ fn load(library: &Library, report_all: bool) -> Result<QueryStore> {
     Ok(store)
 }
 
-fn parse_params(items: &[String]) -> Result<Map<String, Value>> {
+pub(crate) fn parse_params(items: &[String]) -> Result<Map<String, Value>> {
     let mut out = Map::new();
     for item in items {
         let Some((k, v)) = item.split_once('=') else {
@@ -173,11 +173,11 @@ fn parse_params(items: &[String]) -> Result<Map<String, Value>> {
     Ok(out)
 }
 
-fn clock() -> chrono::DateTime<chrono::Utc> {
+pub(crate) fn clock() -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from(std::time::SystemTime::now())
 }
 
-fn now_arg(now: &Option<String>) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+pub(crate) fn now_arg(now: &Option<String>) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
     now.as_deref()
         .map(|n| parse_time(n, clock()).map_err(anyhow::Error::from))
         .transpose()

@@ -112,6 +112,11 @@ fn providers_frame() -> Frame {
                     password_key,
                 } => format!("basic Args.{user_key}:Args.{password_key}"),
                 Auth::Bearer { scope } => format!("bearer {scope}"),
+                Auth::BasicOrToken {
+                    user_key,
+                    password_key,
+                    token_key,
+                } => format!("token Args.{token_key} or basic Args.{user_key}:Args.{password_key}"),
             }),
         ),
         (
@@ -144,7 +149,7 @@ fn providers_frame() -> Frame {
 }
 
 /// The configuration file to read, if any.
-fn config_path(given: Option<PathBuf>) -> Option<PathBuf> {
+pub(crate) fn config_path(given: Option<PathBuf>) -> Option<PathBuf> {
     given
         .or_else(|| std::env::var_os("MSTICPYCONFIG").map(PathBuf::from))
         .or_else(|| {
@@ -483,7 +488,10 @@ fn lookup(args: LookupArgs) -> Result<()> {
     let overrides: HashMap<String, String> = match std::env::var(BASE_URLS_ENV) {
         Ok(text) => {
             let list = loopback_base_urls(&text)?;
-            if let Some((name, _)) = list.iter().find(|(n, _)| ti_provider(n).is_none()) {
+            if let Some((name, _)) = list
+                .iter()
+                .find(|(n, _)| huntkit_core::providers::provider(n).is_none())
+            {
                 bail!("{BASE_URLS_ENV} names unknown provider {name:?}");
             }
             list.into_iter().collect()

@@ -3,10 +3,13 @@
 //! Exit codes: 0 success, 1 the input could not be analysed (the message
 //! says why), 2 the command line was wrong.
 
+mod cmd_config;
 mod cmd_decode;
+mod cmd_geo;
 mod cmd_ioc;
 mod cmd_proctree;
 mod cmd_queries;
+mod cmd_query;
 mod cmd_sessions;
 mod cmd_ti;
 mod cmd_timeseries;
@@ -46,6 +49,14 @@ enum Command {
     /// Threat intelligence: list providers, look observables up (keys from msticpyconfig.yaml).
     #[command(subcommand)]
     Ti(cmd_ti::TiCommand),
+    /// Check msticpyconfig.yaml (provider keys, environment variables, workspace ids).
+    #[command(subcommand)]
+    Config(cmd_config::ConfigCommand),
+    /// GeoIP offline: country, city, coordinates and ASN of IPs from a MaxMind .mmdb.
+    Geo(cmd_geo::Args),
+    /// Run a query template against a live SIEM (Sentinel/Log Analytics, Defender, Kusto, Splunk).
+    #[command(subcommand)]
+    Query(cmd_query::QueryCommand),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +70,9 @@ fn main() -> ExitCode {
         Command::Proctree(args) => cmd_proctree::run(args),
         Command::Queries(cmd) => cmd_queries::run(cmd),
         Command::Ti(cmd) => cmd_ti::run(cmd),
+        Command::Geo(args) => cmd_geo::run(args),
+        Command::Config(cmd) => cmd_config::run(cmd),
+        Command::Query(cmd) => cmd_query::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

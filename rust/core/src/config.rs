@@ -1,13 +1,24 @@
 //! The provider sections of `msticpyconfig.yaml`, the configuration file
 //! hunters already have: `TIProviders.<Name>.Args.{AuthKey, ApiID}` (and
-//! `OtherProviders` for IPStack), each value either literal text or
-//! `{EnvironmentVar: NAME}`. Only hosts read it (the CLI, the Jupyter
+//! `OtherProviders` for IPStack, `DataProviders` for the query providers:
+//! Splunk, Kusto, MicrosoftDefender, AzureCLI), each value either literal
+//! text or `{EnvironmentVar: NAME}`; and the Microsoft Sentinel workspaces
+//! (`AzureSentinel.Workspaces.<name>.{WorkspaceId, TenantId}`). Only hosts read it (the CLI, the Jupyter
 //! server): keys never reach a page.
+//!
+//! [`validate`] checks a whole file (every provider section, Azure
+//! Sentinel workspaces, data providers) and reports findings, never values.
 //!
 //! Also [`loopback_base_urls`], the test-only base URL override that
 //! hosts honour for loopback addresses and nothing else.
 
 use std::net::IpAddr;
+
+mod validate;
+
+pub use validate::{
+    findings_frame, has_errors, is_guid, validate, Finding, FindingLevel, FINDING_COLUMNS,
+};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::queries::yaml::{self, Node, Value};
@@ -76,13 +87,29 @@ impl ProviderConfig {
     }
 }
 
+/// One Microsoft Sentinel workspace (`AzureSentinel.Workspaces.<name>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceConfig {
+    /// Entry name (`Default`, `Prod`, …).
+    pub name: String,
+    /// `WorkspaceId`.
+    pub workspace_id: Option<String>,
+    /// `TenantId`.
+    pub tenant_id: Option<String>,
+    /// Line of the entry, for messages.
+    pub line: u64,
+}
+
 /// The provider sections of one file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MsticpyConfig {
     /// The file name, for messages.
     pub file: String,
-    /// `TIProviders` then `OtherProviders` sections, in file order.
+    /// `TIProviders`, `OtherProviders` then `DataProviders` sections, in
+    /// file order.
     pub providers: Vec<ProviderConfig>,
+    /// `AzureSentinel.Workspaces`, in file order.
+    pub workspaces: Vec<WorkspaceConfig>,
 }
 
 impl MsticpyConfig {
@@ -92,6 +119,44 @@ impl MsticpyConfig {
         self.providers
             .iter()
             .find(|p| p.name.eq_ignore_ascii_case(config_name))
+    }
+
+    /// The workspace called `name` (any case); without a name, the one
+    /// called `Default`, else the only one. An error lists the names there
+    /// are.
+    pub fn workspace(&self, name: Option<&str>) -> Result<&WorkspaceConfig> {
+        let found = match name {
+            Some(n) => self
+                .workspaces
+                .iter()
+                .find(|w| w.name.eq_ignore_ascii_case(n.trim())),
+            None => self
+                .workspaces
+                .iter()
+                .find(|w| w.name.eq_ignore_ascii_case("Default"))
+                .or_else(|| (self.workspaces.len() == 1).then(|| &self.workspaces[0])),
+        };
+        found.ok_or_else(|| {
+            let names: Vec<&str> = self.workspaces.iter().map(|w| w.name.as_str()).collect();
+            config_error(
+                &self.file,
+                None,
+                match (name, names.is_empty()) {
+                    (_, true) => {
+                        "no AzureSentinel.Workspaces entry: add one with WorkspaceId and TenantId"
+                            .to_string()
+                    }
+                    (Some(n), false) => format!(
+                        "no workspace {n:?} in AzureSentinel.Workspaces; there are {}",
+                        names.join(", ")
+                    ),
+                    (None, false) => format!(
+                        "several workspaces and none called Default: name one of {}",
+                        names.join(", ")
+                    ),
+                },
+            )
+        })
     }
 }
 
@@ -118,7 +183,7 @@ pub fn read_msticpy_config(file: &str, text: &str) -> Result<MsticpyConfig> {
             "the file is not a mapping of sections",
         ));
     }
-    for section in ["TIProviders", "OtherProviders"] {
+    for section in ["TIProviders", "OtherProviders", "DataProviders"] {
         let Some(node) = root.get(section) else {
             continue;
         };
@@ -137,9 +202,35 @@ pub fn read_msticpy_config(file: &str, text: &str) -> Result<MsticpyConfig> {
             providers.push(provider_section(file, section, name, p)?);
         }
     }
+    let mut workspaces = Vec::new();
+    if let Some(ws) = root.get("AzureSentinel").and_then(|a| a.get("Workspaces")) {
+        if let Value::Map(entries) = &ws.value {
+            for (name, w) in entries {
+                let field = |k: &str| {
+                    w.get(k)
+                        .and_then(Node::text)
+                        .map(|t| t.trim().to_string())
+                        .filter(|t| !t.is_empty())
+                };
+                workspaces.push(WorkspaceConfig {
+                    name: name.clone(),
+                    workspace_id: field("WorkspaceId"),
+                    tenant_id: field("TenantId"),
+                    line: w.line,
+                });
+            }
+        } else if !matches!(ws.value, Value::Null) {
+            return Err(config_error(
+                file,
+                Some(ws.line),
+                "AzureSentinel.Workspaces is not a mapping",
+            ));
+        }
+    }
     Ok(MsticpyConfig {
         file: file.to_string(),
         providers,
+        workspaces,
     })
 }
 
@@ -325,6 +416,42 @@ OtherProviders:
                 .as_deref(),
             Some("12345")
         );
+    }
+
+    #[test]
+    fn reads_workspaces_and_data_providers() {
+        let text = "\
+AzureSentinel:
+  Workspaces:
+    Default:
+      WorkspaceId: 52b1ab41-869e-4138-9e40-2a4457f09bf0
+      TenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47
+    Prod:
+      WorkspaceId: 11111111-2222-3333-4444-555555555555
+DataProviders:
+  Splunk:
+    Args:
+      host: splunk.example.com
+      password:
+        EnvironmentVar: SPLUNK_PW
+";
+        let c = read_msticpy_config("m.yaml", text).unwrap();
+        assert_eq!(c.workspaces.len(), 2);
+        let d = c.workspace(None).unwrap();
+        assert_eq!(d.name, "Default");
+        assert_eq!(
+            d.tenant_id.as_deref(),
+            Some("72f988bf-86f1-41af-91ab-2d7cd011db47")
+        );
+        assert_eq!(c.workspace(Some("prod")).unwrap().tenant_id, None);
+        let e = c.workspace(Some("dev")).unwrap_err();
+        assert!(e.to_string().contains("there are Default, Prod"), "{e}");
+        let s = c.provider("Splunk").unwrap();
+        assert_eq!(
+            s.secret(&c.file, "host", |_| None).unwrap().as_deref(),
+            Some("splunk.example.com")
+        );
+        assert!(MsticpyConfig::default().workspace(None).is_err());
     }
 
     #[test]

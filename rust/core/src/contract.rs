@@ -11,7 +11,9 @@
 use schemars::generate::SchemaSettings;
 use serde_json::{json, Map, Value};
 
+use crate::config::Finding;
 use crate::decode::{DecodeOptions, DecodeResult};
+use crate::geo::{GeoDbInfo, GeoRow};
 use crate::ioc::{IocOptions, IocTextResult, IocType};
 use crate::proctree::{DetailRow, LegendValue, ProcTreeSummary, TreeRow};
 use crate::proctree::{ProcSchema, ProcTreeOptions, TreeViewOptions, SCHEMA_ALIASES, SCHEMA_NAMES};
@@ -108,6 +110,9 @@ pub fn api_schema() -> Value {
     results.subschema_for::<LegendValue>();
     results.subschema_for::<LookupProviderInfo>();
     results.subschema_for::<LookupPlan>();
+    results.subschema_for::<GeoRow>();
+    results.subschema_for::<GeoDbInfo>();
+    results.subschema_for::<Finding>();
     let mut defs = Map::new();
     for generator in [options, results] {
         for (name, schema) in generator.definitions() {

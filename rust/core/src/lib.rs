@@ -22,6 +22,9 @@
 //!   as sans-IO requests and responses, and the registry hosts read;
 //!   [`providers::ti`]: observable checks, the ten TI/context providers,
 //!   rate limits, retries, cache and the lookup table.
+//! - [`geo`](GeoDb): GeoIP offline from a user-supplied MaxMind `.mmdb`:
+//!   country, state, city, coordinates and ASN per address, private
+//!   addresses reported as such.
 //! - [`config`]: the provider sections of msticpyconfig.yaml (keys as
 //!   values or environment variables), read by hosts.
 //! - [`queries`]: MSTICPy-format query templates: load, validate, search,
@@ -49,6 +52,7 @@ pub mod contract;
 mod decode;
 mod error;
 mod fast_map;
+mod geo;
 pub mod ioc;
 mod proctree;
 pub mod providers;
@@ -64,6 +68,7 @@ pub use decode::{
     DecodedItem,
 };
 pub use error::{Error, ErrorKind, Result};
+pub use geo::{geo_frame, GeoDb, GeoDbInfo, GeoRow, GeoStatus, GEO_COLUMNS};
 pub use ioc::{
     extract_table, ExtraPattern, Extractor, IocOptions, IocScanner, IocSummary, IocTextResult,
     IocType, Match,

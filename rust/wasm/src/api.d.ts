@@ -129,6 +129,71 @@ export interface ExtraPattern {
   /** A `regex` crate pattern (linear time; no look-around or backreferences). */
   pattern: string;
 }
+/** One problem in the file. */
+export interface Finding {
+  /** `error` or `warning`. */
+  level: FindingLevel;
+  /** The section as a dotted path (`TIProviders.VirusTotal`, `AzureSentinel.Workspaces.Default`); empty for the file itself. */
+  section: string;
+  /** The setting (`Args.AuthKey`, `WorkspaceId`); empty for the section. */
+  key: string;
+  /** 1-based line in the file, when known. */
+  line: number | null;
+  /** What is wrong and what to do, never the value. */
+  message: string;
+}
+/** How bad a finding is. */
+export type FindingLevel = 'error' | 'warning';
+/** What a database says of itself, shown when it is loaded. */
+export interface GeoDbInfo {
+  /** `GeoLite2-City`, `GeoIP2-Country`, `GeoLite2-ASN`, …. */
+  databaseType: string;
+  /** The English description, when it has one. */
+  description: string;
+  /** When it was built, seconds since 1970 (how stale the data is). */
+  buildEpoch: number;
+  /** 4 (IPv4 only) or 6. */
+  ipVersion: number;
+  /** Search tree nodes (a rough size). */
+  nodeCount: number;
+  /** Size in bytes. */
+  bytes: number;
+}
+/** One address's row; field names are the column names. */
+export interface GeoRow {
+  /** The address as given (defanged forms kept as written). */
+  IpAddress: string;
+  /** MSTICPy's IP type (`Public`, `Private`, …); empty when not an IP. */
+  IpType: string;
+  /** ISO 3166-1 code (`DE`). */
+  CountryCode: string | null;
+  /** English country name. */
+  CountryOrRegionName: string | null;
+  /** English name of the first subdivision. */
+  State: string | null;
+  /** English city name. */
+  City: string | null;
+  /** Degrees north. */
+  Latitude: number | null;
+  /** Degrees east. */
+  Longitude: number | null;
+  /** Kilometres around the point the address is likely to be in. */
+  AccuracyRadius: number | null;
+  /** IANA time zone (`Europe/Berlin`). */
+  TimeZone: string | null;
+  /** Autonomous system number. */
+  Asn: number | null;
+  /** Autonomous system organisation. */
+  AsnOrg: string | null;
+  /** The database's network holding the address (`81.2.69.0/24`). */
+  Network: string | null;
+  /** `ok`, `not_found`, `private_ip`, `invalid` or `error`. */
+  Status: GeoStatus;
+  /** Why there is no location, for rows that are not `ok`. */
+  Message: string;
+}
+/** What became of one address. */
+export type GeoStatus = 'ok' | 'not_found' | 'private_ip' | 'invalid' | 'error';
 /** One call, with no host and no credentials: the host adds both from the provider's [`ProviderDef`](super::ProviderDef) and its own configuration. */
 export interface HttpRequest {
   /** Registry name of the provider (`virustotal`, `loganalytics`, …). */

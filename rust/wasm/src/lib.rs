@@ -10,6 +10,7 @@
 
 mod decode;
 mod errors;
+mod geo;
 mod heap;
 mod ioc;
 mod lookup;
@@ -18,6 +19,7 @@ mod proctree;
 mod proctree_view;
 mod queries;
 mod sessions;
+mod siem;
 mod timeseries;
 #[cfg(test)]
 mod ts_drift;
@@ -27,12 +29,14 @@ mod view;
 use wasm_bindgen::prelude::*;
 
 pub use decode::decode_text;
+pub use geo::GeoDatabase;
 pub use ioc::{extract_ioc_table, ioc_types, IocScanner};
 pub use lookup::{finish_lookups, lookup_providers, lookup_retry_delay, plan_lookups, LookupCache};
 pub use proctree::{build_process_tree, process_tree_summary};
 pub use proctree_view::ProcessTreeView;
 pub use queries::{parse_time_expression, time_span, QueryLibrary};
 pub use sessions::{score_sessions, SessionModel};
+pub use siem::{siem_providers, SiemRun};
 pub use timeseries::timeseries_anomalies;
 pub use view::{table_columns, ChartView};
 

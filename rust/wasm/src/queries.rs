@@ -62,17 +62,17 @@ const PREVIEW_ROWS: usize = 1000;
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub(crate) struct QueryRunOptions {
-    environment: Option<String>,
-    now: Option<Value>,
+    pub(crate) environment: Option<String>,
+    pub(crate) now: Option<Value>,
 }
 
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(errors::output)
 }
 
-fn set(target: &Object, key: &str, value: &JsValue) {
+pub(crate) fn set(target: &Object, key: &str, value: &JsValue) {
     // Setting a property on a plain new object cannot fail.
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
@@ -85,12 +85,12 @@ fn option_error(name: &str, message: String) -> JsValue {
 }
 
 /// The browser's clock (`SystemTime` panics in wasm32).
-fn clock() -> DateTime<Utc> {
+pub(crate) fn clock() -> DateTime<Utc> {
     DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
 }
 
 /// `now` as ISO text or epoch milliseconds; `None` when not given.
-fn now_of(options: &QueryRunOptions) -> Result<Option<DateTime<Utc>>, JsValue> {
+pub(crate) fn now_of(options: &QueryRunOptions) -> Result<Option<DateTime<Utc>>, JsValue> {
     match &options.now {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => n
@@ -105,7 +105,7 @@ fn now_of(options: &QueryRunOptions) -> Result<Option<DateTime<Utc>>, JsValue> {
     }
 }
 
-fn params_of(params: JsValue) -> Result<Map<String, Value>, JsValue> {
+pub(crate) fn params_of(params: JsValue) -> Result<Map<String, Value>, JsValue> {
     if params.is_undefined() || params.is_null() {
         return Ok(Map::new());
     }
@@ -124,7 +124,7 @@ fn params_of(params: JsValue) -> Result<Map<String, Value>, JsValue> {
 /// does not load is listed by `errors()`; the others still load.
 #[wasm_bindgen]
 pub struct QueryLibrary {
-    store: QueryStore,
+    pub(crate) store: QueryStore,
 }
 
 impl Default for QueryLibrary {

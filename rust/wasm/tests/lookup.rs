@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use huntkit_wasm::{
-    finish_lookups, lookup_providers, lookup_retry_delay, plan_lookups, LookupCache,
+    finish_lookups, lookup_providers, lookup_retry_delay, plan_lookups, GeoDatabase, LookupCache,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -149,4 +149,41 @@ fn cache_answers_a_repeated_lookup() {
             .unwrap(),
         "{}"
     );
+}
+
+/// GeoIP in the browser from the test City database (bytes as a picked
+/// file gives them): rows, Arrow, and a truncated file refused.
+#[wasm_bindgen_test]
+fn geo_database_answers_in_the_browser() {
+    let bytes = include_bytes!("../../../tests/fixtures/geo/city.mmdb");
+    let db = GeoDatabase::new(bytes.to_vec()).unwrap();
+    assert_eq!(
+        get(&db.info().unwrap(), "databaseType")
+            .as_string()
+            .unwrap(),
+        "GeoIP2-City"
+    );
+    let table = db
+        .lookup(strings(&["81[.]2[.]69[.]142", "10.0.0.1", "8.8.8.8"]))
+        .unwrap();
+    let rows = js_sys::Array::from(&get(&table, "rows"));
+    assert_eq!(rows.length(), 3);
+    assert_eq!(get(&rows.get(0), "City").as_string().unwrap(), "London");
+    assert_eq!(get(&rows.get(0), "Latitude").as_f64(), Some(51.5142));
+    assert_eq!(
+        get(&rows.get(1), "Status").as_string().unwrap(),
+        "private_ip"
+    );
+    assert_eq!(
+        get(&rows.get(2), "Status").as_string().unwrap(),
+        "not_found"
+    );
+    let arrow: js_sys::Uint8Array = get(&table, "arrow").dyn_into().unwrap();
+    assert!(arrow.length() > 100);
+    let err = GeoDatabase::new(bytes[..bytes.len() / 2].to_vec())
+        .err()
+        .unwrap();
+    let message = get(&err, "message").as_string().unwrap();
+    assert!(message.contains("cut short"), "{message}");
+    assert_eq!(get(&err, "kind").as_string().unwrap(), "parse");
 }

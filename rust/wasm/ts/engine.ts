@@ -15,12 +15,17 @@ import type {
   CallOutcome,
   DecodeOptions,
   DecodeResult,
+  GeoRow,
   IocOptions,
   IocTextResult,
   ProcTreeViewOptions,
   LocalManifestInfo,
   LocalRunResult,
+  HttpRequest,
   HttpResponse,
+  SiemChunkReport,
+  SiemProviderInfo,
+  SiemRunOptions,
   LookupPlan,
   LookupProviderInfo,
   LookupResult,
@@ -42,6 +47,7 @@ import {
   type ChartOpened,
   type ChartResults,
   type ChartSet,
+  type GeoLoaded,
   type IocTableOptions,
   type LookupPlanned,
   type TableData,
@@ -57,6 +63,37 @@ import {
  * itself (the worker only transfers its Arrow bytes).
  */
 export type LocalQueryResult = LocalRunResult;
+
+/** GeoIP rows as the engine hands them back, with the same rows as Arrow IPC. */
+export interface GeoTableResult {
+  rows: GeoRow[];
+  /** The rows as an Arrow IPC stream. */
+  table: Uint8Array;
+}
+
+/**
+ * A finished SIEM run as the engine hands it back: every chunk's rows as
+ * one typed Arrow table, the first rows as text, and every chunk's report
+ * (failed and partial chunks included).
+ */
+export interface SiemQueryResult {
+  provider: string;
+  table: Uint8Array;
+  rows: number;
+  /** `ok`, `partial`, or the first failure's status. */
+  status: string;
+  chunks: SiemChunkReport[];
+  notes: string[];
+  columns: string[];
+  preview: string[][];
+}
+
+/**
+ * Performs one planned SIEM request through the host (the Jupyter
+ * server's query route): the provider's answer, or a thrown error when
+ * the host refused or could not reach it.
+ */
+export type SiemSend = (request: HttpRequest) => Promise<HttpResponse>;
 
 /**
  * A finished lookup as the engine hands it back: the rows, and the same
@@ -100,7 +137,11 @@ const VIEW_LANES: Partial<Record<EngineOp, EngineLane>> = {
   chartClose: 'views',
   treeOpen: 'trees',
   tree: 'trees',
-  treeClose: 'trees'
+  treeClose: 'trees',
+  // The loaded GeoIP database lives in the views worker, which `cancel()`
+  // leaves alone: it stays for the session.
+  geoLoad: 'views',
+  geoLookup: 'views'
 };
 
 /** The lane an operation runs in (`stage` goes where the request that uses it goes). */
@@ -637,6 +678,44 @@ export class HuntkitEngine {
     return this.request({ id: 0, op: 'queryManifest', manifest: buffer }, buffer ? [buffer] : []);
   }
 
+  /** The SIEM query providers and the data environment of each. */
+  siemProviders(): Promise<SiemProviderInfo[]> {
+    return this.request({ id: 0, op: 'siemProviders' }, []);
+  }
+
+  /**
+   * Runs template `name` on SIEM `provider`: the worker renders each time
+   * chunk and plans its request, `send` performs it through the host, the
+   * worker reads each answer (and splits a chunk over the provider's
+   * limits again); the rows of every chunk come back as one typed table.
+   */
+  async runSiemQuery(
+    name: string,
+    params: Record<string, unknown>,
+    provider: string,
+    options: SiemRunOptions,
+    send: SiemSend
+  ): Promise<SiemQueryResult> {
+    let step = await this.request({ id: 0, op: 'siemStart', name, params, provider, options }, []);
+    const run = step.run;
+    while (step.next) {
+      const planned = step.next;
+      let response: HttpResponse | null = null;
+      let error: string | null = null;
+      try {
+        response = await send(planned.request);
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+      }
+      step = await this.request(
+        { id: 0, op: 'siemAnswer', run, request: planned.id, response, error },
+        []
+      );
+    }
+    const result = await this.request({ id: 0, op: 'siemFinish', run }, []);
+    return { ...result, table: new Uint8Array(result.table) };
+  }
+
   /**
    * The range that time expressions name (`start`, and `end` or `period`),
    * as ISO-8601 UTC, counted from `now` (default the clock).
@@ -684,6 +763,28 @@ export class HuntkitEngine {
    */
   lookupRetryDelay(attempt: number, response: HttpResponse): Promise<number | null> {
     return this.request({ id: 0, op: 'lookupRetry', attempt, response }, []);
+  }
+
+  /**
+   * Opens a MaxMind `.mmdb` (GeoLite2/GeoIP2 City, Country or ASN) from the
+   * bytes of a file the user picked, and keeps it in the worker for the
+   * session (replacing any other). Nothing is sent anywhere. A file that is
+   * not a MaxMind DB, or is cut short, is rejected (kind `parse`).
+   */
+  geoLoad(bytes: Uint8Array, name: string): Promise<GeoLoaded> {
+    const copy = bytes.slice().buffer;
+    return this.request({ id: 0, op: 'geoLoad', bytes: copy, name }, [copy]);
+  }
+
+  /**
+   * Country, state, city, coordinates and ASN of each address (defanged is
+   * fine) from the loaded database, or why there are none (`private_ip`,
+   * `not_found`, `invalid`); rejected (kind `invalid_option`) when no
+   * database is loaded.
+   */
+  async geoLookup(ips: string[]): Promise<GeoTableResult> {
+    const answer = await this.request({ id: 0, op: 'geoLookup', ips }, []);
+    return { rows: answer.rows, table: new Uint8Array(answer.table) };
   }
 
   /**

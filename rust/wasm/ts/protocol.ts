@@ -9,6 +9,8 @@
 import type {
   AnomalyPeriod,
   CallOutcome,
+  GeoDbInfo,
+  GeoRow,
   LookupPlan,
   LookupProviderInfo,
   LookupResult,
@@ -31,6 +33,10 @@ import type {
   QueryTemplate,
   RenderedQuery,
   SessionOptions,
+  SiemChunkReport,
+  SiemPlanned,
+  SiemProviderInfo,
+  SiemRunOptions,
   TimeSpanResult,
   TimeseriesOptions
 } from '../pkg/huntkit_wasm.js';
@@ -418,9 +424,93 @@ export interface LookupRetryRequest {
   response: HttpResponse;
 }
 
+/** The SIEM query providers and the data environment of each. */
+export interface SiemProvidersRequest {
+  id: number;
+  op: 'siemProviders';
+}
+
+/**
+ * Plans a template run on a SIEM provider (nothing is sent: the host
+ * performs each planned request through its query route and hands the
+ * answer to `siemAnswer`). Answers the run's handle and its first request.
+ */
+export interface SiemStartRequest {
+  id: number;
+  op: 'siemStart';
+  name: string;
+  params: Record<string, unknown>;
+  provider: string;
+  options: SiemRunOptions;
+}
+
+/** The answer to a run's request (`response`), or why there is none (`error`). */
+export interface SiemAnswerRequest {
+  id: number;
+  op: 'siemAnswer';
+  run: number;
+  request: number;
+  response?: HttpResponse | null;
+  error?: string | null;
+}
+
+/** Ends a run: every chunk's rows as one typed table, and the chunk report. */
+export interface SiemFinishRequest {
+  id: number;
+  op: 'siemFinish';
+  run: number;
+}
+
+/** A run's handle and its next request (`null`: all sent, finish it). */
+export interface SiemStep {
+  run: number;
+  next: SiemPlanned | null;
+}
+
+/** What `siemFinish` answers (the table transferred). */
+export interface SiemFinishAnswer {
+  provider: string;
+  table: ArrayBuffer;
+  rows: number;
+  status: string;
+  chunks: SiemChunkReport[];
+  notes: string[];
+  columns: string[];
+  preview: string[][];
+}
+
 /** What `lookupFinish` answers: the rows, and the same rows as Arrow IPC (transferred). */
 export interface LookupFinishAnswer {
   rows: LookupResult[];
+  table: ArrayBuffer;
+}
+
+/**
+ * Opens a MaxMind `.mmdb` (the bytes of a file the user picked; transferred)
+ * and keeps it in the worker for the session, replacing any other; a file
+ * that is not one is an error (kind `parse`) saying what was wrong.
+ */
+export interface GeoLoadRequest {
+  id: number;
+  op: 'geoLoad';
+  bytes: ArrayBuffer;
+  /** The file's name, for messages. */
+  name: string;
+}
+
+/** GeoIP rows for addresses (defanged is fine) from the loaded database. */
+export interface GeoLookupRequest {
+  id: number;
+  op: 'geoLookup';
+  ips: string[];
+}
+
+/** What `geoLoad` answers: what the database says of itself, and the file's name. */
+export type GeoLoaded = GeoDbInfo & { name: string };
+
+/** What `geoLookup` answers: the rows, and the same rows as Arrow IPC (transferred). */
+export interface GeoLookupAnswer {
+  rows: GeoRow[];
   table: ArrayBuffer;
 }
 
@@ -447,7 +537,13 @@ export type EngineRequest =
   | LookupProvidersRequest
   | LookupPlanRequest
   | LookupFinishRequest
-  | LookupRetryRequest;
+  | LookupRetryRequest
+  | GeoLoadRequest
+  | GeoLookupRequest
+  | SiemProvidersRequest
+  | SiemStartRequest
+  | SiemAnswerRequest
+  | SiemFinishRequest;
 
 /** The name of an operation. */
 export type EngineOp = EngineRequest['op'];
@@ -480,6 +576,12 @@ export interface EngineResults {
   lookupPlan: LookupPlanned;
   lookupFinish: LookupFinishAnswer;
   lookupRetry: number | null;
+  geoLoad: GeoLoaded;
+  geoLookup: GeoLookupAnswer;
+  siemProviders: SiemProviderInfo[];
+  siemStart: SiemStep;
+  siemAnswer: SiemStep;
+  siemFinish: SiemFinishAnswer;
 }
 
 /** Work done so far on a request, in the input's units (characters or bytes). */

@@ -8,6 +8,8 @@
  */
 import type {
   CallOutcome,
+  GeoDbInfo,
+  GeoTable,
   ChartDataSet,
   ChartInfo,
   ChartLayout,
@@ -28,6 +30,10 @@ import type {
   QueryTemplate,
   RenderedQuery,
   SessionOptions,
+  SiemPlanned,
+  SiemProviderInfo,
+  SiemRunOptions,
+  SiemRunResult,
   TimeSpanResult,
   TimeseriesOptions,
   TimeseriesResult
@@ -67,6 +73,19 @@ function lookupCache(api: WasmApi): LookupCacheApi {
   }
   return cache;
 }
+
+/** The wasm `GeoDatabase` as the router uses it. */
+export interface GeoDatabaseApi {
+  info(): GeoDbInfo;
+  lookup(ips: string[]): GeoTable;
+  free(): void;
+}
+
+/**
+ * The MaxMind database the user loaded, per worker: kept for the session
+ * (until another is loaded), never sent anywhere.
+ */
+const geoDatabases = new WeakMap<WasmApi, { db: GeoDatabaseApi; name: string }>();
 
 /** The wasm `ProcessTreeView` as the router uses it. */
 export interface ProcessTreeViewLike {
@@ -141,10 +160,12 @@ export interface WasmApi {
   };
   localDataManifest(manifest: Uint8Array): LocalManifestInfo;
   lookupProviders(): LookupProviderInfo[];
+  siemProviders(): SiemProviderInfo[];
   planLookups(iocs: string[], providers: string[]): LookupPlan;
   finishLookups(plan: LookupPlan, outcomes: CallOutcome[]): LookupTable;
   lookupRetryDelay(attempt: number, response: HttpResponse): number | undefined;
   LookupCache: new () => LookupCacheApi;
+  GeoDatabase: new (bytes: Uint8Array) => GeoDatabaseApi;
   timeSpan(
     start: string | null | undefined,
     end: string | null | undefined,
@@ -447,6 +468,33 @@ export interface QueryLibraryApi {
     files: Record<string, Uint8Array>,
     options: QueryRunOptions | undefined
   ): LocalRunResult;
+  planSiemRun(
+    name: string,
+    params: Record<string, unknown> | undefined,
+    provider: string,
+    options: SiemRunOptions | undefined
+  ): SiemRunApi;
+}
+
+/** The wasm `SiemRun` as the router uses it. */
+export interface SiemRunApi {
+  next(): SiemPlanned | undefined;
+  submit(id: number, response: HttpResponse): void;
+  fail(id: number, message: string): void;
+  finish(): SiemRunResult;
+  free(): void;
+}
+
+/** The SIEM runs a worker holds, by handle, between the host's calls. */
+const siemRuns = new Map<number, SiemRunApi>();
+let nextSiemRun = 1;
+
+function siemRun(handle: number): SiemRunApi {
+  const run = siemRuns.get(handle);
+  if (!run) {
+    throw new Error(`no query run ${handle} in this worker`);
+  }
+  return run;
 }
 
 /** One query library per wasm instance, built on first use and kept. */
@@ -684,6 +732,56 @@ export function handleRequest(
         post({ id: request.id, type: 'result', op: 'queryTime', result });
         break;
       }
+      case 'siemProviders': {
+        const result = api.siemProviders();
+        post({ id: request.id, type: 'result', op: 'siemProviders', result });
+        break;
+      }
+      case 'siemStart': {
+        const run = queryLibrary(api).planSiemRun(
+          request.name,
+          request.params,
+          request.provider,
+          request.options
+        );
+        const handle = nextSiemRun++;
+        siemRuns.set(handle, run);
+        const result = { run: handle, next: run.next() ?? null };
+        post({ id: request.id, type: 'result', op: 'siemStart', result });
+        break;
+      }
+      case 'siemAnswer': {
+        const run = siemRun(request.run);
+        if (request.response) {
+          run.submit(request.request, request.response);
+        } else {
+          run.fail(request.request, request.error ?? 'no answer');
+        }
+        const result = { run: request.run, next: run.next() ?? null };
+        post({ id: request.id, type: 'result', op: 'siemAnswer', result });
+        break;
+      }
+      case 'siemFinish': {
+        const run = siemRun(request.run);
+        siemRuns.delete(request.run);
+        let answer: SiemRunResult;
+        try {
+          answer = run.finish();
+        } finally {
+          run.free();
+        }
+        const table = ownBuffer(answer.table);
+        post(
+          {
+            id: request.id,
+            type: 'result',
+            op: 'siemFinish',
+            result: { ...answer, table }
+          },
+          [table]
+        );
+        break;
+      }
       case 'lookupProviders': {
         const result = api.lookupProviders();
         post({ id: request.id, type: 'result', op: 'lookupProviders', result });
@@ -720,6 +818,34 @@ export function handleRequest(
       case 'lookupRetry': {
         const result = api.lookupRetryDelay(request.attempt, request.response) ?? null;
         post({ id: request.id, type: 'result', op: 'lookupRetry', result });
+        break;
+      }
+      case 'geoLoad': {
+        // A bad file throws here and the database loaded before stays.
+        const db = new api.GeoDatabase(new Uint8Array(request.bytes));
+        geoDatabases.get(api)?.db.free();
+        geoDatabases.set(api, { db, name: request.name });
+        const result = { ...db.info(), name: request.name };
+        post({ id: request.id, type: 'result', op: 'geoLoad', result });
+        break;
+      }
+      case 'geoLookup': {
+        const loaded = geoDatabases.get(api);
+        if (!loaded) {
+          post({
+            id: request.id,
+            type: 'error',
+            message: 'no GeoIP database is loaded: pick a MaxMind .mmdb file first',
+            kind: 'invalid_option'
+          });
+          break;
+        }
+        const answer = loaded.db.lookup(request.ips);
+        const table = ownBuffer(answer.arrow);
+        post(
+          { id: request.id, type: 'result', op: 'geoLookup', result: { rows: answer.rows, table } },
+          [table]
+        );
         break;
       }
       default: {

@@ -14,7 +14,14 @@ import {
   type RendererMessage
 } from '../common/messages';
 import registryDoc from '../../../jupyterlab-ext/jupyterlab_huntkit/server/providers.json';
-import { Gateway, GatewayError, secretKeys, type ProviderDef, type RegistryDoc } from './gateway';
+import {
+  Gateway,
+  GatewayError,
+  notCalledHere,
+  secretKeys,
+  type ProviderDef,
+  type RegistryDoc
+} from './gateway';
 
 /** Settings section; every setting is `huntkit.*`. */
 const SECTION = 'huntkit';
@@ -186,7 +193,7 @@ export function activate(context: vscode.ExtensionContext): void {
 async function setApiKey(context: vscode.ExtensionContext, doc: RegistryDoc): Promise<void> {
   const items = [];
   for (const p of doc.providers) {
-    const keys = secretKeys(p);
+    const keys = notCalledHere(p) ? [] : secretKeys(p);
     if (keys.length === 0) {
       continue;
     }

@@ -213,6 +213,23 @@ interface Call {
   baseUrl: string | null;
 }
 
+/**
+ * Why the extension host does not call a provider of this kind, or `null`
+ * when it does. The Lookup view asks for lookups only (the core's `ti` and
+ * `context` kinds); SIEM queries (`siem`) run from JupyterLab or the CLI,
+ * not from VS Code yet; token endpoints (`auth`, Azure AD) are a host's own
+ * business and never a renderer's call.
+ */
+export function notCalledHere(p: ProviderDef): string | null {
+  if (p.kind === 'siem') {
+    return `provider '${p.name}' is a siem query provider: queries run from jupyterlab or the cli, not from vs code yet`;
+  }
+  if (p.kind === 'auth') {
+    return `provider '${p.name}' is called by the host only`;
+  }
+  return null;
+}
+
 /** The secret names a provider's calls read (its key names, a configured base URL). */
 export function secretKeys(p: ProviderDef): string[] {
   const a = p.auth;
@@ -291,6 +308,9 @@ export class Gateway {
   async status(): Promise<{ sensitive: boolean; providers: ProviderStatus[] }> {
     const providers: ProviderStatus[] = [];
     for (const p of this.providers.values()) {
+      if (notCalledHere(p)) {
+        continue;
+      }
       const item: ProviderStatus = {
         name: p.name,
         configName: p.configName,
@@ -316,7 +336,7 @@ export class Gateway {
   /** The names of the stored secrets a provider needs (for "Set API key"). */
   secretNames(provider: string): string[] {
     const p = this.providers.get(provider);
-    return p ? secretKeys(p) : [];
+    return p && !notCalledHere(p) ? secretKeys(p) : [];
   }
 
   /** Checks a renderer-built request against the registry (throws `GatewayError`). */
@@ -339,6 +359,10 @@ export class Gateway {
     const provider = this.providers.get(name);
     if (!provider) {
       throw new GatewayError(404, `unknown provider '${name}'`);
+    }
+    const elsewhere = notCalledHere(provider);
+    if (elsewhere) {
+      throw new GatewayError(403, elsewhere);
     }
     const operation = text(request, 'operation');
     const op = provider.operations.find(o => o.name === operation);

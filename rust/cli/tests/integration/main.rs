@@ -2,5 +2,8 @@
 //! runs the built `huntkit` binary as a user would.
 
 mod cli;
+mod config;
+mod geo;
 mod queries;
+mod query;
 mod ti;

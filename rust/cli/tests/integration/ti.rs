@@ -421,7 +421,12 @@ fn providers_lists_the_registry() {
             "crowdsec",
             "tor",
             "rdap",
-            "ipstack"
+            "ipstack",
+            "loganalytics",
+            "m365d",
+            "kusto",
+            "splunk",
+            "azuread"
         ]
     );
 }

@@ -10,6 +10,7 @@
 
 pub mod http;
 pub mod registry;
+pub mod siem;
 pub mod ti;
 
 pub use http::{HttpRequest, HttpResponse, Method};

@@ -78,7 +78,7 @@ pub enum Auth {
         /// Configuration key holding the secret.
         config_key: &'static str,
     },
-    /// HTTP basic authentication (IBM X-Force, Splunk).
+    /// HTTP basic authentication (IBM X-Force).
     Basic {
         /// Configuration key holding the user or key id.
         user_key: &'static str,
@@ -87,8 +87,20 @@ pub enum Auth {
     },
     /// An OAuth bearer token for this resource scope (Azure AD).
     Bearer {
-        /// Token scope (`https://api.loganalytics.io/.default`).
+        /// Token scope (`https://api.loganalytics.io/.default`);
+        /// `{base_url}` stands for the provider's base URL (a Kusto
+        /// cluster's scope is its own URL).
         scope: &'static str,
+    },
+    /// Splunk: `Authorization: Bearer <token>` when the token key is set,
+    /// else HTTP basic authentication with the user and password keys.
+    BasicOrToken {
+        /// Configuration key holding the user name.
+        user_key: &'static str,
+        /// Configuration key holding the password.
+        password_key: &'static str,
+        /// Configuration key holding an authentication token.
+        token_key: &'static str,
     },
 }
 
@@ -143,11 +155,20 @@ impl ProviderDef {
 }
 
 /// Every provider, in display order: the threat-intelligence and context
-/// providers of [`ti`](super::ti) (each module holds its own definition,
-/// listed once in `ti::providers()`).
+/// providers of [`ti`](super::ti), the SIEM query providers of
+/// [`siem`](super::siem) and the Azure token endpoint (each module holds
+/// its own definition, listed once in `ti::providers()` /
+/// `siem::providers()`).
 pub fn registry() -> &'static [&'static ProviderDef] {
     static ALL: OnceLock<Vec<&'static ProviderDef>> = OnceLock::new();
-    ALL.get_or_init(|| super::ti::providers().iter().map(|p| p.def).collect())
+    ALL.get_or_init(|| {
+        super::ti::providers()
+            .iter()
+            .map(|p| p.def)
+            .chain(super::siem::providers().iter().map(|p| p.def))
+            .chain([&super::siem::AZUREAD])
+            .collect()
+    })
 }
 
 /// The provider with this registry name.

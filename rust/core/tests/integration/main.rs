@@ -1,11 +1,13 @@
 //! huntkit-core's integration tests, one binary with a module per topic:
 //! one link instead of one per file keeps the build small and quick.
 
+mod geo;
 mod golden;
 mod lookup;
 mod proctree;
 mod queries;
 mod sessions;
 mod sessions_probabilities;
+mod siem;
 mod timeseries;
 mod view;

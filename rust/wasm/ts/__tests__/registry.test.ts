@@ -50,6 +50,12 @@ function refusingEngine(calls: unknown[]): ViewEngine {
     },
     lookupRetryDelay() {
       return Promise.resolve(null);
+    },
+    geoLoad() {
+      return Promise.reject(new HuntkitError('no geoip database in this test', 'invalid_option'));
+    },
+    geoLookup() {
+      return Promise.reject(new HuntkitError('no geoip database in this test', 'invalid_option'));
     }
   };
 }

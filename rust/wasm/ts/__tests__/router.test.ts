@@ -173,6 +173,7 @@ function fakeApi(log: string[]): WasmApi {
     localDataManifest: () => ({ now: null, sources: [] }),
     timeSpan: () => [],
     lookupProviders: () => [],
+    siemProviders: () => [],
     planLookups: () => {
       throw new Error('no lookups in this fake');
     },
@@ -185,6 +186,18 @@ function fakeApi(log: string[]): WasmApi {
         return [];
       }
       remember(): void {}
+      free(): void {}
+    },
+    GeoDatabase: class {
+      constructor() {
+        throw new Error('no GeoIP in this fake');
+      }
+      info(): never {
+        throw new Error('no GeoIP in this fake');
+      }
+      lookup(): never {
+        throw new Error('no GeoIP in this fake');
+      }
       free(): void {}
     }
   };

@@ -8,18 +8,25 @@
  * the answers into rows. The view never names a host and never holds a
  * key, and nothing is sent until Run. Every string from data is inserted as
  * text.
+ *
+ * GeoIP is offline and needs no host: a MaxMind `.mmdb` the analyst picks
+ * or drops is read in the page and opened by the core in the engine's
+ * worker (kept for the session, never uploaded); Run then adds country,
+ * city and ASN columns to the rows, or, with no provider checked, looks the
+ * addresses up in the database alone.
  */
 import type {
   CallOutcome,
+  GeoRow,
   HttpRequest,
   HttpResponse,
   LookupPlan,
   LookupProviderInfo,
   LookupResult
 } from '../../pkg/huntkit_wasm.js';
-import type { LookupPlanned } from '../protocol.js';
+import type { GeoLoaded, LookupPlanned } from '../protocol.js';
 import { copyText, downloadText } from './clipboard.js';
-import { button, h } from './dom.js';
+import { button, formatBytes, h } from './dom.js';
 import { toCsv, type Cell } from './export.js';
 import { StatusView } from './status.js';
 
@@ -29,6 +36,10 @@ export interface LookupEngine {
   lookupPlan(iocs: string[], providers: string[]): Promise<LookupPlanned>;
   lookupFinish(plan: LookupPlan, outcomes: CallOutcome[]): Promise<{ rows: LookupResult[] }>;
   lookupRetryDelay(attempt: number, response: HttpResponse): Promise<number | null>;
+  /** Opens a MaxMind `.mmdb` in the worker (kept for the session). */
+  geoLoad(bytes: Uint8Array, name: string): Promise<GeoLoaded>;
+  /** GeoIP rows of the observables, from the loaded database. */
+  geoLookup(ips: string[]): Promise<{ rows: GeoRow[] }>;
 }
 
 /** One provider as the host reports it (never a key). */
@@ -72,6 +83,12 @@ export interface LookupViewOptions {
   iocs?: readonly string[];
   /** Providers to check first (default: every configured one that needs a key). */
   providers?: readonly string[];
+  /** A host's own controls, shown above the text box (JupyterLab's sensitive switch). */
+  controls?: readonly Node[];
+  /** A host's own buttons, after Run and Stop (JupyterLab's Check configuration). */
+  actions?: readonly Node[];
+  /** A host's own output, between the buttons and the status line (configuration findings). */
+  below?: readonly Node[];
 }
 
 /** The columns shown and exported, in order (the core's lookup table). */
@@ -97,6 +114,37 @@ const SHOWN: ReadonlyArray<keyof LookupResult> = [
   'Status',
   'Details'
 ];
+
+/** The GeoIP columns of the on-screen table (when a database is loaded). */
+const GEO_SHOWN: ReadonlyArray<{ header: string; value: (g: GeoRow) => string }> = [
+  { header: 'Country', value: g => g.CountryCode ?? '' },
+  { header: 'City', value: g => g.City ?? '' },
+  {
+    header: 'ASN',
+    value: g => (g.Asn === null ? '' : `AS${g.Asn}${g.AsnOrg ? ` ${g.AsnOrg}` : ''}`)
+  }
+];
+
+/**
+ * The GeoIP row's fields that repeat a lookup row's (the address, its
+ * status and message): left out when geo columns join lookup rows.
+ */
+const GEO_REPEATED: ReadonlySet<string> = new Set(['IpAddress', 'Status', 'Message']);
+
+/** The provider name shown on rows of a GeoIP-only run. */
+const GEO_PROVIDER = 'geoip';
+
+/** One row of the on-screen table: a lookup row, or a GeoIP-only row. */
+interface ShownRow {
+  ioc: string;
+  provider: string;
+  severity: string;
+  status: string;
+  details: string;
+  geo: GeoRow | undefined;
+  /** What "raw JSON" shows. */
+  source: LookupResult | GeoRow;
+}
 
 function detailsText(details: unknown): string {
   if (details === null || details === undefined) {
@@ -136,14 +184,23 @@ export class LookupView {
   private readonly providerList: HTMLDivElement;
   private readonly runButton: HTMLButtonElement;
   private readonly stopButton: HTMLButtonElement;
-  private readonly status: StatusView;
+  /** The status line (hosts show their own messages in it too). */
+  readonly status: StatusView;
   private readonly filter: HTMLSelectElement;
+  private readonly thead: HTMLTableSectionElement;
   private readonly tbody: HTMLTableSectionElement;
   private readonly raw: HTMLPreElement;
   private readonly resultBar: HTMLDivElement;
   private readonly checks = new Map<string, HTMLInputElement>();
+  private readonly geoInput: HTMLInputElement;
+  private readonly geoInfo: HTMLSpanElement;
   private readonly initialProviders: readonly string[] | null;
   private rows: LookupResult[] = [];
+  /** GeoIP rows of the last run, by the observable as given. */
+  private geo = new Map<string, GeoRow>();
+  /** The last run was GeoIP only (no provider checked). */
+  private geoOnly = false;
+  private geoLoaded = false;
   private providersLoaded: Promise<void> | null = null;
   private stopped = false;
   private running = false;
@@ -182,21 +239,41 @@ export class LookupView {
     this.stopButton.hidden = true;
     this.status = new StatusView(doc);
 
+    this.geoInput = h(doc, 'input', {
+      className: 'jp-huntkit-lookup-geo-file',
+      attrs: {
+        type: 'file',
+        accept: '.mmdb',
+        'aria-label': 'MaxMind GeoIP database (.mmdb)'
+      }
+    });
+    this.geoInput.addEventListener('change', () => {
+      const f = this.geoInput.files?.[0];
+      if (f) {
+        void f.arrayBuffer().then(b => this.loadGeo(f.name, new Uint8Array(b)));
+      }
+    });
+    this.geoInfo = h(doc, 'span', {
+      className: 'jp-huntkit-lookup-geo-info',
+      text: 'No GeoIP database: pick or drop a MaxMind .mmdb (read in the browser, never uploaded).'
+    });
+
     this.filter = h(doc, 'select', {
       className: 'jp-huntkit-lookup-filter',
       attrs: { 'aria-label': 'Show the rows of one provider' }
     });
     this.filter.addEventListener('change', () => this.draw());
     this.tbody = h(doc, 'tbody');
+    this.thead = h(doc, 'thead', {}, [
+      h(
+        doc,
+        'tr',
+        {},
+        SHOWN.map(c => h(doc, 'th', { text: c, attrs: { scope: 'col' } }))
+      )
+    ]);
     const table = h(doc, 'table', { className: 'jp-huntkit-table jp-huntkit-lookup-table' }, [
-      h(doc, 'thead', {}, [
-        h(
-          doc,
-          'tr',
-          {},
-          SHOWN.map(c => h(doc, 'th', { text: c, attrs: { scope: 'col' } }))
-        )
-      ]),
+      this.thead,
       this.tbody
     ]);
     this.raw = h(doc, 'pre', {
@@ -227,18 +304,37 @@ export class LookupView {
             `Threat intelligence through ${where}, with the keys it holds. Nothing is sent until Run; private addresses never are.`
         })
       ]),
+      ...(options.controls ?? []),
       this.textArea,
       this.providerList,
-      h(doc, 'div', { className: 'jp-huntkit-actions' }, [this.runButton, this.stopButton]),
+      h(doc, 'div', { className: 'jp-huntkit-lookup-geo' }, [
+        h(doc, 'span', { className: 'jp-huntkit-lookup-geo-title', text: 'GeoIP ' }),
+        this.geoInput,
+        this.geoInfo
+      ]),
+      h(doc, 'div', { className: 'jp-huntkit-actions' }, [
+        this.runButton,
+        this.stopButton,
+        ...(options.actions ?? [])
+      ]),
+      ...(options.below ?? []),
       this.status.node,
       this.resultBar,
       h(doc, 'div', { className: 'jp-huntkit-table-wrap' }, [table]),
       this.raw
     ]);
+    this.node.addEventListener('dragover', event => event.preventDefault());
+    this.node.addEventListener('drop', event => {
+      const f = event.dataTransfer?.files[0];
+      if (f && f.name.toLowerCase().endsWith('.mmdb')) {
+        event.preventDefault();
+        void f.arrayBuffer().then(b => this.loadGeo(f.name, new Uint8Array(b)));
+      }
+    });
     if (!host) {
       this.runButton.disabled = true;
       this.status.showMessage(
-        'Lookups need the huntkit host (the Jupyter server extension, or the VS Code extension); it is not reachable here.'
+        'Lookups need the huntkit host (the Jupyter server extension, or the VS Code extension); it is not reachable here. GeoIP from a .mmdb works without it.'
       );
     }
   }
@@ -251,6 +347,32 @@ export class LookupView {
   /** The rows of the last run. */
   get results(): readonly LookupResult[] {
     return this.rows;
+  }
+
+  /** The GeoIP rows of the last run, in input order. */
+  get geoResults(): readonly GeoRow[] {
+    return [...this.geo.values()];
+  }
+
+  /**
+   * Opens a MaxMind `.mmdb` in the engine's worker (kept for the session);
+   * a file that is not one is refused with what was wrong.
+   */
+  async loadGeo(name: string, bytes: Uint8Array): Promise<void> {
+    try {
+      const info = await this.engine.geoLoad(bytes, name);
+      const built = new Date(info.buildEpoch * 1000).toISOString().slice(0, 10);
+      this.geoLoaded = true;
+      // GeoIP alone needs no host.
+      this.runButton.disabled = this.running;
+      this.geoInfo.textContent = `${name}: ${info.databaseType}, built ${built}, ${formatBytes(info.bytes)} (kept in this page)`;
+      this.status.showMessage(
+        `GeoIP database ${name} loaded: Run adds country, city and ASN to IP rows.`
+      );
+    } catch (error) {
+      const e = error as { message?: string; kind?: string };
+      this.status.showError(`${name}: ${e.message ?? String(error)}`, e.kind);
+    }
   }
 
   /** Asks the engine and the host which providers there are and which can be called (once). */
@@ -315,7 +437,7 @@ export class LookupView {
 
   /** Plans, sends each call through the host, and shows the rows. */
   async run(): Promise<void> {
-    if (this.running || !this.host) {
+    if (this.running || (!this.host && !this.geoLoaded)) {
       return;
     }
     const iocs = splitIocs(this.textArea.value);
@@ -328,10 +450,22 @@ export class LookupView {
     this.runButton.disabled = true;
     this.stopButton.hidden = false;
     try {
+      // GeoIP alone needs no host: a missing one only matters when a
+      // provider is asked.
       await this.loadProviders();
       const chosen = [...this.checks].filter(([, c]) => c.checked).map(([name]) => name);
+      if (chosen.length === 0 && this.geoLoaded) {
+        await this.runGeo(iocs);
+        this.rows = [];
+        this.geoOnly = true;
+        this.status.showMessage(
+          `${this.geo.size} addresses looked up in the GeoIP database (no provider checked).`
+        );
+        this.showRows();
+        return;
+      }
       if (chosen.length === 0) {
-        this.status.showError('check at least one configured provider');
+        this.status.showError('check at least one configured provider, or load a GeoIP database');
         return;
       }
       const plan = await this.engine.lookupPlan(iocs, chosen);
@@ -353,6 +487,11 @@ export class LookupView {
       }
       const { rows } = await this.engine.lookupFinish(plan, outcomes);
       this.rows = rows;
+      this.geoOnly = false;
+      this.geo.clear();
+      if (this.geoLoaded) {
+        await this.runGeo(iocs);
+      }
       this.status.showMessage(
         `${rows.length} rows: ${plan.iocs.length} observables, ${outcomes.length - plan.cached.length} calls made, ${plan.cached.length} answered from this session's cache, of ${total}${this.stopped ? ' (stopped)' : ''}.`
       );
@@ -362,9 +501,15 @@ export class LookupView {
       this.status.showError(e.message ?? String(error), e.kind);
     } finally {
       this.running = false;
-      this.runButton.disabled = false;
+      this.runButton.disabled = !this.host && !this.geoLoaded;
       this.stopButton.hidden = true;
     }
+  }
+
+  /** GeoIP rows of the observables that are IP addresses (others are left out). */
+  private async runGeo(iocs: string[]): Promise<void> {
+    const { rows } = await this.engine.geoLookup(iocs);
+    this.geo = new Map(rows.filter(r => r.Status !== 'invalid').map(r => [r.IpAddress, r]));
   }
 
   /** One planned request through the host: its answer, or why none (waits out rate limits the core allows). */
@@ -401,43 +546,90 @@ export class LookupView {
     }
   }
 
+  /** The rows of the last run as the table shows them. */
+  private shown(): ShownRow[] {
+    if (this.geoOnly) {
+      return [...this.geo.values()].map(g => ({
+        ioc: g.IpAddress,
+        provider: GEO_PROVIDER,
+        severity: 'information',
+        status: g.Status,
+        details: g.Message,
+        geo: g,
+        source: g
+      }));
+    }
+    return this.rows.map(r => ({
+      ioc: r.Ioc,
+      provider: r.Provider,
+      severity: r.Severity,
+      status: r.Status,
+      details: detailsText(r.Details),
+      geo: this.geo.get(r.Ioc),
+      source: r
+    }));
+  }
+
   private showRows(): void {
     const doc = this.doc;
-    const providers = [...new Set(this.rows.map(r => r.Provider))];
+    const shown = this.shown();
+    const providers = [...new Set(shown.map(r => r.provider))];
     this.filter.replaceChildren(
       h(doc, 'option', { text: 'all providers', attrs: { value: '' } }),
       ...providers.map(p => h(doc, 'option', { text: p, attrs: { value: p } }))
     );
-    this.resultBar.hidden = this.rows.length === 0;
+    this.resultBar.hidden = shown.length === 0;
     this.raw.hidden = true;
+    const headers = [...SHOWN, ...(this.geo.size > 0 ? GEO_SHOWN.map(c => c.header) : [])];
+    this.thead.replaceChildren(
+      h(
+        doc,
+        'tr',
+        {},
+        headers.map(c => h(doc, 'th', { text: c, attrs: { scope: 'col' } }))
+      )
+    );
     this.draw();
   }
 
-  private visible(): LookupResult[] {
+  private visible(): ShownRow[] {
     const provider = this.filter.value;
-    return provider ? this.rows.filter(r => r.Provider === provider) : this.rows;
+    const shown = this.shown();
+    return provider ? shown.filter(r => r.provider === provider) : shown;
   }
 
   private draw(): void {
     const doc = this.doc;
+    const withGeo = this.geo.size > 0;
     this.tbody.replaceChildren(
       ...this.visible().map(row => {
+        const cells: Array<[string, string]> = [
+          ['Ioc', row.ioc],
+          ['Provider', row.provider],
+          ['Severity', row.severity],
+          ['Status', row.status],
+          ['Details', row.details]
+        ];
+        if (withGeo) {
+          for (const c of GEO_SHOWN) {
+            cells.push([c.header, row.geo ? c.value(row.geo) : '']);
+          }
+        }
         const tr = h(
           doc,
           'tr',
           {
-            className: `jp-huntkit-lookup-row jp-huntkit-sev-${row.Severity}`,
-            attrs: { tabindex: '0', 'data-status': row.Status }
+            className: `jp-huntkit-lookup-row jp-huntkit-sev-${row.severity}`,
+            attrs: { tabindex: '0', 'data-status': row.status }
           },
-          SHOWN.map(c =>
-            h(doc, 'td', {
-              className: `jp-huntkit-lookup-${c}`,
-              text: c === 'Details' ? detailsText(row.Details) : String(row[c])
-            })
-          )
+          cells.map(([c, text]) => h(doc, 'td', { className: `jp-huntkit-lookup-${c}`, text }))
         );
         const show = (): void => {
-          this.raw.textContent = JSON.stringify(row, null, 2);
+          this.raw.textContent = JSON.stringify(
+            row.geo && row.source !== row.geo ? { ...row.source, GeoIP: row.geo } : row.source,
+            null,
+            2
+          );
           this.raw.hidden = false;
         };
         tr.addEventListener('click', show);
@@ -451,8 +643,30 @@ export class LookupView {
     );
   }
 
-  /** The rows shown, as CSV (the core's columns). */
+  /**
+   * The rows shown as CSV: the core's lookup columns, then (with a GeoIP
+   * database) the core's GeoIP columns that do not repeat them; a
+   * GeoIP-only run has the GeoIP columns alone.
+   */
   csv(): string {
-    return toCsv(this.visible(), COLUMNS);
+    const rows = this.visible();
+    const sample = rows.find(r => r.geo)?.geo;
+    const geoKeys = sample
+      ? (Object.keys(sample) as Array<keyof GeoRow>).filter(
+          k => this.geoOnly || !GEO_REPEATED.has(k)
+        )
+      : [];
+    const geoColumns = geoKeys.map(k => ({
+      header: k,
+      value: (r: ShownRow): Cell => r.geo?.[k] ?? null
+    }));
+    if (this.geoOnly) {
+      return toCsv(rows, geoColumns);
+    }
+    const lookupColumns = COLUMNS.map(c => ({
+      header: c.header,
+      value: (r: ShownRow): Cell => c.value(r.source as LookupResult)
+    }));
+    return toCsv(rows, [...lookupColumns, ...geoColumns]);
   }
 }

@@ -321,4 +321,54 @@ describe('gateway refusals (nothing is sent)', () => {
     assert.ok(!JSON.stringify(status).includes(KEY));
     assert.equal((await g(registry(), true).status()).sensitive, true);
   });
+
+  it('offers and calls lookups only: siem query providers and token endpoints are refused, nothing sent', async () => {
+    const doc = registry();
+    const kinds = new Map(doc.providers.map(p => [p.name, p.kind]));
+    // The core's registry has them (so this test cannot pass vacuously).
+    assert.equal(kinds.get('splunk'), 'siem');
+    assert.equal(kinds.get('azuread'), 'auth');
+    const everyKey: GatewayHost = { secret: async () => 'k', sensitive: () => false };
+    const status = await new Gateway(doc, everyKey).status();
+    const offered = status.providers.map(p => p.name);
+    assert.ok(offered.includes('virustotal') && offered.includes('rdap'));
+    assert.deepEqual(
+      offered.filter(n => kinds.get(n) === 'siem' || kinds.get(n) === 'auth'),
+      []
+    );
+    const before = seen.length;
+    const siem = doc.providers.find(p => p.name === 'loganalytics');
+    assert.ok(siem);
+    const op = siem.operations[0];
+    await refused(
+      new Gateway(doc, everyKey).call({
+        provider: 'loganalytics',
+        operation: op.name,
+        method: op.method,
+        path: '/v1/workspaces/x/query',
+        query: [],
+        headers: [],
+        body: '{}'
+      }),
+      403,
+      /siem query provider: queries run from jupyterlab or the cli/
+    );
+    const token = doc.providers.find(p => p.name === 'azuread');
+    assert.ok(token);
+    await refused(
+      new Gateway(doc, everyKey).call({
+        provider: 'azuread',
+        operation: token.operations[0].name,
+        method: token.operations[0].method,
+        path: '/x/oauth2/v2.0/token',
+        query: [],
+        headers: [],
+        body: ''
+      }),
+      403,
+      /called by the host only/
+    );
+    assert.equal(new Gateway(doc, everyKey).secretNames('splunk').length, 0);
+    assert.equal(seen.length, before);
+  });
 });

@@ -298,7 +298,12 @@ mod tests {
                 "crowdsec",
                 "tor",
                 "rdap",
-                "ipstack"
+                "ipstack",
+                "loganalytics",
+                "m365d",
+                "kusto",
+                "splunk",
+                "azuread"
             ]
         );
         assert!(ti_provider("VirusTotal").is_some());

@@ -1,0 +1,567 @@
+//! `huntkit query run` end to end over loopback: a real HTTP server on
+//! 127.0.0.1 (a thread in this test) speaks each provider's protocol — the
+//! Azure AD token endpoint, the Log Analytics query API, Defender advanced
+//! hunting, Kusto v2 and Splunk's export — from the files in
+//! `tests/fixtures/providers/`, and checks each request's credentials and
+//! body; the built binary is pointed at it with `HUNTKIT_PROVIDER_BASE_URLS`.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(root().join("tests/fixtures/providers").join(name)).unwrap()
+}
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+struct Seen {
+    method: String,
+    target: String,
+    headers: HashMap<String, String>,
+    body: String,
+}
+
+type Answer = (u16, String);
+type Log = Arc<Mutex<Vec<Seen>>>;
+
+/// Starts a server on 127.0.0.1 answering with `route` (given the request
+/// and how many came before it); returns the port and the log.
+fn serve(route: fn(&Seen, usize) -> Answer) -> (u16, Log) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let log: Log = Arc::new(Mutex::new(Vec::new()));
+    let seen_log = Arc::clone(&log);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            if reader.read_line(&mut line).is_err() {
+                continue;
+            }
+            let mut parts = line.split_whitespace();
+            let method = parts.next().unwrap_or("").to_string();
+            let target = parts.next().unwrap_or("").to_string();
+            let mut headers = HashMap::new();
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+                    break;
+                }
+                if let Some((k, v)) = h.split_once(':') {
+                    headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
+                }
+            }
+            let len: usize = headers
+                .get("content-length")
+                .and_then(|l| l.parse().ok())
+                .unwrap_or(0);
+            let mut body = vec![0; len];
+            let _ = reader.read_exact(&mut body);
+            let seen = Seen {
+                method,
+                target,
+                headers,
+                body: String::from_utf8_lossy(&body).into_owned(),
+            };
+            let count = {
+                let mut log = seen_log.lock().unwrap();
+                log.push(seen.clone());
+                log.len() - 1
+            };
+            let (status, body) = route(&seen, count);
+            let head = format!(
+                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(body.as_bytes());
+        }
+    });
+    (port, log)
+}
+
+const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const WORKSPACE: &str = "52b1ab41-869e-4138-9e40-2a4457f09bf0";
+const TOKEN: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.fixture-token.sig";
+
+/// Log Analytics rows stamped with the chunk's start.
+fn la_rows(start: &str) -> String {
+    serde_json::json!({"tables": [{"name": "PrimaryResult",
+        "columns": [{"name": "TimeGenerated", "type": "datetime"}, {"name": "Computer", "type": "string"},
+                    {"name": "Count", "type": "long"}],
+        "rows": [[start, "WKS-1", 7]]}]})
+    .to_string()
+}
+
+/// The providers as this test's server plays them.
+fn providers(seen: &Seen, _count: usize) -> Answer {
+    let auth = seen.headers.get("authorization").map(String::as_str);
+    let bearer = format!("Bearer {TOKEN}");
+    let t = seen.target.as_str();
+    if t == format!("/aad/{TENANT}/oauth2/v2.0/token") {
+        let b = &seen.body;
+        let ok = seen.method == "POST"
+            && b.contains("grant_type=client_credentials")
+            && b.contains("client_id=app-id")
+            && b.contains("scope=https%3A%2F%2Fapi.loganalytics.io%2F.default");
+        return if ok && b.contains("client_secret=right%2Bsecret") {
+            (200, fixture("azuread/token_ok.json"))
+        } else {
+            (401, fixture("azuread/invalid_client.json"))
+        };
+    }
+    if t == format!("/la/v1/workspaces/{WORKSPACE}/query") {
+        if auth != Some(bearer.as_str()) {
+            return (401, fixture("loganalytics/unauthorized.json"));
+        }
+        let body: serde_json::Value = serde_json::from_str(&seen.body).unwrap();
+        let span = body["timespan"].as_str().unwrap_or("");
+        let start = span.split('/').next().unwrap_or("").to_string();
+        if !body["query"]
+            .as_str()
+            .unwrap_or("")
+            .contains("evil.example")
+        {
+            return (400, fixture("loganalytics/bad_query.json"));
+        }
+        return if start.starts_with("2024-05-02") {
+            (403, fixture("loganalytics/forbidden.json"))
+        } else {
+            (200, la_rows(&start))
+        };
+    }
+    if t == "/mde/api/advancedhunting/run" {
+        return if auth == Some("Bearer pre-obtained") {
+            (200, fixture("m365d/query_ok.json"))
+        } else {
+            (401, fixture("m365d/unauthorized.json"))
+        };
+    }
+    if t == "/kusto/v2/rest/query" {
+        let body: serde_json::Value = serde_json::from_str(&seen.body).unwrap();
+        return if auth == Some("Bearer pre-obtained") && body["db"] == "Samples" {
+            (200, fixture("kusto/query_ok.json"))
+        } else {
+            (401, fixture("kusto/unauthorized.json"))
+        };
+    }
+    if t == "/splunk/services/search/jobs/export" {
+        // "hunter:pw" in basic auth, or the token.
+        let ok = matches!(
+            auth,
+            Some("Basic aHVudGVyOnB3") | Some("Bearer splunk-token")
+        );
+        return if !ok {
+            (401, fixture("splunk/unauthorized.json"))
+        } else if seen.body.contains("output_mode=json")
+            && seen.body.starts_with("search=search%20index%3Dnetwork")
+        {
+            (200, fixture("splunk/export_ok.json"))
+        } else {
+            (400, fixture("splunk/fatal.json"))
+        };
+    }
+    (404, "{}".into())
+}
+
+fn huntkit(args: &[&str], env: &[(&str, String)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_huntkit"));
+    cmd.args(args).current_dir(root());
+    for k in [
+        "MSTICPYCONFIG",
+        "AZURE_TENANT_ID",
+        "AZURE_CLIENT_ID",
+        "AZURE_CLIENT_SECRET",
+        "AZURE_AUTHORITY_HOST",
+        "HUNTKIT_AZURE_TOKEN",
+        "HUNTKIT_PROVIDER_BASE_URLS",
+    ] {
+        cmd.env_remove(k);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn temp_file(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("huntkit-query-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn config() -> String {
+    let text = format!(
+        "\
+AzureSentinel:
+  Workspaces:
+    Default:
+      WorkspaceId: {WORKSPACE}
+      TenantId: {TENANT}
+DataProviders:
+  AzureCLI:
+    Args:
+      clientId: app-id
+      clientSecret:
+        EnvironmentVar: HK_TEST_AZ_SECRET
+  Splunk:
+    Args:
+      host: splunk.example.com
+      username: hunter
+      password: pw
+"
+    );
+    temp_file("msticpyconfig.yaml", &text).display().to_string()
+}
+
+fn bases(port: u16) -> String {
+    let b = format!("http://127.0.0.1:{port}");
+    format!("azuread={b}/aad,loganalytics={b}/la,m365d={b}/mde,kusto={b}/kusto,splunk={b}/splunk")
+}
+
+fn ndjson(out: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn log_analytics_with_client_credentials_split_by_day() {
+    let (port, log) = serve(providers);
+    let out = huntkit(
+        &[
+            "query",
+            "run",
+            "Dns.list_dns_queries_for_domain",
+            "--provider",
+            "sentinel",
+            "-p",
+            "domain=evil.example",
+            "--start",
+            "2024-05-01T00:00:00Z",
+            "--end",
+            "2024-05-03T23:59:59Z",
+            "--split-by",
+            "1d",
+            "--config",
+            &config(),
+            "--format",
+            "ndjson",
+        ],
+        &[
+            ("HUNTKIT_PROVIDER_BASE_URLS", bases(port)),
+            ("HK_TEST_AZ_SECRET", "right+secret".into()),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let rows = ndjson(&out);
+    // Day 2 was refused: its chunk is listed, the others' rows kept.
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0]["TimeGenerated"], "2024-05-01T00:00:00Z");
+    assert_eq!(rows[1]["TimeGenerated"], "2024-05-03T00:00:00Z");
+    assert_eq!(rows[0]["Count"], 7, "long stays a number");
+    assert!(stderr.contains("forbidden"), "{stderr}");
+    assert!(stderr.contains("2024-05-02T00:00:00Z"), "{stderr}");
+    assert!(stderr.contains("partial result"), "{stderr}");
+    let log = log.lock().unwrap();
+    let tokens = log.iter().filter(|s| s.target.contains("/oauth2/")).count();
+    assert_eq!(tokens, 1, "one token for the whole run");
+    let queries: Vec<&Seen> = log
+        .iter()
+        .filter(|s| s.target.starts_with("/la/"))
+        .collect();
+    assert_eq!(queries.len(), 3);
+    assert!(queries[0]
+        .body
+        .contains("datetime(2024-05-01T00:00:00Z) .. datetime(2024-05-01T23:59:59.999999999Z)"));
+    // The secret went to the token endpoint only.
+    assert!(queries
+        .iter()
+        .all(|q| !q.body.contains("right") && !q.headers.values().any(|v| v.contains("right"))));
+}
+
+#[test]
+fn wrong_secret_and_missing_credentials_fail_clearly() {
+    let (port, log) = serve(providers);
+    let args = [
+        "query",
+        "run",
+        "Dns.list_dns_queries_for_domain",
+        "--provider",
+        "loganalytics",
+        "-p",
+        "domain=evil.example",
+    ];
+    let cfg = config();
+    let mut with_config: Vec<&str> = args.to_vec();
+    with_config.extend(["--config", cfg.as_str()]);
+    let out = huntkit(
+        &with_config,
+        &[
+            ("HUNTKIT_PROVIDER_BASE_URLS", bases(port)),
+            ("HK_TEST_AZ_SECRET", "wrong".into()),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("azure sign-in failed: http 401 invalid_client AADSTS7000215"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("wrong"),
+        "the secret is not echoed: {stderr}"
+    );
+    assert!(log
+        .lock()
+        .unwrap()
+        .iter()
+        .all(|s| !s.target.starts_with("/la/")));
+    // No secret at all: the message names where to put one; nothing is sent.
+    let before = log.lock().unwrap().len();
+    let out = huntkit(&with_config, &[("HUNTKIT_PROVIDER_BASE_URLS", bases(port))]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("HK_TEST_AZ_SECRET, which is not set"),
+        "{stderr}"
+    );
+    assert_eq!(log.lock().unwrap().len(), before);
+    // No workspace configured.
+    let out = huntkit(&args, &[("HUNTKIT_PROVIDER_BASE_URLS", bases(port))]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no AzureSentinel.Workspaces entry"),
+        "{stderr}"
+    );
+    // An expired token: the provider's 401 is the error.
+    let out = huntkit(
+        &with_config,
+        &[
+            ("HUNTKIT_PROVIDER_BASE_URLS", bases(port)),
+            ("HUNTKIT_AZURE_TOKEN", "expired".into()),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("loganalytics query failed (unauthorized)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Valid authentication was not provided"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn defender_kusto_and_splunk() {
+    let (port, log) = serve(providers);
+    let env = [
+        ("HUNTKIT_PROVIDER_BASE_URLS", bases(port)),
+        ("HUNTKIT_AZURE_TOKEN", "pre-obtained".into()),
+    ];
+    let out = huntkit(
+        &[
+            "query",
+            "run",
+            "MDE.list_alerts_for_ip",
+            "--provider",
+            "m365d",
+            "-p",
+            "ip=185.220.101.1",
+            "--format",
+            "ndjson",
+        ],
+        &env,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = ndjson(&out);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["ProcessId"], 4312);
+    assert_eq!(rows[0]["IsElevated"], true);
+    assert_eq!(
+        rows[0]["AdditionalFields"],
+        r#"{"Command":"powershell -enc ZQBjAGgAbwA="}"#
+    );
+    let sent = log.lock().unwrap().last().unwrap().body.clone();
+    assert!(sent.starts_with(r#"{"Query":"AlertEvidence"#), "{sent}");
+    assert!(sent.contains("185.220.101.1"), "{sent}");
+
+    let out = huntkit(
+        &[
+            "query",
+            "run",
+            "Storm.list_storms_in_state",
+            "--provider",
+            "kusto",
+            "--dir",
+            "tests/fixtures/queries_kusto",
+            "-p",
+            "state=florida",
+            "--format",
+            "csv",
+        ],
+        &env,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with(
+            "StartTime,State,DamageProperty,Injuries,Lat,Verified,StormSummary,Cost\n"
+        ),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 4);
+    let sent: serde_json::Value =
+        serde_json::from_str(&log.lock().unwrap().last().unwrap().body).unwrap();
+    assert_eq!(
+        sent["db"], "Samples",
+        "the database from the template's metadata"
+    );
+    assert!(sent["csl"].as_str().unwrap().contains("State =~ 'florida'"));
+
+    let cfg = config();
+    let out = huntkit(
+        &[
+            "query",
+            "run",
+            "Network.list_flows_for_ip",
+            "--provider",
+            "splunk",
+            "-p",
+            "ip=10.1.2.3",
+            "--config",
+            &cfg,
+            "--format",
+            "ndjson",
+        ],
+        &env,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = ndjson(&out);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["tag"], r#"["auth","failure"]"#);
+    assert_eq!(
+        rows[2]["_time"], "2024-05-01T09:00:00Z",
+        "offsets read as UTC"
+    );
+    let sent = log.lock().unwrap().last().unwrap().body.clone();
+    assert!(sent.contains("&earliest_time="), "{sent}");
+
+    // A Splunk token from the environment wins over basic authentication.
+    let token_cfg = temp_file(
+        "splunk-token.yaml",
+        "DataProviders:\n  Splunk:\n    Args:\n      host: splunk.example.com\n      bearer_token:\n        EnvironmentVar: HK_SPLUNK_TOKEN\n",
+    );
+    let out = huntkit(
+        &[
+            "query",
+            "run",
+            "Network.list_flows_for_ip",
+            "--provider",
+            "splunk",
+            "-p",
+            "ip=10.1.2.3",
+            "--config",
+            token_cfg.to_str().unwrap(),
+            "--format",
+            "ndjson",
+        ],
+        &[
+            ("HUNTKIT_PROVIDER_BASE_URLS", bases(port)),
+            ("HK_SPLUNK_TOKEN", "splunk-token".into()),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(ndjson(&out).len(), 3);
+}
+
+#[test]
+fn hosts_must_be_loopback_or_https_and_templates_must_fit() {
+    let out = huntkit(
+        &[
+            "query",
+            "run",
+            "MDE.list_alerts_for_ip",
+            "--provider",
+            "m365d",
+            "-p",
+            "ip=1.2.3.4",
+        ],
+        &[(
+            "HUNTKIT_PROVIDER_BASE_URLS",
+            "m365d=http://10.0.0.1:80".into(),
+        )],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a loopback address"));
+    let out = huntkit(
+        &[
+            "query",
+            "run",
+            "MDE.list_alerts_for_ip",
+            "--provider",
+            "splunk",
+            "-p",
+            "ip=1.2.3.4",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("is written for MDE, not for splunk"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cfg = temp_file(
+        "splunk-http.yaml",
+        "DataProviders:\n  Splunk:\n    Args:\n      host: http://splunk.example.com\n      username: u\n      password: p\n",
+    );
+    let out = huntkit(
+        &[
+            "query",
+            "run",
+            "Network.list_flows_for_ip",
+            "--provider",
+            "splunk",
+            "-p",
+            "ip=1.2.3.4",
+            "--config",
+            cfg.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("https only"));
+}

@@ -1,0 +1,102 @@
+/**
+ * SIEM runs through the engine: the real wasm module behind the worker's
+ * router (an in-process worker), as the Queries panel calls it: the worker
+ * plans each time chunk's request, `send` (here a stand-in for the Jupyter
+ * server's query route) answers, the rows come back as one typed table with
+ * every chunk's report.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { HttpRequest, HttpResponse } from '../../pkg/huntkit_wasm.js';
+import type { HuntkitEngine } from '../engine.js';
+import { engineOverRealWasm, skipWithoutWasm } from './realWasm.js';
+
+const skip = skipWithoutWasm;
+const WORKSPACE = '52b1ab41-869e-4138-9e40-2a4457f09bf0';
+
+function rows(start: string): string {
+  return JSON.stringify({
+    tables: [
+      {
+        name: 'PrimaryResult',
+        columns: [
+          { name: 'TimeGenerated', type: 'datetime' },
+          { name: 'Computer', type: 'string' },
+          { name: 'Count', type: 'long' }
+        ],
+        rows: [[start, 'WKS-1', 7]]
+      }
+    ]
+  });
+}
+
+describe('SIEM runs through the engine', { skip }, () => {
+  let engine: HuntkitEngine;
+
+  before(async () => {
+    engine = await engineOverRealWasm();
+  });
+
+  after(() => engine.dispose());
+
+  it('lists the providers with their environments', async () => {
+    const providers = await engine.siemProviders();
+    assert.deepEqual(
+      providers.map(p => [p.name, p.environment]),
+      [
+        ['loganalytics', 'MSSentinel'],
+        ['m365d', 'MDE'],
+        ['kusto', 'Kusto'],
+        ['splunk', 'Splunk']
+      ]
+    );
+  });
+
+  it('splits by day, sends each chunk, lists the failed one and joins the rest', async () => {
+    const sent: HttpRequest[] = [];
+    const send = async (request: HttpRequest): Promise<HttpResponse> => {
+      sent.push(request);
+      const body = JSON.parse(request.body ?? '{}') as { timespan: string };
+      const start = body.timespan.split('/')[0];
+      if (start.startsWith('2024-05-02')) {
+        throw new Error('the workspace is not in AzureSentinel.Workspaces');
+      }
+      return { status: 200, headers: [], body: rows(start) };
+    };
+    const result = await engine.runSiemQuery(
+      'Dns.list_dns_queries_for_domain',
+      { domain: 'evil.example', start: '2024-05-01T00:00:00Z', end: '2024-05-03T23:59:59Z' },
+      'loganalytics',
+      { splitBy: '1d', target: { workspaceId: WORKSPACE } },
+      send
+    );
+    assert.equal(sent.length, 3);
+    assert.equal(sent[0].path, `/v1/workspaces/${WORKSPACE}/query`);
+    assert.equal(result.status, 'partial');
+    assert.deepEqual(
+      result.chunks.map(c => [c.start, c.status, c.rows]),
+      [
+        ['2024-05-01T00:00:00Z', 'ok', 1],
+        ['2024-05-02T00:00:00Z', 'error', 0],
+        ['2024-05-03T00:00:00Z', 'ok', 1]
+      ]
+    );
+    assert.match(result.chunks[1].messages[0], /AzureSentinel\.Workspaces/);
+    assert.equal(result.rows, 2);
+    assert.deepEqual(result.columns, ['TimeGenerated', 'Computer', 'Count']);
+    assert.equal(result.preview[1][1], 'WKS-1');
+    assert.deepEqual([...result.table.subarray(0, 4)], [255, 255, 255, 255]);
+  });
+
+  it('refuses a template of another environment before sending anything', async () => {
+    let calls = 0;
+    await assert.rejects(
+      engine.runSiemQuery('MDE.list_alerts_for_ip', { ip: '1.2.3.4' }, 'splunk', {}, async () => {
+        calls++;
+        return { status: 200, headers: [], body: '' };
+      }),
+      { kind: 'invalid_option', message: /is written for MDE, not for splunk/ }
+    );
+    assert.equal(calls, 0);
+  });
+});
