@@ -6,15 +6,17 @@ cd "$HUNTKIT_ROOT"
 bash scripts/setup.sh >/dev/null
 cargo build --release -p huntkit
 [ -f rust/wasm/pkg/huntkit_wasm_bg.wasm ] || bash scripts/build-wasm.sh
-# `npm run bench` runs all; `bash scripts/bench.sh ioc|timeseries|sessions|proctree|views [args]` one.
+# `npm run bench` runs all; `bash scripts/bench.sh ioc|timeseries|sessions|proctree|views|python [args]` one.
 case "${1:-all}" in
   ioc) shift; exec python3 scripts/bench.py "$@" ;;
   timeseries) shift; exec python3 scripts/bench_timeseries.py "$@" ;;
   sessions) shift; exec python3 scripts/bench_sessions.py "$@" ;;
   proctree) shift; exec python3 scripts/bench_proctree.py "$@" ;;
   views) shift; exec bash scripts/bench-views.sh "$@" ;;
+  python) shift; exec python3 scripts/bench_python.py "$@" ;;
   *) python3 scripts/bench.py "$@"; python3 scripts/bench_timeseries.py
      python3 scripts/bench_sessions.py
      python3 scripts/bench_proctree.py
+     python3 scripts/bench_python.py
      exec bash scripts/bench-views.sh ;;
 esac

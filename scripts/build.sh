@@ -17,5 +17,10 @@ log "building the VS Code extension (vscode-ext/huntkit.vsix)"
 npm run --silent build --workspace=vscode-ext
 npm run --silent package --workspace=vscode-ext >/dev/null
 
+log "building the notebook helper's wheel (huntkit, with the core as huntkit._core: maturin, abi3)"
+wheels="$CARGO_TARGET_DIR/wheels"  # beside the target dir: one per tree, never shared
+rm -rf "$wheels"
+(cd jupyterlab-ext/helper && "$HUNTKIT_VENV/bin/maturin" build --release --quiet --out "$wheels" \
+  --interpreter "$HUNTKIT_VENV/bin/python")
 log "installing the notebook helper (huntkit) and the extension (jupyterlab_huntkit) into $HUNTKIT_VENV"
-"$HUNTKIT_VENV/bin/pip" install -q --no-build-isolation --no-deps --force-reinstall ./jupyterlab-ext/helper ./jupyterlab-ext
+"$HUNTKIT_VENV/bin/pip" install -q --no-build-isolation --no-deps --force-reinstall "$wheels"/huntkit-*.whl ./jupyterlab-ext

@@ -31,6 +31,13 @@ if ! "$HUNTKIT_VENV/bin/python" -c 'import jupyterlab, pytest, pyarrow, hatchlin
   "$HUNTKIT_VENV/bin/pip" install -q -r jupyterlab-ext/requirements-dev.txt
 fi
 
+# maturin builds the helper's wheel (the core as a Python extension); polars
+# is in the helper's tests. Added to requirements-dev.txt after venvs existed.
+if ! "$HUNTKIT_VENV/bin/python" -c 'import maturin, polars' 2>/dev/null; then
+  log "installing maturin and polars into $HUNTKIT_VENV"
+  "$HUNTKIT_VENV/bin/pip" install -q -r jupyterlab-ext/requirements-dev.txt
+fi
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm packages (npm ci)"
   npm ci --no-audit --no-fund

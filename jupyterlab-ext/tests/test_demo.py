@@ -1,5 +1,6 @@
 """The demo notebook that `scripts/start.sh` opens runs top to bottom on a
-real kernel, with the `huntkit` CLI that `scripts/build.sh` installs."""
+real kernel, with the `huntkit` package (its compiled core) and CLI that
+`scripts/build.sh` installs."""
 
 import json
 import shutil
@@ -67,7 +68,19 @@ def test_demo_views_emit_bundles(executed):
                 assert bundle["version"] == 1
                 assert bundle["data"] and bundle["data"][0]["arrow"]
                 kinds.append(bundle["kind"])
-    assert kinds == ["timeline", "timeline_values", "timeline_duration", "matrix", "timeline"]
+    assert kinds == ["timeline", "timeline_values", "anomalies", "timeline_duration", "matrix", "timeline"]
+
+
+def test_demo_analyses_run_in_the_kernel(executed):
+    """The analysis cells call the Python API, not the CLI: IoCs of the
+    alerts' command lines by row, and the night of failed logons found by STL."""
+    sources = ["".join(c["source"]) for c in executed["cells"] if c["cell_type"] == "code"]
+    assert not any(line.lstrip().startswith("!huntkit") for s in sources for line in s.splitlines())
+    texts = outputs(executed)
+    alert_iocs = texts[1]
+    assert "SourceIndex" in alert_iocs and "CommandLine" in alert_iocs
+    periods = next(t for t in texts if "| where TimeGenerated between" in t)
+    assert "2024-03-07" in periods  # the night make_logons.py planted
 
 
 def test_demo_renders_and_runs_a_query_template(executed):

@@ -10,6 +10,14 @@ Functions that turn a DataFrame or Arrow table into the
     huntkit.queries.render("WindowsSecurity.list_host_logons", host_name="WEB-01")
     huntkit.lookup(["185.220.101[.]1", "evil[.]example"])   # the Lookup view; sent on Run only
 
+And the analyses, the Rust core compiled into this package
+(``huntkit._core``) with MSTICPy's parameter names; results are pandas
+DataFrames with the CLI's columns::
+
+    iocs = huntkit.ioc_extract(df, columns=["CommandLine"])
+    tree = huntkit.build_process_tree(procs)            # tree.roots(), tree.to_text()
+    df.huntkit.score_sessions(session_column="Operation_list")
+
 pyarrow is the only dependency; pandas and polars are used when installed.
 """
 
@@ -28,13 +36,41 @@ from .views import (
 from .views import process_tree
 from .lookup import lookup
 from . import queries
+from .analysis import (
+    HuntkitError,
+    HuntkitWarning,
+    ProcessTree,
+    anomaly_periods,
+    build_process_tree,
+    decode,
+    ioc_extract,
+    score_sessions,
+    sessionize,
+    timeseries_anomalies_stl,
+)
 
-try:  # the df.huntkit accessor, only where pandas is installed
+# MSTICPy's own names, so a notebook ports by changing the import.
+sessionize_data = sessionize
+unpack_df = decode
+
+try:  # the df.huntkit accessor, where pandas (and polars) are installed
     from . import accessor as _accessor  # noqa: F401
 except ImportError:
     pass
 
 __all__ = [
+    "HuntkitError",
+    "HuntkitWarning",
+    "ProcessTree",
+    "anomaly_periods",
+    "build_process_tree",
+    "decode",
+    "ioc_extract",
+    "score_sessions",
+    "sessionize",
+    "sessionize_data",
+    "timeseries_anomalies_stl",
+    "unpack_df",
     "MIME_TYPE",
     "VERSION",
     "__version__",

@@ -122,6 +122,9 @@ def _from_pandas(df: Any) -> pa.Table:
                     fixed[name] = _as_text(col)
     if fixed:
         df = df.assign(**fixed)
+    if df.attrs:  # results' attrs (periods, kql) are not data; pyarrow would warn on them
+        df = df.copy(deep=False)
+        df.attrs = {}
     return pa.Table.from_pandas(df, preserve_index=False)
 
 

@@ -55,6 +55,14 @@ def process_tree(data: Any, schema: str | None = None, legend_col: str | None = 
     host; ``schema`` (``4688``, ``sysmon``, ``mde``…) is inferred when not
     given; ``legend_col`` colours rows by a column (e.g. the account).
     """
+    from .analysis import tree_events
+
+    # A built tree (huntkit.build_process_tree) sends its own events and schema.
+    data, built = tree_events(data)
+    if built and schema is None and "mapping" not in options:
+        schema = built.get("schema")
+        if "mapping" in built:
+            options["mapping"] = built["mapping"]
     return show(view_bundle("process_tree", data, schema=schema, legend_col=legend_col, **options))
 
 

@@ -3,10 +3,7 @@
 use std::io::{self, IsTerminal};
 
 use anyhow::{bail, Result};
-use huntkit_core::{
-    extract_table, ExtraPattern, Extractor, Frame, FrameColumn, IocOptions, IocScanner,
-    IocTextResult, Table,
-};
+use huntkit_core::{extract_table, ExtraPattern, Extractor, IocOptions, IocScanner, Table};
 
 use crate::input::{list, Encoding, Input, InputFormat};
 use crate::output::{self, OutputFormat};
@@ -69,7 +66,7 @@ pub fn run(args: Args) -> Result<()> {
     let mut scanner = IocScanner::new(Extractor::new(&options, false)?);
     let quiet = args.format == OutputFormat::Ndjson && !io::stdout().is_terminal();
     input.stream(quiet, |chunk| scanner.push_bytes(chunk))?;
-    output::write(&summary_frame(scanner.finish()), args.format)
+    output::write(&scanner.finish().frame(), args.format)
 }
 
 fn options(args: &Args) -> Result<IocOptions> {
@@ -91,25 +88,4 @@ fn options(args: &Args) -> Result<IocOptions> {
         extra_patterns,
         columns: list(&args.columns),
     })
-}
-
-/// The text result as rows: `IoCType, Observable, Refanged, Count, FirstOffset`.
-fn summary_frame(result: IocTextResult) -> Frame {
-    let items = result.items;
-    let text = |f: fn(&huntkit_core::IocSummary) -> &str| {
-        FrameColumn::Utf8(items.iter().map(|i| Some(f(i).to_string())).collect())
-    };
-    Frame::new(vec![
-        ("IoCType", text(|i| &i.ioc_type)),
-        ("Observable", text(|i| &i.observable)),
-        ("Refanged", text(|i| &i.refanged)),
-        (
-            "Count",
-            FrameColumn::Int64(items.iter().map(|i| Some(i.count as i64)).collect()),
-        ),
-        (
-            "FirstOffset",
-            FrameColumn::Int64(items.iter().map(|i| Some(i.first_offset as i64)).collect()),
-        ),
-    ])
 }

@@ -80,9 +80,9 @@ pub use proctree::{
     SCHEMA_NAMES, TREE_COLUMNS,
 };
 pub use sessions::{
-    parse_session, score_sessions, sessionize, sessions_frame, Cmd, EventSession, Model,
-    Probabilities, ScoredSessions, Session, SessionScore, SessionType, SessionizeOptions,
-    END_TOKEN, START_TOKEN, UNK_TOKEN,
+    parse_session, score_session_list, score_sessions, sessionize, sessions_frame, Cmd,
+    EventSession, Model, Probabilities, ScoredSessions, Session, SessionScore, SessionType,
+    SessionizeOptions, END_TOKEN, START_TOKEN, UNK_TOKEN,
 };
 pub use table::{
     describe_binary, format_time_ms, parse_duration_ms, parse_time_ms, read_table,

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::extract::Extractor;
 use crate::fast_map::FastMap;
+use crate::table::{Frame, FrameColumn};
 use crate::utf8::utf8_lossy;
 
 /// A line longer than this is scanned in pieces cut at whitespace, so a
@@ -52,6 +53,27 @@ pub struct IocTextResult {
     pub bytes: u64,
     /// Lines scanned (a last line without a newline counts).
     pub lines: u64,
+}
+
+impl IocTextResult {
+    /// The distinct IoCs as rows, `IoCType, Observable, Refanged, Count,
+    /// FirstOffset`: what every host shows for text input.
+    pub fn frame(&self) -> Frame {
+        let items = &self.items;
+        let text = |f: fn(&IocSummary) -> &str| {
+            FrameColumn::Utf8(items.iter().map(|i| Some(f(i).to_string())).collect())
+        };
+        let int = |f: fn(&IocSummary) -> u64| {
+            FrameColumn::Int64(items.iter().map(|i| Some(f(i) as i64)).collect())
+        };
+        Frame::new(vec![
+            ("IoCType", text(|i| &i.ioc_type)),
+            ("Observable", text(|i| &i.observable)),
+            ("Refanged", text(|i| &i.refanged)),
+            ("Count", int(|i| i.count)),
+            ("FirstOffset", int(|i| i.first_offset)),
+        ])
+    }
 }
 
 /// Accumulates IoCs over a stream of chunks.

@@ -22,7 +22,7 @@ pub use batch::ScoredSessions;
 pub use json::parse_session;
 pub use model::{Cmd, Model, Session, SessionScore, SessionType};
 pub use probabilities::Probabilities;
-pub use score::score_sessions;
+pub use score::{score_session_list, score_sessions};
 pub use sessionize::{sessionize, sessions_frame, EventSession, SessionizeOptions};
 
 /// The dummy command that opens every session.

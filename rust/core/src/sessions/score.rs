@@ -13,12 +13,6 @@ use crate::table::{Frame, FrameColumn, Table};
 /// plus `likelihood` and `geomean_likelihood` (start and end tokens used, no
 /// geometric mean on windows, as `score_sessions`).
 pub fn score_sessions(table: &Table, session_column: &str, window_len: usize) -> Result<Frame> {
-    if window_len == 0 {
-        return Err(Error::new(ErrorKind::InvalidOption {
-            name: "window_length".into(),
-            message: "must be at least 1".into(),
-        }));
-    }
     let col = table.select(Some(&[session_column.to_string()]))?[0];
     let sessions: Vec<Session> = table
         .column(col)
@@ -26,18 +20,42 @@ pub fn score_sessions(table: &Table, session_column: &str, window_len: usize) ->
         .enumerate()
         .map(|(row, cell)| parse_session(cell.unwrap_or("[]"), session_column, row))
         .collect::<Result<_>>()?;
-    let model = Model::fit(&sessions)?;
-    let scores: Vec<_> = sessions
-        .iter()
-        .map(|s| model.score(s, window_len, false, true))
-        .collect();
-    let num = |v: f64| Some(v).filter(|v| !v.is_nan());
+    let scores = score_session_list(&sessions, window_len)?;
     let mut cols: Vec<(String, FrameColumn)> = table
         .names()
         .iter()
         .enumerate()
         .map(|(i, n)| (n.clone(), FrameColumn::Utf8(table.column(i).to_vec())))
         .collect();
+    cols.extend(
+        scores
+            .names()
+            .iter()
+            .cloned()
+            .zip(scores.columns().iter().cloned()),
+    );
+    Ok(Frame::new(
+        cols.iter().map(|(n, c)| (n.as_str(), c.clone())).collect(),
+    ))
+}
+
+/// Fits a model on `sessions` and scores each one, as [`score_sessions`]
+/// does, returning only the four score columns (one row per session):
+/// for hosts that hold sessions already parsed (a notebook's Arrow lists).
+pub fn score_session_list(sessions: &[Session], window_len: usize) -> Result<Frame> {
+    if window_len == 0 {
+        return Err(Error::new(ErrorKind::InvalidOption {
+            name: "window_length".into(),
+            message: "must be at least 1".into(),
+        }));
+    }
+    let model = Model::fit(sessions)?;
+    let scores: Vec<_> = sessions
+        .iter()
+        .map(|s| model.score(s, window_len, false, true))
+        .collect();
+    let num = |v: f64| Some(v).filter(|v| !v.is_nan());
+    let mut cols: Vec<(String, FrameColumn)> = Vec::new();
     cols.push((
         format!("rarest_window{window_len}_likelihood"),
         FrameColumn::Float64(

@@ -1,0 +1,575 @@
+"""huntkit's analyses in the kernel: the Rust core (``huntkit._core``) on
+pandas or polars DataFrames, with MSTICPy's parameter names::
+
+    import huntkit
+    iocs = huntkit.ioc_extract(df, columns=["CommandLine"], ioc_types=["ipv4", "url"])
+    payloads = huntkit.decode(df, column="CommandLine")          # MSTICPy's unpack_df
+    sessions = huntkit.sessionize(events, user_identifier_cols=["UserId"],
+                                  time_col="TimeGenerated", event_col="Operation")
+    scored = huntkit.score_sessions(sessions, session_column="Operation_list", window_length=3)
+    stl = huntkit.timeseries_anomalies_stl(counts, time_column="TimeGenerated", data_column="Total")
+    tree = huntkit.build_process_tree(procs, schema="4688")
+    tree.summary(); tree.roots(); tree.descendants(0); print(tree.to_text(0))
+
+Tables go to Rust as Arrow (``__arrow_c_stream__``, no per-row Python
+objects; pandas is converted once by pyarrow, polars and pyarrow tables are
+shared as they are) and come back as one Arrow batch, turned into a pandas
+DataFrame with the CLI's columns (integers as nullable ``Int64``). The work
+runs with the GIL released. Bad input raises :class:`HuntkitError` (a
+``ValueError``) with the CLI's message, e.g. ``column "Cmd" not in table
+(columns: ...)``; a panic inside Rust is turned into one too, never a crash.
+
+Conversions on the way in (as for the views, see :mod:`huntkit.bundle`):
+categoricals stay dictionary-encoded (read as their text); time zone-aware
+timestamps are instants, naive ones are taken as UTC; object columns of
+mixed types become text; nested cells (lists, dicts) become JSON text,
+except a session column of lists, which Arrow carries as lists.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pyarrow as pa
+
+from . import _core
+from ._core import HuntkitError
+from .bundle import to_arrow
+
+try:
+    import pandas as pd
+except ImportError:  # the views work without pandas; the analyses return pandas
+    pd = None
+
+__all__ = [
+    "HuntkitError",
+    "HuntkitWarning",
+    "ProcessTree",
+    "anomaly_periods",
+    "build_process_tree",
+    "decode",
+    "ioc_extract",
+    "score_sessions",
+    "sessionize",
+    "timeseries_anomalies_stl",
+]
+
+
+class HuntkitWarning(UserWarning):
+    """A limit was hit (decoded bytes, archive members, depth): the result is partial."""
+
+
+# --------------------------------------------------------------------------
+# Arrow in, pandas out
+# --------------------------------------------------------------------------
+
+
+def _need_pandas() -> Any:
+    if pd is None:
+        raise ImportError("huntkit's analyses return pandas DataFrames: pip install pandas")
+    return pd
+
+
+def _arrow(data: Any) -> pa.Table:
+    """``data`` as an Arrow table the core reads (see the module doc)."""
+    if isinstance(data, (str, bytes)):
+        raise TypeError("expected a table here, not text")
+    return to_arrow(data)
+
+
+def _frame(batch: pa.RecordBatch | pa.Table) -> Any:
+    """A result batch as a pandas DataFrame; integers and booleans as
+    pandas' nullable types, so a column's dtype never depends on whether
+    it happens to hold a null."""
+    p = _need_pandas()
+    mapping = {pa.int64(): p.Int64Dtype(), pa.bool_(): p.BooleanDtype()}
+    return batch.to_pandas(types_mapper=mapping.get)
+
+
+def _restore(batch: pa.RecordBatch, types: Mapping[str, pa.DataType]) -> pa.RecordBatch:
+    """Gives text columns of a result back the type their input had: the
+    core writes times (RFC 3339 UTC), and a tree's input columns, as text.
+    Times come back in the input's unit and zone (naive stays naive, read
+    as UTC); numbers, booleans and categoricals as they were. A column
+    whose text does not convert stays text."""
+    columns = list(batch.columns)
+    for i, name in enumerate(batch.schema.names):
+        want = types.get(name)
+        col = columns[i]
+        if want is None or want == col.type or not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+            continue
+        try:
+            if pa.types.is_timestamp(want):
+                col = col.cast(pa.timestamp(want.unit, tz="UTC"))
+                if want.tz is None:
+                    col = col.cast(want)
+                elif want.tz != "UTC":
+                    col = col.cast(pa.timestamp(want.unit, tz=want.tz))
+            elif pa.types.is_dictionary(want):
+                col = col.dictionary_encode()
+            elif pa.types.is_date(want) or pa.types.is_integer(want) or pa.types.is_floating(want) \
+                    or pa.types.is_boolean(want):
+                col = col.cast(want)
+            else:
+                continue
+        except (pa.ArrowException, ValueError):
+            continue
+        columns[i] = col
+    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
+
+
+def _input_types(table: pa.Table) -> dict[str, pa.DataType]:
+    return {f.name: f.type for f in table.schema}
+
+
+def _time_type(table: pa.Table, column: str) -> pa.DataType:
+    """The type a result's times take: the input's timestamp type, or UTC
+    milliseconds when the input held text or numbers."""
+    if column in table.column_names and pa.types.is_timestamp(table.schema.field(column).type):
+        return table.schema.field(column).type
+    return pa.timestamp("ms", tz="UTC")
+
+
+def _text(data: Any) -> str | None:
+    if isinstance(data, str):
+        return data
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data).decode("utf-8", "replace")
+    return None
+
+
+def _names(value: Any, option: str) -> list[str] | None:
+    """A column/type list: one name or a sequence of names."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Sequence) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise TypeError(f"{option} must be a name or a list of names, not {value!r}")
+
+
+def _minutes_ms(value: Any, option: str) -> int:
+    """Minutes (MSTICPy's ``*_mins``) or a ``timedelta`` as milliseconds."""
+    if hasattr(value, "total_seconds"):
+        ms = value.total_seconds() * 1000
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        ms = value * 60_000
+    else:
+        raise TypeError(f"{option} must be minutes (a number) or a timedelta, not {value!r}")
+    if not ms > 0:
+        raise ValueError(f"{option} must be more than 0, not {value!r}")
+    return int(round(ms))
+
+
+def _to_ms(value: Any) -> Any:
+    """Epoch milliseconds as pandas UTC timestamps."""
+    return _need_pandas().to_datetime(value, unit="ms", utc=True)
+
+
+# --------------------------------------------------------------------------
+# IoC extraction
+# --------------------------------------------------------------------------
+
+
+def ioc_extract(data: Any, columns: str | Sequence[str] | None = None,
+                ioc_types: str | Sequence[str] | None = None,
+                include_paths: bool | None = None,
+                ignore_tlds: Sequence[str] | bool | None = None,
+                patterns: Mapping[str, str] | None = None) -> Any:
+    """IoCs in text or in a table's columns (MSTICPy's ``IoCExtract.extract``
+    and ``df.mp.ioc_extract``).
+
+    ``data`` is text (``str``/``bytes``: distinct IoCs with ``IoCType,
+    Observable, Refanged, Count, FirstOffset``) or a DataFrame/Arrow table
+    (one row per row, column and IoC: ``IoCType, Observable, SourceIndex,
+    Input, Refanged``; ``SourceIndex`` is the 0-based row position).
+    ``columns``: the columns to scan (default: every text column).
+    ``ioc_types``: the types to report (``ipv4, ipv6, dns, url, email,
+    md5_hash, sha1_hash, sha256_hash, sha512_hash, windows_path,
+    linux_path, ipv4_cidr, cve, mitre_attack`` or a ``patterns`` name).
+    ``include_paths``: report paths (default: yes for text, no for tables).
+    ``ignore_tlds``: public suffixes whose domains are not reported (in
+    MSTICPy a flag that turns TLD checks off; huntkit always checks domains
+    against the Public Suffix List). ``patterns``: extra ``{name: regex}``.
+    """
+    if isinstance(ignore_tlds, bool):
+        if ignore_tlds:
+            raise ValueError(
+                "ignore_tlds=True (MSTICPy: skip the TLD check) is not supported: huntkit checks "
+                "domains against the Public Suffix List; pass the suffixes to drop instead, "
+                "e.g. ignore_tlds=['local']"
+            )
+        ignore_tlds = None
+    if patterns is not None and not isinstance(patterns, Mapping):
+        raise TypeError(f"patterns must be a dict of name -> regex, not {patterns!r}")
+    options = {
+        "types": _names(ioc_types, "ioc_types"),
+        "include_paths": None if include_paths is None else bool(include_paths),
+        "ignore_tlds": _names(ignore_tlds, "ignore_tlds") or [],
+        "extra_patterns": [{"name": str(k), "pattern": str(v)} for k, v in (patterns or {}).items()],
+    }
+    text = _text(data)
+    if text is not None:
+        if columns is not None:
+            raise ValueError("columns only applies to a table, not to text")
+        return _frame(_core.ioc_text(text, json.dumps(options)))
+    options["columns"] = _names(columns, "columns")
+    return _frame(_core.ioc_table(_arrow(data), json.dumps(options)))
+
+
+# --------------------------------------------------------------------------
+# Decoding (base64, hex, PowerShell -enc, archives)
+# --------------------------------------------------------------------------
+
+
+def decode(data: Any, column: str | Sequence[str] | None = None, *, max_depth: int | None = None,
+           max_bytes: int | None = None, max_archive_members: int | None = None,
+           decode_hex: bool | None = None) -> Any:
+    """Encoded payloads in text or a table's column(s), unpacked
+    (MSTICPy's ``unpack``/``unpack_df`` and ``df.mp.b64extract``).
+
+    Rows have MSTICPy's columns (``reference, original_string, file_name,
+    file_type, input_bytes, decoded_string, encoding_type, md5, sha1,
+    sha256, printable_bytes``) plus ``depth``, ``parent`` and the span (and
+    the source row and column for a table). For text, ``result.attrs
+    ["annotated"]`` is the input with each decoded run replaced by its
+    ``<decoded …>`` annotation. A limit that was hit (a zip bomb) gives a
+    :class:`HuntkitWarning` and is listed in ``result.attrs["warnings"]``.
+    """
+    options: dict[str, Any] = {}
+    for key, value in (("max_depth", max_depth), ("max_total_bytes", max_bytes),
+                       ("max_archive_members", max_archive_members), ("decode_hex", decode_hex)):
+        if value is not None:
+            options[key] = value
+    text = _text(data)
+    if text is not None:
+        if column is not None:
+            raise ValueError("column only applies to a table, not to text")
+        batch, annotated, warns = _core.decode_text(text, json.dumps(options))
+        out = _frame(batch)
+        out.attrs["annotated"] = annotated
+    else:
+        batch, warns = _core.decode_table(_arrow(data), _names(column, "column"), json.dumps(options))
+        out = _frame(batch)
+    out.attrs["warnings"] = list(warns)
+    for w in warns:
+        warnings.warn(w, HuntkitWarning, stacklevel=2)
+    return out
+
+
+# --------------------------------------------------------------------------
+# Sessions
+# --------------------------------------------------------------------------
+
+
+def sessionize(data: Any, user_identifier_cols: str | Sequence[str], time_col: str, event_col: str,
+               max_session_time_mins: float = 20, max_event_separation_mins: float = 2) -> Any:
+    """Events cut into sessions (MSTICPy's ``sessionize_data``, same
+    parameters; the ``*_mins`` may also be ``timedelta``\\ s).
+
+    A new session starts when an identifier changes, when the gap to the
+    previous event is over ``max_event_separation_mins``, or when the
+    session would last over ``max_session_time_mins``. Columns: the
+    identifiers, ``<time_col>_min``, ``<time_col>_max``,
+    ``<event_col>_list`` (the commands, as JSON text), ``duration``,
+    ``number_events``.
+    """
+    options = {
+        "user_identifier_cols": _names(user_identifier_cols, "user_identifier_cols") or [],
+        "time_col": str(time_col),
+        "event_col": str(event_col),
+        "max_session_time_ms": _minutes_ms(max_session_time_mins, "max_session_time_mins"),
+        "max_event_separation_ms": _minutes_ms(max_event_separation_mins, "max_event_separation_mins"),
+    }
+    table = _arrow(data)
+    when = _time_type(table, str(time_col))
+    batch = _core.sessionize(table, json.dumps(options))
+    return _frame(_restore(batch, {f"{time_col}_min": when, f"{time_col}_max": when}))
+
+
+def _session_cells(data: Any, session_column: str) -> pa.Table:
+    """The session column alone, as Arrow: lists of commands stay Arrow
+    lists (pyarrow converts them in C++), JSON text stays text; only
+    MSTICPy ``Cmd`` objects, which Arrow cannot carry, are written as JSON
+    one session at a time."""
+    if pd is not None and isinstance(data, pd.DataFrame):
+        if session_column not in data.columns:
+            raise HuntkitError(f'column "{session_column}" not in table (columns: '
+                               f'{", ".join(map(str, data.columns))})')
+        col = data[session_column]
+        first = next((v for v in col if v is not None and not _is_na(v)), None)
+        if _holds_cmds(first):
+            col = col.map(_session_json)
+        try:
+            arr = pa.array(col.astype(object) if isinstance(col.dtype, pd.CategoricalDtype) else col,
+                           from_pandas=True)
+        except (pa.ArrowException, TypeError, ValueError) as e:
+            raise HuntkitError(
+                f'column "{session_column}": each cell must be a list of commands (strings, '
+                f'{{"name", "params"}} dicts or MSTICPy Cmd objects) or its JSON text ({e})'
+            ) from e
+        return pa.table({session_column: arr})
+    if hasattr(data, "select") and type(data).__module__.startswith("polars"):
+        return data.select(session_column).to_arrow()
+    table = data if isinstance(data, pa.Table) else pa.table(data)
+    return table.select([session_column])
+
+
+def _is_na(v: Any) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _holds_cmds(session: Any) -> bool:
+    return (isinstance(session, (list, tuple)) and bool(session)
+            and hasattr(session[0], "name") and hasattr(session[0], "params"))
+
+
+def _session_json(session: Any) -> Any:
+    if session is None or (not isinstance(session, (list, tuple)) and _is_na(session)):
+        return None
+    cmds = []
+    for c in session:
+        if hasattr(c, "name") and hasattr(c, "params"):
+            params = c.params
+            params = sorted(params) if isinstance(params, (set, frozenset)) else params
+            cmds.append({"name": c.name, "params": params})
+        else:
+            cmds.append(c)
+    return json.dumps(cmds, default=str)
+
+
+def score_sessions(data: Any, session_column: str, window_length: int = 3) -> Any:
+    """Fit MSTICPy's anomalous-sequence model on the sessions and score
+    each one (MSTICPy's ``score_sessions``, same parameters).
+
+    Each cell of ``session_column`` is a session: a list of commands
+    (strings), of ``{"name": cmd, "params": [names]}`` or ``{"name": cmd,
+    "params": {name: value}}`` dicts, or of MSTICPy ``Cmd`` objects; or the
+    same as JSON text (``sessionize``'s ``<event>_list``). The model type
+    (commands, parameters, values) follows the data. Returns ``data`` (as
+    pandas) with ``rarest_window<n>_likelihood``, ``rarest_window<n>``,
+    ``likelihood`` and ``geomean_likelihood`` added.
+    """
+    if isinstance(window_length, bool) or not isinstance(window_length, int) or window_length < 1:
+        raise ValueError(f"window_length must be a whole number ≥ 1, not {window_length!r}")
+    scores = _frame(_core.score_sessions(_session_cells(data, session_column), session_column,
+                                         window_length))
+    p = _need_pandas()
+    base = data if isinstance(data, p.DataFrame) else _frame(_arrow(data))
+    scores.index = base.index
+    return p.concat([base.drop(columns=[c for c in scores.columns if c in base.columns]), scores], axis=1)
+
+
+# --------------------------------------------------------------------------
+# Time series
+# --------------------------------------------------------------------------
+
+
+def timeseries_anomalies_stl(data: Any, time_column: str = "TimeGenerated",
+                             data_column: str | None = None, *, bin: str = "1h",  # noqa: A002
+                             period: int = 24, seasonal: int = 7, robust: bool = False,
+                             score_threshold: float = 3.0, msticpy_compatible: bool = False,
+                             value_column: str | None = None) -> Any:
+    """STL decomposition and residual z-score anomalies (MSTICPy's
+    ``timeseries_anomalies_stl``; ``value_column`` is the CLI's name for
+    ``data_column``).
+
+    ``data`` is a series (``data_column`` summed per ``bin``) or events
+    (no ``data_column``: rows counted per bin); gaps are filled with 0.
+    Columns: ``<time>, <value>, residual, trend, seasonal, weights,
+    baseline, score, anomalies`` (1 high, -1 low, 0). STL options are
+    statsmodels' (``period``, ``seasonal``, ``robust``);
+    ``msticpy_compatible`` reproduces MSTICPy's output exactly (integer
+    components, only high anomalies). ``result.attrs["periods"]`` holds the
+    anomaly periods (start, end) and ``result.attrs["kql"]`` their KQL
+    filter (see :func:`anomaly_periods`).
+    """
+    if data_column is not None and value_column is not None and data_column != value_column:
+        raise ValueError("give data_column or value_column (the same thing), not both")
+    options = {
+        "time_column": str(time_column),
+        "value_column": data_column if data_column is not None else value_column,
+        "bin": str(bin),
+        "period": period,
+        "seasonal": seasonal,
+        "robust": bool(robust),
+        "score_threshold": float(score_threshold),
+        "msticpy_compatible": bool(msticpy_compatible),
+    }
+    table = _arrow(data)
+    batch, periods, kql = _core.timeseries(table, json.dumps(options))
+    out = _frame(_restore(batch, {str(time_column): _time_type(table, str(time_column))}))
+    out.attrs["periods"] = [(_to_ms(s), _to_ms(e)) for s, e in periods]
+    out.attrs["kql"] = kql
+    return out
+
+
+def anomaly_periods(data: Any, time_column: str = "TimeGenerated", period: str = "1h",
+                    pos_only: bool = True, anomalies_column: str = "anomalies") -> Any:
+    """Time windows around the flagged points of a scored series
+    (MSTICPy's ``extract_anomaly_periods``/``find_anomaly_periods``): each
+    flagged time widened by ``period`` on both sides, neighbours at most
+    two periods apart merged; ``pos_only`` keeps high anomalies only.
+    Returns a DataFrame ``start, end`` (UTC), with ``result.attrs["kql"]``
+    the ``| where <time> between (…)`` filter (MSTICPy's
+    ``create_time_period_kqlfilter``).
+    """
+    periods, kql = _core.anomaly_periods(_arrow(data), str(time_column), str(anomalies_column),
+                                         str(period), bool(pos_only))
+    p = _need_pandas()
+    out = p.DataFrame({
+        "start": _to_ms([s for s, _ in periods]) if periods else p.Series([], dtype="datetime64[ms, UTC]"),
+        "end": _to_ms([e for _, e in periods]) if periods else p.Series([], dtype="datetime64[ms, UTC]"),
+    })
+    out.attrs["kql"] = kql
+    return out
+
+
+# --------------------------------------------------------------------------
+# Process trees
+# --------------------------------------------------------------------------
+
+
+def build_process_tree(data: Any, schema: str | None = None,
+                       mapping: Mapping[str, Any] | None = None) -> Any:
+    """Link process-creation events into trees (MSTICPy's
+    ``build_process_tree``), parents matched per host.
+
+    ``schema``: ``4688, linux, sysmon, mde, mde_internal, osquery,
+    fireeye_hx`` (or an alias; default: inferred from the columns), or
+    ``mapping`` your own columns (``{"time_stamp": …, "process_name": …,
+    "process_id": …, "parent_id": …}`` plus any optional field). Returns a
+    :class:`ProcessTree`: a pandas DataFrame of the events plus the CLI's
+    tree columns (``proc_key, parent_key, source_index, parent_index, path,
+    depth, child_count, descendant_count, IsRoot, IsLeaf, IsBranch,
+    IsInferred, EffectiveLogonId``), one row per process, depth-first, with
+    the tree utilities as methods.
+    """
+    if schema is not None and mapping is not None:
+        raise ValueError("give either schema or mapping, not both")
+    if mapping is not None and not isinstance(mapping, Mapping):
+        raise TypeError(f"mapping must be a dict of field -> column name, not {mapping!r}")
+    options: dict[str, Any] = {}
+    if schema is not None:
+        options["schema"] = str(schema)
+    if mapping is not None:
+        options["mapping"] = {k: (str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v)
+                              for k, v in mapping.items() if v is not None}
+    events = _arrow(data)
+    handle = _core.build_process_tree(events, json.dumps(options))
+    tree = ProcessTree(_frame(_restore(handle.frame(), _input_types(events))))
+    tree._handle = handle
+    tree._events = events
+    tree._tree_options = options
+    stats = json.loads(handle.stats())
+    if stats.get("unused_columns"):
+        tree.attrs["unused_columns"] = stats["unused_columns"]
+    return tree
+
+
+if pd is not None:
+
+    class ProcessTree(pd.DataFrame):
+        """The result of :func:`build_process_tree`: a DataFrame (rows are
+        processes, depth-first; ``parent_index`` and ``path`` are row
+        positions) whose methods answer from the tree built in Rust.
+
+        A *node* argument is a row position (``int``), a row of this frame
+        (a ``Series``, as MSTICPy's ``source``), or a ``proc_key``. Each
+        result is a DataFrame of rows of this frame. A filtered or sliced
+        copy is a plain DataFrame (its rows no longer make a tree).
+        """
+
+        _metadata = ["_handle", "_events", "_tree_options"]
+
+        @property
+        def _constructor(self) -> Any:
+            return pd.DataFrame
+
+        def _node(self, node: Any) -> int:
+            if isinstance(node, pd.Series):
+                node = node.name
+            if isinstance(node, str):
+                hits = (self["proc_key"] == node).to_numpy().nonzero()[0]
+                if len(hits) == 0:
+                    raise HuntkitError(f"no process with proc_key {node!r}")
+                return int(hits[0])
+            if isinstance(node, bool) or not hasattr(node, "__index__"):
+                raise TypeError(f"a node is a row position, a row or a proc_key, not {node!r}")
+            return int(node)
+
+        def _rows(self, nodes: Sequence[int]) -> Any:
+            return pd.DataFrame(self).iloc[list(nodes)]
+
+        def summary(self) -> dict:
+            """MSTICPy's ``get_summary_info``: ``Processes, RootProcesses,
+            LeafProcesses, BranchProcesses, IsolatedProcesses,
+            LargestTreeDepth``."""
+            return json.loads(self._handle.summary())
+
+        def stats(self) -> dict:
+            """What the build filtered, deduplicated, inferred or cut."""
+            return json.loads(self._handle.stats())
+
+        def roots(self) -> Any:
+            """Root processes, by host then time (MSTICPy's ``get_roots``)."""
+            return self._rows(self._handle.roots())
+
+        def parent(self, node: Any) -> Any:
+            """The parent row of ``node`` (None for a root)."""
+            p = self._handle.parent(self._node(node))
+            return None if p is None else pd.DataFrame(self).iloc[p]
+
+        def children(self, node: Any, include_source: bool = False) -> Any:
+            """Direct children of ``node``, by time (MSTICPy's ``get_children``)."""
+            n = self._node(node)
+            return self._rows(([n] if include_source else []) + self._handle.children(n))
+
+        def descendants(self, node: Any, include_source: bool = False,
+                        max_depth: int | None = None) -> Any:
+            """Processes below ``node``, depth-first, at most ``max_depth``
+            levels down (MSTICPy's ``get_descendants``)."""
+            n = self._node(node)
+            levels = None if max_depth is None or max_depth < 0 else int(max_depth)
+            return self._rows(([n] if include_source else []) + self._handle.descendants(n, levels))
+
+        def ancestors(self, node: Any, include_source: bool = False) -> Any:
+            """Processes above ``node``, root first (MSTICPy's ``get_ancestors``)."""
+            n = self._node(node)
+            return self._rows(self._handle.ancestors(n) + ([n] if include_source else []))
+
+        def siblings(self, node: Any) -> Any:
+            """The other children of ``node``'s parent (MSTICPy's ``get_siblings``)."""
+            return self._rows(self._handle.siblings(self._node(node)))
+
+        def to_text(self, node: Any = None) -> str:
+            """The indented tree (the CLI's ``--format text``): all trees, or
+            ``node`` and its descendants."""
+            if node is None:
+                return self._handle.to_text(None)
+            n = self._node(node)
+            return self._handle.to_text([n] + self._handle.descendants(n, None))
+
+else:  # pragma: no cover - pandas missing
+
+    class ProcessTree:  # type: ignore[no-redef]
+        """Needs pandas."""
+
+        def __init__(self, *_: Any, **__: Any) -> None:
+            _need_pandas()
+
+
+def tree_events(data: Any) -> tuple[Any, dict]:
+    """For the process tree view: a :class:`ProcessTree`'s own events and
+    schema options (the browser builds the tree again from the events), or
+    ``data`` as it is."""
+    if pd is not None and isinstance(data, ProcessTree) and getattr(data, "_events", None) is not None:
+        return data._events, dict(data._tree_options)
+    return data, {}

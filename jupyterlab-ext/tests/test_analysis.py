@@ -1,0 +1,430 @@
+"""The analyses through the compiled core (`huntkit._core`): every function
+on pandas and polars input, nulls, time zones, categoricals, bad input, and
+the results going into the views.
+
+Expected values are the CLI's own output for the same input (the CLI and
+this module call the same core functions), or MSTICPy's where noted.
+"""
+
+import base64
+import threading
+import time
+
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+
+import huntkit
+from huntkit import HuntkitError
+
+TEXT = "beacon to hxxps://evil[.]example[.]com/a.php from 10.1.2.3\nagain 10.1.2.3\n"
+ENCODED = "powershell -enc " + base64.b64encode("Write-Host hello world from a test".encode("utf-16le")).decode()
+
+
+def test_the_extension_is_the_compiled_core():
+    assert huntkit._core.__file__.endswith((".so", ".pyd"))
+    assert huntkit._core.__version__ == huntkit.__version__
+    assert issubclass(HuntkitError, ValueError)
+
+
+# --------------------------------------------------------------------------
+# IoCs
+# --------------------------------------------------------------------------
+
+
+def test_ioc_extract_text_gives_distinct_iocs_with_counts():
+    out = huntkit.ioc_extract(TEXT)
+    assert list(out.columns) == ["IoCType", "Observable", "Refanged", "Count", "FirstOffset"]
+    rows = {(r.IoCType, r.Refanged): r.Count for r in out.itertuples()}
+    assert rows == {("url", "https://evil.example.com/a.php"): 1, ("dns", "evil.example.com"): 1,
+                    ("ipv4", "10.1.2.3"): 2}
+    assert out.loc[out.IoCType == "url", "Observable"].item() == "hxxps://evil[.]example[.]com/a.php"
+    # bytes are text too
+    assert huntkit.ioc_extract(TEXT.encode()).equals(out)
+
+
+def frame_with_nulls():
+    return pd.DataFrame({
+        "Cmd": ["ping 10.0.0.1", None, "curl http://x.example.com/a", "nothing here"],
+        "Host": pd.Categorical(["a.contoso.com", "b", None, "a.contoso.com"]),
+        "n": [1, 2, 3, 4],
+    })
+
+
+@pytest.mark.parametrize("kind", ["pandas", "polars", "arrow"])
+def test_ioc_extract_table_on_pandas_polars_and_arrow(kind):
+    df = frame_with_nulls()
+    data = {"pandas": df, "polars": pl.from_pandas(df), "arrow": pa.Table.from_pandas(df)}[kind]
+    out = huntkit.ioc_extract(data, columns=["Cmd", "Host"])
+    assert list(out.columns) == ["IoCType", "Observable", "SourceIndex", "Input", "Refanged"]
+    got = sorted(zip(out.IoCType, out.Refanged, out.SourceIndex, out.Input))
+    assert got == [
+        ("dns", "a.contoso.com", 0, "Host"), ("dns", "a.contoso.com", 3, "Host"),
+        ("dns", "x.example.com", 2, "Cmd"), ("ipv4", "10.0.0.1", 0, "Cmd"),
+        ("url", "http://x.example.com/a", 2, "Cmd"),
+    ]
+    assert str(out.SourceIndex.dtype) == "Int64"
+
+
+def test_ioc_extract_options_follow_msticpy_names():
+    df = frame_with_nulls()
+    only_ip = huntkit.ioc_extract(df, columns="Cmd", ioc_types=["ipv4"])
+    assert only_ip.IoCType.tolist() == ["ipv4"]
+    no_com = huntkit.ioc_extract(df, columns=["Host"], ignore_tlds=["com"])
+    assert no_com.empty
+    custom = huntkit.ioc_extract("ticket INC-1234 opened", patterns={"ticket": r"INC-\d+"})
+    assert custom.IoCType.tolist() == ["ticket"]
+    paths = pd.DataFrame({"c": [r"run C:\Temp\x.exe now"]})
+    assert huntkit.ioc_extract(paths).empty  # tables: no paths by default, as the CLI
+    assert huntkit.ioc_extract(paths, include_paths=True).IoCType.tolist() == ["windows_path"]
+    with pytest.raises(ValueError, match="Public Suffix List"):
+        huntkit.ioc_extract(df, ignore_tlds=True)
+
+
+def test_ioc_extract_accessor_on_pandas_and_polars():
+    df = frame_with_nulls()
+    a = df.huntkit.ioc_extract(columns=["Cmd"])
+    b = pl.from_pandas(df).huntkit.ioc_extract(columns=["Cmd"])
+    assert a.equals(b) and len(a) == 3
+
+
+def test_missing_column_is_named_with_the_clis_message():
+    with pytest.raises(HuntkitError) as e:
+        huntkit.ioc_extract(frame_with_nulls(), columns=["CommandLine"])
+    assert str(e.value) == 'column "CommandLine" not in table (columns: Cmd, Host, n)'
+    assert e.value.kind == "missing_column"
+
+
+def test_unknown_ioc_type_and_bad_pattern_are_errors_not_panics():
+    with pytest.raises(HuntkitError, match="ipv5") as e:
+        huntkit.ioc_extract("x", ioc_types=["ipv5"])
+    assert e.value.kind == "unknown_ioc_type"
+    with pytest.raises(HuntkitError) as e:
+        huntkit.ioc_extract("x", patterns={"bad": "("})
+    assert e.value.kind == "invalid_pattern"
+
+
+def test_object_columns_of_mixed_types_are_read_as_text():
+    df = pd.DataFrame({"mixed": [1, "see 8.8.8.8", b"bytes 1.1.1.1", None]})
+    out = huntkit.ioc_extract(df, columns=["mixed"])
+    assert sorted(out.Refanged) == ["1.1.1.1", "8.8.8.8"]
+
+
+def test_the_gil_is_released_during_a_long_scan():
+    text = ("GET http://a.example.com/x 10.0.0.1 " * 40 + "\n") * 20000  # ~30 MB
+    ticks = []
+    stop = threading.Event()
+
+    def tick():
+        while not stop.is_set():
+            ticks.append(1)
+            time.sleep(0.001)
+
+    t = threading.Thread(target=tick)
+    t.start()
+    try:
+        before = len(ticks)
+        start = time.perf_counter()
+        huntkit.ioc_extract(text)
+        elapsed = time.perf_counter() - start
+        during = len(ticks) - before
+    finally:
+        stop.set()
+        t.join()
+    # With the GIL held the other thread could not run at all during the call.
+    assert elapsed > 0.05 and during >= 5, (elapsed, during)
+
+
+# --------------------------------------------------------------------------
+# Decoding
+# --------------------------------------------------------------------------
+
+
+def test_decode_text_has_msticpys_columns_and_the_annotated_text():
+    out = huntkit.decode(ENCODED)
+    for col in ["reference", "original_string", "file_name", "file_type", "input_bytes",
+                "decoded_string", "encoding_type", "md5", "sha1", "sha256", "printable_bytes"]:
+        assert col in out.columns
+    assert out.decoded_string.tolist() == ["Write-Host hello world from a test"]
+    assert out.encoding_type.tolist() == ["utf16le_base64"]
+    assert "Write-Host hello world from a test</decoded>" in out.attrs["annotated"]
+    assert out.attrs["warnings"] == []
+
+
+@pytest.mark.parametrize("kind", ["pandas", "polars"])
+def test_decode_table_column(kind):
+    df = pd.DataFrame({"CommandLine": [ENCODED, None, "plain"], "Other": ["x", "y", "z"]})
+    data = df if kind == "pandas" else pl.from_pandas(df)
+    out = huntkit.decode(data, column="CommandLine")
+    assert out.decoded_string.tolist() == ["Write-Host hello world from a test"]
+    assert out.SourceIndex.tolist() == [0]
+    assert huntkit.unpack_df(data, column="CommandLine").equals(out)  # MSTICPy's name
+    assert data.huntkit.b64extract(column="CommandLine").equals(out)
+
+
+def test_decode_limits_warn_and_bad_options_are_named():
+    with pytest.raises(HuntkitError) as e:
+        huntkit.decode(ENCODED, max_depth=0)
+    assert e.value.kind == "invalid_option" and "max_depth" in str(e.value)
+
+
+# --------------------------------------------------------------------------
+# Sessions
+# --------------------------------------------------------------------------
+
+
+def events(tz="UTC"):
+    times = pd.date_range("2024-01-01", periods=9, freq="30s", tz=tz)
+    return pd.DataFrame({
+        "UserId": pd.Categorical(["a"] * 5 + ["b"] * 4),
+        "TimeGenerated": times,
+        "Operation": ["x", "y", "z", "x", "y", "q", "r", "q", "r"],
+    })
+
+
+@pytest.mark.parametrize("tz", ["UTC", None, "Europe/Berlin"])
+def test_sessionize_keeps_the_time_type_aware_or_naive(tz):
+    df = events(tz)
+    out = huntkit.sessionize(df, user_identifier_cols=["UserId"], time_col="TimeGenerated",
+                             event_col="Operation", max_session_time_mins=20, max_event_separation_mins=2)
+    assert list(out.columns) == ["UserId", "TimeGenerated_min", "TimeGenerated_max", "Operation_list",
+                                 "duration", "number_events"]
+    assert out.number_events.tolist() == [5, 4]
+    assert out.TimeGenerated_min.dtype == df.TimeGenerated.dtype
+    assert out.TimeGenerated_min.tolist() == [df.TimeGenerated[0], df.TimeGenerated[5]]
+    assert out.Operation_list[0] == '["x","y","z","x","y"]'
+
+
+def test_sessionize_gap_and_polars():
+    df = events()
+    out = huntkit.sessionize_data(pl.from_pandas(df), "UserId", "TimeGenerated", "Operation",
+                                  max_event_separation_mins=0.4)  # 24 s < the 30 s gaps
+    assert out.number_events.tolist() == [1] * 9
+
+
+def test_sessionize_unparseable_time_names_the_row():
+    df = pd.DataFrame({"u": ["a", "a"], "t": ["2024-01-01T00:00:00Z", "later"], "e": ["x", "y"]})
+    with pytest.raises(HuntkitError, match='"later"'):
+        huntkit.sessionize(df, "u", "t", "e")
+
+
+SESSIONS_CLI = {  # huntkit sessions --window-length 2 on these two sessions
+    "rarest_window2_likelihood": [0.05811138014527845, 0.05811138014527845],
+    "likelihood": [0.017492711370262388, 0.05247813411078717],
+    "geomean_likelihood": [0.2595886561188771, 0.22908106449636376],
+}
+
+
+@pytest.mark.parametrize("kind", ["lists", "json", "polars", "categorical-json"])
+def test_score_sessions_equals_the_cli(kind):
+    sessions = [["a", "b", "c"], ["a", "b"]]
+    data = {
+        "lists": pd.DataFrame({"session": sessions, "id": [1, 2]}),
+        "json": pd.DataFrame({"session": ['["a","b","c"]', '["a","b"]'], "id": [1, 2]}),
+        "polars": pl.DataFrame({"session": sessions, "id": [1, 2]}),
+        "categorical-json": pd.DataFrame({"session": pd.Categorical(['["a","b","c"]', '["a","b"]']),
+                                          "id": [1, 2]}),
+    }[kind]
+    out = huntkit.score_sessions(data, session_column="session", window_length=2)
+    assert list(out.columns) == ["session", "id", "rarest_window2_likelihood", "rarest_window2",
+                                 "likelihood", "geomean_likelihood"]
+    for col, want in SESSIONS_CLI.items():
+        assert out[col].tolist() == pytest.approx(want, rel=1e-12), col
+    assert out.rarest_window2.tolist() == ['["b","c"]', '["b"]']
+
+
+def test_score_sessions_params_and_values_and_msticpy_cmd_objects():
+    class Cmd:  # the shape of msticpy.analysis.anomalous_sequence.utils.data_structures.Cmd
+        def __init__(self, name, params):
+            self.name, self.params = name, params
+
+    values = [[{"name": "Set-User", "params": {"Identity": "bob", "Force": "true"}},
+               {"name": "Get-User", "params": {"Identity": "bob"}}],
+              [{"name": "Get-User", "params": {"Identity": "eve"}}]]
+    as_cmds = [[Cmd(c["name"], c["params"]) for c in s] for s in values]
+    a = huntkit.score_sessions(pd.DataFrame({"s": values}), "s", 1)
+    b = huntkit.score_sessions(pd.DataFrame({"s": as_cmds}), "s", 1)
+    assert a.likelihood.notna().all()
+    assert a.likelihood.tolist() == pytest.approx(b.likelihood.tolist(), rel=1e-12)
+    params = [[{"name": "Set-User", "params": ["Identity", "Force"]}], [{"name": "Get-User", "params": []}]]
+    assert huntkit.score_sessions(pd.DataFrame({"s": params}), "s", 1).likelihood.notna().all()
+
+
+def test_score_sessions_after_sessionize_and_a_null_session():
+    sessions = huntkit.sessionize(events(), "UserId", "TimeGenerated", "Operation")
+    scored = sessions.huntkit.score_sessions(session_column="Operation_list", window_length=3)
+    assert scored.rarest_window3_likelihood.notna().all()
+    nulls = pd.DataFrame({"s": [["a", "b"], None, ["a"]]})
+    assert len(huntkit.score_sessions(nulls, "s", 1)) == 3
+
+
+def test_score_sessions_bad_input():
+    with pytest.raises(ValueError, match="window_length"):
+        huntkit.score_sessions(pd.DataFrame({"s": [["a"]]}), "s", 0)
+    with pytest.raises(HuntkitError, match='column "nope" not in table'):
+        huntkit.score_sessions(pd.DataFrame({"s": [["a"]]}), "nope")
+    with pytest.raises(HuntkitError) as e:
+        huntkit.score_sessions(pd.DataFrame({"s": ["not json"]}), "s")
+    assert "row" in str(e.value)
+
+
+# --------------------------------------------------------------------------
+# Time series
+# --------------------------------------------------------------------------
+
+
+def series(tz="UTC"):
+    import numpy as np
+
+    t = pd.date_range("2024-01-01", periods=24 * 14, freq="h", tz=tz)
+    v = 100 + 20 * np.sin(np.arange(len(t)) * 2 * np.pi / 24)
+    v[200] = 400
+    return pd.DataFrame({"TimeGenerated": t, "Total": v})
+
+
+@pytest.mark.parametrize("tz", ["UTC", None])
+def test_timeseries_anomalies_stl_flags_the_spike(tz):
+    df = series(tz)
+    out = huntkit.timeseries_anomalies_stl(df, time_column="TimeGenerated", data_column="Total")
+    assert list(out.columns) == ["TimeGenerated", "Total", "residual", "trend", "seasonal", "weights",
+                                 "baseline", "score", "anomalies"]
+    assert out.TimeGenerated.dtype == df.TimeGenerated.dtype
+    spike = df.TimeGenerated[200]
+    assert out.loc[out.anomalies == 1, "TimeGenerated"].tolist() == [spike]
+    (start, end), = out.attrs["periods"]
+    assert (start, end) == (pd.Timestamp("2024-01-09T07:00Z"), pd.Timestamp("2024-01-09T09:00Z"))
+    assert out.attrs["kql"].startswith("| where TimeGenerated between (datetime(2024-01-09T07:00:00Z)")
+    compatible = huntkit.timeseries_anomalies_stl(df, data_column="Total", msticpy_compatible=True)
+    assert set(compatible.anomalies) <= {0, 1}
+
+
+def test_timeseries_counts_events_per_bin_from_polars():
+    times = pd.date_range("2024-01-01", periods=500, freq="17min", tz="UTC")
+    out = huntkit.timeseries_anomalies_stl(pl.DataFrame({"TimeGenerated": times}), bin="1h")
+    assert out.Total.sum() == 500
+
+
+def test_anomaly_periods_of_a_scored_series():
+    scored = huntkit.timeseries_anomalies_stl(series(), data_column="Total")
+    periods = huntkit.anomaly_periods(scored, time_column="TimeGenerated", period="1h")
+    assert list(periods.columns) == ["start", "end"]
+    assert periods.start.tolist() == [pd.Timestamp("2024-01-09T07:00Z")]
+    assert periods.attrs["kql"] == scored.attrs["kql"]
+    both = scored.huntkit.anomaly_periods(pos_only=False)
+    assert len(both) == 3
+    with pytest.raises(HuntkitError, match="period"):
+        huntkit.anomaly_periods(scored, period="soon")
+
+
+def test_timeseries_missing_column_and_wrong_dtype():
+    with pytest.raises(HuntkitError, match='column "Count" not in table'):
+        huntkit.timeseries_anomalies_stl(series(), data_column="Count")
+    bad = pd.DataFrame({"TimeGenerated": ["yesterday"] * 3, "Total": [1, 2, 3]})
+    with pytest.raises(HuntkitError, match="yesterday"):
+        huntkit.timeseries_anomalies_stl(bad, data_column="Total")
+
+
+# --------------------------------------------------------------------------
+# Process trees
+# --------------------------------------------------------------------------
+
+
+def procs(tz="UTC"):
+    t = pd.Timestamp("2024-01-01T00:00:00", tz=tz)
+    s = pd.Timedelta(seconds=1)
+    return pd.DataFrame({
+        "TimeGenerated": [t, t + s, t + 2 * s, t + 3 * s, t + 4 * s],
+        "Computer": pd.Categorical(["h1", "h1", "h1", "h1", "h2"]),
+        "EventID": [4688] * 5,
+        "NewProcessName": [r"C:\W\cmd.exe", r"C:\W\whoami.exe", r"C:\W\net.exe", r"C:\W\net1.exe",
+                           r"C:\W\cmd.exe"],
+        "NewProcessId": ["0x10", "0x20", "0x30", "0x40", "0x10"],
+        "ProcessId": ["0x4", "0x10", "0x10", "0x30", "0x4"],
+        "ParentProcessName": [r"C:\W\explorer.exe", r"C:\W\cmd.exe", r"C:\W\cmd.exe", r"C:\W\net.exe",
+                              r"C:\W\explorer.exe"],
+        "CommandLine": ["cmd", "whoami", "net user", None, "cmd /c dir"],
+        "SubjectUserName": ["alice"] * 5,
+    })
+
+
+@pytest.mark.parametrize("tz", ["UTC", None])
+@pytest.mark.parametrize("kind", ["pandas", "polars"])
+def test_build_process_tree_and_its_utilities(kind, tz):
+    df = procs(tz)
+    tree = huntkit.build_process_tree(df if kind == "pandas" else pl.from_pandas(df), schema="4688")
+    assert isinstance(tree, huntkit.ProcessTree) and isinstance(tree, pd.DataFrame)
+    for col in ["proc_key", "parent_key", "source_index", "parent_index", "path", "depth", "child_count",
+                "descendant_count", "IsRoot", "IsLeaf", "IsBranch", "IsInferred"]:
+        assert col in tree.columns
+    # 5 events + one inferred explorer.exe per host (parents matched per host)
+    assert len(tree) == 7 and tree.IsInferred.sum() == 2
+    assert tree.summary() == {"Processes": 7, "RootProcesses": 2, "LeafProcesses": 3, "BranchProcesses": 2,
+                              "IsolatedProcesses": 0, "LargestTreeDepth": 4}
+    assert tree.TimeGenerated.dtype == df.TimeGenerated.dtype  # times come back typed
+    roots = tree.roots()
+    assert roots.NewProcessName.tolist() == [r"C:\W\explorer.exe", r"C:\W\explorer.exe"]
+    cmd = tree.children(roots.index[0])
+    assert cmd.NewProcessName.tolist() == [r"C:\W\cmd.exe"]
+    below = tree.descendants(cmd.iloc[0])
+    assert below.NewProcessName.tolist() == [r"C:\W\whoami.exe", r"C:\W\net.exe", r"C:\W\net1.exe"]
+    assert len(tree.descendants(cmd.index[0], max_depth=1)) == 2
+    net1 = tree.index[tree.NewProcessName == r"C:\W\net1.exe"][0]
+    assert tree.ancestors(net1).NewProcessName.tolist() == [r"C:\W\explorer.exe", r"C:\W\cmd.exe",
+                                                            r"C:\W\net.exe"]
+    assert tree.ancestors(tree.proc_key[net1], include_source=True).index[-1] == net1
+    text = tree.to_text(cmd.index[0])
+    assert text.startswith(r"+ C:\W\cmd.exe  PID 0x10") and "net1.exe" in text and "h2" not in text
+    assert "[inferred]" in tree.to_text()
+    assert type(tree[tree.depth > 0]) is pd.DataFrame  # a slice is no longer a tree
+
+
+def test_build_process_tree_with_a_mapping_and_integer_pids():
+    df = pd.DataFrame({
+        "ts": pd.to_datetime(["2024-01-01T00:00:00", "2024-01-01T00:00:01"]),
+        "exe": ["/bin/bash", "/usr/bin/id"], "pid": [100, 200], "ppid": [1, 100],
+    })
+    tree = huntkit.build_process_tree(df, mapping={"time_stamp": "ts", "process_name": "exe",
+                                                   "process_id": "pid", "parent_id": "ppid"})
+    assert tree.pid.dtype == "Int64"  # PIDs come back as the numbers they were
+    assert tree.summary()["LargestTreeDepth"] == 3
+    assert df.huntkit.build_process_tree(mapping={"time_stamp": "ts", "process_name": "exe",
+                                                  "process_id": "pid", "parent_id": "ppid"}).equals(tree)
+
+
+def test_build_process_tree_bad_input():
+    with pytest.raises(HuntkitError) as e:
+        huntkit.build_process_tree(procs().drop(columns=["NewProcessId"]), schema="4688")
+    assert "NewProcessId" in str(e.value)
+    with pytest.raises(HuntkitError) as e:
+        huntkit.build_process_tree(procs(), schema="windows95")
+    assert e.value.kind == "invalid_option" and "one of 4688, linux, sysmon" in str(e.value)
+    bad = procs().astype({"TimeGenerated": str})
+    bad.loc[2, "TimeGenerated"] = "later"
+    with pytest.raises(HuntkitError, match='"later" is not a time'):
+        huntkit.build_process_tree(bad, schema="4688")
+    tree = huntkit.build_process_tree(procs(), schema="4688")
+    with pytest.raises(HuntkitError, match="no process 99"):
+        tree.children(99)
+    with pytest.raises(ValueError, match="not both"):
+        huntkit.build_process_tree(procs(), schema="4688", mapping={})
+
+
+# --------------------------------------------------------------------------
+# Results into the views
+# --------------------------------------------------------------------------
+
+
+def test_results_go_into_the_views():
+    tree = huntkit.build_process_tree(procs(), schema="4688")
+    bundle = tree.huntkit.process_tree(legend_col="SubjectUserName")
+    # the view gets the events (the browser builds the tree again), not the tree rows
+    assert bundle["kind"] == "process_tree" and bundle["data"][0]["rows"] == 5
+    assert bundle["options"]["schema"] == "4688"
+    stl = huntkit.timeseries_anomalies_stl(series(), data_column="Total")
+    assert stl.huntkit.timeseries_anomalies()["kind"] == "anomalies"
+    sessions = huntkit.sessionize(events(), "UserId", "TimeGenerated", "Operation")
+    scored = huntkit.score_sessions(sessions, "Operation_list", 2)
+    assert scored.huntkit.session_scores()["kind"] == "session_scores"
+    iocs = huntkit.ioc_extract(frame_with_nulls())
+    assert iocs.huntkit.matrix(x="IoCType", y="Input")["kind"] == "matrix"

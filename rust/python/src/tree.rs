@@ -1,0 +1,124 @@
+//! Process trees: built once in Rust and kept there, so the tree utilities
+//! (roots, children, descendants, ancestors, text) answer from the built
+//! links instead of re-deriving them from a DataFrame.
+
+use huntkit_core::{build_tree_owned, tree_to_text, ProcTree, ProcTreeOptions};
+use pyo3::prelude::*;
+
+use crate::analyses::options;
+use crate::arrow_io::{batch_in, frame_batch, frame_out, table};
+use crate::errors::{self, detached};
+
+/// A built process tree. Nodes are numbered as the rows of
+/// [`frame`](Self::frame): depth-first, roots by host then time.
+#[pyclass(frozen, module = "huntkit._core")]
+pub(crate) struct ProcessTreeHandle {
+    tree: ProcTree<'static>,
+}
+
+/// Builds the process trees of a table of process-creation events
+/// (options: the core's `ProcTreeOptions`, `schema` or `mapping`).
+#[pyfunction]
+pub(crate) fn build_process_tree(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+    options_json: &str,
+) -> PyResult<ProcessTreeHandle> {
+    let opts: ProcTreeOptions = options(options_json)?;
+    let input = batch_in(data)?;
+    let tree = detached(py, move || {
+        let t = table(&input);
+        let (_, schema) = opts.resolve(&t).map_err(errors::core)?;
+        build_tree_owned(t, &schema).map_err(errors::core)
+    })?;
+    Ok(ProcessTreeHandle { tree })
+}
+
+impl ProcessTreeHandle {
+    fn check(&self, node: usize) -> PyResult<usize> {
+        if node < self.tree.len() {
+            Ok(node)
+        } else {
+            Err(errors::error(
+                &format!("no process {node}: the tree has {} rows", self.tree.len()),
+                "invalid_option",
+            ))
+        }
+    }
+}
+
+#[pymethods]
+impl ProcessTreeHandle {
+    /// Number of processes, inferred ones included.
+    fn __len__(&self) -> usize {
+        self.tree.len()
+    }
+
+    /// The events plus the tree columns, one row per node (the CLI's
+    /// `huntkit proctree` output), as a `pyarrow.RecordBatch`.
+    fn frame(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let batch = detached(py, || {
+            frame_batch(&self.tree.frame().map_err(errors::core)?)
+        })?;
+        frame_out(py, batch)
+    }
+
+    /// MSTICPy's `get_summary_info` counts, as JSON.
+    fn summary(&self) -> PyResult<String> {
+        serde_json::to_string(&self.tree.summary())
+            .map_err(|e| errors::error(&e.to_string(), "output"))
+    }
+
+    /// What the build filtered, deduplicated, inferred or cut, as JSON.
+    fn stats(&self) -> PyResult<String> {
+        serde_json::to_string(self.tree.stats())
+            .map_err(|e| errors::error(&e.to_string(), "output"))
+    }
+
+    /// Root nodes, by host then time.
+    fn roots(&self) -> Vec<usize> {
+        self.tree.roots().to_vec()
+    }
+
+    /// The parent of `node`.
+    fn parent(&self, node: usize) -> PyResult<Option<usize>> {
+        Ok(self.tree.parent(self.check(node)?))
+    }
+
+    /// Direct children of `node`, by time.
+    fn children(&self, node: usize) -> PyResult<Vec<usize>> {
+        Ok(self.tree.children(self.check(node)?).to_vec())
+    }
+
+    /// Nodes below `node`, depth-first, at most `max_levels` levels down.
+    #[pyo3(signature = (node, max_levels=None))]
+    fn descendants(&self, node: usize, max_levels: Option<usize>) -> PyResult<Vec<usize>> {
+        Ok(self.tree.descendants(self.check(node)?, max_levels))
+    }
+
+    /// Nodes above `node`, root first.
+    fn ancestors(&self, node: usize) -> PyResult<Vec<usize>> {
+        Ok(self.tree.ancestors(self.check(node)?))
+    }
+
+    /// The other children of `node`'s parent (for a root: the other roots).
+    fn siblings(&self, node: usize) -> PyResult<Vec<usize>> {
+        Ok(self.tree.siblings(self.check(node)?))
+    }
+
+    /// `nodes` (default: all) as the CLI's `--format text` indented tree.
+    #[pyo3(signature = (nodes=None))]
+    fn to_text(&self, py: Python<'_>, nodes: Option<Vec<usize>>) -> PyResult<String> {
+        if let Some(ns) = &nodes {
+            for &n in ns {
+                self.check(n)?;
+            }
+        }
+        detached(py, || {
+            Ok(match nodes {
+                Some(ns) => tree_to_text(&self.tree, ns),
+                None => tree_to_text(&self.tree, 0..self.tree.len()),
+            })
+        })
+    }
+}
