@@ -16,6 +16,9 @@ npm run --silent build --workspace=vscode-ext
 npm run --silent package --workspace=vscode-ext >/dev/null
 export HUNTKIT_VSIX="$HUNTKIT_ROOT/vscode-ext/huntkit.vsix"
 
+log "VS Code extension unit tests (the provider gateway over loopback)"
+npm run --silent test --workspace=vscode-ext
+
 log "VS Code end to end (code-server, headless Chromium)"
 rm -rf tests/vscode/test-results
 node --test --test-reporter=spec --test-concurrency=1 tests/vscode/renderer.e2e.mjs

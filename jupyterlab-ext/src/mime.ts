@@ -8,7 +8,9 @@
  */
 import { renderView, VIEW_MIME_TYPE, type RenderedView } from '@huntkit/engine/chart';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import { ServerConnection } from '@jupyterlab/services';
 import { Widget } from '@lumino/widgets';
+import { JupyterLookupHost } from './panels/lookup';
 
 /** The class of the output's root node. */
 export const VIEW_CLASS = 'jp-huntkit-view';
@@ -25,8 +27,11 @@ export class HuntkitViewRenderer extends Widget implements IRenderMime.IRenderer
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
     this.view?.dispose();
     this.node.replaceChildren();
-    // The engine plugin's engine (`setViewEngine`): one worker for panels and outputs.
-    this.view = await renderView(this.node, model.data[this.options.mimeType]);
+    // The engine plugin's engine (`setViewEngine`): one worker for panels and
+    // outputs. A lookup output's calls go through the Jupyter server, on Run only.
+    this.view = await renderView(this.node, model.data[this.options.mimeType], {
+      lookupHost: new JupyterLookupHost(ServerConnection.makeSettings())
+    });
   }
 
   override dispose(): void {
@@ -47,7 +52,7 @@ export const rendererFactory: IRenderMime.IRendererFactory = {
 const extension: IRenderMime.IExtension = {
   id: '@huntkit/jupyterlab:view',
   description:
-    'Renders every huntkit notebook view (the kinds of the view contract: timelines, matrix, anomalies, scored sessions, process trees).',
+    'Renders every huntkit notebook view (the kinds of the view contract: timelines, matrix, anomalies, scored sessions, lookups, process trees).',
   rendererFactory,
   rank: 50,
   dataType: 'json'

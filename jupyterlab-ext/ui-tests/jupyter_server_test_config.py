@@ -164,7 +164,7 @@ for _entry in _shipped["providers"]:
             "AzureSentinel": {"Workspaces": {"E2E": {"WorkspaceId": E2E_WORKSPACE, "TenantId": E2E_TENANT}}},
             "DataProviders": {
                 "AzureCLI": {
-                    "Args": {"clientId": "e2e-app", "clientSecret": {"EnvironmentVar": E2E_AZURE_SECRET_VAR}}
+                    "Args": {"clientId": "0c1e2e5a-4a1d-4d6b-9c3e-2b7f5e8a1d90", "clientSecret": {"EnvironmentVar": E2E_AZURE_SECRET_VAR}}
                 }
             },
         }

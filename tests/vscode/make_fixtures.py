@@ -16,6 +16,10 @@ jupyterlab-ext/huntkit, imported from this clone), so the fixtures are what
 - fixtures/proctree.ipynb: a process_tree output (Windows 4688 events on two
   hosts), which the renderer builds in the engine's Web Worker.
 
+fixtures/lookup.ipynb (a ``lookup`` output: observables only, no data set,
+what ``huntkit.lookup`` displays) is written by hand;
+jupyterlab-ext/tests/test_lookup_view.py checks it equals the helper's bundle.
+
 The expectations the test checks (kind, lanes, title, rows) are written to
 fixtures/expected.json, so the test and the data cannot drift apart.
 Deterministic: the same pyarrow gives the same bytes.

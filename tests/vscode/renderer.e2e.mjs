@@ -11,10 +11,20 @@
 // version (also logged by the extension side), a re-opened notebook, the
 // other view kinds, and the SVG button saving through VS Code's dialog. On failure, screenshots, the
 // console and the code-server log go to tests/vscode/test-results/.
+//
+// The lookup test stores a fake VirusTotal key with "huntkit: Set API key"
+// (SecretStorage), then runs a Lookup view from a saved output: the worker
+// plans each call, the renderer hands it to the extension host over
+// renderer messaging, and the extension host calls a fixture VirusTotal on
+// 127.0.0.1 (started here; the user setting
+// huntkit.testing.loopbackProviderBaseUrls moves the provider there) that
+// answers the core's fixtures only when the key arrives in VirusTotal's
+// header. The webview's requests and messages never hold the key.
 import { spawn, execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,6 +44,21 @@ const expected = JSON.parse(await readFile(path.join(here, 'fixtures/expected.js
 // render here takes 15-50 s: workbench, webview, wasm compile).
 const RENDER_TIMEOUT = 120_000;
 const UI_TIMEOUT = 60_000;
+
+/** The fake key stored through "huntkit: Set API key"; the webview must never see it. */
+const VT_KEY = 'e2e-fake-vscode-vt-key-61c2d9';
+const VT_PREFIX = '/api/v3';
+const providerFixtures = path.join(here, '../fixtures/providers/virustotal');
+const VT_CANNED = {
+  [`${VT_PREFIX}/ip_addresses/185.220.101.1`]: 'ip_malicious.json',
+  [`${VT_PREFIX}/files/275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f`]:
+    'file_suspicious.json'
+};
+/** What the fixture provider was asked: path, the key header, the user agent. */
+const providerCalls = [];
+/** Every request any frame of the page made: frame URL, URL, headers, body. */
+const browserRequests = [];
+let provider;
 
 let tmp;
 let server;
@@ -84,6 +109,28 @@ async function waitForHealthy(url, ms) {
 }
 
 before(async () => {
+  // A VirusTotal-shaped fixture provider on loopback, answering only the right key.
+  provider = createHttpServer((req, res) => {
+    providerCalls.push({
+      path: req.url,
+      key: req.headers['x-apikey'],
+      agent: req.headers['user-agent']
+    });
+    let status = 404;
+    let file = 'not_found.json';
+    if (req.headers['x-apikey'] !== VT_KEY) {
+      [status, file] = [401, 'unauthorized.json'];
+    } else if (VT_CANNED[req.url]) {
+      [status, file] = [200, VT_CANNED[req.url]];
+    }
+    readFile(path.join(providerFixtures, file)).then(body => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(body);
+    });
+  });
+  await new Promise(resolve => provider.listen(0, '127.0.0.1', resolve));
+  const providerBase = `http://127.0.0.1:${provider.address().port}${VT_PREFIX}`;
+
   tmp = await mkdtemp(path.join(tmpdir(), 'huntkit-vscode-'));
   const userData = path.join(tmp, 'user-data');
   const extensions = path.join(tmp, 'extensions');
@@ -107,7 +154,9 @@ before(async () => {
       'remote.autoForwardPorts': false,
       'extensions.autoCheckUpdates': false,
       'extensions.autoUpdate': false,
-      'telemetry.telemetryLevel': 'off'
+      'telemetry.telemetryLevel': 'off',
+      // Test only: VirusTotal's base moved to the fixture provider above.
+      'huntkit.testing.loopbackProviderBaseUrls': { virustotal: providerBase }
     })
   );
   const common = [
@@ -176,6 +225,20 @@ before(async () => {
   page.setDefaultTimeout(UI_TIMEOUT);
   page.on('console', m => consoleLines.push(`[${m.type()}] ${m.text()}`));
   page.on('pageerror', e => consoleLines.push(`[pageerror] ${e.message}`));
+  page.on('request', request => {
+    let frame = '';
+    try {
+      frame = request.frame().url();
+    } catch {
+      // a service worker's request has no frame
+    }
+    browserRequests.push({
+      frame,
+      url: request.url(),
+      headers: JSON.stringify(request.headers()),
+      body: request.postData() ?? ''
+    });
+  });
   await page.goto(`${baseUrl}/?folder=${encodeURIComponent(workspace)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: UI_TIMEOUT });
   // The explorer lists the folder once the workbench has loaded it.
@@ -187,6 +250,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
+  provider?.close();
   if (server && server.exitCode === null) {
     // code-server runs its extension host and file watcher as children: end
     // the whole process group it leads (detached above), by its PID.
@@ -494,6 +558,201 @@ test(
     assert.ok(svg.includes(expected['timeline.ipynb'].title), 'the saved SVG has the title');
     for (const lane of expected['timeline.ipynb'].lanes) {
       assert.ok(svg.includes(lane), `the saved SVG has lane ${lane}`);
+    }
+  })
+);
+
+/** Stores a provider key with "huntkit: Set API key", through the quick picks and input box a user sees. */
+async function setApiKey(providerName, key) {
+  const input = page.locator('.quick-input-widget input');
+  await quickPick('F1', '>huntkit: Set API key', 'huntkit: Set API key');
+  const row = text => page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+  await row(providerName).waitFor({ timeout: UI_TIMEOUT });
+  await input.fill(providerName);
+  await row(providerName).click();
+  await row('Set AuthKey').click({ timeout: UI_TIMEOUT });
+  await page
+    .locator('.quick-input-widget', { hasText: `${providerName} AuthKey` })
+    .waitFor({ timeout: UI_TIMEOUT });
+  await input.fill(key);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+}
+
+test(
+  'a lookup output runs through the extension host; the key never reaches the webview',
+  reported(async () => {
+    await setApiKey('virustotal', VT_KEY);
+    await openFile('lookup.ipynb');
+    const frame = await frameWith('.jp-huntkit-lookup, .jp-huntkit-view-error');
+    assert.ok(frame, 'no .jp-huntkit-lookup in any webview frame');
+    assert.deepEqual(await frame.locator('.jp-huntkit-view-error').allTextContents(), []);
+    // Every message the webview receives from here on (the renderer channel).
+    await frame.evaluate(() => {
+      globalThis.__huntkitMessages = [];
+      globalThis.addEventListener('message', event => {
+        try {
+          globalThis.__huntkitMessages.push(JSON.stringify(event.data));
+        } catch {
+          globalThis.__huntkitMessages.push(String(event.data));
+        }
+      });
+    });
+    const view = frame.locator('.jp-huntkit-lookup');
+    assert.equal(
+      (await view.locator('.jp-huntkit-title').textContent())?.trim(),
+      'Observables from the hunt'
+    );
+    const vt = view.locator('input[data-provider="virustotal"]');
+    // The extension host says the key is stored (never what it is).
+    await poll(
+      'virustotal enabled and checked',
+      async () => (await vt.isEnabled()) && vt.isChecked()
+    );
+    assert.equal(await view.locator('input[data-provider="otx"]').isDisabled(), true);
+    assert.match(
+      (await view.locator('.jp-huntkit-lookup-provider', { hasText: 'otx' }).textContent()) ?? '',
+      /missing otx\.AuthKey/
+    );
+    // Offline until Run.
+    assert.deepEqual(providerCalls, []);
+
+    await view.locator('.jp-huntkit-lookup-run').click();
+    const rows = view.locator('.jp-huntkit-lookup-row');
+    await poll('three rows', async () => (await rows.count()) === 3, RENDER_TIMEOUT);
+    const shown = await rows.evaluateAll(trs =>
+      trs.map(tr => ({
+        ioc: tr.querySelector('.jp-huntkit-lookup-Ioc')?.textContent,
+        severity: [...tr.classList].find(c => c.startsWith('jp-huntkit-sev-')),
+        status: tr.querySelector('.jp-huntkit-lookup-Status')?.textContent
+      }))
+    );
+    assert.deepEqual(shown, [
+      { ioc: '185.220.101[.]1', severity: 'jp-huntkit-sev-high', status: 'ok' },
+      {
+        ioc: '275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f',
+        severity: 'jp-huntkit-sev-warning',
+        status: 'ok'
+      },
+      { ioc: '10.0.0.7', severity: 'jp-huntkit-sev-information', status: 'private_ip' }
+    ]);
+    // Severity colours come from VS Code's theme in the webview.
+    const high = await rows
+      .nth(0)
+      .locator('.jp-huntkit-lookup-Severity')
+      .evaluate(td => td.ownerDocument.defaultView.getComputedStyle(td).backgroundColor);
+    assert.notEqual(high, 'rgba(0, 0, 0, 0)', 'a high row has its colour');
+
+    // The extension host made both calls, with the key it holds; the private address was not sent.
+    assert.deepEqual(providerCalls.map(c => c.path).sort(), Object.keys(VT_CANNED).sort());
+    for (const call of providerCalls) {
+      assert.equal(call.key, VT_KEY);
+      assert.equal(call.agent, 'huntkit-vscode', 'called from the extension host, not the browser');
+    }
+
+    // Raw JSON on click, the provider filter.
+    await rows.nth(0).click();
+    assert.match(
+      (await view.locator('.jp-huntkit-lookup-raw').textContent()) ?? '',
+      /"Provider": "virustotal"/
+    );
+    await view.locator('.jp-huntkit-lookup-filter').selectOption('virustotal');
+    assert.equal(await rows.count(), 3);
+
+    // CSV: VS Code turns the blob download into its Save As dialog.
+    await view.locator('.jp-huntkit-lookup-download').click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: UI_TIMEOUT });
+    const target = await poll('a proposed .csv path', async () => {
+      const value = await input.inputValue();
+      return value.endsWith('.csv') && value;
+    });
+    await page.keyboard.press('Enter');
+    const csv = await poll(`the file ${target}`, () => readFile(target, 'utf8').catch(() => null));
+    assert.equal(
+      csv.split('\r\n')[0],
+      'Ioc,IocType,SafeIoc,QuerySubtype,Provider,Result,Severity,Details,RawResult,Reference,Status'
+    );
+    assert.ok(csv.includes('185.220.101[.]1,ipv4,185.220.101.1,ip,virustotal,true,high,'), csv);
+
+    // GeoIP in the webview: a picked .mmdb is read there and opened in the
+    // engine's worker; with no provider checked, Run asks the extension host
+    // nothing.
+    const callsBefore = providerCalls.length;
+    await view
+      .locator('.jp-huntkit-lookup-geo-file')
+      .setInputFiles(path.join(here, '../fixtures/geo/city.mmdb'));
+    await poll('the GeoIP database loaded', async () =>
+      /^city\.mmdb: GeoIP2-City, built /.test(
+        (await view.locator('.jp-huntkit-lookup-geo-info').textContent()) ?? ''
+      )
+    );
+    // The output is taller than VS Code shows by now: click in the page
+    // (Playwright's click wants the element inside the outer viewport).
+    await vt.evaluate(el => el.click());
+    assert.equal(await vt.isChecked(), false);
+    await view.locator('.jp-huntkit-lookup-input').fill('81.2.69.142\n10.0.0.7');
+    await view.locator('.jp-huntkit-lookup-run').evaluate(el => el.click());
+    const countries = () =>
+      rows.evaluateAll(trs =>
+        trs.map(tr => tr.querySelector('.jp-huntkit-lookup-Country')?.textContent)
+      );
+    await poll('GeoIP rows', async () => JSON.stringify(await countries()) === '["GB",""]');
+    assert.deepEqual(
+      await rows.evaluateAll(trs =>
+        trs.map(tr => tr.querySelector('.jp-huntkit-lookup-City')?.textContent)
+      ),
+      ['London', '']
+    );
+    assert.equal(providerCalls.length, callsBefore, 'GeoIP alone called no provider');
+
+    // The key never reached the webview: not in its messages, its page, or
+    // any request a frame made; and no frame talked to the provider.
+    const messages = await frame.evaluate(() => globalThis.__huntkitMessages);
+    assert.ok(
+      messages.some(m => m.includes('providerAnswer')),
+      'the provider answers came over the renderer channel'
+    );
+    for (const m of messages) {
+      assert.ok(!m.includes(VT_KEY), 'a message to the webview holds the key');
+    }
+    assert.ok(!(await frame.content()).includes(VT_KEY), 'the webview page holds the key');
+    const providerOrigin = `127.0.0.1:${provider.address().port}`;
+    for (const r of browserRequests) {
+      const text = `${r.url}\n${r.headers}\n${r.body}`;
+      assert.ok(!text.includes(VT_KEY), `a browser request holds the key: ${r.url}`);
+      assert.ok(!r.url.includes(providerOrigin), `the browser called the provider: ${r.url}`);
+    }
+  })
+);
+
+test(
+  'the sensitive switch (huntkit: Toggle sensitive switch) makes the extension host refuse every call',
+  reported(async () => {
+    await runCommand('huntkit: Toggle sensitive switch');
+    try {
+      // A freshly drawn view asks the extension host, which now says lookups are blocked.
+      const view = await poll('the view saying the switch is on', async () => {
+        await openFile('lookup.ipynb');
+        const frame = await frameWith('.jp-huntkit-lookup .jp-huntkit-status:not([hidden])');
+        const v = frame?.locator('.jp-huntkit-lookup');
+        const text = (await v?.locator('.jp-huntkit-status').textContent()) ?? '';
+        return text.includes('sensitive switch') && v;
+      });
+      const before = providerCalls.length;
+      // An observable not in this session's cache, so a call would be needed.
+      await view.locator('.jp-huntkit-lookup-input').fill('185.220.101.2');
+      await view.locator('.jp-huntkit-lookup-run').click();
+      const rows = view.locator('.jp-huntkit-lookup-row');
+      await poll('one refused row', async () => (await rows.count()) === 1);
+      assert.equal(await rows.locator('.jp-huntkit-lookup-Status').textContent(), 'error');
+      assert.match(
+        (await rows.locator('.jp-huntkit-lookup-Details').textContent()) ?? '',
+        /sensitive switch/
+      );
+      assert.equal(providerCalls.length, before, 'nothing reached the provider');
+    } finally {
+      await runCommand('huntkit: Toggle sensitive switch');
     }
   })
 );

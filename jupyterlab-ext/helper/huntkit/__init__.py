@@ -8,6 +8,7 @@ Functions that turn a DataFrame or Arrow table into the
     huntkit.timeline(df, group_by="Computer")
     df.huntkit.matrix(x="Computer", y="Account")   # with pandas
     huntkit.queries.render("WindowsSecurity.list_host_logons", host_name="WEB-01")
+    huntkit.lookup(["185.220.101[.]1", "evil[.]example"])   # the Lookup view; sent on Run only
 
 And the analyses, the Rust core compiled into this package
 (``huntkit._core``) with MSTICPy's parameter names; results are pandas
@@ -33,6 +34,7 @@ from .views import (
 )
 
 from .views import process_tree
+from .lookup import lookup
 from . import queries
 from .analysis import (
     HuntkitError,
@@ -72,6 +74,7 @@ __all__ = [
     "MIME_TYPE",
     "VERSION",
     "__version__",
+    "lookup",
     "matrix",
     "process_tree",
     "queries",

@@ -371,6 +371,8 @@ def view_bundle(kind: str, data: Any, /, *, label: str | None = None, color: str
     MSTICPy's names (README table). Raises ``ValueError``/``KeyError`` naming
     the problem, so mistakes show in the notebook cell, not in the renderer.
     """
+    if kind in contract.KINDS_WITHOUT_DATA:
+        raise ValueError(f"{kind} takes no table: use huntkit.{kind}(…) (e.g. huntkit.lookup(iocs))")
     if kind == "process_tree":  # events, not chart data: its own checks
         from .proctree import process_tree_bundle
 

@@ -31,6 +31,8 @@ _X = SCHEMA["x-huntkit"]
 MIME_TYPE: str = _X["mime_type"]
 VERSION: int = _X["bundle_version"]
 KINDS: tuple[str, ...] = tuple(_X["view_kinds"])
+#: Kinds whose bundles carry no table (``lookup``: its observables are its options).
+KINDS_WITHOUT_DATA: tuple[str, ...] = tuple(_X.get("view_kinds_without_data", ()))
 #: Built-in process-tree schemas: name -> the core's column mapping.
 PROC_SCHEMAS: dict[str, dict[str, Any]] = _X["proc_schemas"]
 #: Other names the core takes for a schema: alias -> name.

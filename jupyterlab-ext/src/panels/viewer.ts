@@ -8,6 +8,7 @@ import {
   BUNDLE_VERSION,
   renderError,
   renderView,
+  VIEW_KINDS_WITHOUT_DATA,
   VIEWS,
   type RenderedView,
   type ViewKindName
@@ -63,7 +64,11 @@ export class ViewerPanel extends Widget {
     this.kindSelect = d.createElement('select');
     this.kindSelect.className = 'jp-huntkit-viewer-kind';
     this.kindSelect.setAttribute('aria-label', 'View');
-    for (const kind of Object.keys(VIEWS) as ViewKindName[]) {
+    // Kinds that draw a table (not the lookup, whose observables are its options).
+    const tableKinds = (Object.keys(VIEWS) as ViewKindName[]).filter(
+      kind => !(VIEW_KINDS_WITHOUT_DATA as readonly string[]).includes(kind)
+    );
+    for (const kind of tableKinds) {
       const o = d.createElement('option');
       o.value = kind;
       o.textContent = VIEWS[kind].title;

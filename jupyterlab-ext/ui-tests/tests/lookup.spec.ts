@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test } from '@jupyterlab/galata';
-import { runCommand } from './helpers';
+import { runCell, runCommand } from './helpers';
 
 /** The fake key the test server config puts in the environment (HUNTKIT_E2E_VIRUSTOTAL_KEY). */
 const KEY = process.env.HUNTKIT_E2E_VIRUSTOTAL_KEY ?? 'e2e-fake-virustotal-key-5d7a0c';
@@ -155,6 +155,39 @@ test.describe('Lookup panel', () => {
       await sensitive(false);
     }
   });
+
+  test('a huntkit.lookup output in a notebook shows the same Lookup view, sent through the server on Run', async ({
+    page
+  }) => {
+    const calls: string[] = [];
+    page.on('request', request => {
+      if (request.url().includes('/huntkit/api/providers/call')) {
+        calls.push(request.postData() ?? '');
+      }
+    });
+    await page.notebook.createNew('lookup.ipynb');
+    const out = await runCell(
+      page,
+      0,
+      `import huntkit\nhuntkit.lookup(["${IP}", "${HASH}", "10.0.0.7"], providers=["virustotal"], title="From the hunt")`
+    );
+    const view = out.locator('.jp-huntkit-lookup');
+    await expect(view.locator('.jp-huntkit-title')).toHaveText('From the hunt');
+    await expect(view.locator('textarea')).toHaveValue(`${IP}\n${HASH}\n10.0.0.7`);
+    const vt = view.locator('input[data-provider="virustotal"]');
+    await expect(vt).toBeEnabled();
+    await expect(vt).toBeChecked();
+    // Drawn, and nothing sent until Run.
+    expect(calls).toEqual([]);
+    await view.locator('.jp-huntkit-lookup-run').click();
+    const rows = view.locator('.jp-huntkit-lookup-row');
+    await expect(rows).toHaveCount(3, { timeout: 60_000 });
+    await expect(rows.nth(0)).toHaveClass(/jp-huntkit-sev-high/);
+    await expect(rows.nth(2).locator('.jp-huntkit-lookup-Status')).toHaveText('private_ip');
+    expect(calls.length).toBeGreaterThanOrEqual(2);
+    expect(calls.join('\n')).not.toContain(KEY);
+  });
+
   test('GeoIP from a picked .mmdb, offline; the sensitive switch and the configuration check from the panel', async ({
     page
   }) => {

@@ -276,14 +276,22 @@ fn typescript_types(schema: &Value) -> String {
 /// The run-time lists, as `const` arrays whose types are the unions.
 fn typescript_lists(schema: &Value) -> String {
     let x = &schema["x-huntkit"];
+    // One line when short (Prettier joins an array that fits its 100 columns),
+    // else one item a line, so `prettier --check` agrees with this file.
     let list = |v: &Value| {
         let items: Vec<String> = v
             .as_array()
             .into_iter()
             .flatten()
-            .map(|s| format!("  {}", s.to_string().replace('"', "'")))
+            .map(|s| s.to_string().replace('"', "'"))
             .collect();
-        format!("[\n{}\n] as const", items.join(",\n"))
+        let line = format!("[{}] as const", items.join(", "));
+        if line.len() <= 60 {
+            line
+        } else {
+            let lines: Vec<String> = items.iter().map(|i| format!("  {i}")).collect();
+            format!("[\n{}\n] as const", lines.join(",\n"))
+        }
     };
     let names = |v: &Value| {
         Value::Array(
@@ -314,6 +322,9 @@ fn typescript_lists(schema: &Value) -> String {
          /** One of `VIEW_KINDS`. */\n\
          export type ViewKindName = (typeof VIEW_KINDS)[number];\n\
          \n\
+         /** The kinds whose bundles carry no data set (all they show is in their options). */\n\
+         export const VIEW_KINDS_WITHOUT_DATA = {dataless};\n\
+         \n\
          /** The built-in process tree schemas (the core also takes aliases, in any case). */\n\
          export const PROC_SCHEMAS = {schemas};\n\
          \n\
@@ -328,6 +339,7 @@ fn typescript_lists(schema: &Value) -> String {
         mime = x["mime_type"].to_string().replace('"', "'"),
         version = x["bundle_version"],
         kinds = list(&x["view_kinds"]),
+        dataless = list(&x["view_kinds_without_data"]),
         schemas = list(&names(&x["proc_schemas"])),
         iocs = list(&ioc_names),
         cluster_features = list(&x["cluster_features"]),

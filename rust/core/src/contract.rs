@@ -76,6 +76,7 @@ pub fn contract_schema() -> Value {
                 "mime_type": VIEW_MIME_TYPE,
                 "bundle_version": BUNDLE_VERSION,
                 "view_kinds": ViewSpec::kind_names(),
+                "view_kinds_without_data": ViewSpec::kinds_without_data(),
                 "proc_schemas": schemas,
                 "proc_schema_aliases": aliases,
                 "ioc_types": ioc_types,
@@ -133,7 +134,8 @@ mod tests {
     fn the_schema_names_every_kind_and_schema() {
         let s = contract_schema();
         let x = &s["x-huntkit"];
-        assert_eq!(x["view_kinds"].as_array().unwrap().len(), 7);
+        assert_eq!(x["view_kinds"].as_array().unwrap().len(), 8);
+        assert_eq!(x["view_kinds_without_data"], json!(["lookup"]));
         assert_eq!(
             x["proc_schemas"].as_object().unwrap().len(),
             SCHEMA_NAMES.len()
@@ -143,6 +145,7 @@ mod tests {
             "ProcSchema",
             "TimelineOptions",
             "ProcessTreeViewOptions",
+            "LookupViewOptions",
             "Pixels",
         ] {
             assert!(s["$defs"][def].is_object(), "{def} missing");

@@ -24,6 +24,15 @@ export interface AnomaliesOptions {
 }
 /** A column name or a list of them (`group_by` takes either). */
 export type Columns = string | string[];
+/** `lookup`: observables to look up at threat-intelligence providers, in the Lookup view both hosts share. Nothing is sent when the bundle is drawn: the analyst presses Run, and the host (the Jupyter server, VS Code's extension host) makes the calls with the keys it holds. */
+export interface LookupViewOptions {
+  /** The observables (IPs, domains, URLs, hashes; defanged is fine), at most `MAX_LOOKUP_OBSERVABLES`. */
+  iocs?: string[];
+  /** The providers checked first (registry names such as `virustotal`); default: every configured one that needs a key. */
+  providers?: Array<'virustotal' | 'otx' | 'greynoise' | 'greynoise_enterprise' | 'abuseipdb' | 'xforce' | 'crowdsec' | 'tor' | 'rdap' | 'ipstack'> | null;
+  /** The title. */
+  title?: string | null;
+}
 /** `matrix`: two categorical columns as a grid of sized circles. */
 export interface MatrixOptions {
   /** The horizontal category. */
@@ -225,4 +234,5 @@ export type ViewSpec =
   | { kind: 'matrix'; options: MatrixOptions }
   | { kind: 'anomalies'; options: AnomaliesOptions }
   | { kind: 'session_scores'; options: SessionScoresOptions }
+  | { kind: 'lookup'; options: LookupViewOptions }
   | { kind: 'process_tree'; options: ProcessTreeViewOptions };

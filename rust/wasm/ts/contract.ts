@@ -14,11 +14,15 @@ export const VIEW_KINDS = [
   'matrix',
   'anomalies',
   'session_scores',
+  'lookup',
   'process_tree'
 ] as const;
 
 /** One of `VIEW_KINDS`. */
 export type ViewKindName = (typeof VIEW_KINDS)[number];
+
+/** The kinds whose bundles carry no data set (all they show is in their options). */
+export const VIEW_KINDS_WITHOUT_DATA = ['lookup'] as const;
 
 /** The built-in process tree schemas (the core also takes aliases, in any case). */
 export const PROC_SCHEMAS = [

@@ -2,14 +2,21 @@
  * Draws huntkit view bundles into notebook outputs with the view code both
  * hosts share (`@huntkit/engine/chart`, one `renderView` for every kind);
  * this file only adapts it to VS Code: styles, where the wasm and the
- * engine's worker are, disposal, and the optional message channel.
+ * engine's worker are, disposal, and the optional message channel (the
+ * Lookup view's provider calls go through it to the extension host).
  */
-import { HuntkitEngine, type EngineRequest, type WorkerLike } from '@huntkit/engine';
+import {
+  HuntkitEngine,
+  type EngineRequest,
+  type LookupHost,
+  type WorkerLike
+} from '@huntkit/engine';
 import type { WasmInit } from '@huntkit/engine/worker';
 import { renderView, type RenderedView } from '@huntkit/engine/chart';
 import css from 'huntkit:css';
 import type { OutputItem, RendererContext } from 'vscode-notebook-renderer';
 import type { RendererMessage } from '../common/messages';
+import { extensionLookupHost } from './lookupHost';
 
 /** The wasm module, copied next to `out/renderer.js` by build.mjs. */
 const WASM_URL = new URL('./huntkit_wasm_bg.wasm', import.meta.url);
@@ -131,7 +138,12 @@ export class OutputViews {
     createWorker: () => new BlobWorker(WORKER_URL, WASM_URL)
   });
 
-  constructor(private readonly ctx: RendererContext<unknown>) {}
+  /** Where Lookup views send provider calls: the extension host, when there is a channel. */
+  private readonly lookupHost: LookupHost | null;
+
+  constructor(private readonly ctx: RendererContext<unknown>) {
+    this.lookupHost = extensionLookupHost(ctx);
+  }
 
   async render(item: OutputItem, element: HTMLElement, signal: AbortSignal): Promise<void> {
     this.dispose(item.id);
@@ -146,7 +158,10 @@ export class OutputViews {
       // Not JSON at all: the shared code reports it like any other bad bundle.
       bundle = item.text();
     }
-    const view = await renderView(element, bundle, { engine: this.engine });
+    const view = await renderView(element, bundle, {
+      engine: this.engine,
+      lookupHost: this.lookupHost
+    });
     if (signal.aborted || this.latest.get(item.id) !== token) {
       view.dispose();
       return;

@@ -252,6 +252,69 @@ impl ProcessTreeViewOptions {
     }
 }
 
+/// `lookup`: observables to look up at threat-intelligence providers, in
+/// the Lookup view both hosts share. Nothing is sent when the bundle is
+/// drawn: the analyst presses Run, and the host (the Jupyter server, VS
+/// Code's extension host) makes the calls with the keys it holds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct LookupViewOptions {
+    /// The observables (IPs, domains, URLs, hashes; defanged is fine), at
+    /// most `MAX_LOOKUP_OBSERVABLES`.
+    #[schemars(length(min = 1, max = crate::providers::ti::MAX_LOOKUP_OBSERVABLES))]
+    pub iocs: Vec<String>,
+    /// The providers checked first (registry names such as `virustotal`);
+    /// default: every configured one that needs a key.
+    #[schemars(schema_with = "provider_names_schema")]
+    pub providers: Option<Vec<String>>,
+    /// The title.
+    pub title: Option<String>,
+}
+
+/// The lookup providers' names, so the Python helper names an unknown one
+/// before the bundle reaches a renderer.
+fn provider_names_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let names: Vec<String> = crate::providers::ti::lookup_providers()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    schemars::json_schema!({
+        "description": "The providers checked first (registry names); default: every configured one that needs a key.",
+        "type": ["array", "null"],
+        "items": { "type": "string", "enum": names },
+        "default": null
+    })
+}
+
+impl LookupViewOptions {
+    /// Checks the observables' count and the provider names.
+    fn check(&self) -> Result<()> {
+        use crate::providers::ti::MAX_LOOKUP_OBSERVABLES;
+        if self.iocs.is_empty() {
+            return Err(Error::option("iocs", "give at least one observable"));
+        }
+        if self.iocs.len() > MAX_LOOKUP_OBSERVABLES {
+            return Err(Error::option(
+                "iocs",
+                format!(
+                    "{} observables; one lookup takes at most {MAX_LOOKUP_OBSERVABLES}",
+                    self.iocs.len()
+                ),
+            ));
+        }
+        let known = crate::providers::ti::lookup_providers();
+        for name in self.providers.iter().flatten() {
+            if !known.iter().any(|p| &p.name == name) {
+                return Err(Error::option(
+                    "providers",
+                    format!("unknown lookup provider {name:?}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A view: its kind and that kind's options, as the bundle's `kind` and
 /// `options` carry them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -272,6 +335,9 @@ pub enum ViewSpec {
     Anomalies(AnomaliesOptions),
     /// Scored sessions with a likelihood slider.
     SessionScores(SessionScoresOptions),
+    /// Observables to look up at threat-intelligence providers (no data
+    /// set: the observables are in the options).
+    Lookup(LookupViewOptions),
     /// Process trees of process-creation events, built in the browser.
     ProcessTree(ProcessTreeViewOptions),
 }
@@ -297,6 +363,12 @@ impl ViewSpec {
             serde_json::from_value(spec).map_err(|e| Error::option("options", e))?;
         spec.check()?;
         Ok(spec)
+    }
+
+    /// The kinds whose bundles carry no data set (everything they show is
+    /// in their options).
+    pub fn kinds_without_data() -> Vec<String> {
+        vec![ViewSpec::Lookup(LookupViewOptions::default()).kind_name()]
     }
 
     /// Every view kind's name, in declaration order.
@@ -350,12 +422,13 @@ impl ViewSpec {
                 }
                 Ok(())
             }
+            ViewSpec::Lookup(o) => o.check(),
             chart => chart.chart().map_or(Ok(()), |(_, o)| o.check()),
         }
     }
 
     /// The chart kind and the options the chart reads; `None` for a
-    /// process tree, which is not a chart.
+    /// process tree or a lookup, which are not charts.
     pub fn chart(&self) -> Option<(ViewKind, ViewOptions)> {
         fn frame(
             source_columns: &Option<Vec<String>>,
@@ -446,7 +519,7 @@ impl ViewSpec {
                     ..frame(&o.source_columns, &o.title, o.height, o.width)
                 },
             ),
-            ViewSpec::ProcessTree(_) => return None,
+            ViewSpec::ProcessTree(_) | ViewSpec::Lookup(_) => return None,
         })
     }
 }
@@ -474,9 +547,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_lookup_names_its_observables_and_providers() {
+        let spec = ViewSpec::parse(
+            "lookup",
+            &json!({"iocs": ["185.220.101[.]1"], "providers": ["virustotal"]}),
+        )
+        .unwrap();
+        assert_eq!(spec.kind_name(), "lookup");
+        assert!(spec.chart().is_none());
+        let err = |o| ViewSpec::parse("lookup", &o).unwrap_err().to_string();
+        assert!(err(json!({})).contains("at least one observable"));
+        assert!(err(json!({"iocs": ["1.2.3.4"], "providers": ["nope"]}))
+            .contains("unknown lookup provider \"nope\""));
+        let many: Vec<String> = (0..=crate::providers::ti::MAX_LOOKUP_OBSERVABLES)
+            .map(|i| format!("h{i}.example"))
+            .collect();
+        assert!(err(json!({ "iocs": many })).contains("at most"));
+        assert!(err(json!({"iocs": ["a.example"], "url": "x"})).contains("url"));
+        assert_eq!(ViewSpec::kinds_without_data(), vec!["lookup".to_string()]);
+    }
+
+    #[test]
     fn every_kind_round_trips_and_the_names_come_from_the_enum() {
         let names = ViewSpec::kind_names();
-        assert_eq!(names.len(), 7, "{names:?}");
+        assert_eq!(names.len(), 8, "{names:?}");
         assert!(names.contains(&"process_tree".to_string()));
         let spec = ViewSpec::parse("timeline", &json!(null)).unwrap();
         assert_eq!(spec.kind_name(), "timeline");

@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { CallOutcome } from '../../pkg/huntkit_wasm.js';
+import { JSDOM } from 'jsdom';
 import type { HuntkitEngine } from '../engine.js';
+import { LookupView, type LookupHost } from '../views/lookupView.js';
 import { engineOverRealWasm, skipWithoutWasm } from './realWasm.js';
 
 const skip = skipWithoutWasm;
@@ -159,5 +161,77 @@ describe('GeoIP through the engine', { skip }, () => {
       ]
     );
     assert.ok(table.byteLength > 100);
+  });
+});
+
+describe('the shared Lookup view with GeoIP (JupyterLab and VS Code alike)', { skip }, () => {
+  let engine: HuntkitEngine;
+  const dom = new JSDOM('<!doctype html><html><body></body></html>');
+  const doc = dom.window.document;
+  const cells = (view: LookupView, column: string): string[] =>
+    [...view.node.querySelectorAll(`.jp-huntkit-lookup-row .jp-huntkit-lookup-${column}`)].map(
+      td => td.textContent ?? ''
+    );
+  const bytes = (): Uint8Array =>
+    new Uint8Array(
+      readFileSync(new URL('../../../../tests/fixtures/geo/city.mmdb', import.meta.url))
+    );
+
+  before(async () => {
+    engine = await engineOverRealWasm();
+  });
+
+  after(() => engine.dispose());
+
+  it('looks addresses up in a loaded .mmdb alone, with no host and no call', async () => {
+    const view = new LookupView(doc, engine, null, { iocs: ['81.2.69.142', '10.0.0.7'] });
+    const run = view.node.querySelector<HTMLButtonElement>('.jp-huntkit-lookup-run');
+    assert.equal(run?.disabled, true);
+    await view.loadGeo('notes.mmdb', new TextEncoder().encode('ip,country\n1.2.3.4,DE\n'));
+    assert.match(view.node.textContent ?? '', /notes\.mmdb: .*not a MaxMind DB file/);
+    assert.equal(run.disabled, true);
+    await view.loadGeo('city.mmdb', bytes());
+    assert.match(
+      view.node.querySelector('.jp-huntkit-lookup-geo-info')?.textContent ?? '',
+      /^city\.mmdb: GeoIP2-City, built /
+    );
+    assert.equal(run.disabled, false);
+    await view.run();
+    assert.deepEqual(cells(view, 'Provider'), ['geoip', 'geoip']);
+    assert.deepEqual(cells(view, 'Country'), ['GB', '']);
+    assert.deepEqual(cells(view, 'City'), ['London', '']);
+    assert.deepEqual(cells(view, 'Status'), ['ok', 'private_ip']);
+    const csv = view.csv().split('\r\n');
+    assert.equal(csv[0].split(',')[0], 'IpAddress');
+    assert.ok(csv[0].includes('CountryCode') && csv[0].includes('Asn'));
+    assert.ok(csv[1].startsWith('81.2.69.142,Public,GB,United Kingdom,England,London,'));
+  });
+
+  it('joins the geo columns to the rows of a provider run', async () => {
+    // A hash no other test asked (the session cache is the module's).
+    const SHA1 = 'da39a3ee5e6b4b0d3255bfef95601890afd80709';
+    const asked: string[] = [];
+    const host: LookupHost = {
+      label: 'a test host',
+      providers: () => Promise.resolve({ providers: [{ name: 'virustotal', configured: true }] }),
+      call: request => {
+        asked.push(request.path);
+        return Promise.resolve({ refused: { status: 403, message: 'blocked by the test host' } });
+      }
+    };
+    const view = new LookupView(doc, engine, host, {
+      iocs: ['81.2.69.142', SHA1],
+      providers: ['virustotal']
+    });
+    await view.loadGeo('city.mmdb', bytes());
+    await view.run();
+    assert.equal(asked.length, 2);
+    assert.deepEqual(cells(view, 'Ioc'), ['81.2.69.142', SHA1]);
+    assert.deepEqual(cells(view, 'Country'), ['GB', '']);
+    assert.deepEqual(cells(view, 'Status'), ['error', 'error']);
+    const header = view.csv().split('\r\n')[0].split(',');
+    // The lookup columns, then the GeoIP ones that do not repeat them.
+    assert.equal(header[0], 'Ioc');
+    assert.ok(header.includes('CountryCode') && !header.includes('IpAddress'));
   });
 });

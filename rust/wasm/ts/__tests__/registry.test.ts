@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { JSDOM } from 'jsdom';
-import { VIEW_KINDS } from '../contract.js';
+import { VIEW_KINDS, VIEW_KINDS_WITHOUT_DATA } from '../contract.js';
 import { renderView, VIEWS, type ViewEngine } from '../chart/registry.js';
+import { LookupFrame } from '../chart/lookupFrame.js';
+import type { LookupHost } from '../views/lookupView.js';
 import { HuntkitError, type RemoteChart, type RemoteProcessTree } from '../engine.js';
 
 const dom = new JSDOM('<!doctype html><html><body></body></html>', { pretendToBeVisual: true });
@@ -31,6 +33,29 @@ function refusingEngine(calls: unknown[]): ViewEngine {
     openChart(kind, sources, options): Promise<RemoteChart> {
       calls.push({ kind, sources, options });
       return Promise.reject(new HuntkitError('column "Account" not in table', 'missing_column'));
+    },
+    lookupProviders() {
+      calls.push('lookupProviders');
+      return Promise.resolve([
+        { name: 'virustotal', kind: 'ti', needsKey: true, supports: ['ipv4'] },
+        { name: 'otx', kind: 'ti', needsKey: true, supports: ['ipv4'] }
+      ] as Awaited<ReturnType<ViewEngine['lookupProviders']>>);
+    },
+    lookupPlan(iocs, providers) {
+      calls.push({ lookupPlan: [iocs, providers] });
+      return Promise.reject(new HuntkitError('no plan in this test', 'invalid_option'));
+    },
+    lookupFinish() {
+      return Promise.reject(new HuntkitError('no finish in this test', 'invalid_option'));
+    },
+    lookupRetryDelay() {
+      return Promise.resolve(null);
+    },
+    geoLoad() {
+      return Promise.reject(new HuntkitError('no geoip database in this test', 'invalid_option'));
+    },
+    geoLookup() {
+      return Promise.reject(new HuntkitError('no geoip database in this test', 'invalid_option'));
     }
   };
 }
@@ -40,7 +65,9 @@ describe('the view registry', () => {
     assert.deepEqual(Object.keys(VIEWS).sort(), [...VIEW_KINDS].sort());
     for (const kind of VIEW_KINDS) {
       assert.ok(VIEWS[kind].title, kind);
-      assert.ok(VIEWS[kind].fields.length > 0, kind);
+      // A kind without a table has no columns to pick.
+      const dataless = (VIEW_KINDS_WITHOUT_DATA as readonly string[]).includes(kind);
+      assert.equal(VIEWS[kind].fields.length > 0, !dataless, kind);
     }
     // The options a picker sets are the kind's own.
     assert.deepEqual(
@@ -130,6 +157,92 @@ describe('the view registry', () => {
       }
     ]);
     assert.equal(shown.error, 'column "Account" not in table');
+  });
+
+  it('draws a lookup bundle (no data) in the Lookup view, sending nothing until Run', async () => {
+    const calls: unknown[] = [];
+    const asked: string[] = [];
+    const lookupHost: LookupHost = {
+      label: 'the test host',
+      providers: () => {
+        asked.push('providers');
+        return Promise.resolve({
+          providers: [
+            { name: 'virustotal', configured: true },
+            { name: 'otx', configured: false, missing: ['otx.AuthKey'] }
+          ]
+        });
+      },
+      call: request => {
+        asked.push(`call ${request.provider}`);
+        return Promise.resolve({ refused: { status: 403, message: 'no' } });
+      }
+    };
+    const div = host();
+    const shown = await renderView(
+      div,
+      {
+        version: 1,
+        kind: 'lookup',
+        options: { iocs: ['185.220.101[.]1', 'evil.example'], providers: ['virustotal'] }
+      },
+      { engine: refusingEngine(calls), lookupHost }
+    );
+    assert.equal(shown.error, null);
+    assert.ok(shown.frame instanceof LookupFrame);
+    await shown.frame.view.loadProviders();
+    assert.equal(
+      (div.querySelector('.jp-huntkit-lookup-input') as HTMLTextAreaElement).value,
+      '185.220.101[.]1\nevil.example'
+    );
+    const vt = div.querySelector<HTMLInputElement>('input[data-provider="virustotal"]');
+    const otx = div.querySelector<HTMLInputElement>('input[data-provider="otx"]');
+    assert.deepEqual(
+      [vt?.checked, vt?.disabled, otx?.checked, otx?.disabled],
+      [true, false, false, true]
+    );
+    assert.match(div.textContent ?? '', /missing otx\.AuthKey/);
+    assert.deepEqual(asked, ['providers']);
+    assert.deepEqual(calls, ['lookupProviders']);
+    // Run plans in the engine first (here it refuses, so no call goes out).
+    await shown.frame.view.run();
+    assert.deepEqual(calls.at(-1), {
+      lookupPlan: [['185.220.101[.]1', 'evil.example'], ['virustotal']]
+    });
+    assert.deepEqual(asked, ['providers']);
+    assert.match(div.textContent ?? '', /no plan in this test/);
+    shown.dispose();
+    assert.equal(div.querySelector('.jp-huntkit-lookup'), null);
+  });
+
+  it('says a lookup needs its host when there is none, and names bad lookup options', async () => {
+    const div = host();
+    await renderView(
+      div,
+      { version: 1, kind: 'lookup', options: { iocs: ['1.2.3.4'] }, data: [] },
+      { engine: refusingEngine([]) }
+    );
+    assert.equal(div.querySelector<HTMLButtonElement>('.jp-huntkit-lookup-run')?.disabled, true);
+    assert.match(div.textContent ?? '', /Lookups need the huntkit host/);
+    const bad = await renderView(
+      host(),
+      { version: 1, kind: 'lookup', options: { iocs: [] } },
+      { engine: refusingEngine([]) }
+    );
+    assert.match(bad.error ?? '', /non-empty list of observables/);
+    const other = await renderView(
+      host(),
+      { version: 1, kind: 'lookup', options: { iocs: ['a.example'], url: 'http://x' } },
+      { engine: refusingEngine([]) }
+    );
+    assert.match(other.error ?? '', /unknown option "url"/);
+    // Kinds that draw tables still need their data.
+    const chart = await renderView(
+      host(),
+      { version: 1, kind: 'timeline', options: {} },
+      { engine: refusingEngine([]) }
+    );
+    assert.match(chart.error ?? '', /no data sets/);
   });
 
   it('names a bad bundle before any view runs', async () => {

@@ -9,6 +9,7 @@ export {
   BUNDLE_VERSION,
   BundleError,
   VIEW_KINDS,
+  VIEW_KINDS_WITHOUT_DATA,
   VIEW_MIME_TYPE,
   VIEW_TITLES,
   base64ToBytes,
@@ -42,3 +43,4 @@ export {
   type ViewField,
   type ViewFrame
 } from './registry.js';
+export { LookupFrame, lookupOptions } from './lookupFrame.js';

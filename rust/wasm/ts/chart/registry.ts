@@ -25,6 +25,8 @@ import {
 import { ChartFrame } from './chartView.js';
 import { bundleTable, mountProcessTree, procTreeOptions, type ProcTreeFrame } from './procTree.js';
 import type { TreeEngine } from './procTree.js';
+import { LookupFrame } from './lookupFrame.js';
+import type { LookupEngine, LookupHost } from '../views/lookupView.js';
 
 /** What chart views need from the engine: a chart built and held in its worker. */
 export interface ChartEngine {
@@ -36,16 +38,22 @@ export interface ChartEngine {
 }
 
 /** What views need from the engine (a `HuntkitEngine`: the worker half). */
-export type ViewEngine = TreeEngine & ChartEngine;
+export type ViewEngine = TreeEngine & ChartEngine & LookupEngine;
 
 /** What a view is drawn with. */
 export interface ViewContext {
   /** The engine whose worker does the O(n) work; default: the shared one (`viewEngine()`). */
   engine?: ViewEngine;
+  /**
+   * Where a Lookup view's provider calls go (the Jupyter server, VS Code's
+   * extension host); without one, the view shows its observables and says
+   * lookups need the host.
+   */
+  lookupHost?: LookupHost | null;
 }
 
 /** A frame a view mounted. */
-export type ViewFrame = ChartFrame | ProcTreeFrame;
+export type ViewFrame = ChartFrame | ProcTreeFrame | LookupFrame;
 
 /** A mounted view, or its error message. */
 export interface RenderedView {
@@ -76,7 +84,12 @@ export interface ViewDefinition {
   /** The options a picker offers for a plain table. */
   readonly fields: readonly ViewField[];
   /** Mounts a checked bundle of this kind into `host` (throws on bad data or options). */
-  mount(host: HTMLElement, bundle: ViewBundle, engine: ViewEngine): Promise<ViewFrame>;
+  mount(
+    host: HTMLElement,
+    bundle: ViewBundle,
+    engine: ViewEngine,
+    ctx: ViewContext
+  ): Promise<ViewFrame>;
 }
 
 /** A checked bundle's data sets as the engine takes them (bytes, or base64 decoded in the worker). */
@@ -145,6 +158,14 @@ export const VIEWS: Readonly<Record<ViewKindName, ViewDefinition>> = {
     { option: 'y', label: 'Likelihood', optional: false },
     groupBy()
   ]),
+  lookup: {
+    title: VIEW_TITLES.lookup,
+    // Its observables are in the options; no table to pick columns from.
+    fields: [],
+    mount(host, bundle, engine, ctx) {
+      return Promise.resolve(new LookupFrame(host, bundle, engine, ctx.lookupHost ?? null));
+    }
+  },
   process_tree: {
     title: VIEW_TITLES.process_tree,
     fields: [
@@ -219,7 +240,7 @@ export async function renderView(
   let frame: ViewFrame;
   try {
     const checked = parseBundle(bundle);
-    frame = await VIEWS[checked.kind].mount(host, checked, ctx.engine ?? viewEngine());
+    frame = await VIEWS[checked.kind].mount(host, checked, ctx.engine ?? viewEngine(), ctx);
   } catch (error) {
     const message =
       error instanceof BundleError || error instanceof Error ? error.message : String(error);

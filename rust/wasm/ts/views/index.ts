@@ -25,6 +25,15 @@ export {
   type SortDirection
 } from './iocModel.js';
 export { IocTableView, type IocTableViewOptions } from './iocTable.js';
+export {
+  LookupView,
+  splitIocs,
+  type LookupEngine,
+  type LookupHost,
+  type LookupHostProvider,
+  type LookupRefusal,
+  type LookupViewOptions
+} from './lookupView.js';
 export { StatusView, type ProgressUnit } from './status.js';
 export {
   TIME_RANGE_PARAMETERS,
