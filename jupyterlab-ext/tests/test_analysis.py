@@ -392,6 +392,41 @@ def test_build_process_tree_with_a_mapping_and_integer_pids():
                                                   "process_id": "pid", "parent_id": "ppid"}).equals(tree)
 
 
+def test_build_process_tree_inferred_rows_and_input_dtypes():
+    df = procs()
+    df["Elevated"] = [True, False, True, False, True]
+    df["Score"] = [1.5, 2.5, 3.5, 4.5, 5.5]
+    tree = huntkit.build_process_tree(df, schema="4688")
+    # input columns keep their own types (taken by source_index, not read back from text)
+    assert isinstance(tree.Computer.dtype, pd.CategoricalDtype)
+    assert tree.EventID.dtype == "Int64" and tree.Score.dtype == "float64"
+    assert tree.Elevated.dtype == "boolean" and tree.TimeGenerated.dtype == df.TimeGenerated.dtype
+    assert tree.columns[:len(df.columns)].tolist() == df.columns.tolist()
+    events = tree[~tree.IsInferred]
+    src = events.source_index.astype(int).tolist()
+    assert events.CommandLine.tolist() == df.CommandLine.iloc[src].tolist()
+    assert events.Score.tolist() == df.Score.iloc[src].tolist()
+    # inferred parents: the schema cells their child gives, nulls elsewhere
+    inferred = tree[tree.IsInferred]
+    assert inferred.Computer.astype(str).tolist() == ["h1", "h2"]
+    assert inferred.NewProcessName.tolist() == [r"C:\W\explorer.exe"] * 2
+    assert inferred.NewProcessId.tolist() == ["0x4", "0x4"]
+    assert inferred.source_index.isna().all() and inferred.Score.isna().all()
+    assert inferred.CommandLine.isna().all() and inferred.EventID.isna().all()
+
+
+def test_build_process_tree_inferred_integer_pid_stays_a_number():
+    df = pd.DataFrame({
+        "ts": pd.to_datetime(["2024-01-01T00:00:01", "2024-01-01T00:00:02"]),
+        "exe": ["/bin/bash", "/usr/bin/id"], "pid": [100, 200], "ppid": [1, 100],
+    })
+    tree = huntkit.build_process_tree(df, mapping={"time_stamp": "ts", "process_name": "exe",
+                                                   "process_id": "pid", "parent_id": "ppid"})
+    assert tree.pid.dtype == "Int64" and tree.ts.dtype == df.ts.dtype
+    root = tree[tree.IsInferred]
+    assert root.pid.tolist() == [1] and root.exe.isna().all()
+
+
 def test_build_process_tree_bad_input():
     with pytest.raises(HuntkitError) as e:
         huntkit.build_process_tree(procs().drop(columns=["NewProcessId"]), schema="4688")

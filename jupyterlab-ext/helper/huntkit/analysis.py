@@ -464,7 +464,7 @@ def build_process_tree(data: Any, schema: str | None = None,
                               for k, v in mapping.items() if v is not None}
     events = _arrow(data)
     handle = _core.build_process_tree(events, json.dumps(options))
-    tree = ProcessTree(_frame(_restore(handle.frame(), _input_types(events))))
+    tree = ProcessTree(_frame(_tree_table(handle, events)))
     tree._handle = handle
     tree._events = events
     tree._tree_options = options
@@ -472,6 +472,42 @@ def build_process_tree(data: Any, schema: str | None = None,
     if stats.get("unused_columns"):
         tree.attrs["unused_columns"] = stats["unused_columns"]
     return tree
+
+
+def _tree_table(handle: Any, events: pa.Table) -> pa.Table:
+    """The tree's rows: the caller's own input rows taken by
+    ``source_index`` (their types kept, no text round trip), the inferred
+    processes' schema cells filled in, then the tree columns from Rust."""
+    import pyarrow.compute as pc
+
+    tree = pa.Table.from_batches([handle.tree_frame()])
+    tree_names = set(tree.column_names)
+    body = events.select([n for n in events.column_names if n not in tree_names])
+    body = body.take(tree.column("source_index"))
+    inferred = handle.inferred_frame()
+    if inferred.num_rows:
+        inferred = _restore(inferred, _input_types(events))
+        mask = pa.array(pc.is_null(tree.column("source_index")).to_numpy(zero_copy_only=False))
+        for name in inferred.schema.names[1:]:
+            i = body.column_names.index(name)
+            col = body.column(i).combine_chunks()
+            fill = inferred.column(name)
+            base = col.type.value_type if pa.types.is_dictionary(col.type) else col.type
+            try:
+                if pa.types.is_dictionary(fill.type):
+                    fill = fill.dictionary_decode()
+                if fill.type != base:
+                    fill = fill.cast(base)
+                plain = col.dictionary_decode() if pa.types.is_dictionary(col.type) else col
+                filled = pc.replace_with_mask(plain, mask, fill)
+                if pa.types.is_dictionary(col.type):
+                    filled = filled.dictionary_encode().cast(col.type)
+            except (pa.ArrowException, ValueError):
+                continue  # the cell's text does not fit the input's type: left null
+            body = body.set_column(i, name, filled)
+    for name in tree.column_names:
+        body = body.append_column(tree.schema.field(name), tree.column(name))
+    return body
 
 
 if pd is not None:

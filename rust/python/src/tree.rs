@@ -63,6 +63,25 @@ impl ProcessTreeHandle {
         frame_out(py, batch)
     }
 
+    /// Only the tree columns, typed (no input column as text), as a
+    /// `pyarrow.RecordBatch`: the caller takes its own input rows by
+    /// `source_index`, which keeps their types and skips a text copy.
+    fn tree_frame(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let batch = detached(py, || {
+            frame_batch(&self.tree.tree_frame().map_err(errors::core)?)
+        })?;
+        frame_out(py, batch)
+    }
+
+    /// The inferred processes' rows (`node`) and schema cells as text,
+    /// to fill the rows `source_index` leaves null.
+    fn inferred_frame(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let batch = detached(py, || {
+            frame_batch(&self.tree.inferred_frame().map_err(errors::core)?)
+        })?;
+        frame_out(py, batch)
+    }
+
     /// MSTICPy's `get_summary_info` counts, as JSON.
     fn summary(&self) -> PyResult<String> {
         serde_json::to_string(&self.tree.summary())

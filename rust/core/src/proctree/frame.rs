@@ -116,19 +116,6 @@ impl ProcTree<'_> {
     /// fits in a wasm memory.
     pub fn frame(&self) -> Result<Frame> {
         let table = &*self.table;
-        let c = &self.cols;
-        let field_of = |col: usize| {
-            [
-                (Some(c.time), Field::Time),
-                (Some(c.name), Field::Name),
-                (Some(c.pid), Field::Pid),
-                (c.host, Field::Host),
-                (c.logon, Field::Logon),
-            ]
-            .into_iter()
-            .find(|(k, _)| *k == Some(col))
-            .map(|(_, f)| f)
-        };
         let n = &self.nodes;
         let mut out: Vec<(&str, FrameColumn)> = Vec::new();
         for (j, name) in table.names().iter().enumerate() {
@@ -136,7 +123,7 @@ impl ProcTree<'_> {
                 continue;
             }
             let cells = table.column(j);
-            let field = field_of(j);
+            let field = self.field_of(j);
             let bytes = cells.text_bytes();
             let mut col = ColumnBuilder::with_capacity(n.len(), bytes + bytes / 64);
             for (i, node) in n.iter().enumerate() {
@@ -147,6 +134,66 @@ impl ProcTree<'_> {
             }
             out.push((name, FrameColumn::Text(col.finish())));
         }
+        out.extend(self.tree_columns()?);
+        Ok(Frame::new(out))
+    }
+
+    /// Only [`TREE_COLUMNS`], typed (integers and booleans, not text):
+    /// for hosts that hold the input table themselves and take its rows by
+    /// `source_index` (keeping the input's own types), then fill the
+    /// inferred rows from [`inferred_frame`](Self::inferred_frame). Writing
+    /// every input column as text is most of [`frame`](Self::frame)'s time.
+    pub fn tree_frame(&self) -> Result<Frame> {
+        Ok(Frame::new(self.tree_columns()?))
+    }
+
+    /// One row per inferred process: `node` (its row in the tree frames),
+    /// then the input's schema columns (time, image, PID, host, logon id;
+    /// by their input names, as text) holding what [`frame`](Self::frame)
+    /// writes for that process.
+    pub fn inferred_frame(&self) -> Result<Frame> {
+        let nodes: Vec<usize> = (0..self.nodes.len())
+            .filter(|&i| self.nodes[i].is_inferred())
+            .collect();
+        let mut out: Vec<(&str, FrameColumn)> = vec![(
+            "node",
+            FrameColumn::Int64(nodes.iter().map(|&i| Some(i as i64)).collect()),
+        )];
+        for (j, name) in self.table.names().iter().enumerate() {
+            let Some(field) = self.field_of(j) else {
+                continue;
+            };
+            if TREE_COLUMNS.contains(&name.as_str()) || name == "node" {
+                continue;
+            }
+            let mut col = ColumnBuilder::with_capacity(nodes.len(), nodes.len() * 16);
+            for &i in &nodes {
+                col.push(self.cell(i, field))?;
+            }
+            out.push((name, FrameColumn::Text(col.finish())));
+        }
+        Ok(Frame::new(out))
+    }
+
+    /// The schema field input column `col` holds, if any.
+    fn field_of(&self, col: usize) -> Option<Field> {
+        let c = &self.cols;
+        [
+            (Some(c.time), Field::Time),
+            (Some(c.name), Field::Name),
+            (Some(c.pid), Field::Pid),
+            (c.host, Field::Host),
+            (c.logon, Field::Logon),
+        ]
+        .into_iter()
+        .find(|(k, _)| *k == Some(col))
+        .map(|(_, f)| f)
+    }
+
+    /// [`TREE_COLUMNS`] as frame columns, in order.
+    fn tree_columns(&self) -> Result<Vec<(&'static str, FrameColumn)>> {
+        let n = &self.nodes;
+        let mut out: Vec<(&'static str, FrameColumn)> = Vec::new();
         let keys = self.proc_keys()?;
         let mut parent_keys =
             ColumnBuilder::with_capacity(n.len(), keys.array().value_data().len());
@@ -181,14 +228,14 @@ impl ProcTree<'_> {
         out.push(("IsLeaf", flag(&leaf)));
         out.push(("IsBranch", flag(&|i| !root(i) && !leaf(i))));
         out.push(("IsInferred", flag(&|i| n[i].is_inferred())));
-        if c.logon.is_some() {
+        if self.cols.logon.is_some() {
             let mut logons = ColumnBuilder::with_capacity(n.len(), n.len() * 8);
             for i in 0..n.len() {
                 logons.push(self.effective_logon_id(i))?;
             }
             out.push(("EffectiveLogonId", FrameColumn::Text(logons.finish())));
         }
-        Ok(Frame::new(out))
+        Ok(out)
     }
 }
 
@@ -225,5 +272,39 @@ mod tests {
         );
         assert_eq!(lines[2], "2024-01-01T00:00:01Z,H,C:\\cmd.exe,0x10,0x4,0x3e7,0x0,x,h|c:\\cmd.exe|0x10|2024-01-01T00:00:01Z,h||0x4|,0,0,0/1,1,1,1,False,False,True,False,0x3e7");
         assert_eq!(lines[3], "2024-01-01T00:00:02Z,H,C:\\ping.exe,0x20,0x10,0x3e7,0x99,y,h|c:\\ping.exe|0x20|2024-01-01T00:00:02Z,h|c:\\cmd.exe|0x10|2024-01-01T00:00:01Z,1,1,0/1/2,2,0,0,False,True,False,False,0x99");
+    }
+
+    /// The split frames (tree columns; inferred rows' schema cells) hold
+    /// what the joined frame holds, so a host can rebuild it from its own
+    /// input table.
+    #[test]
+    fn tree_and_inferred_frames_match_the_joined_frame() {
+        let t = read_table(
+            b"t,host,name,pid,ppid,extra\n\
+              2024-01-01T00:00:01Z,H,C:\\cmd.exe,0x10,0x4,x\n\
+              2024-01-01T00:00:02Z,H,C:\\ping.exe,0x20,0x10,y\n",
+            TableFormat::Csv,
+        )
+        .unwrap();
+        let schema = ProcSchema {
+            host_name: Some("host".into()),
+            ..ProcSchema::new("t", "name", "pid", "ppid")
+        };
+        let tree = build_tree(&t, &schema).unwrap();
+        let csv = |f: super::Frame| {
+            let mut out = Vec::new();
+            f.write_csv(&mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let full = csv(tree.frame().unwrap());
+        let only = csv(tree.tree_frame().unwrap());
+        for (a, b) in full.lines().zip(only.lines()) {
+            assert!(a.ends_with(b), "{a} does not end with {b}");
+            assert_eq!(b.split(',').count(), 12, "no logon column: 12 tree columns");
+        }
+        assert_eq!(
+            csv(tree.inferred_frame().unwrap()),
+            "node,t,host,name,pid\n0,,H,,0x4\n"
+        );
     }
 }
