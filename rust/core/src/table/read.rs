@@ -69,7 +69,7 @@ pub fn read_table_projected(
         TableFormat::Csv => read_csv(bytes, keep),
         TableFormat::Json => read_json(bytes),
         TableFormat::Ndjson => read_ndjson(bytes),
-        TableFormat::Arrow => read_arrow(bytes, keep),
+        TableFormat::Arrow => guard_arrow(|| read_arrow(bytes, keep)),
     }
 }
 
@@ -349,7 +349,35 @@ fn arrow_schema(bytes: &[u8]) -> Result<SchemaRef> {
     })
 }
 
+/// Runs an Arrow read, turning a panic inside arrow-rs into a parse error.
+///
+/// arrow-rs's IPC readers validate what they build (offsets, bounds, UTF-8,
+/// dictionary keys: `ArrayData`'s full validation, which huntkit never
+/// turns off), and huntkit's own checks come first ([`check_text`]), but a
+/// malformed file can still reach a panic inside the crate (issue #16):
+/// [`check_ipc`](super::ipc_check::check_ipc) walks the framing first.
+/// Natively the panic is caught here, so a bad file is an error the caller
+/// names the file in. In wasm (`panic = "abort"`) nothing can be caught:
+/// there the validation and the fuzzed inputs kept under
+/// `tests/golden/fuzz/table_arrow/` are the guard, and the host restarts a
+/// dead module.
+fn guard_arrow<T>(read: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".to_string());
+        Err(Error::parse(
+            "arrow",
+            None,
+            format!("malformed Arrow IPC data (the reader failed: {why})"),
+        ))
+    })
+}
+
 fn read_arrow(bytes: &[u8], keep: Option<ColumnPicker<'_>>) -> Result<Table> {
+    super::ipc_check::check_ipc(bytes).map_err(|e| Error::parse("arrow", None, e))?;
     let schema = arrow_schema(bytes)?;
     let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
     // Columns nobody reads are not decoded: they stay as null columns, so

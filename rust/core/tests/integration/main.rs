@@ -1,6 +1,10 @@
 //! huntkit-core's integration tests, one binary with a module per topic:
 //! one link instead of one per file keeps the build small and quick.
 
+mod arrow_ipc;
+mod bombs;
+mod fuzz_bodies;
+mod fuzz_regressions;
 mod golden;
 mod lookup;
 mod proctree;
