@@ -6,6 +6,7 @@ mod bombs;
 mod fuzz_bodies;
 mod fuzz_regressions;
 mod golden;
+mod hostile_tables;
 mod lookup;
 mod proctree;
 mod queries;
