@@ -20,21 +20,27 @@ cd "$HUNTKIT_ROOT"
 what="${1:-all}"
 dir="$HUNTKIT_CACHE/bench-hardening"
 mkdir -p "$dir"
-cargo build -q --release -p huntkit
+[ -n "${HUNTKIT_BENCH_NO_BUILD:-}" ] || cargo build -q --release -p huntkit
 hk="$CARGO_TARGET_DIR/release/huntkit"
 
-# Runs a command, prints "seconds peak_MB exit" (its output is dropped).
+# Runs a command, prints "wall_s peak_MB exit cpu_s" (its output is
+# dropped). CPU seconds (user + system) are given too: on a shared machine
+# the wall time also counts the other processes' turns.
 measure() {
   local t
   t="$(mktemp)"
   set +e
-  /usr/bin/time -v -o "$t" "$@" >/dev/null 2>"$t.err"
+  # 4 GiB of address space at most: a reader that would take more fails
+  # (and shows as a non-zero exit) instead of starving the machine.
+  /usr/bin/time -v -o "$t" bash -c 'ulimit -v 4194304; exec "$@"' _ "$@" >/dev/null 2>"$t.err"
   local rc=$?
   set -e
   local wall rss
   wall="$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$t" | awk -F: '{ if (NF == 3) print $1*3600+$2*60+$3; else print $1*60+$2 }')"
   rss="$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$t")"
-  echo "$wall $((rss / 1024)) $rc"
+  local cpu
+  cpu="$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$t")"
+  echo "$wall $((rss / 1024)) $rc $cpu"
   tail -3 "$t.err" >"$dir/last.err"
   rm -f "$t" "$t.err"
 }
@@ -65,12 +71,12 @@ if not nz.exists():
         z = zip_of(f"lib{level}_", z, 16)
     nz.write_text(base64.b64encode(z).decode() + "\n")
 PY
-  printf '| bomb | encoded size | wall s | peak RSS MB | warning |\n|---|---|---|---|---|\n'
+  printf '| bomb | encoded size | wall s | CPU s | peak RSS MB | warning |\n|---|---|---|---|---|---|\n'
   for f in gzip_bomb_1gib nested_zip_bomb; do
-    read -r wall rss rc < <(measure "$hk" decode --format csv "$dir/$f.txt")
+    read -r wall rss rc cpu < <(measure "$hk" decode --format csv "$dir/$f.txt")
     warning="$(grep -o 'warning: .*' "$dir/last.err" | head -1 | cut -c10-90)"
     [ "$rc" = 0 ] || warning="exit $rc"
-    printf '| %s | %s | %s | %s | %s |\n' "$f" "$(du -h "$dir/$f.txt" | cut -f1)" "$wall" "$rss" "$warning"
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$f" "$(du -h "$dir/$f.txt" | cut -f1)" "$wall" "$cpu" "$rss" "$warning"
   done
 }
 
@@ -106,15 +112,15 @@ for name, ch in [("a", b"a"), ("A", b"A"), ("zero", b"0"), ("dot", b"."), ("quot
     if not p.exists():
         p.write_bytes(ch * (100 << 20))
 PY
-  printf '| input | command | MB | wall s | MB/s | peak RSS MB | exit |\n|---|---|---|---|---|---|---|\n'
+  printf '| input | command | MB | wall s | CPU s | MB/s (CPU) | peak RSS MB | exit |\n|---|---|---|---|---|---|---|---|\n'
   run() {
     local file="$1" label="$2"
     shift 2
     local mb
     mb="$(( $(stat -c %s "$file") / 1000000 ))"
-    read -r wall rss rc < <(measure "$@" "$file")
-    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$(basename "$file")" "$label" "$mb" "$wall" \
-      "$(awk -v m="$mb" -v w="$wall" 'BEGIN { printf "%.0f", (w > 0 ? m / w : 0) }')" "$rss" "$rc"
+    read -r wall rss rc cpu < <(measure "$@" "$file")
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(basename "$file")" "$label" "$mb" "$wall" "$cpu" \
+      "$(awk -v m="$mb" -v w="$cpu" 'BEGIN { printf "%.0f", (w > 0 ? m / w : 0) }')" "$rss" "$rc"
   }
   n="$dir/normal_100mb.csv"
   run "$n" "ioc (text)" "$hk" ioc --input-format text --format csv
