@@ -204,13 +204,10 @@ impl Layout {
             Boolean => nodes.push(vec![Slot::Bits, Slot::Bits]),
             Utf8 | Binary => nodes.push(vec![Slot::Bits, Slot::Width(4), Slot::Width(1)]),
             LargeUtf8 | LargeBinary => nodes.push(vec![Slot::Bits, Slot::Width(8), Slot::Width(1)]),
-            FixedSizeBinary(n) => {
-                let n = usize::try_from(*n)
-                    .ok()
-                    .filter(|&n| n > 0)
-                    .ok_or_else(unsupported)?;
-                nodes.push(vec![Slot::Bits, Slot::Width(n)]);
-            }
+            // Writers may pad the values to 8 bytes (apache-arrow JS
+            // does), so the length need not be whole values; arrow-rs
+            // slices these by byte, never as typed values.
+            FixedSizeBinary(_) => nodes.push(vec![Slot::Bits, Slot::Bits]),
             List(child) | Map(child, _) => {
                 nodes.push(vec![Slot::Bits, Slot::Width(4)]);
                 self.field(child, nodes)?;
