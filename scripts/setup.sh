@@ -42,4 +42,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   log "installing npm packages (npm ci)"
   npm ci --no-audit --no-fund
 fi
+bash scripts/setup-fuzz.sh
 log "setup done"

@@ -30,6 +30,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 log "Rust tests (native)"
 cargo test --workspace
+bash scripts/test-fuzz.sh
 
 log "wasm tests in headless Chromium"
 wasm_tests() {

@@ -27,6 +27,16 @@ pub struct Args {
     /// Members read per zip or tar archive.
     #[arg(long, default_value_t = DecodeOptions::default().max_archive_members)]
     max_archive_members: u32,
+    /// Largest decompressed archive member or gzip stream.
+    #[arg(long, value_name = "BYTES", default_value_t = DecodeOptions::default().max_member_bytes)]
+    max_member_bytes: u64,
+    /// Largest expansion of a member over its compressed size, and of the
+    /// input over its own size (decompression bombs stop here).
+    #[arg(long, default_value_t = DecodeOptions::default().max_ratio)]
+    max_ratio: u32,
+    /// Decoded items kept for the input.
+    #[arg(long, default_value_t = DecodeOptions::default().max_items)]
+    max_items: u32,
     /// How to read the input.
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     input_format: InputFormat,
@@ -44,6 +54,9 @@ pub fn run(args: Args) -> Result<()> {
         max_depth: args.max_depth,
         max_total_bytes: args.max_bytes,
         max_archive_members: args.max_archive_members,
+        max_member_bytes: args.max_member_bytes,
+        max_ratio: args.max_ratio,
+        max_items: args.max_items,
         ..DecodeOptions::default()
     };
     options.validate()?;

@@ -94,6 +94,12 @@ export interface DecodeOptions {
   max_total_bytes?: number;
   /** Members read from one zip or tar archive. */
   max_archive_members?: number;
+  /** Largest decompressed archive member (or gzip stream), in bytes. */
+  max_member_bytes?: number;
+  /** Largest expansion: a member may grow to this many times its compressed size, and an input's decoded bytes to this many times the input's (never cut below 1 MiB, so small payloads are untouched). */
+  max_ratio?: number;
+  /** Decoded items (rows) kept for one input, archive members included. */
+  max_items?: number;
   /** Shortest base64 run considered (MSTICPy uses 30). */
   min_base64_len?: number;
   /** Shortest hex run considered (hash-sized runs are never decoded). */

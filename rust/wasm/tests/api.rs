@@ -237,3 +237,80 @@ fn process_trees_per_host() {
         .unwrap();
     assert_eq!(get(&err, "kind").as_string().unwrap(), "missing_column");
 }
+
+/// Milliseconds since the page started (the test runs on the page thread).
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// The wasm heap's size in MiB: linear memory never shrinks, so this is
+/// the peak of everything the module allocated so far.
+fn heap_mib() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    js_sys::ArrayBuffer::from(memory.buffer()).byte_length() as f64 / (1 << 20) as f64
+}
+
+/// Decodes `text` with the default limits; returns (ms, warnings).
+fn decode_timed(text: &str) -> (f64, Vec<String>) {
+    let t0 = now_ms();
+    let result = decode_text(text, JsValue::UNDEFINED).unwrap();
+    let ms = now_ms() - t0;
+    let warnings = js_sys::Array::from(&get(&result, "warnings"))
+        .iter()
+        .map(|w| w.as_string().unwrap())
+        .collect();
+    (ms, warnings)
+}
+
+/// Issue #16: a 1 GiB gzip bomb (1024 gzip members of 1 MiB of zeros, as
+/// `cat` makes) stops at the ratio cap, fast and small, in the browser.
+#[wasm_bindgen_test]
+fn a_1_gib_gzip_bomb_stops_in_the_browser() {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(&vec![0u8; 1 << 20]).unwrap();
+    let bomb = e.finish().unwrap().repeat(1024);
+    let text = format!("payload {}", base64_encode(&bomb));
+    let (ms, warnings) = decode_timed(&text);
+    wasm_bindgen_test::console_log!(
+        "gzip bomb (1 GiB): {ms:.0} ms, wasm heap {:.0} MiB",
+        heap_mib()
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("max_ratio")),
+        "{warnings:?}"
+    );
+    assert!(ms < 3000.0, "{ms} ms");
+    assert!(heap_mib() < 512.0, "{} MiB", heap_mib());
+}
+
+/// Issue #16: a 42.zip-style nested zip (16 copies a level, five levels
+/// over 16 members of 1 MiB of zeros) stops early in the browser.
+#[wasm_bindgen_test]
+fn a_nested_zip_bomb_stops_in_the_browser() {
+    use std::io::{Cursor, Write};
+    fn zip_of(prefix: &str, member: &[u8]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default();
+        for i in 0..16 {
+            w.start_file(format!("{prefix}{i}"), opts).unwrap();
+            w.write_all(member).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+    let mut z = zip_of("0.dat", &vec![0u8; 1 << 20]);
+    for level in 1..=5 {
+        z = zip_of(&format!("lib{level}_"), &z);
+    }
+    let (ms, warnings) = decode_timed(&base64_encode(&z));
+    wasm_bindgen_test::console_log!(
+        "nested zip bomb: {ms:.0} ms, wasm heap {:.0} MiB",
+        heap_mib()
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("max_ratio")),
+        "{warnings:?}"
+    );
+    assert!(ms < 3000.0, "{ms} ms");
+    assert!(heap_mib() < 512.0, "{} MiB", heap_mib());
+}

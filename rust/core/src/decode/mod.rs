@@ -3,9 +3,13 @@
 //! and recurse into what came out, within hard limits.
 //!
 //! The limits are the point: payloads are attacker-made, so one byte budget
-//! covers every decoded and decompressed byte of an input, and members per
-//! archive and depth are capped too. Hitting a limit is not an error: the
-//! result says what was cut in `warnings` and sets `truncated`.
+//! covers every decoded and decompressed byte of an input (a table's cells
+//! share one), no member may expand past `max_ratio` times its compressed
+//! size or `max_member_bytes`, the whole input not past `max_ratio` times
+//! its own size, and items, members per archive and depth are capped too:
+//! a 1 GiB gzip bomb or a 42.zip stops after a few MiB (issue #16). Hitting
+//! a limit is not an error: the result says what was cut in `warnings` and
+//! sets `truncated`.
 
 mod annotate;
 mod archive;
@@ -39,6 +43,14 @@ pub struct DecodeOptions {
     pub max_total_bytes: u64,
     /// Members read from one zip or tar archive.
     pub max_archive_members: u32,
+    /// Largest decompressed archive member (or gzip stream), in bytes.
+    pub max_member_bytes: u64,
+    /// Largest expansion: a member may grow to this many times its
+    /// compressed size, and an input's decoded bytes to this many times the
+    /// input's (never cut below 1 MiB, so small payloads are untouched).
+    pub max_ratio: u32,
+    /// Decoded items (rows) kept for one input, archive members included.
+    pub max_items: u32,
     /// Shortest base64 run considered (MSTICPy uses 30).
     pub min_base64_len: usize,
     /// Shortest hex run considered (hash-sized runs are never decoded).
@@ -53,6 +65,9 @@ impl Default for DecodeOptions {
             max_depth: 20,
             max_total_bytes: 64 << 20,
             max_archive_members: 1000,
+            max_member_bytes: 16 << 20,
+            max_ratio: 100,
+            max_items: 10_000,
             min_base64_len: 30,
             min_hex_len: 32,
             decode_hex: true,
@@ -74,6 +89,15 @@ impl DecodeOptions {
         }
         if self.max_total_bytes == 0 {
             return Err(Error::option("max_total_bytes", "must be more than 0"));
+        }
+        if self.max_member_bytes == 0 {
+            return Err(Error::option("max_member_bytes", "must be more than 0"));
+        }
+        if self.max_ratio == 0 {
+            return Err(Error::option("max_ratio", "must be at least 1"));
+        }
+        if self.max_items == 0 {
+            return Err(Error::option("max_items", "must be at least 1"));
         }
         Ok(())
     }
@@ -129,20 +153,69 @@ pub struct DecodeResult {
 
 /// Decodes every payload in `text`. Never fails: problems become warnings.
 pub fn decode_text(text: &str, options: &DecodeOptions) -> DecodeResult {
+    decode_shared(text, options, &mut Shared::new(options))
+}
+
+/// What the inputs of one call share: a table's cells are one input, so a
+/// million cells each holding a bomb get one budget, not a million.
+pub(crate) struct Shared {
+    /// Bytes still allowed (`max_total_bytes` at the start).
+    pub budget: u64,
+    /// Items still allowed (`max_items` at the start).
+    pub items: u32,
+}
+
+impl Shared {
+    pub(crate) fn new(options: &DecodeOptions) -> Shared {
+        Shared {
+            budget: options.max_total_bytes,
+            items: options.max_items,
+        }
+    }
+}
+
+/// [`decode_text`] drawing on `shared`'s budget and item count.
+pub(crate) fn decode_shared(
+    text: &str,
+    options: &DecodeOptions,
+    shared: &mut Shared,
+) -> DecodeResult {
+    // The input may expand `max_ratio` times, never below the floor.
+    let by_ratio = (text.len() as u64)
+        .saturating_mul(u64::from(options.max_ratio))
+        .max(archive::RATIO_FLOOR);
+    let (budget, limit) = if by_ratio < shared.budget {
+        (by_ratio, Limit::Ratio(by_ratio))
+    } else {
+        (shared.budget, Limit::Total)
+    };
     let mut d = Decoder {
         options,
-        budget: options.max_total_bytes,
+        budget,
+        limit,
+        items: shared.items,
         rows: Vec::new(),
         warnings: Vec::new(),
         truncated: false,
     };
     let annotated = d.text(text, 1, None);
+    shared.budget -= budget - d.budget;
+    shared.items = d.items;
     DecodeResult {
         rows: d.rows,
         annotated,
         warnings: d.warnings,
         truncated: d.truncated,
     }
+}
+
+/// Which cap the decoder's byte budget is.
+#[derive(Clone, Copy)]
+enum Limit {
+    /// `max_total_bytes` (or what a table's earlier cells left of it).
+    Total,
+    /// `max_ratio` times the input's size: this many bytes.
+    Ratio(u64),
 }
 
 /// Where a payload came from.
@@ -157,6 +230,10 @@ struct Decoder<'o> {
     options: &'o DecodeOptions,
     /// Bytes still allowed.
     budget: u64,
+    /// What the budget stands for, for the warning.
+    limit: Limit,
+    /// Items still allowed.
+    items: u32,
     rows: Vec<DecodedItem>,
     warnings: Vec<String>,
     truncated: bool,
@@ -171,10 +248,54 @@ impl Decoder<'_> {
 
     fn out_of_budget(&mut self) {
         self.truncated = true;
-        let limit = self.options.max_total_bytes;
-        self.warn(format!(
-            "decoding stopped at the {limit}-byte limit (max_total_bytes)"
-        ));
+        let message = match self.limit {
+            Limit::Total => format!(
+                "decoding stopped at the {}-byte limit (max_total_bytes)",
+                self.options.max_total_bytes
+            ),
+            Limit::Ratio(bytes) => format!(
+                "decoding stopped at {bytes} bytes, {} times the input's size: a likely decompression bomb (max_ratio)",
+                self.options.max_ratio
+            ),
+        };
+        self.warn(message);
+    }
+
+    /// False (and says so) when no further item may be kept.
+    fn take_item(&mut self) -> bool {
+        if self.items == 0 {
+            self.truncated = true;
+            let max = self.options.max_items;
+            self.warn(format!(
+                "only the first {max} decoded items were kept (max_items)"
+            ));
+            return false;
+        }
+        self.items -= 1;
+        true
+    }
+
+    fn caps(&self) -> archive::Caps {
+        archive::Caps {
+            budget: self.budget,
+            member: self.options.max_member_bytes,
+            ratio: u64::from(self.options.max_ratio),
+        }
+    }
+
+    /// Says which cap cut member `reference` of a `kind` archive.
+    fn cut(&mut self, cut: archive::Cut, kind: &str, reference: &str) {
+        self.truncated = true;
+        match cut {
+            archive::Cut::Budget => self.out_of_budget(),
+            archive::Cut::Member(max) => self.warn(format!(
+                "item {reference}: {kind} content cut at {max} bytes (max_member_bytes)"
+            )),
+            archive::Cut::Ratio { compressed, limit } => self.warn(format!(
+                "item {reference}: {kind} content cut at {limit} bytes, over {} times its {compressed} compressed bytes: a likely decompression bomb (max_ratio)",
+                self.options.max_ratio
+            )),
+        }
     }
 
     /// Decodes the runs of `text` found at `depth`; returns `text` annotated.
@@ -197,6 +318,9 @@ impl Decoder<'_> {
         for (i, run) in runs.into_iter().enumerate() {
             if run.bytes.len() as u64 > self.budget {
                 self.out_of_budget();
+                break;
+            }
+            if !self.take_item() {
                 break;
             }
             self.budget -= run.bytes.len() as u64;
@@ -292,17 +416,18 @@ impl Decoder<'_> {
             return binary_note(Some(kind), bytes.len());
         }
         let max = self.options.max_archive_members;
+        let caps = self.caps();
         let members = match kind {
-            "gzip" => archive::gunzip(bytes, self.budget).map(|u| archive::Members {
-                out_of_budget: u.cut,
+            "gzip" => archive::gunzip(bytes, &caps).map(|u| archive::Members {
+                out_of_budget: false,
                 members: vec![archive::Member {
                     name: String::new(),
                     content: u,
                 }],
                 too_many: false,
             }),
-            "zip" => archive::unzip(bytes, max, self.budget),
-            _ => archive::untar(bytes, max, self.budget),
+            "zip" => archive::unzip(bytes, max, caps),
+            _ => archive::untar(bytes, max, caps),
         };
         let members = match members {
             Ok(m) => m,
@@ -322,10 +447,16 @@ impl Decoder<'_> {
         }
         let mut notes = Vec::new();
         for (i, member) in members.members.into_iter().enumerate() {
+            if !self.take_item() {
+                break;
+            }
             self.budget = self
                 .budget
                 .saturating_sub(member.content.bytes.len() as u64);
             let child = child_ref(Some(reference), i + 1);
+            if let Some(cut) = member.content.cut {
+                self.cut(cut, kind, &child);
+            }
             let name = (!member.name.is_empty()).then_some(member.name.as_str());
             let origin = Origin {
                 original: &member.name,

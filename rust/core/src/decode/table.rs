@@ -1,6 +1,6 @@
 //! Decoding the text cells of a table, and results as a [`Frame`].
 
-use super::{decode_text, DecodeOptions, DecodedItem};
+use super::{decode_shared, DecodeOptions, DecodedItem, Shared};
 use crate::error::Result;
 use crate::table::{Frame, FrameColumn, Table};
 
@@ -16,7 +16,9 @@ pub struct DecodeTableResult {
     pub truncated: bool,
 }
 
-/// Decodes every cell of the chosen (default: all text) columns.
+/// Decodes every cell of the chosen (default: all text) columns. The table
+/// is one input: its cells share one byte budget and one item count, so a
+/// column of bombs costs what one does.
 pub fn decode_table(
     table: &Table,
     columns: Option<&[String]>,
@@ -28,12 +30,20 @@ pub fn decode_table(
     let mut sources = Vec::new();
     let mut warnings = Vec::new();
     let mut truncated = false;
-    for row in 0..table.rows() {
+    let mut shared = Shared::new(options);
+    'rows: for row in 0..table.rows() {
         for &col in &columns {
+            if shared.budget == 0 || shared.items == 0 {
+                truncated = true;
+                warnings.push(format!(
+                    "decoding stopped at row {row}: the table's limit (max_total_bytes or max_items) was reached"
+                ));
+                break 'rows;
+            }
             let Some(cell) = table.column(col).get(row) else {
                 continue;
             };
-            let result = decode_text(cell, options);
+            let result = decode_shared(cell, options, &mut shared);
             let name = &table.names()[col];
             warnings.extend(
                 result

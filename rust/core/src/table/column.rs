@@ -396,7 +396,7 @@ fn format_cells(array: &ArrayRef) -> LargeStringArray {
             .for_each(|c| out.append_option(c)),
         DataType::Dictionary(_, _) => {
             let dict = array.as_any_dictionary();
-            let keys = dict.normalized_keys();
+            let keys = dictionary_keys(dict);
             let values = format_cells(dict.values());
             for (i, &key) in keys.iter().enumerate() {
                 out.append_option(if array.is_null(i) || !values.is_valid(key) {
@@ -499,6 +499,17 @@ pub(crate) fn display_cell(column: &Column, row: usize) -> Option<String> {
         Some(s) => s.to_string(),
         None => format!("<{}>", column.data_type()),
     })
+}
+
+/// The keys of a dictionary column as indexes into its values. arrow-rs's
+/// `normalized_keys` asserts that there are values; a dictionary with none
+/// (all its keys null, or its dictionary batch left out, as the IPC format
+/// allows) would panic there (issue #16, a view bundle the fuzzer made).
+pub(crate) fn dictionary_keys(dict: &dyn arrow_array::AnyDictionaryArray) -> Vec<usize> {
+    if dict.values().is_empty() {
+        return vec![0; dict.keys().len()];
+    }
+    dict.normalized_keys()
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod column;
 mod csv_fast;
 mod format;
 mod frame;
+mod ipc_check;
 mod model;
 pub(crate) mod read;
 mod readers;

@@ -16,26 +16,56 @@ use super::text::ColumnBuilder;
 use crate::error::{Error, Result};
 use crate::utf8::utf8_lossy;
 
+/// Most columns a CSV header or JSON rows may make: sixteen times Excel's
+/// 16,384. A line of 100 MB of commas would otherwise be 100 million
+/// columns (issue #16).
+const MAX_COLUMNS: usize = 1 << 18;
+
 /// JSON rows as they arrive: a key first seen at row N becomes a column
 /// with N nulls before it (JSON input is small next to CSV and Arrow).
-#[derive(Default)]
 struct JsonCells {
     names: Vec<String>,
+    /// Each name's column: a key lookup per cell, not a scan of the names
+    /// (rows of many keys were quadratic).
+    index: std::collections::HashMap<String, usize>,
     columns: Vec<Vec<Option<String>>>,
     text: Vec<bool>,
+    /// Cells (rows × columns) allowed: rows that each bring new keys pad
+    /// every column with nulls, which grows as rows × keys, not as the input.
+    max_cells: usize,
 }
 
 impl JsonCells {
-    fn column_index(&mut self, name: &str, rows_so_far: usize) -> usize {
-        match self.names.iter().position(|n| n == name) {
-            Some(i) => i,
-            None => {
-                self.names.push(name.to_string());
-                self.columns.push(vec![None; rows_so_far]);
-                self.text.push(true);
-                self.names.len() - 1
-            }
+    fn new(input_len: usize) -> JsonCells {
+        JsonCells {
+            names: Vec::new(),
+            index: Default::default(),
+            columns: Vec::new(),
+            text: Vec::new(),
+            max_cells: input_len.saturating_mul(8).saturating_add(1 << 20),
         }
+    }
+
+    fn column_index(&mut self, name: &str, rows_so_far: usize, format: &str) -> Result<usize> {
+        if let Some(&i) = self.index.get(name) {
+            return Ok(i);
+        }
+        let columns = self.names.len() + 1;
+        if columns > MAX_COLUMNS || columns.saturating_mul(rows_so_far + 1) > self.max_cells {
+            return Err(Error::parse(
+                format,
+                None,
+                format!(
+                    "row {rows_so_far} brings column {columns} ({name:?}): the rows' keys would make a table of more than {} cells or {MAX_COLUMNS} columns",
+                    self.max_cells
+                ),
+            ));
+        }
+        self.names.push(name.to_string());
+        self.index.insert(name.to_string(), columns - 1);
+        self.columns.push(vec![None; rows_so_far]);
+        self.text.push(true);
+        Ok(columns - 1)
     }
 
     fn into_table(self) -> Table {
@@ -69,7 +99,7 @@ pub fn read_table_projected(
         TableFormat::Csv => read_csv(bytes, keep),
         TableFormat::Json => read_json(bytes),
         TableFormat::Ndjson => read_ndjson(bytes),
-        TableFormat::Arrow => read_arrow(bytes, keep),
+        TableFormat::Arrow => guard_arrow(|| read_arrow(bytes, keep)),
     }
 }
 
@@ -106,9 +136,22 @@ pub(crate) fn fast_csv_header<'a>(
     if csv.next_record() != Ok(true) {
         return Ok(None);
     }
+    too_many_columns(csv.len())?;
     let names: Vec<String> = (0..csv.len()).map(|i| csv.cell(i).to_string()).collect();
     let wanted = wanted(&names, keep)?;
     Ok(Some((csv, names, wanted)))
+}
+
+/// A CSV header of more than [`MAX_COLUMNS`] names is refused.
+fn too_many_columns(n: usize) -> Result<()> {
+    if n > MAX_COLUMNS {
+        return Err(Error::parse(
+            "csv",
+            Some(1),
+            format!("the header has {n} columns, more than {MAX_COLUMNS}"),
+        ));
+    }
+    Ok(())
 }
 
 /// [`FastCsv`] into column builders; `None` when it is unsure of the input
@@ -161,6 +204,7 @@ fn read_csv_general(bytes: &[u8], keep: Option<ColumnPicker<'_>>) -> Result<Tabl
     if headers.is_empty() {
         return Err(Error::parse("csv", Some(1), "no header row"));
     }
+    too_many_columns(headers.len())?;
     let mut record = csv::ByteRecord::new();
     // One builder per column, sized from a sample so the buffers rarely
     // grow: each cell is copied once into its column, with no allocation
@@ -237,7 +281,7 @@ fn csv_message(e: &csv::Error) -> String {
 fn read_json(bytes: &[u8]) -> Result<Table> {
     let value: Value = serde_json::from_slice(bytes)
         .map_err(|e| Error::parse("json", Some(e.line() as u64), &e))?;
-    let mut table = JsonCells::default();
+    let mut table = JsonCells::new(bytes.len());
     match value {
         Value::Array(rows) => {
             for (i, row) in rows.into_iter().enumerate() {
@@ -265,7 +309,7 @@ fn read_ndjson(bytes: &[u8]) -> Result<Table> {
             "the input is a JSON array, not one JSON object per line; read it as json",
         ));
     }
-    let mut table = JsonCells::default();
+    let mut table = JsonCells::new(bytes.len());
     let mut row = 0;
     for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
         if line.iter().all(u8::is_ascii_whitespace) {
@@ -297,7 +341,7 @@ fn push_json_row(
         ));
     };
     for (key, v) in map {
-        let i = table.column_index(&key, row);
+        let i = table.column_index(&key, row, format)?;
         let cell = match v {
             Value::Null => None,
             Value::String(s) => Some(s),
@@ -349,7 +393,35 @@ fn arrow_schema(bytes: &[u8]) -> Result<SchemaRef> {
     })
 }
 
+/// Runs an Arrow read, turning a panic inside arrow-rs into a parse error.
+///
+/// arrow-rs's IPC readers validate what they build (offsets, bounds, UTF-8,
+/// dictionary keys: `ArrayData`'s full validation, which huntkit never
+/// turns off), and huntkit's own checks come first ([`check_text`]), but a
+/// malformed file can still reach a panic inside the crate (issue #16):
+/// [`check_ipc`](super::ipc_check::check_ipc) walks the framing first.
+/// Natively the panic is caught here, so a bad file is an error the caller
+/// names the file in. In wasm (`panic = "abort"`) nothing can be caught:
+/// there the validation and the fuzzed inputs kept under
+/// `tests/golden/fuzz/table_arrow/` are the guard, and the host restarts a
+/// dead module.
+fn guard_arrow<T>(read: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".to_string());
+        Err(Error::parse(
+            "arrow",
+            None,
+            format!("malformed Arrow IPC data (the reader failed: {why})"),
+        ))
+    })
+}
+
 fn read_arrow(bytes: &[u8], keep: Option<ColumnPicker<'_>>) -> Result<Table> {
+    super::ipc_check::check_ipc(bytes).map_err(|e| Error::parse("arrow", None, e))?;
     let schema = arrow_schema(bytes)?;
     let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
     // Columns nobody reads are not decoded: they stay as null columns, so

@@ -162,7 +162,7 @@ impl Table {
             // and apache-arrow JS strings arrive this way and a million rows
             // cost a lookup each instead of a hash.
             let dict = array.as_any_dictionary();
-            let keys = dict.normalized_keys();
+            let keys = super::column::dictionary_keys(dict);
             let values = super::Column::from(dict.values().clone());
             let value_codes: Vec<u32> = (0..values.len())
                 .map(|i| code_of(display_cell(&values, i).as_deref()))

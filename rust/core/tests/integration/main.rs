@@ -3,7 +3,12 @@
 
 mod geo;
 mod cluster;
+mod arrow_ipc;
+mod bombs;
+mod fuzz_bodies;
+mod fuzz_regressions;
 mod golden;
+mod hostile_tables;
 mod lookup;
 mod proctree;
 mod queries;
