@@ -424,6 +424,18 @@ export interface LookupFinishAnswer {
   table: ArrayBuffer;
 }
 
+/**
+ * For tests only: the next request this worker handles makes the wasm
+ * module panic for real (its `debugPanic` export) instead of doing its
+ * work, so recovery from a trapped module can be checked end to end (the
+ * request is rejected with kind `wasm_trap`, the lane's worker replaced).
+ * Answers `null`. Nothing in data can send it.
+ */
+export interface DebugArmPanicRequest {
+  id: number;
+  op: 'debugArmPanic';
+}
+
 /** Every request the worker understands. */
 export type EngineRequest =
   | IocRequest
@@ -447,7 +459,8 @@ export type EngineRequest =
   | LookupProvidersRequest
   | LookupPlanRequest
   | LookupFinishRequest
-  | LookupRetryRequest;
+  | LookupRetryRequest
+  | DebugArmPanicRequest;
 
 /** The name of an operation. */
 export type EngineOp = EngineRequest['op'];
@@ -480,6 +493,7 @@ export interface EngineResults {
   lookupPlan: LookupPlanned;
   lookupFinish: LookupFinishAnswer;
   lookupRetry: number | null;
+  debugArmPanic: null;
 }
 
 /** Work done so far on a request, in the input's units (characters or bytes). */
@@ -526,6 +540,11 @@ export const ErrorKind = {
   disposed: 'disposed',
   /** A process tree or chart handle that is no longer open in the worker. */
   closed: 'closed',
+  /**
+   * A process tree or chart opened in a worker that has since been
+   * replaced (after a trap or crash): its data went with the old worker.
+   */
+  engineRestarted: 'engine_restarted',
   /** Anything else thrown in the worker. */
   internal: 'internal'
 } as const;
