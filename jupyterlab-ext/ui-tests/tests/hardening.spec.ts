@@ -3,8 +3,10 @@
  * workers): a trapped wasm module is survived, and hostile strings render
  * as inert text everywhere.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test } from '@jupyterlab/galata';
-import type { Locator } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { runCommand } from './helpers';
 
 const EXTRACT = 'huntkit-extract';
@@ -46,5 +48,270 @@ test.describe('a trapped wasm module', () => {
     await expect(rows.first().locator('.jp-huntkit-col-refanged')).toHaveText('198.51.100.9');
     await expect(panel.locator('.jp-huntkit-status.jp-huntkit-mod-error')).toHaveCount(0);
     expect(pageErrors).toEqual([]);
+  });
+});
+
+/** The corpus and the kernel-side module that puts it in every view (`tests/xss/`). */
+const CORPUS_DIR = path.resolve(__dirname, '../../../tests/xss');
+const CORPUS = JSON.parse(readFileSync(path.join(CORPUS_DIR, 'payloads.json'), 'utf8')) as {
+  payloads: string[];
+  long: { unit: string; repeat: number }[];
+};
+const PAYLOADS = [...CORPUS.payloads, ...CORPUS.long.map(l => l.unit.repeat(l.repeat))];
+
+/**
+ * A request data caused: to a host a payload names (`xss.invalid`) or to a
+ * relative `xss…` path a payload's `src`/`href` would resolve, or to any
+ * host other than the test server.
+ */
+function causedByData(url: string, origin: string): boolean {
+  const parsed = new URL(url);
+  if (['data:', 'blob:', 'about:'].includes(parsed.protocol)) {
+    return false;
+  }
+  return (
+    parsed.origin !== origin ||
+    parsed.hostname === 'xss.invalid' ||
+    /(^|\/)xss(\.invalid|\.png|\.css)?([/?#]|$)/.test(parsed.pathname)
+  );
+}
+
+/**
+ * Whatever in the page was made from data: elements data could create
+ * (scripts, frames, images, media, styles, forms, SVG animation), inline
+ * event handlers, `javascript:`/`data:` links, and the sentinel a payload
+ * sets when it runs. Returns one line per finding.
+ */
+async function findings(page: Page): Promise<string[]> {
+  const out: string[] = [];
+  for (const frame of page.frames()) {
+    out.push(
+      ...(await frame.evaluate(() => {
+        const found: string[] = [];
+        const w = window as unknown as { __xss?: unknown };
+        if (w.__xss !== undefined) {
+          found.push(`window.__xss was set in ${location.href}`);
+        }
+        const roots = Array.from(
+          document.querySelectorAll(
+            '[class*="jp-huntkit"], #huntkit-extract, #huntkit-lookup, #huntkit-queries'
+          )
+        );
+        const banned = new Set([
+          'script',
+          'iframe',
+          'object',
+          'embed',
+          'img',
+          'video',
+          'audio',
+          'source',
+          'link',
+          'meta',
+          'base',
+          'style',
+          'template',
+          'marquee',
+          'math',
+          'foreignobject',
+          'animate',
+          'set',
+          'noscript',
+          'form',
+          'isindex',
+          'keygen',
+          'use',
+          'image'
+        ]);
+        const describe = (el: Element): string => el.outerHTML.slice(0, 120);
+        for (const root of roots) {
+          for (const el of [root, ...Array.from(root.querySelectorAll('*'))]) {
+            if (banned.has(el.localName.toLowerCase())) {
+              found.push(`<${el.localName}> inside huntkit: ${describe(el)}`);
+            }
+          }
+        }
+        for (const el of Array.from(document.querySelectorAll('*'))) {
+          for (const attr of Array.from(el.attributes)) {
+            const name = attr.name.toLowerCase();
+            const value = attr.value.replace(/[\s\u0000-\u001f]+/g, '').toLowerCase();
+            if (name.startsWith('on')) {
+              found.push(`inline handler ${name} on ${describe(el)}`);
+            }
+            if (
+              ['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'srcdoc'].includes(
+                name
+              ) &&
+              /^(javascript|vbscript|data:text\/html)/.test(value)
+            ) {
+              found.push(`${name}=${attr.value.slice(0, 60)} on ${describe(el)}`);
+            }
+          }
+        }
+        return found;
+      }))
+    );
+  }
+  return out;
+}
+
+test.describe('hostile strings in every view and panel', () => {
+  test('render as inert text: no dialog, no script, no request, no element from data', async ({
+    page,
+    baseURL
+  }) => {
+    test.setTimeout(300_000);
+    const origin = new URL(baseURL!).origin;
+    const dialogs: string[] = [];
+    const requests: string[] = [];
+    page.on('dialog', dialog => {
+      dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+    page.on('request', request => {
+      if (causedByData(request.url(), origin)) {
+        requests.push(request.url());
+      }
+    });
+    const inert = async (where: string): Promise<void> => {
+      expect(await findings(page), where).toEqual([]);
+      expect(dialogs, where).toEqual([]);
+      expect(requests, where).toEqual([]);
+    };
+
+    // Every notebook view, each carrying every payload in every text field.
+    await page.notebook.createNew('corpus.ipynb');
+    await page.notebook.setCell(
+      0,
+      'code',
+      `import sys; sys.path.insert(0, ${JSON.stringify(CORPUS_DIR)}); import huntkit_xss; huntkit_xss.display_all()`
+    );
+    await page.notebook.runCell(0, true);
+    const out = (await page.notebook.getCellOutputLocator(0))!;
+    await expect(out.locator('.jp-huntkit-chart[data-marks]')).toHaveCount(6, { timeout: 120_000 });
+    const tree = out.locator('.jp-huntkit-proctree');
+    await expect(tree).toHaveAttribute('data-processes', String(PAYLOADS.length + 2), {
+      timeout: 120_000
+    });
+    await expect(out.locator('.jp-huntkit-view-error')).toHaveCount(0);
+    const timeline = out.locator('.jp-huntkit-chart[data-kind="timeline"]');
+    // The lane labels are the payloads, as text.
+    const labels = await timeline
+      .locator('text.jp-huntkit-lane-label')
+      .evaluateAll(els => els.map(e => e.childNodes[0]?.textContent ?? ''));
+    expect(labels).toContain('<script>window.__xss=1</script>');
+    expect(labels).toContain('<svg onload=window.__xss=1>');
+    await inert('after drawing the views');
+
+    // Tooltips: hover across each chart's plot.
+    for (const chart of await out.locator('.jp-huntkit-chart').all()) {
+      await chart.scrollIntoViewIfNeeded();
+      const canvas = chart.locator('canvas.jp-huntkit-chart-marks');
+      const box = await canvas.boundingBox();
+      if (!box) {
+        continue;
+      }
+      for (let i = 1; i < 12; i++) {
+        for (const fy of [0.2, 0.5, 0.8]) {
+          await page.mouse.move(box.x + (box.width * i) / 12, box.y + box.height * fy);
+        }
+      }
+    }
+    await expect(out.locator('.jp-huntkit-chart-tooltip').first()).toBeAttached();
+    await inert('after hovering the charts');
+
+    // The process tree: search for a payload, open a row's details pane.
+    await tree.scrollIntoViewIfNeeded();
+    const search = tree.locator('.jp-huntkit-proctree-search');
+    await search.fill('<script>window.__xss=1</script>');
+    await search.press('Enter');
+    await expect(tree.locator('.jp-huntkit-proctree-matches')).toContainText('match');
+    await tree.locator('.jp-huntkit-proctree-rows [data-node]').nth(3).click();
+    await expect(tree.locator('.jp-huntkit-proctree-details')).toBeVisible();
+    await expect(tree.locator('.jp-huntkit-proctree-details')).toContainText('onerror=');
+    await inert('after the process tree search and details');
+
+    // The Extract panel: every payload as text (IoC table), and base64 of
+    // every payload (the Decode tab shows each decoded string).
+    await page.sidebar.getTabLocator(EXTRACT).click();
+    const extract = page.locator(`#${EXTRACT}`);
+    const text = PAYLOADS.map(
+      p =>
+        `${p} seen at https://evil.example.com/${encodeURIComponent(p.slice(0, 40))} from 203.0.113.9 ${p}`
+    ).join('\n');
+    await extract.locator('textarea.jp-huntkit-input-text').fill(text);
+    await extract.getByRole('button', { name: 'Extract', exact: true }).click();
+    await expect(extract.locator('tr.jp-huntkit-ioc-row').first()).toBeVisible();
+    await extract.getByRole('tab', { name: 'Decode' }).click();
+    const encoded = PAYLOADS.map(
+      p => `echo ${Buffer.from(`${p} `.repeat(3)).toString('base64')}`
+    ).join('\n');
+    await extract.locator('textarea.jp-huntkit-input-text').fill(encoded);
+    await extract.getByRole('button', { name: 'Extract', exact: true }).click();
+    await expect(extract.locator('pre.jp-huntkit-decoded').first()).toBeVisible();
+    await expect(
+      extract
+        .locator('pre.jp-huntkit-decoded', { hasText: '<script>window.__xss=1</script>' })
+        .first()
+    ).toBeAttached();
+    await inert('after the Extract panel');
+
+    // The Lookup panel: every payload as an observable (rows name each one).
+    await runCommand(page, 'huntkit:lookup-iocs', {
+      iocs: PAYLOADS.slice(0, CORPUS.payloads.length)
+    });
+    const lookup = page.locator('#huntkit-lookup');
+    await lookup.locator('input[data-provider="virustotal"]').check();
+    await lookup.locator('.jp-huntkit-lookup-run').click();
+    await expect(lookup.locator('.jp-huntkit-lookup-row').first()).toBeVisible({ timeout: 60_000 });
+    await lookup.locator('.jp-huntkit-lookup-row').first().click();
+    await inert('after the Lookup panel');
+
+    // The Queries panel: payloads in its search box and in a parameter.
+    await runCommand(page, 'huntkit:open-queries', {});
+    const queries = page.locator('#huntkit-queries');
+    await queries
+      .locator('.jp-huntkit-queries-search')
+      .fill('<img src=xss onerror=window.__xss=1>');
+    await expect(queries.locator('.jp-huntkit-queries-empty')).toBeVisible();
+    await queries.locator('.jp-huntkit-queries-search').fill('list_host_logons');
+    await queries
+      .locator(
+        '.jp-huntkit-queries-item[data-environment="MSSentinel"][data-name="WindowsSecurity.list_host_logons"]'
+      )
+      .click();
+    const hostParam = queries.locator('input[data-param="host_name"]');
+    // Control characters are refused by the KQL escaper (an error, shown as text): left out here.
+    await hostParam.fill(CORPUS.payloads.filter(p => !/[\u0000-\u001f]/.test(p)).join(' '));
+    await queries.locator('.jp-huntkit-queries-render').click();
+    await expect(queries.locator('.jp-huntkit-queries-rendered')).toContainText(
+      '<script>window.__xss=1</script>'
+    );
+    await inert('after the Queries panel');
+
+    // A file named by a payload, opened as a huntkit view (its name is the tab's title).
+    const name = '<img src=xss onerror=window.__xss=1>.csv';
+    await page.contents.uploadContent(
+      'TimeGenerated,Computer\n2024-01-01T00:00:00Z,"<svg onload=window.__xss=1>"\n',
+      'text',
+      name
+    );
+    await runCommand(page, 'huntkit:open-view', { path: name });
+    await expect(page.locator('.lm-TabBar-tabLabel', { hasText: name }).first()).toBeVisible();
+    await inert('after opening a file named by a payload');
+
+    // The checks can fail: an element made from data, a handler, the sentinel.
+    await page.evaluate(() => {
+      const img = document.createElement('img');
+      img.setAttribute('onerror', 'void 0');
+      document.querySelector('.jp-huntkit-chart')?.append(img);
+      (window as unknown as { __xss?: number }).__xss = 1;
+    });
+    const seen = await findings(page);
+    expect(seen.some(f => f.startsWith('<img> inside huntkit'))).toBe(true);
+    expect(seen.some(f => f.startsWith('inline handler onerror'))).toBe(true);
+    expect(seen.some(f => f.startsWith('window.__xss was set'))).toBe(true);
+    expect(causedByData(`${origin}/lab/tree/xss`, origin)).toBe(true);
+    expect(causedByData('http://xss.invalid/a.js', origin)).toBe(true);
   });
 });
