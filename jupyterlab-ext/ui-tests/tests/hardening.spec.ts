@@ -134,7 +134,11 @@ async function findings(page: Page): Promise<string[]> {
         for (const el of Array.from(document.querySelectorAll('*'))) {
           for (const attr of Array.from(el.attributes)) {
             const name = attr.name.toLowerCase();
-            const value = attr.value.replace(/[\s\u0000-\u001f]+/g, '').toLowerCase();
+            // Browsers drop whitespace and control characters in a URL's scheme.
+            const value = Array.from(attr.value)
+              .filter(c => c.charCodeAt(0) > 0x20)
+              .join('')
+              .toLowerCase();
             if (name.startsWith('on')) {
               found.push(`inline handler ${name} on ${describe(el)}`);
             }
@@ -282,7 +286,9 @@ test.describe('hostile strings in every view and panel', () => {
       .click();
     const hostParam = queries.locator('input[data-param="host_name"]');
     // Control characters are refused by the KQL escaper (an error, shown as text): left out here.
-    await hostParam.fill(CORPUS.payloads.filter(p => !/[\u0000-\u001f]/.test(p)).join(' '));
+    await hostParam.fill(
+      CORPUS.payloads.filter(p => !Array.from(p).some(c => c.charCodeAt(0) < 0x20)).join(' ')
+    );
     await queries.locator('.jp-huntkit-queries-render').click();
     await expect(queries.locator('.jp-huntkit-queries-rendered')).toContainText(
       '<script>window.__xss=1</script>'
