@@ -10,8 +10,9 @@ Used two ways, so JupyterLab and VS Code show the same data:
 
 Every payload is a lane label and legend value (``Computer``), a matrix row
 (``Account``), a command line and process name, a column name (one column per
-payload, in every tooltip, the details pane and the copied rows), and part of
-the titles and reference labels. Data only: nothing here trusts a payload.
+payload, in every tooltip, the details pane and the copied rows), a data set's
+label and colour (an overlay timeline), and part of the titles and reference
+labels. Data only: nothing here trusts a payload.
 """
 
 from __future__ import annotations
@@ -100,6 +101,9 @@ def views() -> list[tuple[str, dict]]:
         ("anomalies", view_bundle("anomalies", table, label=shorts[4], y="Value", **timeish)),
         ("session_scores", view_bundle("session_scores", table, label=shorts[5], y="Value", group_by="Computer",
                                        **timeish)),
+        # One data set per payload: its label (legend) and its colour are data too.
+        ("timeline", view_bundle("timeline", {p: {"data": table.select(["TimeGenerated", "Cmd"]).slice(i, 1), "color": shorts[-1 - i]}
+                                              for i, p in enumerate(shorts)}, title=title)),
         ("process_tree", view_bundle("process_tree", processes(), label=shorts[6], schema="4688",
                                      legend_col="SubjectUserName", title=title)),
     ]

@@ -192,13 +192,13 @@ test.describe('hostile strings in every view and panel', () => {
     );
     await page.notebook.runCell(0, true);
     const out = (await page.notebook.getCellOutputLocator(0))!;
-    await expect(out.locator('.jp-huntkit-chart[data-marks]')).toHaveCount(6, { timeout: 120_000 });
+    await expect(out.locator('.jp-huntkit-chart[data-marks]')).toHaveCount(7, { timeout: 120_000 });
     const tree = out.locator('.jp-huntkit-proctree');
     await expect(tree).toHaveAttribute('data-processes', String(PAYLOADS.length + 2), {
       timeout: 120_000
     });
     await expect(out.locator('.jp-huntkit-view-error')).toHaveCount(0);
-    const timeline = out.locator('.jp-huntkit-chart[data-kind="timeline"]');
+    const timeline = out.locator('.jp-huntkit-chart[data-kind="timeline"]').first();
     // The lane labels are the payloads, as text.
     const labels = await timeline
       .locator('text.jp-huntkit-lane-label')
