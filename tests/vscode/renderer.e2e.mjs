@@ -635,8 +635,12 @@ test(
       if ((await tree.count()) > 0) {
         // VS Code scrolls outputs with the notebook, not in the webview: a
         // pointer click may land on another output, so the click is dispatched.
-        await tree.locator('[data-node]').nth(2).dispatchEvent('click');
-        await tree.locator('.jp-huntkit-proctree-details').waitFor();
+        // Rows are re-drawn as the notebook scrolls: click again until the pane opens.
+        await poll('the details pane', async () => {
+          await tree.locator('[data-node]').nth(2).dispatchEvent('click');
+          await page.waitForTimeout(500);
+          return tree.locator('.jp-huntkit-proctree-details').isVisible();
+        });
       }
       const findings = [];
       for (const f of allFrames()) {
