@@ -49,6 +49,61 @@ test.describe('a trapped wasm module', () => {
     await expect(panel.locator('.jp-huntkit-status.jp-huntkit-mod-error')).toHaveCount(0);
     expect(pageErrors).toEqual([]);
   });
+
+  test('a chart whose views worker trapped says so; Extract still works; reopening draws it', async ({
+    page
+  }) => {
+    const pageErrors: string[] = [];
+    page.on('pageerror', error => pageErrors.push(error.message));
+    const name = 'events.csv';
+    await page.contents.uploadContent(
+      'TimeGenerated,Computer\n2024-01-01T00:00:00Z,a\n2024-01-01T01:00:00Z,b\n',
+      'text',
+      name
+    );
+    await runCommand(page, 'huntkit:open-view', { path: name });
+    const chart = page.locator('.jp-huntkit-chart[data-marks]').first();
+    await expect(chart).toBeVisible();
+    const frames = Number(await chart.getAttribute('data-frames'));
+
+    // Every error the chart shows, in order (later ones replace earlier ones on screen).
+    await chart.evaluate(node => {
+      const seen: string[] = [];
+      (window as unknown as { __chartErrors: string[] }).__chartErrors = seen;
+      new MutationObserver(() => seen.push(node.getAttribute('data-error') ?? '')).observe(node, {
+        attributeFilter: ['data-error']
+      });
+    });
+    // The views worker's next request (this chart's next hover or layout) panics.
+    await runCommand(page, 'huntkit:debug-arm-panic', { lane: 'views' });
+    const canvas = chart.locator('canvas.jp-huntkit-chart-marks');
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -400);
+    // Its handle went with the worker: later calls say so, and never reach another chart.
+    await expect(chart).toHaveAttribute(
+      'data-error',
+      /restarted after a failure and this chart's data went with it: run the cell or open the file again/
+    );
+    const errors = await page.evaluate(
+      () => (window as unknown as { __chartErrors: string[] }).__chartErrors
+    );
+    expect(errors[0]).toMatch(/^huntkit: the huntkit engine crashed: panicked at .*debugPanic/);
+    expect(Number(await chart.getAttribute('data-frames'))).toBe(frames);
+
+    // The jobs lane never noticed.
+    await page.sidebar.getTabLocator(EXTRACT).click();
+    const panel = page.locator(`#${EXTRACT}`);
+    await panel.locator('textarea.jp-huntkit-input-text').fill('beacon to 203.0.113.7');
+    await panel.getByRole('button', { name: 'Extract', exact: true }).click();
+    await expect(panel.locator('tr.jp-huntkit-ioc-row')).toHaveCount(1);
+
+    // Opened again, the chart is drawn by a new views worker.
+    await runCommand(page, 'huntkit:open-view', { path: name });
+    const again = page.locator('.jp-huntkit-chart[data-marks]:not([data-error])');
+    await expect(again.first()).toBeVisible();
+    expect(pageErrors).toEqual([]);
+  });
 });
 
 /** The corpus and the kernel-side module that puts it in every view (`tests/xss/`). */

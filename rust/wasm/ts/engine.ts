@@ -171,7 +171,7 @@ function tableData(data: ArrayBuffer | Uint8Array | { base64: string; what?: str
 /** The error of a view whose worker was replaced (its data went with the old worker). */
 function lostView(what: string): HuntkitError {
   return new HuntkitError(
-    `the huntkit engine restarted after a failure and this ${what}'s data went with it: run the cell again`,
+    `the huntkit engine restarted after a failure and this ${what}'s data went with it: run the cell or open the file again`,
     ErrorKind.engineRestarted
   );
 }

@@ -96,7 +96,8 @@ describe('a trapped wasm module', { skip }, () => {
       // Its handle would name another chart in the new worker: refused here.
       await assert.rejects(chart.layout(x0, x1, 400, 100), {
         kind: 'engine_restarted',
-        message: /restarted after a failure and this chart's data went with it: run the cell again/
+        message:
+          /restarted after a failure and this chart's data went with it: run the cell or open the file again/
       });
       chart.free();
 
