@@ -149,7 +149,7 @@ async function findings(page: Page): Promise<string[]> {
         }
         const roots = Array.from(
           document.querySelectorAll(
-            '[class*="jp-huntkit"], #huntkit-extract, #huntkit-lookup, #huntkit-queries'
+            '[class*="jp-huntkit"], #huntkit-extract, #huntkit-lookup, #huntkit-queries, #huntkit-analyze'
           )
         );
         const banned = new Set([
@@ -360,6 +360,31 @@ test.describe('hostile strings in every view and panel', () => {
     await runCommand(page, 'huntkit:open-view', { path: name });
     await expect(page.locator('.lm-TabBar-tabLabel', { hasText: name }).first()).toBeVisible();
     await inert('after opening a file named by a payload');
+
+    // The Analyze panel: a file named by a payload whose column names are the payloads (its pickers).
+    const columns = CORPUS.payloads.filter(p => !Array.from(p).some(c => c.charCodeAt(0) < 0x20));
+    const csvField = (v: string): string => `"${v.replace(/"/g, '""')}"`;
+    const analyzed = '<svg onload=window.__xss=1>.csv';
+    await page.contents.uploadContent(
+      [
+        ['TimeGenerated', ...columns].map(csvField).join(','),
+        ['2024-01-01T00:00:00Z', ...columns.map((_, i) => String(i))].join(',')
+      ].join('\n'),
+      'text',
+      analyzed
+    );
+    await runCommand(page, 'huntkit:analyze-file', { path: analyzed });
+    const analyze = page.locator('#huntkit-analyze');
+    await expect(analyze.locator('.jp-huntkit-analyze-source')).toContainText(
+      `${analyzed}: ${columns.length + 1} columns`
+    );
+    const options = await analyze
+      .locator('select[data-option="value_column"] option')
+      .evaluateAll(els => els.map(e => e.textContent ?? ''));
+    expect(options).toEqual(
+      expect.arrayContaining(columns.filter(c => c.trim() === c).slice(0, 20))
+    );
+    await inert('after the Analyze panel');
 
     // The checks can fail: an element made from data, a handler, the sentinel.
     await page.evaluate(() => {
