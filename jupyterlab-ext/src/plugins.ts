@@ -30,10 +30,19 @@ export const enginePlugin: JupyterFrontEndPlugin<IHuntkitEngine> = {
   description: 'Provides the huntkit wasm engine (IoC extraction, decoding), run in a Web Worker.',
   autoStart: true,
   provides: IHuntkitEngine,
-  activate: (): IHuntkitEngine => {
+  activate: (app: JupyterFrontEnd): IHuntkitEngine => {
     const engine = new HuntkitEngine();
     // Notebook outputs (the MIME renderer has no plugin to ask) use it too.
     setViewEngine(engine);
+    // Harmless outside tests: it only kills one of the engine's own
+    // workers, which the engine replaces (see `HuntkitEngine`).
+    app.commands.addCommand(CommandIDs.debugArmPanic, {
+      label: 'huntkit (tests): make the engine panic on its next request',
+      execute: args => {
+        const lane = args.lane === 'views' || args.lane === 'trees' ? args.lane : 'jobs';
+        return engine.debugArmPanic(lane);
+      }
+    });
     return engine;
   }
 };

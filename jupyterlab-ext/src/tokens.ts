@@ -58,5 +58,11 @@ export const CommandIDs = {
   /** Opens the Queries panel in the left sidebar. */
   openQueries: 'huntkit:open-queries',
   /** Opens the Lookup panel, with `iocs` (a string array argument) in its text box when given. */
-  lookupIocs: 'huntkit:lookup-iocs'
+  lookupIocs: 'huntkit:lookup-iocs',
+  /**
+   * Tests only, in no menu or palette: the next request in the engine's
+   * `lane` (argument; default `jobs`) makes its wasm module panic for real,
+   * so the end-to-end tests can check that a trapped module is survived.
+   */
+  debugArmPanic: 'huntkit:debug-arm-panic'
 } as const;

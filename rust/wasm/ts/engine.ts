@@ -161,6 +161,8 @@ export interface HuntkitEngineOptions {
 interface Lane {
   worker: WorkerLike | null;
   readonly pending: Map<number, Pending>;
+  /** How many times the lane's worker was stopped (trap, crash, cancel). */
+  generation: number;
 }
 
 interface Pending {
@@ -209,6 +211,14 @@ function tableData(data: ArrayBuffer | Uint8Array | { base64: string; what?: str
   return { data, transfer: [] };
 }
 
+/** The error of a view whose worker was replaced (its data went with the old worker). */
+function lostView(what: string): HuntkitError {
+  return new HuntkitError(
+    `the huntkit engine restarted after a failure and this ${what}'s data went with it: run the cell or open the file again`,
+    ErrorKind.engineRestarted
+  );
+}
+
 /**
  * A process tree built and held by the engine's worker. The page keeps
  * only this handle and asks for what it draws: windows of rows, one
@@ -216,12 +226,16 @@ function tableData(data: ArrayBuffer | Uint8Array | { base64: string; what?: str
  */
 export class RemoteProcessTree {
   private closed = false;
+  /** The trees lane's worker this tree lives in (see `HuntkitEngine.laneGeneration`). */
+  private readonly generation: number;
 
   constructor(
     private readonly engine: HuntkitEngine,
     /** What the worker answered on opening: handle, summary, time bounds, legend, rows. */
     readonly opened: TreeOpened
-  ) {}
+  ) {
+    this.generation = engine.laneGeneration('trees');
+  }
 
   /** The worker's handle. */
   get handle(): number {
@@ -289,7 +303,9 @@ export class RemoteProcessTree {
       return;
     }
     this.closed = true;
-    if (!this.engine.isDisposed) {
+    // A tree of a replaced worker is gone already; its handle may name
+    // another tree in the new one.
+    if (!this.engine.isDisposed && this.engine.laneGeneration('trees') === this.generation) {
       this.engine.closeProcessTree(this.handle).catch(() => undefined);
     }
   }
@@ -299,6 +315,9 @@ export class RemoteProcessTree {
   ): Promise<TreeResults[M]> {
     if (this.closed) {
       return Promise.reject(new HuntkitError('the process tree was closed', ErrorKind.closed));
+    }
+    if (this.engine.laneGeneration('trees') !== this.generation) {
+      return Promise.reject(lostView('process tree'));
     }
     return this.engine.callTree(this.handle, call);
   }
@@ -311,12 +330,16 @@ export class RemoteProcessTree {
  */
 export class RemoteChart {
   private closed = false;
+  /** The views lane's worker this chart lives in (see `HuntkitEngine.laneGeneration`). */
+  private readonly generation: number;
 
   constructor(
     private readonly engine: HuntkitEngine,
     /** What the worker answered on opening: handle and the chart's info. */
     readonly opened: ChartOpened
-  ) {}
+  ) {
+    this.generation = engine.laneGeneration('views');
+  }
 
   /** The worker's handle. */
   get handle(): number {
@@ -379,7 +402,7 @@ export class RemoteChart {
       return;
     }
     this.closed = true;
-    if (!this.engine.isDisposed) {
+    if (!this.engine.isDisposed && this.engine.laneGeneration('views') === this.generation) {
       this.engine.closeChart(this.handle).catch(() => undefined);
     }
   }
@@ -389,6 +412,9 @@ export class RemoteChart {
   ): Promise<ChartResults[M]> {
     if (this.closed) {
       return Promise.reject(new HuntkitError('the chart was closed', ErrorKind.closed));
+    }
+    if (this.engine.laneGeneration('views') !== this.generation) {
+      return Promise.reject(lostView('chart'));
     }
     return this.engine.callChart(this.handle, call);
   }
@@ -407,15 +433,19 @@ export interface ChartSource {
  * The huntkit wasm engine in Web Workers (see the lanes above).
  *
  * The worker starts on the first request and is reused. If it dies (a wasm
- * trap, out of memory), the requests in flight are rejected with kind
- * `worker_crashed` or `wasm_trap` and the next request starts a new worker.
+ * trap — a panic, with `panic = "abort"` — or out of memory, or the worker
+ * script failing), the lane's requests in flight are rejected with kind
+ * `wasm_trap` (the one that trapped, its panic message in the error) or
+ * `worker_crashed` (the others), the worker is terminated and the next
+ * request starts a new one; the other lanes, and the page, go on. Charts and
+ * trees opened in the dead worker answer kind `engine_restarted`.
  */
 export class HuntkitEngine {
   private readonly createWorker: (lane: EngineLane) => WorkerLike;
   private readonly lanes: Record<EngineLane, Lane> = {
-    views: { worker: null, pending: new Map() },
-    trees: { worker: null, pending: new Map() },
-    jobs: { worker: null, pending: new Map() }
+    views: { worker: null, pending: new Map(), generation: 0 },
+    trees: { worker: null, pending: new Map(), generation: 0 },
+    jobs: { worker: null, pending: new Map(), generation: 0 }
   };
   private nextId = 1;
   private nextStage = 1;
@@ -428,6 +458,22 @@ export class HuntkitEngine {
   /** Whether `dispose` was called. */
   get isDisposed(): boolean {
     return this.disposed;
+  }
+
+  /**
+   * How many times `lane`'s worker was replaced: views opened under an
+   * older generation lived in a worker that is gone.
+   */
+  laneGeneration(lane: EngineLane): number {
+    return this.lanes[lane].generation;
+  }
+
+  /**
+   * For tests only: the next request in `lane` makes its wasm module panic
+   * for real (see `DebugArmPanicRequest`), to check the recovery end to end.
+   */
+  async debugArmPanic(lane: EngineLane): Promise<void> {
+    await this.request({ id: 0, op: 'debugArmPanic' }, [], undefined, lane);
   }
 
   /** Whether a request is in flight (in any lane). */
@@ -954,6 +1000,7 @@ export class HuntkitEngine {
     const worker = lane.worker;
     lane.worker = null;
     if (worker) {
+      lane.generation++;
       worker.terminate();
     }
     const pending = [...lane.pending.values()];

@@ -539,6 +539,18 @@ export interface GeoLookupAnswer {
   table: ArrayBuffer;
 }
 
+/**
+ * For tests only: the next request this worker handles makes the wasm
+ * module panic for real (its `debugPanic` export) instead of doing its
+ * work, so recovery from a trapped module can be checked end to end (the
+ * request is rejected with kind `wasm_trap`, the lane's worker replaced).
+ * Answers `null`. Nothing in data can send it.
+ */
+export interface DebugArmPanicRequest {
+  id: number;
+  op: 'debugArmPanic';
+}
+
 /** Every request the worker understands. */
 export type EngineRequest =
   | IocRequest
@@ -569,7 +581,8 @@ export type EngineRequest =
   | SiemProvidersRequest
   | SiemStartRequest
   | SiemAnswerRequest
-  | SiemFinishRequest;
+  | SiemFinishRequest
+  | DebugArmPanicRequest;
 
 /** The name of an operation. */
 export type EngineOp = EngineRequest['op'];
@@ -609,6 +622,7 @@ export interface EngineResults {
   siemStart: SiemStep;
   siemAnswer: SiemStep;
   siemFinish: SiemFinishAnswer;
+  debugArmPanic: null;
 }
 
 /** Work done so far on a request, in the input's units (characters or bytes). */
@@ -655,6 +669,11 @@ export const ErrorKind = {
   disposed: 'disposed',
   /** A process tree or chart handle that is no longer open in the worker. */
   closed: 'closed',
+  /**
+   * A process tree or chart opened in a worker that has since been
+   * replaced (after a trap or crash): its data went with the old worker.
+   */
+  engineRestarted: 'engine_restarted',
   /** Anything else thrown in the worker. */
   internal: 'internal'
 } as const;

@@ -173,6 +173,8 @@ export interface WasmApi {
   lookupRetryDelay(attempt: number, response: HttpResponse): number | undefined;
   LookupCache: new () => LookupCacheApi;
   GeoDatabase: new (bytes: Uint8Array) => GeoDatabaseApi;
+  /** Panics on purpose (tests only; see `DebugArmPanicRequest`). */
+  debugPanic(message: string): void;
   timeSpan(
     start: string | null | undefined,
     end: string | null | undefined,
@@ -554,13 +556,28 @@ export function inputText(input: EngineInput): string {
   return typeof input === 'string' ? input : new TextDecoder('utf-8').decode(input);
 }
 
+/** The global the wasm panic hook writes the panic's message to (`rust/wasm/src/panic.rs`). */
+const PANIC_PROPERTY = '__huntkitPanic';
+
+/** The message of the panic that just trapped the module, if its hook recorded one (taken once). */
+function takePanicMessage(): string | null {
+  const scope = globalThis as Record<string, unknown>;
+  const message = scope[PANIC_PROPERTY];
+  delete scope[PANIC_PROPERTY];
+  // `panicked at file:line:\nmessage`: one line for the status bar.
+  return typeof message === 'string' && message ? message.replace(/\s*\n\s*/g, ' ') : null;
+}
+
 /** Turns anything thrown into an error message for request `id`. */
 export function errorMessage(id: number, error: unknown): ErrorMessage {
   if (error instanceof WebAssembly.RuntimeError) {
+    // A panic ends in an `unreachable` trap: its hook left the real reason.
+    const panic = takePanicMessage();
+    const detail = panic ? `${panic} (${error.message})` : error.message;
     return {
       id,
       type: 'error',
-      message: `the wasm engine failed: ${error.message}`,
+      message: `the huntkit engine crashed: ${detail}; its worker was restarted, the next request runs in a new one`,
       kind: ErrorKind.wasmTrap,
       fatal: true
     };
@@ -579,6 +596,13 @@ export function errorMessage(id: number, error: unknown): ErrorMessage {
   return { id, type: 'error', message: String(error), kind: ErrorKind.internal };
 }
 
+/**
+ * The wasm instances whose next request panics on purpose (a
+ * `debugArmPanic` request, tests only): one flag per instance, so the
+ * in-process tests' lanes (one instance each) stay apart.
+ */
+const armedPanics = new WeakSet<WasmApi>();
+
 /** Answers one request through `post`; never throws. */
 export function handleRequest(
   api: WasmApi,
@@ -588,7 +612,15 @@ export function handleRequest(
   trees: TreeStore = workerTrees
 ): void {
   try {
+    if (armedPanics.delete(api)) {
+      api.debugPanic(`armed by a test, on request ${request.op}`);
+    }
     switch (request.op) {
+      case 'debugArmPanic': {
+        armedPanics.add(api);
+        post({ id: request.id, type: 'result', op: 'debugArmPanic', result: null });
+        break;
+      }
       case 'columns': {
         const result = api.tableColumns(tableBytes(request.data, trees), request.format);
         post({ id: request.id, type: 'result', op: 'columns', result });

@@ -41,6 +41,9 @@ function fakeApi(log: string[]): WasmApi {
   }
   return {
     IocScanner: Scanner,
+    debugPanic(message) {
+      throw new WebAssembly.RuntimeError(`unreachable (${message})`);
+    },
     unpackText(text) {
       if (text === 'trap') {
         throw new WebAssembly.RuntimeError('unreachable');

@@ -43,7 +43,21 @@ export function readTheme(node: HTMLElement): ThemeColors {
   };
 }
 
-/** The colour of series `i`, or the data set's own colour if it has one. */
+/**
+ * A data set's own colour comes from the bundle, that is from data: it is
+ * used only when it is a plain CSS colour (`#rgb`…`#rrggbbaa`, a name,
+ * `rgb()`/`rgba()`/`hsl()`/`hsla()` of numbers). Anything else — `url(…)`
+ * (an SVG `fill` would fetch it when the exported chart is opened),
+ * `var(…)`, `expression(…)`, a `;` — is ignored for the palette's colour.
+ */
+const PLAIN_COLOR = /^(#[0-9a-f]{3,8}|[a-z]{3,30}|(rgb|rgba|hsl|hsla)\([0-9.,%\s/+-]{1,60}\))$/i;
+
+/** Whether `color` is a plain CSS colour a data set may ask for (see `PLAIN_COLOR`). */
+export function isPlainColor(color: string): boolean {
+  return PLAIN_COLOR.test(color.trim());
+}
+
+/** The colour of series `i`, or the data set's own colour if it has a plain one. */
 export function seriesColor(i: number, own?: string | null): string {
-  return own ?? PALETTE[i % PALETTE.length];
+  return own && isPlainColor(own) ? own.trim() : PALETTE[i % PALETTE.length];
 }
