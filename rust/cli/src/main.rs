@@ -3,8 +3,8 @@
 //! Exit codes: 0 success, 1 the input could not be analysed (the message
 //! says why), 2 the command line was wrong.
 
-mod cmd_config;
 mod cmd_cluster;
+mod cmd_config;
 mod cmd_decode;
 mod cmd_geo;
 mod cmd_ioc;

@@ -11,8 +11,8 @@
 use schemars::generate::SchemaSettings;
 use serde_json::{json, Map, Value};
 
-use crate::config::Finding;
 use crate::cluster::{ClusterOptions, DEFAULT_FEATURES, PROCESS_FEATURES};
+use crate::config::Finding;
 use crate::decode::{DecodeOptions, DecodeResult};
 use crate::geo::{GeoDbInfo, GeoRow};
 use crate::ioc::{IocOptions, IocTextResult, IocType};

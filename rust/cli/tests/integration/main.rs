@@ -2,9 +2,9 @@
 //! runs the built `huntkit` binary as a user would.
 
 mod cli;
+mod cluster;
 mod config;
 mod geo;
-mod cluster;
 mod queries;
 mod query;
 mod ti;
