@@ -21,12 +21,13 @@ use huntkit_core::providers::siem::{
     SiemProvider,
 };
 use huntkit_core::providers::ti::retry::{RetryDecision, RetryPlan};
-use huntkit_core::providers::{Auth, BaseUrl, HttpRequest, HttpResponse, Method, ProviderDef};
+use huntkit_core::providers::{Auth, BaseUrl, HttpRequest, HttpResponse, ProviderDef};
 use huntkit_core::queries::TimeSpan;
 use huntkit_core::{Frame, FrameColumn, Table};
 use regex::Regex;
 
 use crate::cmd_queries::{clock, load, now_arg, parse_params, Library};
+use crate::http::{self, SendError};
 use crate::output::{self, OutputFormat};
 
 /// Base URL overrides for tests (loopback only), as for `huntkit ti`.
@@ -531,52 +532,25 @@ fn call(
     if !ep.authorization.is_empty() {
         headers.push(("authorization".into(), ep.authorization.clone()));
     }
-    let result = match request.method {
-        Method::Get => {
-            let mut r = agent.get(url);
-            for (k, v) in &request.query {
-                r = r.query(k, v);
-            }
-            for (k, v) in &headers {
-                r = r.header(k, v);
-            }
-            r.call()
-        }
-        Method::Post => {
-            let mut r = agent.post(url);
-            for (k, v) in &request.query {
-                r = r.query(k, v);
-            }
-            for (k, v) in &headers {
-                r = r.header(k, v);
-            }
-            r.send(request.body.clone().unwrap_or_default())
-        }
-    };
-    let mut response =
-        result.map_err(|e| redact(format!("{} could not be reached: {e}", ep.def.name)))?;
-    let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_ascii_lowercase(),
-                v.to_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect();
     // Log Analytics answers up to 64 MB compressed; a little more as text.
-    let body = response
-        .body_mut()
-        .with_config()
-        .limit(512 << 20)
-        .read_to_string()
-        .map_err(|e| redact(format!("{} answer could not be read: {e}", ep.def.name)))?;
+    let response = http::send(
+        agent,
+        request.method,
+        url,
+        &request.query,
+        &headers,
+        request.body.as_deref(),
+        512 << 20,
+    )
+    .map_err(|e| match e {
+        SendError::Unreachable(e) => redact(format!("{} could not be reached: {e}", ep.def.name)),
+        SendError::Unreadable(e) => {
+            redact(format!("{} answer could not be read: {e}", ep.def.name))
+        }
+    })?;
     Ok(HttpResponse {
-        status,
-        headers,
-        body: redact(body),
+        body: redact(response.body),
+        ..response
     })
 }
 

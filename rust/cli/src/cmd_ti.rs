@@ -17,11 +17,12 @@ use huntkit_core::providers::ti::{
     check_observable, lookup_frame, providers, ti_provider, LookupResult, LookupStatus, TiProvider,
 };
 use huntkit_core::providers::{
-    registry, Auth, BaseUrl, HttpRequest, HttpResponse, Method, ProviderDef, ProviderKind,
+    registry, Auth, BaseUrl, HttpRequest, HttpResponse, ProviderDef, ProviderKind,
 };
 use huntkit_core::{Frame, FrameColumn, IocType};
 use regex::Regex;
 
+use crate::http::{self, SendError};
 use crate::output::{self, OutputFormat};
 
 /// Environment variable naming base URL overrides for tests
@@ -398,63 +399,27 @@ impl Session {
             }
             _ => {}
         }
-        let result = match request.method {
-            Method::Get => {
-                let mut r = self.agent.get(&url);
-                for (k, v) in &query {
-                    r = r.query(k, v);
-                }
-                for (k, v) in &headers {
-                    r = r.header(k, v);
-                }
-                r.call()
-            }
-            Method::Post => {
-                let mut r = self.agent.post(&url);
-                for (k, v) in &query {
-                    r = r.query(k, v);
-                }
-                for (k, v) in &headers {
-                    r = r.header(k, v);
-                }
-                r.send(request.body.clone().unwrap_or_default())
-            }
-        };
         // The URL may carry a key (IPStack): messages name the provider only.
-        let mut response = result.map_err(|e| {
-            format!(
-                "{} could not be reached: {}",
-                def.name,
-                redact(&e.to_string(), creds)
-            )
-        })?;
-        let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_ascii_lowercase(),
-                    v.to_str().unwrap_or("").to_string(),
-                )
-            })
-            .collect();
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(32 << 20)
-            .read_to_string()
-            .map_err(|e| {
+        http::send(
+            &self.agent,
+            request.method,
+            &url,
+            &query,
+            &headers,
+            request.body.as_deref(),
+            32 << 20,
+        )
+        .map_err(|e| match e {
+            SendError::Unreachable(e) => {
+                format!("{} could not be reached: {}", def.name, redact(&e, creds))
+            }
+            SendError::Unreadable(e) => {
                 format!(
                     "{} answer could not be read: {}",
                     def.name,
-                    redact(&e.to_string(), creds)
+                    redact(&e, creds)
                 )
-            })?;
-        Ok(HttpResponse {
-            status,
-            headers,
-            body,
+            }
         })
     }
 }

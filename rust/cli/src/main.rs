@@ -14,6 +14,7 @@ mod cmd_query;
 mod cmd_sessions;
 mod cmd_ti;
 mod cmd_timeseries;
+mod http;
 mod input;
 mod output;
 
