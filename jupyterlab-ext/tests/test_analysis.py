@@ -348,7 +348,7 @@ def procs(tz="UTC"):
     })
 
 
-@pytest.mark.parametrize("tz", ["UTC", None])
+@pytest.mark.parametrize("tz", ["UTC", None, "Europe/Berlin"])
 @pytest.mark.parametrize("kind", ["pandas", "polars"])
 def test_build_process_tree_and_its_utilities(kind, tz):
     df = procs(tz)
@@ -425,6 +425,83 @@ def test_build_process_tree_inferred_integer_pid_stays_a_number():
     assert tree.pid.dtype == "Int64" and tree.ts.dtype == df.ts.dtype
     root = tree[tree.IsInferred]
     assert root.pid.tolist() == [1] and root.exe.isna().all()
+
+
+def many_procs(hosts=3, per_host=300, seed=7):
+    """Events over several hosts with PID reuse and parents never seen
+    (inferred), in time order across hosts, as a log gives them."""
+    import random
+
+    rng = random.Random(seed)
+    images = [r"C:\W\cmd.exe", r"C:\W\powershell.exe", r"C:\W\net.exe", r"C:\P\app.exe", "svchost.exe"]
+    t0 = pd.Timestamp("2024-03-04T00:00:00", tz="UTC")
+    rows = []
+    for h in range(hosts):
+        alive = [(0x4, r"C:\W\System")]
+        for i in range(per_host):
+            pid, image = 0x100 + 4 * (i % 97), rng.choice(images)  # PIDs come back (reuse)
+            ppid, pimage = rng.choice(alive) if rng.random() < 0.9 else (0x9000 + i, r"C:\W\gone.exe")
+            rows.append({"TimeGenerated": t0 + pd.Timedelta(milliseconds=7 * i + h), "Computer": f"host{h}",
+                         "EventID": 4688, "NewProcessName": image, "NewProcessId": hex(pid),
+                         "ProcessId": hex(ppid), "ParentProcessName": pimage,
+                         "CommandLine": None if i % 11 == 0 else f"{image} /arg {i}",
+                         "SubjectUserName": rng.choice(["alice", "bob", None]),
+                         "SubjectLogonId": hex(0x3e7 + h), "Seq": i})
+            alive = (alive + [(pid, image)])[-20:]
+    return pd.DataFrame(rows).sort_values("TimeGenerated", kind="stable").reset_index(drop=True)
+
+
+def cells(column):
+    return [None if pd.isna(v) else str(v) for v in column]
+
+
+def test_build_process_tree_typed_rows_hold_what_the_cores_text_frame_holds():
+    df = many_procs()
+    tree = huntkit.build_process_tree(df, schema="4688")
+    text = tree._handle.frame().to_pandas()  # the CLI's frame: every input column as text
+    assert len(tree) == len(text) and tree.IsInferred.sum() > 10
+    assert list(tree.columns) == list(text.columns)
+    for col in ["Computer", "NewProcessName", "NewProcessId", "ProcessId", "ParentProcessName", "CommandLine",
+                "SubjectUserName", "SubjectLogonId", "proc_key", "parent_key", "path", "EffectiveLogonId"]:
+        assert cells(tree[col]) == cells(text[col]), col
+    assert tree.TimeGenerated.tolist() == pd.to_datetime(text.TimeGenerated, utc=True, format="ISO8601").tolist()
+    events = ~tree.IsInferred
+    assert tree.Seq[events].astype(int).tolist() == df.Seq.iloc[tree.source_index[events].astype(int)].tolist()
+    assert tree.Seq[~events].isna().all() and tree.EventID.dtype == "Int64"
+    assert (tree.Computer[~events].notna()).all()  # inferred parents carry their child's host
+
+
+def test_build_process_tree_polars_categoricals_and_nulls():
+    df = procs()
+    df.loc[2, "SubjectUserName"] = None
+    plain = huntkit.build_process_tree(df, schema="4688")
+    cats = pl.from_pandas(df).with_columns(pl.col("NewProcessName").cast(pl.Categorical),
+                                           pl.col("Computer").cast(pl.Utf8).cast(pl.Categorical))
+    tree = huntkit.build_process_tree(cats, schema="4688")
+    assert tree.proc_key.tolist() == plain.proc_key.tolist()
+    assert tree.NewProcessName.tolist() == plain.NewProcessName.tolist()  # read as their text
+    assert tree.SubjectUserName.isna().sum() == plain.SubjectUserName.isna().sum() == 3  # 1 null + 2 inferred
+
+
+def test_build_process_tree_null_and_wrong_typed_schema_cells():
+    df = procs()
+    df["NewProcessId"] = [16, 32, 48, 64, 16]  # numbers where the schema has hex text: read as numbers
+    df["ProcessId"] = [4, 16, 16, 48, 4]
+    tree = huntkit.build_process_tree(df, schema="4688")
+    assert tree.summary()["LargestTreeDepth"] == 4 and tree.NewProcessId.dtype == "Int64"
+    nulls = procs().astype({"TimeGenerated": object})
+    nulls.loc[3, "TimeGenerated"] = None
+    with pytest.raises(HuntkitError) as e:
+        huntkit.build_process_tree(nulls, schema="4688")
+    assert "TimeGenerated" in str(e.value) and "row 3" in str(e.value)
+
+
+def test_a_panic_in_the_core_is_a_huntkit_error_not_a_crash():
+    with pytest.raises(HuntkitError) as e:
+        huntkit._core._panic_check("boom 42")
+    assert e.value.kind == "internal"
+    assert str(e.value) == "internal error in huntkit (please report it): boom 42"
+    assert huntkit.ioc_extract("see 8.8.8.8").Observable.tolist() == ["8.8.8.8"]  # the process goes on
 
 
 def test_build_process_tree_bad_input():

@@ -77,7 +77,14 @@ def _arrow(data: Any) -> pa.Table:
     """``data`` as an Arrow table the core reads (see the module doc)."""
     if isinstance(data, (str, bytes)):
         raise TypeError("expected a table here, not text")
-    return to_arrow(data)
+    table = to_arrow(data)
+    try:
+        # One chunk per column, so the C stream hands Rust one batch: pyarrow
+        # copies only the columns in several chunks (pandas' string columns
+        # often are), where joining batches in Rust would copy every column.
+        return table.combine_chunks()
+    except pa.ArrowInvalid:  # a string column over 2 GB in one chunk: Rust joins the batches
+        return table
 
 
 def _frame(batch: pa.RecordBatch | pa.Table) -> Any:
@@ -475,39 +482,38 @@ def build_process_tree(data: Any, schema: str | None = None,
 
 
 def _tree_table(handle: Any, events: pa.Table) -> pa.Table:
-    """The tree's rows: the caller's own input rows taken by
-    ``source_index`` (their types kept, no text round trip), the inferred
-    processes' schema cells filled in, then the tree columns from Rust."""
-    import pyarrow.compute as pc
-
-    tree = pa.Table.from_batches([handle.tree_frame()])
-    tree_names = set(tree.column_names)
-    body = events.select([n for n in events.column_names if n not in tree_names])
-    body = body.take(tree.column("source_index"))
+    """The tree's rows: the caller's own input columns taken by
+    ``source_index`` in Rust (their types kept, no text round trip), the
+    inferred processes' schema cells converted here to their input column's
+    type and filled in by the same pass, then the tree columns."""
+    fills = None
     inferred = handle.inferred_frame()
     if inferred.num_rows:
         inferred = _restore(inferred, _input_types(events))
-        mask = pa.array(pc.is_null(tree.column("source_index")).to_numpy(zero_copy_only=False))
+        names, columns = [], []
         for name in inferred.schema.names[1:]:
-            i = body.column_names.index(name)
-            col = body.column(i).combine_chunks()
+            want = events.schema.field(name).type
             fill = inferred.column(name)
-            base = col.type.value_type if pa.types.is_dictionary(col.type) else col.type
             try:
                 if pa.types.is_dictionary(fill.type):
                     fill = fill.dictionary_decode()
+                base = want.value_type if pa.types.is_dictionary(want) else want
                 if fill.type != base:
                     fill = fill.cast(base)
-                plain = col.dictionary_decode() if pa.types.is_dictionary(col.type) else col
-                filled = pc.replace_with_mask(plain, mask, fill)
-                if pa.types.is_dictionary(col.type):
-                    filled = filled.dictionary_encode().cast(col.type)
+                if pa.types.is_dictionary(want):
+                    fill = fill.dictionary_encode().cast(want)
             except (pa.ArrowException, ValueError):
                 continue  # the cell's text does not fit the input's type: left null
-            body = body.set_column(i, name, filled)
-    for name in tree.column_names:
-        body = body.append_column(tree.schema.field(name), tree.column(name))
-    return body
+            names.append(name)
+            columns.append(fill)
+        fills = pa.table(columns, names=names)
+    rows = pa.Table.from_batches([handle.typed_frame(fills)])
+    for name in fills.column_names if fills is not None else []:
+        i = rows.column_names.index(name)
+        col = rows.column(i).combine_chunks()
+        if pa.types.is_dictionary(col.type):  # the fill's own dictionary was appended: one again
+            rows = rows.set_column(i, name, col.dictionary_decode().dictionary_encode().cast(col.type))
+    return rows
 
 
 if pd is not None:

@@ -61,3 +61,12 @@ pub(crate) fn detached<T: Send>(
         }
     })
 }
+
+/// Panics with `message` inside [`detached`]: the check (run by the
+/// Python tests) that a panic in the core reaches Python as a
+/// `HuntkitError` of kind `internal`, with the kernel still running.
+#[pyfunction]
+#[pyo3(name = "_panic_check")]
+pub(crate) fn panic_check(py: Python<'_>, message: String) -> PyResult<()> {
+    detached(py, move || -> PyResult<()> { panic!("{message}") })
+}

@@ -20,6 +20,7 @@ mod arrow_io;
 mod errors;
 mod nested;
 mod tree;
+mod tree_rows;
 
 use pyo3::prelude::*;
 
@@ -38,5 +39,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(analyses::anomaly_periods, m)?)?;
     m.add_function(wrap_pyfunction!(tree::build_process_tree, m)?)?;
     m.add_class::<tree::ProcessTreeHandle>()?;
+    m.add_function(wrap_pyfunction!(errors::panic_check, m)?)?;
     Ok(())
 }

@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 use crate::analyses::options;
 use crate::arrow_io::{batch_in, frame_batch, frame_out, table};
 use crate::errors::{self, detached};
+use crate::tree_rows::typed_rows;
 
 /// A built process tree. Nodes are numbered as the rows of
 /// [`frame`](Self::frame): depth-first, roots by host then time.
@@ -70,6 +71,19 @@ impl ProcessTreeHandle {
         let batch = detached(py, || {
             frame_batch(&self.tree.tree_frame().map_err(errors::core)?)
         })?;
+        frame_out(py, batch)
+    }
+
+    /// The tree's rows, typed: the input columns in node order (their
+    /// Arrow types kept), the inferred processes' cells from `fills` (a
+    /// table of one row per inferred process, columns named as the input's
+    /// and of their types: the caller converts
+    /// [`inferred_frame`](Self::inferred_frame)), then the tree columns; as
+    /// a `pyarrow.RecordBatch`.
+    #[pyo3(signature = (fills=None))]
+    fn typed_frame(&self, py: Python<'_>, fills: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        let fills = fills.map(batch_in).transpose()?;
+        let batch = detached(py, || typed_rows(&self.tree, fills.as_ref()))?;
         frame_out(py, batch)
     }
 
