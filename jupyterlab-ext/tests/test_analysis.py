@@ -259,6 +259,19 @@ def test_score_sessions_after_sessionize_and_a_null_session():
     assert len(huntkit.score_sessions(nulls, "s", 1)) == 3
 
 
+def test_score_sessions_lists_typed_up_front_or_inferred():
+    typed = huntkit.score_sessions(pd.DataFrame({"s": [["a", "b", "c"], ("a", "b"), None]}), "s", 2)
+    as_json = huntkit.score_sessions(pd.DataFrame({"s": ['["a","b","c"]', '["a","b"]', None]}), "s", 2)
+    assert typed.likelihood.tolist() == pytest.approx(as_json.likelihood.tolist(), rel=1e-12, nan_ok=True)
+    assert typed.likelihood.notna().sum() == 2
+    # the first session is strings, a later one dicts: pyarrow infers the type instead
+    mixed = pd.DataFrame({"s": [["a"], [{"name": "a", "params": ["x"]}]]})
+    with pytest.raises(HuntkitError, match='column "s": each cell must be a list of commands'):
+        huntkit.score_sessions(mixed, "s", 1)
+    with pytest.raises(HuntkitError, match='column "s"'):
+        huntkit.score_sessions(pd.DataFrame({"s": [["a", "b"], ["a", 1]]}), "s", 1)
+
+
 def test_score_sessions_bad_input():
     with pytest.raises(ValueError, match="window_length"):
         huntkit.score_sessions(pd.DataFrame({"s": [["a"]]}), "s", 0)

@@ -311,9 +311,11 @@ def _session_cells(data: Any, session_column: str) -> pa.Table:
         first = next((v for v in col if v is not None and not _is_na(v)), None)
         if _holds_cmds(first):
             col = col.map(_session_json)
+        cells = col.astype(object) if isinstance(col.dtype, pd.CategoricalDtype) else col
         try:
-            arr = pa.array(col.astype(object) if isinstance(col.dtype, pd.CategoricalDtype) else col,
-                           from_pandas=True)
+            arr = _command_lists(cells, first)
+            if arr is None:
+                arr = pa.array(cells, from_pandas=True)
         except (pa.ArrowException, TypeError, ValueError) as e:
             raise HuntkitError(
                 f'column "{session_column}": each cell must be a list of commands (strings, '
@@ -324,6 +326,19 @@ def _session_cells(data: Any, session_column: str) -> pa.Table:
         return data.select(session_column).to_arrow()
     table = data if isinstance(data, pa.Table) else pa.table(data)
     return table.select([session_column])
+
+
+def _command_lists(cells: Any, first: Any) -> pa.Array | None:
+    """Lists of command strings as an Arrow ``list<string>``, typed up front
+    (pyarrow's type inference is a second pass over every string: about
+    half the conversion's time); None when the first session is not one,
+    or another cell does not fit (then pyarrow infers the type)."""
+    if not (isinstance(first, (list, tuple)) and all(isinstance(c, str) for c in first)):
+        return None
+    try:
+        return pa.array(cells, type=pa.list_(pa.string()), from_pandas=True)
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
 
 
 def _is_na(v: Any) -> bool:
