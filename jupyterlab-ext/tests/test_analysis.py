@@ -266,8 +266,9 @@ def test_score_sessions_lists_typed_up_front_or_inferred():
     assert typed.likelihood.notna().sum() == 2
     # the first session is strings, a later one dicts: pyarrow infers the type instead
     mixed = pd.DataFrame({"s": [["a"], [{"name": "a", "params": ["x"]}]]})
-    with pytest.raises(HuntkitError, match='column "s": each cell must be a list of commands'):
+    with pytest.raises(HuntkitError, match='column "s": each cell must be a list of commands') as e:
         huntkit.score_sessions(mixed, "s", 1)
+    assert e.value.kind == "bad_value"
     with pytest.raises(HuntkitError, match='column "s"'):
         huntkit.score_sessions(pd.DataFrame({"s": [["a", "b"], ["a", 1]]}), "s", 1)
 
@@ -507,6 +508,28 @@ def test_build_process_tree_null_and_wrong_typed_schema_cells():
     with pytest.raises(HuntkitError) as e:
         huntkit.build_process_tree(nulls, schema="4688")
     assert "TimeGenerated" in str(e.value) and "row 3" in str(e.value)
+
+
+@pytest.mark.parametrize("call", ["build_process_tree", "sessionize", "score_sessions", "timeseries", "decode"])
+def test_a_missing_column_gives_the_clis_message(call):
+    # `huntkit proctree/sessions/timeseries/decode` on the same table as CSV print these after "huntkit: "
+    ev = "(columns: UserId, TimeGenerated, Operation)"
+    cases = {
+        "build_process_tree": (lambda: huntkit.build_process_tree(procs().drop(columns=["NewProcessId"]),
+                                                                  schema="4688"),
+                               'column "NewProcessId" not in table (columns: TimeGenerated, Computer, EventID, '
+                               'NewProcessName, ProcessId, ParentProcessName, CommandLine, SubjectUserName)'),
+        "sessionize": (lambda: huntkit.sessionize(events(), "User", "TimeGenerated", "Operation"),
+                       f'column "User" not in table {ev}'),
+        "score_sessions": (lambda: huntkit.score_sessions(events(), "nope"), f'column "nope" not in table {ev}'),
+        "timeseries": (lambda: huntkit.timeseries_anomalies_stl(events(), data_column="Count"),
+                       f'column "Count" not in table {ev}'),
+        "decode": (lambda: huntkit.decode(events(), column="Cmd"), f'column "Cmd" not in table {ev}'),
+    }
+    run, message = cases[call]
+    with pytest.raises(HuntkitError) as e:
+        run()
+    assert str(e.value) == message and e.value.kind == "missing_column"
 
 
 def test_a_panic_in_the_core_is_a_huntkit_error_not_a_crash():

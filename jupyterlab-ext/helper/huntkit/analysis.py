@@ -67,6 +67,13 @@ class HuntkitWarning(UserWarning):
 # --------------------------------------------------------------------------
 
 
+def _error(message: str, kind: str) -> HuntkitError:
+    """A ``HuntkitError`` raised here, with a ``kind`` as the core's have."""
+    err = HuntkitError(message)
+    err.kind = kind
+    return err
+
+
 def _need_pandas() -> Any:
     if pd is None:
         raise ImportError("huntkit's analyses return pandas DataFrames: pip install pandas")
@@ -305,8 +312,8 @@ def _session_cells(data: Any, session_column: str) -> pa.Table:
     one session at a time."""
     if pd is not None and isinstance(data, pd.DataFrame):
         if session_column not in data.columns:
-            raise HuntkitError(f'column "{session_column}" not in table (columns: '
-                               f'{", ".join(map(str, data.columns))})')
+            raise _error(f'column "{session_column}" not in table (columns: '
+                         f'{", ".join(map(str, data.columns))})', "missing_column")
         col = data[session_column]
         first = next((v for v in col if v is not None and not _is_na(v)), None)
         if _holds_cmds(first):
@@ -317,9 +324,9 @@ def _session_cells(data: Any, session_column: str) -> pa.Table:
             if arr is None:
                 arr = pa.array(cells, from_pandas=True)
         except (pa.ArrowException, TypeError, ValueError) as e:
-            raise HuntkitError(
+            raise _error(
                 f'column "{session_column}": each cell must be a list of commands (strings, '
-                f'{{"name", "params"}} dicts or MSTICPy Cmd objects) or its JSON text ({e})'
+                f'{{"name", "params"}} dicts or MSTICPy Cmd objects) or its JSON text ({e})', "bad_value"
             ) from e
         return pa.table({session_column: arr})
     if hasattr(data, "select") and type(data).__module__.startswith("polars"):
@@ -556,7 +563,7 @@ if pd is not None:
             if isinstance(node, str):
                 hits = (self["proc_key"] == node).to_numpy().nonzero()[0]
                 if len(hits) == 0:
-                    raise HuntkitError(f"no process with proc_key {node!r}")
+                    raise _error(f"no process with proc_key {node!r}", "invalid_option")
                 return int(hits[0])
             if isinstance(node, bool) or not hasattr(node, "__index__"):
                 raise TypeError(f"a node is a row position, a row or a proc_key, not {node!r}")
