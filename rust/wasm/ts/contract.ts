@@ -15,7 +15,8 @@ export const VIEW_KINDS = [
   'anomalies',
   'session_scores',
   'lookup',
-  'process_tree'
+  'process_tree',
+  'cluster_scatter'
 ] as const;
 
 /** One of `VIEW_KINDS`. */
