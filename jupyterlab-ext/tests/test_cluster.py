@@ -82,7 +82,8 @@ def test_bad_input_is_named():
         huntkit.outliers(EVENTS, contamination=0.9)
 
 
-def test_the_scatter_bundle_from_a_result():
+def test_the_scatter_bundle_from_a_result(monkeypatch):
+    monkeypatch.setattr("IPython.get_ipython", lambda: None)  # another test may have started a shell
     clusters = huntkit.cluster_events(EVENTS, cluster_columns=["commandlineTokensFull", "pathScore"],
                                       max_cluster_distance=0.0001)
     bundle = huntkit.view_bundle("cluster_scatter", clusters, x="pathScore", y="commandlineTokensFull")

@@ -253,6 +253,6 @@ export type ViewSpec =
   | { kind: 'matrix'; options: MatrixOptions }
   | { kind: 'anomalies'; options: AnomaliesOptions }
   | { kind: 'session_scores'; options: SessionScoresOptions }
+  | { kind: 'cluster_scatter'; options: ClusterScatterOptions }
   | { kind: 'lookup'; options: LookupViewOptions }
-  | { kind: 'process_tree'; options: ProcessTreeViewOptions }
-  | { kind: 'cluster_scatter'; options: ClusterScatterOptions };
+  | { kind: 'process_tree'; options: ProcessTreeViewOptions };

@@ -14,9 +14,9 @@ export const VIEW_KINDS = [
   'matrix',
   'anomalies',
   'session_scores',
+  'cluster_scatter',
   'lookup',
-  'process_tree',
-  'cluster_scatter'
+  'process_tree'
 ] as const;
 
 /** One of `VIEW_KINDS`. */

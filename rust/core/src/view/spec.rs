@@ -353,13 +353,13 @@ pub enum ViewSpec {
     Anomalies(AnomaliesOptions),
     /// Scored sessions with a likelihood slider.
     SessionScores(SessionScoresOptions),
+    /// Event clusters as a scatter of two features, sized by cluster size.
+    ClusterScatter(ClusterScatterOptions),
     /// Observables to look up at threat-intelligence providers (no data
     /// set: the observables are in the options).
     Lookup(LookupViewOptions),
     /// Process trees of process-creation events, built in the browser.
     ProcessTree(ProcessTreeViewOptions),
-    /// Event clusters as a scatter of two features, sized by cluster size.
-    ClusterScatter(ClusterScatterOptions),
 }
 
 impl ViewSpec {
