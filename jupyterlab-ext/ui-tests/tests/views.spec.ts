@@ -277,6 +277,7 @@ sessions = pd.DataFrame({"TimeGenerated_min": t[:6], "rarest_window3_likelihood"
   test('cluster_scatter: clusters from the kernel, sized and coloured, hover escaped, click selects', async ({
     page
   }) => {
+    test.slow(); // three kernel cells, one of them clustering
     await page.notebook.createNew('clusters.ipynb');
     await runCell(page, 0, SETUP);
     // A cluster table as huntkit.cluster_events / dbcluster_events writes it:
