@@ -169,15 +169,14 @@ test.describe('Analyze panel', () => {
 
   test('an outlier opens the process tree at its process', async ({ page, tmpPath }) => {
     // The golden events with a parent process id, so they make a tree
-    // (Windows 4688: every event a child of PID 0x4 on its host). The
-    // columns go first: appended after a quoted last field, the CSV reader
-    // miscounts the fields (a reader bug, reported separately).
+    // (Windows 4688: every event a child of PID 0x4 on its host). The file
+    // has CRLF line ends.
     const csv = readFileSync(
       join(__dirname, '..', '..', '..', 'tests', 'golden', 'cluster_events.csv'),
       'utf8'
     )
       .trim()
-      .split('\n')
+      .split(/\r?\n/)
       .map(
         (line, i) =>
           `${i === 0 ? 'ProcessId,ParentProcessName' : '0x4,C:\\Windows\\System32\\services.exe'},${line}`

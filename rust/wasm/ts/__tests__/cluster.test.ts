@@ -71,9 +71,7 @@ describe('cluster through the engine', { skip: skipWithoutWasm }, () => {
 
   it("finds an outlier's process in the tree by its SourceIndex", async () => {
     // The golden events plus a creator PID: a 4688 tree per host.
-    const lines = events.toString('utf8').trim().split('\n');
-    // (Prepended: appended after a quoted last field, the CSV reader
-    // miscounts the fields; see the report.)
+    const lines = events.toString('utf8').trim().split(/\r?\n/); // CRLF line ends
     const csv = lines.map((l, i) => `${i === 0 ? 'ProcessId' : '0x4'},${l}`).join('\n');
     const tree = await engine.openProcessTree(new TextEncoder().encode(csv), 'csv', {
       schema: '4688'
