@@ -12,7 +12,7 @@ jupyterlab-ext/huntkit, imported from this clone), so the fixtures are what
 - fixtures/bad-version.ipynb: the same output with a bundle version no
   renderer knows, which must be reported, not drawn.
 - fixtures/views.ipynb: one cell for each other view kind (timeline_values,
-  timeline_duration, matrix).
+  timeline_duration, matrix, cluster_scatter).
 - fixtures/proctree.ipynb: a process_tree output (Windows 4688 events on two
   hosts), which the renderer builds in the engine's Web Worker.
 
@@ -91,6 +91,19 @@ def processes() -> pa.Table:
     return pa.table({name: pa.array([r[i] for r in rows], pa.string()) for i, name in enumerate(names)})
 
 
+def clusters() -> pa.Table:
+    """A cluster table as ``huntkit.cluster_events`` writes it: two noise rows and two clusters."""
+    return pa.table(
+        {
+            "ClusterId": pa.array([-1, -1, 0, 1], pa.int64()),
+            "ClusterSize": pa.array([1, 1, 57, 6], pa.int64()),
+            "pathScore": pa.array([4210, 6020, 5234, 3300], pa.int64()),
+            "commandlineTokensFull": pa.array([3, 41, 12, 7], pa.int64()),
+            "NewProcessName": pa.array(["a.exe", "<b>b.exe</b>", "cmd.exe", "svchost.exe"], pa.string()),
+        }
+    )
+
+
 PROCTREE_SOURCE = "huntkit.process_tree(events, schema='4688', legend_col='SubjectUserName', title='Processes')"
 
 
@@ -156,6 +169,12 @@ OTHER_VIEWS = [
         "logons",
         {"x": "Computer", "y": "Account", "title": "Logons by computer and account"},
     ),
+    (
+        "clusters.huntkit.cluster_scatter(x='pathScore', y='commandlineTokensFull', title='Event clusters')",
+        "cluster_scatter",
+        "clusters",
+        {"x": "pathScore", "y": "commandlineTokensFull", "title": "Event clusters"},
+    ),
 ]
 
 
@@ -167,7 +186,7 @@ def write(name: str, content: dict) -> None:
 
 def main() -> None:
     FIXTURES.mkdir(exist_ok=True)
-    tables = {"logons": logons(), "hourly": hourly_failures()}
+    tables = {"logons": logons(), "hourly": hourly_failures(), "clusters": clusters()}
     table = tables["logons"]
     good = bundle(table)
     write("timeline.ipynb", notebook([cell(1, TIMELINE_SOURCE, good)]))

@@ -24,6 +24,7 @@ pyarrow is the only dependency; pandas and polars are used when installed.
 from ._version import __version__
 from .bundle import MIME_TYPE, VERSION, view_bundle
 from .views import (
+    cluster_scatter,
     matrix,
     session_scores,
     show,
@@ -42,8 +43,10 @@ from .analysis import (
     ProcessTree,
     anomaly_periods,
     build_process_tree,
+    cluster_events,
     decode,
     ioc_extract,
+    outliers,
     score_sessions,
     sessionize,
     timeseries_anomalies_stl,
@@ -64,8 +67,11 @@ __all__ = [
     "ProcessTree",
     "anomaly_periods",
     "build_process_tree",
+    "cluster_events",
+    "cluster_scatter",
     "decode",
     "ioc_extract",
+    "outliers",
     "score_sessions",
     "sessionize",
     "sessionize_data",

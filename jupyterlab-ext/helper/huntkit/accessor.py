@@ -58,6 +58,14 @@ class HuntkitAccessor:
         """See :func:`huntkit.build_process_tree` (MSTICPy's ``df.mp.build_process_tree``)."""
         return analysis.build_process_tree(self._df, schema, **options)
 
+    def cluster_events(self, cluster_columns: Any = None, **options: Any) -> Any:
+        """See :func:`huntkit.cluster_events` (MSTICPy's ``dbcluster_events``)."""
+        return analysis.cluster_events(self._df, cluster_columns, **options)
+
+    def outliers(self, cluster_columns: Any = None, **options: Any) -> Any:
+        """See :func:`huntkit.outliers` (MSTICPy's ``identify_outliers``)."""
+        return analysis.outliers(self._df, cluster_columns, **options)
+
     # Views.
 
     def view_bundle(self, kind: str, /, **options: Any) -> dict:
@@ -88,6 +96,10 @@ class HuntkitAccessor:
     def timeseries_anomalies(self, **options: Any) -> dict | None:
         """See :func:`huntkit.timeseries_anomalies`."""
         return views.timeseries_anomalies(self._df, **options)
+
+    def cluster_scatter(self, x: str, y: str, **options: Any) -> dict | None:
+        """See :func:`huntkit.cluster_scatter`."""
+        return views.cluster_scatter(self._df, x, y, **options)
 
     def session_scores(self, **options: Any) -> dict | None:
         """See :func:`huntkit.session_scores`."""

@@ -8,6 +8,8 @@ pandas or polars DataFrames, with MSTICPy's parameter names::
                                   time_col="TimeGenerated", event_col="Operation")
     scored = huntkit.score_sessions(sessions, session_column="Operation_list", window_length=3)
     stl = huntkit.timeseries_anomalies_stl(counts, time_column="TimeGenerated", data_column="Total")
+    clusters = huntkit.cluster_events(procs, max_cluster_distance=0.01)   # dbcluster_events
+    odd = huntkit.outliers(procs, contamination=0.05)                     # identify_outliers
     tree = huntkit.build_process_tree(procs, schema="4688")
     tree.summary(); tree.roots(); tree.descendants(0); print(tree.to_text(0))
 
@@ -50,8 +52,10 @@ __all__ = [
     "ProcessTree",
     "anomaly_periods",
     "build_process_tree",
+    "cluster_events",
     "decode",
     "ioc_extract",
+    "outliers",
     "score_sessions",
     "sessionize",
     "timeseries_anomalies_stl",
@@ -459,6 +463,112 @@ def anomaly_periods(data: Any, time_column: str = "TimeGenerated", period: str =
     })
     out.attrs["kql"] = kql
     return out
+
+
+# --------------------------------------------------------------------------
+# Event clusters and outliers
+# --------------------------------------------------------------------------
+
+
+def _number(value: Any, option: str, *, whole: bool = False) -> Any:
+    """A number option, named when it is not one (``"0.1"`` or ``True`` are refused)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{option} must be a number, not {value!r}")
+    if whole and (not float(value).is_integer() or value < 0):
+        raise ValueError(f"{option} must be a whole number ≥ 0, not {value!r}")
+    return int(value) if whole else float(value)
+
+
+def _cluster_run(data: Any, cluster_columns: Any, options: dict[str, Any]) -> tuple:
+    features = _names(cluster_columns, "cluster_columns")
+    if features is not None:
+        if not features:
+            raise ValueError("cluster_columns must name at least one feature column")
+        options["features"] = features
+    table = _arrow(data)
+    clusters, outlier_rows, labels, scores, count = _core.cluster_events(table, json.dumps(options))
+    types = _input_types(table)
+    time = options.get("time_column", "TimeGenerated")
+    when = _time_type(table, time)
+    types.update({"FirstEventTime": when, "LastEventTime": when})
+    return _restore(clusters, types), _restore(outlier_rows, types), labels, scores, count
+
+
+def _outlier_options(contamination: Any, max_samples: Any, max_features: Any,
+                     n_estimators: Any, seed: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value, whole in (("contamination", contamination, False),
+                              ("max_samples", max_samples, False),
+                              ("max_features", max_features, False),
+                              ("n_estimators", n_estimators, True),
+                              ("seed", seed, True)):
+        v = _number(value, key, whole=whole)
+        if v is not None:
+            out[key] = v
+    return out
+
+
+def cluster_events(data: Any, cluster_columns: str | Sequence[str] | None = None, *,
+                   time_column: str = "TimeGenerated", max_cluster_distance: float = 0.01,
+                   min_cluster_samples: int = 2, normalize: bool = True,
+                   process_column: str | None = None, commandline_column: str | None = None,
+                   logon_column: str | None = None) -> Any:
+    """Cluster events with DBSCAN (MSTICPy's ``dbcluster_events``, same
+    parameter names; ``eps`` is ``max_cluster_distance``, ``min_samples``
+    ``min_cluster_samples``).
+
+    ``cluster_columns``: numeric columns of ``data`` or computed process
+    features (``pathScore``, ``commandlineTokensFull``, … as MSTICPy's
+    ``add_process_features``; default ``commandlineTokensFull,
+    pathScore, isSystemSession``), computed from ``process_column``
+    (``NewProcessName``), ``commandline_column`` (``CommandLine``) and
+    ``logon_column`` (``SubjectLogonId``). Rows are scaled to unit length
+    first (``normalize``). Returns one row per cluster (its first event)
+    and one per noise event: ``Clustered, ClusterId, ClusterSize,
+    FirstEventTime, LastEventTime, SourceIndex`` (the event's 0-based row),
+    the event's columns and the features; ``result.attrs["cluster_count"]``
+    is the number of clusters. (Per-row arrays stay out of ``attrs``:
+    pandas copies ``attrs`` with every derived frame.) Draw it with
+    ``result.huntkit.cluster_scatter(x=…, y=…)``.
+    """
+    options: dict[str, Any] = {
+        "time_column": str(time_column),
+        "max_cluster_distance": _number(max_cluster_distance, "max_cluster_distance"),
+        "min_cluster_samples": _number(min_cluster_samples, "min_cluster_samples", whole=True),
+        "normalize": bool(normalize),
+    }
+    for key, value in (("process_column", process_column),
+                       ("commandline_column", commandline_column),
+                       ("logon_column", logon_column)):
+        if value is not None:
+            options[key] = str(value)
+    clusters, _outliers, _labels, _scores, count = _cluster_run(data, cluster_columns, options)
+    out = _frame(clusters)
+    out.attrs["cluster_count"] = int(count)
+    return out
+
+
+def outliers(data: Any, cluster_columns: str | Sequence[str] | None = None, *,
+             contamination: float = 0.05, max_samples: float | None = None,
+             max_features: float | None = None, n_estimators: int = 100, seed: int = 42,
+             time_column: str = "TimeGenerated") -> Any:
+    """Isolation-forest outliers (MSTICPy's ``identify_outliers``: the same
+    ``contamination``, ``max_samples``, ``max_features``), seeded so the
+    same seed flags the same rows in the kernel, the CLI and the browser.
+
+    Features as :func:`cluster_events` (``cluster_columns``). Returns the
+    outlier rows, most isolated first: ``SourceIndex, OutlierScore,
+    ClusterId``, the event's columns and the features (``SourceIndex`` is
+    the event's 0-based row; a higher ``OutlierScore`` is more isolated).
+    """
+    options: dict[str, Any] = {
+        "time_column": str(time_column),
+        "outliers": _outlier_options(contamination, max_samples, max_features, n_estimators, seed),
+    }
+    _clusters, outlier_rows, _labels, _scores, _count = _cluster_run(data, cluster_columns, options)
+    return _frame(outlier_rows)
 
 
 # --------------------------------------------------------------------------

@@ -382,7 +382,7 @@ def view_bundle(kind: str, data: Any, /, *, label: str | None = None, color: str
     sets = _data_sets(kind, data, label, color)
     if kind in ("anomalies", "session_scores"):
         _guess_columns(kind, sets[0][1], opts)
-    time_kind = kind != "matrix"
+    time_kind = kind not in ("matrix", "cluster_scatter")
     out: dict[str, Any] = {}
     if time_kind:
         out["time_column"] = opts.pop("time_column", DEFAULT_TIME_COLUMN)
@@ -424,6 +424,11 @@ def view_bundle(kind: str, data: Any, /, *, label: str | None = None, color: str
                 out[key] = _sort(opts.pop(key, None))
         if "max_label_len" in opts:
             out["max_label_len"] = opts.pop("max_label_len")
+    if kind == "cluster_scatter":
+        for key in ("x", "y", "cluster_column", "size_column"):
+            if key in opts:
+                out[key] = opts.pop(key)
+                needed.append(out[key])
     source_columns = None
     if "source_columns" in opts:
         source_columns = _columns(opts.pop("source_columns"), "source_columns", allow_empty=True)
@@ -456,6 +461,8 @@ def view_bundle(kind: str, data: Any, /, *, label: str | None = None, color: str
         where = f"data set {set_label!r}" if len(sets) > 1 else "the data"
         for option, col in (("group_by", out.get("group_by")), ("y", out.get("y")),
                             ("x", out.get("x")), ("value_col", out.get("value_col")),
+                            ("cluster_column", out.get("cluster_column")),
+                            ("size_column", out.get("size_column")),
                             ("baseline_col", out.get("baseline_col")),
                             ("anomalies_col", out.get("anomalies_col"))):
             if col is None:
@@ -477,6 +484,10 @@ def view_bundle(kind: str, data: Any, /, *, label: str | None = None, color: str
         if kind == "anomalies":
             _numeric(table, "baseline_col", out["baseline_col"], where)
             _numeric(table, "anomalies_col", out["anomalies_col"], where)
+        if kind == "cluster_scatter":  # features are numbers; a text column is named here
+            for key in ("x", "y", "cluster_column", "size_column"):
+                if key in out and not pa.types.is_boolean(table.schema.field(out[key]).type):
+                    _numeric(table, key, out[key], where)
         if kind == "matrix" and "value_col" in out and not out.get("dist_count"):
             _numeric(table, "value_col", out["value_col"], where)
         if source_columns is not None:

@@ -84,3 +84,13 @@ def session_scores(data: Any, **options: Any) -> dict | None:
     to keep only the rarest. ``y`` and the start-time column are found when
     not given (``rarest_window<n>_likelihood``, ``<time>_min``)."""
     return show(view_bundle("session_scores", data, **options))
+
+
+def cluster_scatter(data: Any, x: str, y: str, **options: Any) -> dict | None:
+    """Event clusters (:func:`huntkit.cluster_events`, ``huntkit cluster`` or
+    MSTICPy's ``dbcluster_events`` output) as a scatter of two numeric
+    feature columns ``x`` and ``y``: one circle per row, sized by
+    ``ClusterSize`` and coloured by ``ClusterId`` (noise grey); hover shows
+    the row, a click selects it. ``cluster_column`` and ``size_column``
+    name other columns."""
+    return show(view_bundle("cluster_scatter", data, x=x, y=y, **options))

@@ -16,6 +16,7 @@ import {
 import { CLUSTER_DEFAULT_FEATURES, copyText } from '@huntkit/engine';
 import { Widget } from '@lumino/widgets';
 import type { IHuntkitEngine } from '../tokens';
+import { renderClusters } from './clusterResult';
 
 /** The sidebar widget's id. */
 export const ANALYZE_PANEL_ID = 'huntkit-analyze';
@@ -313,43 +314,21 @@ const ANALYSES: Record<Analysis, AnalysisDefinition> = {
       const summary = `${result.clusterCount} clusters, ${noise} noise events, ${outliers} outliers`;
       open({
         title: `${file.name}: clusters`,
-        render: host => {
-          const heading = document.createElement('strong');
-          heading.className = 'jp-huntkit-analyze-summary';
-          heading.textContent = `${file.name}: ${result.labels.length} events, ${summary}`;
-          const clusters = document.createElement('div');
-          const timeline = document.createElement('div');
-          host.append(heading, clusters, timeline);
-          // Clusters by their first event's process, sized by cluster size
-          // (noise rows are clusters of one).
-          const a = shownView(
-            clusters,
-            bundleOf('matrix', 'clusters', result.clusters, 'arrow', {
-              x: 'processName',
-              y: 'Clustered',
-              value_col: 'ClusterSize',
-              title: 'Clusters (first event per cluster; noise events apart), sized by events'
-            }),
-            engine
-          );
-          // The outliers along time, one lane per process: each carries
-          // its SourceIndex, the event's row in the process tree.
-          const b = shownView(
-            timeline,
-            bundleOf('timeline', 'outliers', result.outliers, 'arrow', {
-              time_column: time,
-              group_by: 'processName',
-              title: `Isolation-forest outliers (${outliers})`
-            }),
-            engine
-          );
-          return {
-            dispose: () => {
-              a.dispose();
-              b.dispose();
-            }
-          };
-        }
+        render: host =>
+          renderClusters(
+            host,
+            {
+              file,
+              time,
+              features: result.features,
+              clusters: result.clusters,
+              outliers: result.outliers,
+              outlierCount: outliers,
+              summary: `${result.labels.length} events, ${summary}`
+            },
+            engine,
+            open
+          )
       });
       return summary;
     }

@@ -133,16 +133,71 @@ test.describe('Analyze panel', () => {
     await expect(page.locator('.jp-huntkit-analyze-summary')).toHaveText(
       'events.csv: 368 events, 7 clusters, 7 noise events, 4 outliers'
     );
+    // The scatter: one circle per cluster and per noise event (7 + 7),
+    // the noise grey in the legend, the events they stand for in view.
+    const scatter = page.locator(
+      '.jp-huntkit-analysis .jp-huntkit-chart[data-kind="cluster_scatter"]'
+    );
+    await expect(scatter).toHaveAttribute('data-marks', '14');
+    await expect(scatter).toHaveAttribute('data-events-in-view', '368');
+    await expect(scatter.locator('.jp-huntkit-legend-item').first()).toHaveText('noise (7)');
+    // Another pair of features draws it again.
+    await page
+      .locator('.jp-huntkit-analyze-axes select[data-option="y"]')
+      .selectOption('isSystemSession');
     await expect(
-      page.locator('.jp-huntkit-analysis .jp-huntkit-chart[data-kind="matrix"]')
-    ).toBeVisible();
+      page.locator(
+        '.jp-huntkit-analysis .jp-huntkit-chart[data-kind="cluster_scatter"] .jp-huntkit-axis-label'
+      )
+    ).toHaveText(['isSystemSession', 'commandlineTokensFull']);
     const outliers = page.locator('.jp-huntkit-analysis .jp-huntkit-chart[data-kind="timeline"]');
     await expect(outliers).toHaveAttribute('data-events-in-view', '4');
+    // The outlier list, most isolated first, each with its tree link.
+    const list = page.locator('.jp-huntkit-analyze-outlier-table tr[data-source-index]');
+    await expect(list).toHaveCount(4);
+    const sources = await list.evaluateAll(rows =>
+      rows.map(r => Number((r as HTMLElement).dataset.sourceIndex)).sort((a, b) => a - b)
+    );
+    expect(sources).toEqual([159, 165, 178, 222]);
 
     await panel.locator('input[data-option="features"]').fill('Computer');
     await panel.locator('button.jp-huntkit-analyze-run').click();
     await expect(panel.locator('.jp-huntkit-analyze-error')).toContainText(
       'column "Computer": "wks-0001.corp.contoso.com" is not a number'
     );
+  });
+
+  test('an outlier opens the process tree at its process', async ({ page, tmpPath }) => {
+    // The golden events with a parent process id, so they make a tree
+    // (Windows 4688: every event a child of PID 0x4 on its host). The file
+    // has CRLF line ends.
+    const csv = readFileSync(
+      join(__dirname, '..', '..', '..', 'tests', 'golden', 'cluster_events.csv'),
+      'utf8'
+    )
+      .trim()
+      .split(/\r?\n/)
+      .map(
+        (line, i) =>
+          `${i === 0 ? 'ProcessId,ParentProcessName' : '0x4,C:\\Windows\\System32\\services.exe'},${line}`
+      )
+      .join('\n');
+    await page.contents.uploadContent(csv, 'text', `${tmpPath}/procs.csv`);
+    await analyze(page, `${tmpPath}/procs.csv`);
+    const panel = page.locator('#huntkit-analyze');
+    await expect(panel.locator('.jp-huntkit-analyze-source')).toContainText('9 columns');
+    await panel.locator('select[data-option="analysis"]').selectOption('clusters');
+    await panel.locator('button.jp-huntkit-analyze-run').click();
+    const first = page.locator('.jp-huntkit-analyze-outlier-table tr[data-source-index]').first();
+    const source = Number(await first.getAttribute('data-source-index'));
+    const line = csv.split('\n')[source + 1];
+    const image = line.split(',')[7].split('\\').pop() ?? '';
+    await first.locator('button.jp-huntkit-analyze-show-tree').click();
+    await expect(page.locator('.jp-huntkit-analysis .jp-huntkit-analyze-status').last()).toHaveText(
+      `event ${source} selected in the process tree`
+    );
+    const selected = page.locator('.jp-huntkit-proctree .jp-mod-selected');
+    await expect(selected).toHaveCount(1);
+    await expect(selected).toContainText(image);
   });
 });

@@ -273,4 +273,48 @@ sessions = pd.DataFrame({"TimeGenerated_min": t[:6], "rarest_window3_likelihood"
       .poll(async () => brightness(await chart.evaluate(el => getComputedStyle(el).color)))
       .toBeLessThan(100);
   });
+
+  test('cluster_scatter: clusters from the kernel, sized and coloured, hover escaped, click selects', async ({
+    page
+  }) => {
+    test.slow(); // three kernel cells, one of them clustering
+    await page.notebook.createNew('clusters.ipynb');
+    await runCell(page, 0, SETUP);
+    // A cluster table as huntkit.cluster_events / dbcluster_events writes it:
+    // the 40-event cluster sits at the plot's centre (domains 0-400, 0-10).
+    const out = await addCell(
+      page,
+      'cl = pd.DataFrame({"ClusterId": [-1, 0, 1, -1], "ClusterSize": [1, 40, 5, 1], "pathScore": [0, 200, 100, 400], "tokens": [0, 5, 10, 10], "Cmd": ["a", "<b>bold</b>", "c", "d"]}); cl.huntkit.cluster_scatter(x="pathScore", y="tokens")'
+    );
+    const chart = out.locator('.jp-huntkit-chart');
+    await expect(chart).toHaveAttribute('data-kind', 'cluster_scatter');
+    await expect(chart).toHaveAttribute('data-marks', '4');
+    await expect(chart).toHaveAttribute('data-events-in-view', '47');
+    await expect(chart.locator('.jp-huntkit-legend-item')).toHaveText([
+      'noise (2)',
+      'cluster 0 (1)',
+      'cluster 1 (1)'
+    ]);
+    const canvas = chart.locator('canvas.jp-huntkit-chart-marks');
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const tooltip = chart.locator('.jp-huntkit-chart-tooltip');
+    await expect(tooltip).toContainText('cluster 0 · 40 events');
+    await expect(tooltip).toContainText('<b>bold</b>');
+    await expect(tooltip.locator('b')).toHaveCount(0);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await expect(chart).toHaveAttribute('data-selected', '1');
+
+    // The whole way from events: huntkit.cluster_events, then the view.
+    const events = await addCell(
+      page,
+      'ev = pd.DataFrame({"TimeGenerated": [base + pd.Timedelta(minutes=i) for i in range(30)], "NewProcessName": ["C:\\\\Windows\\\\System32\\\\cmd.exe"] * 20 + ["C:\\\\Temp\\\\x.exe"] * 10, "CommandLine": ["cmd /c dir"] * 20 + [f"x.exe --id {i} --long {i * 7}" for i in range(10)], "SubjectLogonId": ["0x3e7"] * 30}); huntkit.cluster_scatter(huntkit.cluster_events(ev), x="pathScore", y="commandlineTokensFull")'
+    );
+    const fromEvents = events.locator('.jp-huntkit-chart');
+    await expect(fromEvents).toHaveAttribute('data-kind', 'cluster_scatter');
+    await expect(fromEvents).toHaveAttribute('data-events-in-view', '30');
+    // A text column is named in the cell, not drawn.
+    const bad = await addCell(page, 'huntkit.cluster_scatter(cl, x="Cmd", y="tokens")');
+    await expect(bad).toContainText("x 'Cmd' of the data must hold numbers");
+  });
 });

@@ -17,6 +17,7 @@
 
 mod analyses;
 mod arrow_io;
+mod cluster;
 mod errors;
 mod nested;
 mod tree;
@@ -37,6 +38,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(analyses::score_sessions, m)?)?;
     m.add_function(wrap_pyfunction!(analyses::timeseries, m)?)?;
     m.add_function(wrap_pyfunction!(analyses::anomaly_periods, m)?)?;
+    m.add_function(wrap_pyfunction!(cluster::cluster_events, m)?)?;
     m.add_function(wrap_pyfunction!(tree::build_process_tree, m)?)?;
     m.add_class::<tree::ProcessTreeHandle>()?;
     m.add_function(wrap_pyfunction!(errors::panic_check, m)?)?;

@@ -25,7 +25,7 @@ export interface ChartInfo {
   height: number | null;
   /** Requested width in CSS pixels. */
   width: number | null;
-  /** `time` or `category`. */
+  /** `time`, `category` or `number` (cluster_scatter). */
   x_axis: string;
   /** The full x range (milliseconds for time). */
   x_domain: [number, number];
@@ -51,9 +51,11 @@ export interface ChartInfo {
   columns: string[];
   /** What was left out, and why. */
   warnings: string[];
+  /** A series drawn in the theme's muted grey (cluster_scatter's noise). */
+  muted_series: number | null;
 }
 /** The kinds of chart (every [`ViewSpec`] kind but the process tree). */
-export type ChartKind = 'timeline' | 'timeline_values' | 'timeline_duration' | 'matrix' | 'anomalies' | 'session_scores';
+export type ChartKind = 'timeline' | 'timeline_values' | 'timeline_duration' | 'matrix' | 'anomalies' | 'session_scores' | 'cluster_scatter';
 /** Clustering options, named like MSTICPy's `dbcluster_events` and `identify_outliers` parameters. */
 export interface ClusterOptions {
   /** Features to cluster on: numeric columns of the table or computed process features (`PROCESS_FEATURES`). */

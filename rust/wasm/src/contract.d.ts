@@ -22,6 +22,25 @@ export interface AnomaliesOptions {
   /** Width in CSS pixels (default: the output's width). */
   width?: Pixels | null;
 }
+/** `cluster_scatter`: clusters (`huntkit cluster`, MSTICPy's `dbcluster_events`) as a scatter of two numeric feature columns, circles sized by cluster size and coloured by cluster (noise grey). */
+export interface ClusterScatterOptions {
+  /** The horizontal feature (a numeric column, e.g. `pathScore`). */
+  x: string;
+  /** The vertical feature (a numeric column). */
+  y: string;
+  /** The cluster id column, `-1` for noise (default `ClusterId`). */
+  cluster_column?: string | null;
+  /** The cluster size column (default `ClusterSize`; 1 per row without it). */
+  size_column?: string | null;
+  /** Columns shown in tooltips and copied with selected rows (default: all). */
+  source_columns?: string[] | null;
+  /** The title. */
+  title?: string | null;
+  /** Height in CSS pixels. */
+  height?: Pixels | null;
+  /** Width in CSS pixels (default: the output's width). */
+  width?: Pixels | null;
+}
 /** A column name or a list of them (`group_by` takes either). */
 export type Columns = string | string[];
 /** `lookup`: observables to look up at threat-intelligence providers, in the Lookup view both hosts share. Nothing is sent when the bundle is drawn: the analyst presses Run, and the host (the Jupyter server, VS Code's extension host) makes the calls with the keys it holds. */
@@ -234,5 +253,6 @@ export type ViewSpec =
   | { kind: 'matrix'; options: MatrixOptions }
   | { kind: 'anomalies'; options: AnomaliesOptions }
   | { kind: 'session_scores'; options: SessionScoresOptions }
+  | { kind: 'cluster_scatter'; options: ClusterScatterOptions }
   | { kind: 'lookup'; options: LookupViewOptions }
   | { kind: 'process_tree'; options: ProcessTreeViewOptions };

@@ -81,6 +81,13 @@ impl ProcessTreeView {
         self.view.collapse_all();
     }
 
+    /// The node of input row `row` (the `SourceIndex` of a cluster or
+    /// outlier row); -1 when that row is not a process in the tree.
+    #[wasm_bindgen(js_name = nodeOfRow)]
+    pub fn node_of_row(&self, row: usize) -> i32 {
+        self.view.tree().node_of_row(row).map_or(-1, |n| n as i32)
+    }
+
     /// Opens `node`'s ancestors; returns its row (-1: filtered out or unknown).
     #[wasm_bindgen(js_name = expandTo)]
     pub fn expand_to(&mut self, node: usize) -> i32 {

@@ -14,6 +14,7 @@ export const VIEW_KINDS = [
   'matrix',
   'anomalies',
   'session_scores',
+  'cluster_scatter',
   'lookup',
   'process_tree'
 ] as const;

@@ -272,6 +272,11 @@ export class RemoteProcessTree {
     return this.call({ method: 'expandTo', node });
   }
 
+  /** The node of input row `row` (-1: not a process in the tree). */
+  nodeOfRow(row: number): Promise<number> {
+    return this.call({ method: 'nodeOfRow', row });
+  }
+
   /** Nodes matching `text` (empty clears), their ancestors opened. */
   search(text: string): Promise<TreeResults['search']> {
     return this.call({ method: 'search', text });

@@ -199,6 +199,7 @@ export type TreeCall =
   | { method: 'expandAll' }
   | { method: 'collapseAll' }
   | { method: 'expandTo'; node: number }
+  | { method: 'nodeOfRow'; row: number }
   | { method: 'search'; text: string }
   | { method: 'setTimeRange'; t0: number | null; t1: number | null }
   | { method: 'details'; node: number }
@@ -215,6 +216,8 @@ export interface TreeResults {
   collapseAll: number;
   /** The node's row after opening its ancestors (-1: filtered out), and the row count. */
   expandTo: { position: number; visible: number };
+  /** The node of an input row (a cluster or outlier row's `SourceIndex`), -1 when none. */
+  nodeOfRow: number;
   /** Matching nodes in row order, and the row count (their ancestors opened). */
   search: { matches: number[]; visible: number };
   setTimeRange: number;

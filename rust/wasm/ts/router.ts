@@ -98,6 +98,7 @@ export interface ProcessTreeViewLike {
   expandAll(): void;
   collapseAll(): void;
   expandTo(node: number): number;
+  nodeOfRow(row: number): number;
   search(text: string): Uint32Array | number[];
   setTimeRange(t0: number | undefined, t1: number | undefined): void;
   timeBounds(): unknown;
@@ -330,6 +331,8 @@ export function callTree(
       const position = view.expandTo(call.node);
       return { position, visible: view.visibleCount() };
     }
+    case 'nodeOfRow':
+      return view.nodeOfRow(call.row);
     case 'search': {
       const matches = Array.from(view.search(call.text));
       return { matches, visible: view.visibleCount() };

@@ -12,6 +12,7 @@ mod matrix;
 mod options;
 mod rows;
 mod scale;
+mod scatter;
 mod series;
 mod spec;
 mod timeline;
@@ -29,9 +30,9 @@ pub use options::{
 };
 pub use scale::{nice_domain, nice_step, number_ticks, time_ticks, LinearScale, Tick};
 pub use spec::{
-    AnomaliesOptions, LookupViewOptions, MatrixOptions, OneOrMany, PlotStyle,
-    ProcessTreeViewOptions, SessionScoresOptions, TimelineDurationOptions, TimelineOptions,
-    TimelineValuesOptions, ViewSpec, BUNDLE_VERSION, VIEW_MIME_TYPE,
+    AnomaliesOptions, ClusterScatterOptions, LookupViewOptions, MatrixOptions, OneOrMany,
+    PlotStyle, ProcessTreeViewOptions, SessionScoresOptions, TimelineDurationOptions,
+    TimelineOptions, TimelineValuesOptions, ViewSpec, BUNDLE_VERSION, VIEW_MIME_TYPE,
 };
 
 /// Numbers per mark in [`Layout::marks`]: `x, y, w, h, count, row, series`.
@@ -62,6 +63,9 @@ pub enum ViewKind {
     /// Scored sessions: start time against rarest-window likelihood, with
     /// an upper bound the user slides to find the rare ones.
     SessionScores,
+    /// Event clusters as a scatter of two numeric features, circles sized
+    /// by cluster size and coloured by cluster (noise grey).
+    ClusterScatter,
 }
 
 impl ViewKind {
@@ -180,7 +184,7 @@ pub struct ChartInfo {
     pub height: Option<f64>,
     /// Requested width in CSS pixels.
     pub width: Option<f64>,
-    /// `time` or `category`.
+    /// `time`, `category` or `number` (cluster_scatter).
     pub x_axis: &'static str,
     /// The full x range (milliseconds for time).
     pub x_domain: [f64; 2],
@@ -207,12 +211,15 @@ pub struct ChartInfo {
     pub columns: Vec<String>,
     /// What was left out, and why.
     pub warnings: Vec<String>,
+    /// A series drawn in the theme's muted grey (cluster_scatter's noise).
+    pub muted_series: Option<usize>,
 }
 
 enum Body {
     Series(Vec<series::Series>),
     Bars(Vec<duration::Bar>),
     Matrix(matrix::Matrix),
+    Scatter(scatter::Scatter),
 }
 
 /// A view ready to lay out, hover and copy from.
@@ -288,6 +295,11 @@ impl Chart {
                 Body::Matrix(matrix::build(&datasets, options)?),
                 vec!["cell".to_string()],
                 "category",
+            ),
+            ViewKind::ClusterScatter => (
+                Body::Scatter(scatter::build(&datasets, options, &mut warnings)?),
+                vec!["cluster".to_string()],
+                "number",
             ),
         };
         let mut columns = Vec::new();
@@ -367,12 +379,31 @@ impl Chart {
                 Some([0.0, m.y_labels.len() as f64]),
                 m.cells.iter().map(|c| c.rows.len()).sum(),
             ),
+            Body::Scatter(s) => (
+                s.labels
+                    .iter()
+                    .zip(&s.counts)
+                    .map(|(label, &events)| SeriesInfo {
+                        label: label.clone(),
+                        dataset: 0,
+                        events,
+                    })
+                    .collect(),
+                false,
+                s.x_domain,
+                Some(s.y_domain),
+                s.total_events(),
+            ),
+        };
+        let muted_series = match &body {
+            Body::Scatter(s) if s.has_noise => Some(0),
+            _ => None,
         };
         let axis_labels = match kind {
             ViewKind::TimelineValues | ViewKind::Anomalies | ViewKind::SessionScores => {
                 [None, options.y.clone()]
             }
-            ViewKind::Matrix => [options.x.clone(), options.y.clone()],
+            ViewKind::Matrix | ViewKind::ClusterScatter => [options.x.clone(), options.y.clone()],
             _ => [None, None],
         };
         let info = ChartInfo {
@@ -400,6 +431,7 @@ impl Chart {
             total_events: total,
             columns: names,
             warnings,
+            muted_series,
         };
         Ok(Chart {
             info,
@@ -456,6 +488,7 @@ impl Chart {
             Body::Series(s) => timeline::layout(s, &vp),
             Body::Bars(b) => duration::layout(b, &vp),
             Body::Matrix(m) => m.layout(&vp),
+            Body::Scatter(s) => s.layout(&vp),
         };
         // Marks carry global row ids: data set offset + row.
         for (m, rows) in layout.marks.chunks_mut(MARK_STRIDE).zip(&layout.rows) {
@@ -491,7 +524,9 @@ impl Chart {
                     let dy = (m[1] - py).max(py - (m[1] + m[3])).max(0.0);
                     dx.hypot(dy)
                 }
-                ViewKind::Matrix => ((m[0] - px).hypot(m[1] - py) - m[2] / 2.0).max(0.0),
+                ViewKind::Matrix | ViewKind::ClusterScatter => {
+                    ((m[0] - px).hypot(m[1] - py) - m[2] / 2.0).max(0.0)
+                }
                 ViewKind::TimelineValues if self.info.marks.iter().any(|k| k == "vbar") => {
                     let (top, bottom) = if m[3] >= 0.0 {
                         (m[1], m[1] + m[3])
@@ -537,6 +572,7 @@ impl Chart {
                     bar.rows.len(),
                 )
             }
+            (MarkRows::Group(g), Body::Scatter(s)) => (vec![s.rows[*g as usize]], 1),
             (MarkRows::Group(g), Body::Matrix(m)) => {
                 let cell = &m.cells[*g as usize];
                 (

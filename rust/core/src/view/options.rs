@@ -167,6 +167,10 @@ pub struct ViewOptions {
     pub sort_y: Option<String>,
     /// matrix: labels longer than this are cut (default 25).
     pub max_label_len: Option<usize>,
+    /// cluster_scatter: the cluster id column (default `ClusterId`).
+    pub cluster_column: Option<String>,
+    /// cluster_scatter: the cluster size column (default `ClusterSize`).
+    pub size_column: Option<String>,
     /// The title.
     pub title: Option<String>,
     /// Height in CSS pixels.

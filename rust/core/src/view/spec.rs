@@ -219,6 +219,24 @@ chart_options! {
     }
 }
 
+chart_options! {
+    /// `cluster_scatter`: clusters (`huntkit cluster`, MSTICPy's
+    /// `dbcluster_events`) as a scatter of two numeric feature columns,
+    /// circles sized by cluster size and coloured by cluster (noise grey).
+    ClusterScatterOptions {
+        required {
+            /// The horizontal feature (a numeric column, e.g. `pathScore`).
+            x: String,
+            /// The vertical feature (a numeric column).
+            y: String,
+        }
+        /// The cluster id column, `-1` for noise (default `ClusterId`).
+        cluster_column: Option<String>,
+        /// The cluster size column (default `ClusterSize`; 1 per row without it).
+        size_column: Option<String>,
+    }
+}
+
 /// `process_tree`: the events' schema (or a mapping), the colouring column
 /// and the time range to open filtered.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -335,6 +353,8 @@ pub enum ViewSpec {
     Anomalies(AnomaliesOptions),
     /// Scored sessions with a likelihood slider.
     SessionScores(SessionScoresOptions),
+    /// Event clusters as a scatter of two features, sized by cluster size.
+    ClusterScatter(ClusterScatterOptions),
     /// Observables to look up at threat-intelligence providers (no data
     /// set: the observables are in the options).
     Lookup(LookupViewOptions),
@@ -519,6 +539,16 @@ impl ViewSpec {
                     ..frame(&o.source_columns, &o.title, o.height, o.width)
                 },
             ),
+            ViewSpec::ClusterScatter(o) => (
+                ViewKind::ClusterScatter,
+                ViewOptions {
+                    x: Some(o.x.clone()),
+                    y: Some(o.y.clone()),
+                    cluster_column: o.cluster_column.clone(),
+                    size_column: o.size_column.clone(),
+                    ..frame(&o.source_columns, &o.title, o.height, o.width)
+                },
+            ),
             ViewSpec::ProcessTree(_) | ViewSpec::Lookup(_) => return None,
         })
     }
@@ -570,7 +600,8 @@ mod tests {
     #[test]
     fn every_kind_round_trips_and_the_names_come_from_the_enum() {
         let names = ViewSpec::kind_names();
-        assert_eq!(names.len(), 8, "{names:?}");
+        assert!(names.len() >= 9, "{names:?}");
+        assert!(names.contains(&"cluster_scatter".to_string()));
         assert!(names.contains(&"process_tree".to_string()));
         let spec = ViewSpec::parse("timeline", &json!(null)).unwrap();
         assert_eq!(spec.kind_name(), "timeline");

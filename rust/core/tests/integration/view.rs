@@ -637,3 +637,57 @@ fn session_scores_slider_hides_likely_sessions() {
     c.set_y_max(None);
     assert_eq!(c.layout(vp).len(), 4);
 }
+
+/// issue #18: a cluster table as a scatter of two features; the circle
+/// under the cursor is its cluster's row, and noise is the muted series.
+#[test]
+fn cluster_scatter_hits_and_names_its_rows() {
+    let csv = "ClusterId,ClusterSize,pathScore,commandlineTokensFull,Cmd\n\
+        -1,1,0,0,a\n\
+        0,40,200,5,<b>bold</b>\n\
+        1,5,100,10,c\n\
+        -1,1,400,10,d\n";
+    let mut c = csv_chart(
+        ViewKind::ClusterScatter,
+        csv,
+        json!({"x": "pathScore", "y": "commandlineTokensFull"}),
+    );
+    let info = c.info().clone();
+    assert_eq!(info.x_axis, "number");
+    assert_eq!(info.x_domain, [0.0, 400.0]);
+    assert_eq!(info.y_domain, Some([0.0, 10.0]));
+    assert_eq!(info.muted_series, Some(0));
+    assert_eq!(info.total_events, 47);
+    let labels: Vec<&str> = info.series.iter().map(|s| s.label.as_str()).collect();
+    assert_eq!(labels, ["noise", "cluster 0", "cluster 1"]);
+    let layout = c.layout(Viewport {
+        x0: 0.0,
+        x1: 400.0,
+        width: 400.0,
+        height: 100.0,
+    });
+    assert_eq!(layout.len(), 4);
+    assert_eq!(layout.events_in_view, 47);
+    // The centre is the 40-event cluster's circle.
+    let mark = c.hit(200.0, 50.0, 6.0).unwrap();
+    let (ids, total) = c.mark_rows(mark, 10);
+    assert_eq!((ids.clone(), total), (vec![1], 1));
+    let rows = c.rows_json(&ids);
+    assert_eq!(rows[0]["Cmd"], json!("<b>bold</b>"));
+    assert_eq!(rows[0]["ClusterSize"], json!("40"));
+    // Far from every circle: nothing.
+    assert!(c.hit(300.0, 95.0, 3.0).is_none());
+    // A text feature is refused with its column named.
+    let t = Table::read(csv.as_bytes(), huntkit_core::TableFormat::Csv).unwrap();
+    let ds = DataSet {
+        label: "d".into(),
+        table: t,
+        time_column: None,
+        color: None,
+    };
+    let opts = ViewOptions::from_json(&json!({"x": "Cmd", "y": "pathScore"})).unwrap();
+    let e = Chart::new(ViewKind::ClusterScatter, vec![ds], &opts)
+        .err()
+        .unwrap();
+    assert!(e.to_string().contains("\"Cmd\""), "{e}");
+}

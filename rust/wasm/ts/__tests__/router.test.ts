@@ -152,6 +152,9 @@ function fakeApi(log: string[]): WasmApi {
         this.shown = 3;
         return node;
       }
+      nodeOfRow(row: number) {
+        return row === 7 ? 2 : -1;
+      }
       search(text: string) {
         return text ? new Uint32Array([2]) : new Uint32Array();
       }
@@ -414,6 +417,8 @@ describe('handleRequest', () => {
     assert.equal(toggled.type === 'result' && toggled.result, 1, 'answers the new row count');
     const found = call({ id: 4, op: 'tree', handle, call: { method: 'search', text: 'x' } });
     assert.deepEqual(found.type === 'result' && found.result, { matches: [2], visible: 1 });
+    const node = call({ id: 4, op: 'tree', handle, call: { method: 'nodeOfRow', row: 7 } });
+    assert.equal(node.type === 'result' && node.result, 2, 'routes an input row to its node');
     call({ id: 5, op: 'tree', handle, call: { method: 'setTimeRange', t0: 5, t1: null } });
     assert.ok(log.includes('range:5:undefined'), log.join());
     call({ id: 6, op: 'treeClose', handle });

@@ -509,6 +509,17 @@ export class ChartFrame {
     if (yLabel && !this.info.lanes && !matrix) {
       g.append(svg(d, 'text', { class: 'jp-huntkit-axis-label', x: 4, y: 12 }, yLabel));
     }
+    const xLabel = this.info.x_axis === 'number' ? this.info.axis_labels[0] : null;
+    if (xLabel) {
+      g.append(
+        svg(
+          d,
+          'text',
+          { class: 'jp-huntkit-axis-label', x: pw - 4, y: ph - 6, 'text-anchor': 'end' },
+          xLabel
+        )
+      );
+    }
     if (this.info.ref_time !== null && this.info.x_axis === 'time') {
       const [x0, x1] = domain;
       const x = ((this.info.ref_time - x0) / (x1 - x0)) * pw;
@@ -780,7 +791,10 @@ export class ChartFrame {
       this.info.kind === 'matrix'
         ? `${this.info.axis_labels[0] ?? 'x'}: ${layout?.xTicks[Math.floor((layout.marks[o] / this.plot.width) * layout.xTicks.length)]?.label ?? ''} · value ${layout?.marks[o + 4] ?? ''}`
         : (series?.label ?? '');
-    head.textContent = `${what}${what ? ' · ' : ''}${formatCount(total)} event${total === 1 ? '' : 's'}`;
+    // A cluster's circle is one row standing for its cluster's events.
+    const events =
+      this.info.kind === 'cluster_scatter' && layout ? (layout.marks[o + 4] ?? total) : total;
+    head.textContent = `${what}${what ? ' · ' : ''}${formatCount(events)} event${events === 1 ? '' : 's'}`;
     box.append(head);
     for (const row of rows) {
       const table = d.createElement('table');

@@ -4,7 +4,7 @@
  * the wasm layout; this file only paints them.
  */
 import type { ChartInfo, ChartLayout } from '../../pkg/huntkit_wasm.js';
-import { PALETTE, seriesColor, type ThemeColors } from './theme.js';
+import { MUTED_SERIES_COLOR, PALETTE, seriesColor, type ThemeColors } from './theme.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -25,9 +25,21 @@ export function seriesColors(info: ChartInfo): string[] {
     return [PALETTE[0], PALETTE[4], PALETTE[2]];
   }
   const perDataSet = info.kind === 'timeline' && info.series.length === info.datasets.length;
+  // A muted series (noise) is grey and takes no palette colour from the others.
+  const muted = info.muted_series ?? -1;
   return info.series.map((s, i) =>
-    seriesColor(i, perDataSet ? info.datasets[s.dataset]?.color : null)
+    i === muted
+      ? MUTED_SERIES_COLOR
+      : seriesColor(
+          muted >= 0 && i > muted ? i - 1 : i,
+          perDataSet ? info.datasets[s.dataset]?.color : null
+        )
   );
+}
+
+/** Whether marks are circles of their own diameter (`w`): matrix cells and clusters. */
+export function sizedCircles(info: ChartInfo): boolean {
+  return info.kind === 'matrix' || info.kind === 'cluster_scatter';
 }
 
 function radiusOf(count: number): number {
@@ -147,7 +159,7 @@ export function drawMarks(
     }
     if (info.kind === 'timeline_duration') {
       ctx.rect(x, y, w, h);
-    } else if (info.kind === 'matrix') {
+    } else if (sizedCircles(info)) {
       ctx.moveTo(x + w / 2, y);
       ctx.arc(x, y, w / 2, 0, Math.PI * 2);
     } else if (anomalies) {
@@ -190,7 +202,7 @@ export function drawMarks(
       if (info.kind === 'timeline_duration') {
         ctx.rect(x - 1, y - 1, w + 2, h + 2);
       } else {
-        const r = info.kind === 'matrix' ? w / 2 + 2 : radiusOf(count) + 2;
+        const r = sizedCircles(info) ? w / 2 + 2 : radiusOf(count) + 2;
         ctx.moveTo(x + r, y);
         ctx.arc(x, y, r, 0, Math.PI * 2);
       }
@@ -262,7 +274,7 @@ export function marksToSvg(
     const fill = colors[s];
     if (info.kind === 'timeline_duration') {
       el('rect', { x, y, width: w, height: h, fill, 'fill-opacity': 0.8 });
-    } else if (info.kind === 'matrix') {
+    } else if (sizedCircles(info)) {
       el('circle', { cx: x, cy: y, r: w / 2, fill, 'fill-opacity': 0.8 });
     } else if (anomalies) {
       if (s !== ANOMALY_BASELINE) {

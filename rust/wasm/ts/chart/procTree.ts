@@ -318,6 +318,21 @@ export class ProcTreeFrame {
     });
   }
 
+  /**
+   * Opens the tree down to the process of input row `row` (a cluster or
+   * outlier row's `SourceIndex`), scrolls to it and selects it; resolves
+   * to false when that row is not a process in the tree.
+   */
+  async revealRow(row: number): Promise<boolean> {
+    const node = await this.track(this.view.nodeOfRow(row));
+    if (node < 0) {
+      this.setStatus(`event ${row} is not a process in this tree`);
+      return false;
+    }
+    await this.reveal(node);
+    return true;
+  }
+
   /** Copies `node`'s subtree; resolves to the text copied (null when the clipboard refused). */
   async copySubtree(node: number, format: 'text' | 'csv'): Promise<string | null> {
     let text: string;

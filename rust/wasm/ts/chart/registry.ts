@@ -158,6 +158,10 @@ export const VIEWS: Readonly<Record<ViewKindName, ViewDefinition>> = {
     { option: 'y', label: 'Likelihood', optional: false },
     groupBy()
   ]),
+  cluster_scatter: chart('cluster_scatter', [
+    { option: 'x', label: 'X feature', optional: false },
+    { option: 'y', label: 'Y feature', optional: false }
+  ]),
   lookup: {
     title: VIEW_TITLES.lookup,
     // Its observables are in the options; no table to pick columns from.

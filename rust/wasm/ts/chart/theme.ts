@@ -61,3 +61,6 @@ export function isPlainColor(color: string): boolean {
 export function seriesColor(i: number, own?: string | null): string {
   return own && isPlainColor(own) ? own.trim() : PALETTE[i % PALETTE.length];
 }
+
+/** The colour of a muted series (cluster_scatter's noise): a grey that reads on both themes. */
+export const MUTED_SERIES_COLOR = '#9e9e9e';
