@@ -118,4 +118,5 @@ export {
   type ClusterRequest
 } from './protocol.js';
 export { CLUSTER_DEFAULT_FEATURES, CLUSTER_FEATURES } from './contract.js';
+export { RateLimitedError, retryAfterSeconds, withRetryAfter, type RetryPolicy } from './retry.js';
 export * from './views/index.js';
