@@ -90,10 +90,19 @@ export async function siemQueryProviders(
     return (await response.json()) as HttpResponse;
   };
   // A 429 (the provider's or the server's) is retried after its
-  // Retry-After, within bounds; past them the chunk is reported
-  // rate_limited with why.
+  // Retry-After by the core's rule; past it the chunk is reported
+  // rate_limited.
   const send = (request: HttpRequest): Promise<HttpResponse> =>
-    withRetryAfter(() => once(request), retry);
+    withRetryAfter(
+      () => once(request),
+      (attempt, answer) =>
+        engine.lookupRetryDelay(attempt, {
+          ...answer,
+          headers: answer.headers ?? [],
+          body: answer.body ?? ''
+        }),
+      retry
+    );
   const out: QueryProvider[] = [];
   for (const info of known) {
     const server = listed.find(p => p.name === info.name && p.kind === 'siem');

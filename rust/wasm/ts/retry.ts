@@ -1,26 +1,42 @@
 /**
- * 429s retried after `Retry-After`, within bounds: what both hosts do with
- * a SIEM query's rate-limited answer (the JupyterLab Queries panel over the
- * server route, the VS Code extension host over its gateway). A provider's
- * own 429 answer and a host's refusal before sending (its token bucket)
- * are both waited for; past the bounds the last answer goes back (the core
- * reports the chunk `rate_limited` with the provider's message) or the
- * refusal is thrown with why it was given up.
+ * 429s retried after `Retry-After`: what both hosts do with a SIEM query's
+ * rate-limited answer (the JupyterLab Queries panel over the server route,
+ * the VS Code extension host over its gateway). The rule (how many
+ * retries, the wait when none is said, the longest wait accepted) is the
+ * core's `RetryPlan`, asked through `lookupRetryDelay`; this only loops.
+ * A provider's own 429 answer and a host's refusal before sending (its
+ * token bucket, a 429 with `Retry-After`) are both waited for; when the
+ * core says stop, the last answer goes back (the core reports the chunk
+ * `rate_limited` with the provider's message) or the refusal is thrown
+ * with that it was given up.
  *
  * No DOM, no worker: imported by the VS Code extension host too
  * (`@huntkit/engine/retry`).
  */
 
-/** Bounds of the retries. */
+/** An answer as both hosts hand it on (`HttpResponse`). */
+export interface RetryAnswer {
+  status: number;
+  headers?: Array<[string, string]> | null;
+  body?: string;
+}
+
+/**
+ * The core's decision after answer number `attempt` (1 for the first
+ * try): milliseconds to wait before trying again, or null to stop
+ * (`lookupRetryDelay` of the wasm module or the engine).
+ */
+export type RetryDelay = (
+  attempt: number,
+  answer: RetryAnswer
+) => Promise<number | null> | number | null;
+
+/** How to wait and whom to tell; both optional. */
 export interface RetryPolicy {
-  /** Retries of one request after a 429 (default 3). */
-  maxRetries?: number;
-  /** Longest `Retry-After` waited for, in seconds (default 60); a longer one gives up at once. */
-  maxWaitSeconds?: number;
   /** How to wait (tests pass a fast one); default `setTimeout`. */
   sleep?: (ms: number) => Promise<void>;
   /** Told of each wait (a status line, a log). */
-  onWait?: (seconds: number, attempt: number) => void;
+  onWait?: (ms: number, attempt: number) => void;
 }
 
 /** A host's refusal because of a rate limit, with its `Retry-After` (seconds or a date). */
@@ -34,77 +50,47 @@ export class RateLimitedError extends Error {
   }
 }
 
-/** Seconds of a `Retry-After` (delta-seconds or an HTTP date), or null when absent or unreadable. */
-export function retryAfterSeconds(
-  value: string | null | undefined,
-  now: number = Date.now()
-): number | null {
-  const text = (value ?? '').trim();
-  if (!text) {
-    return null;
-  }
-  if (/^\d+$/.test(text)) {
-    return Number(text);
-  }
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
-}
-
-/** An answer as both hosts hand it on (`HttpResponse`). */
-interface Answer {
-  status: number;
-  headers?: Array<[string, string]> | null;
-}
-
 /**
- * Calls `attempt` until it answers something other than a 429, waiting
- * each 429's `Retry-After` (1, 2, 4 … s when it has none), at most
- * `maxRetries` times and never longer than `maxWaitSeconds`. `rateLimit`
- * says whether a thrown error is a host's rate-limit refusal (default: a
- * `RateLimitedError`). Other errors are thrown at once.
+ * Calls `attempt` until it answers something other than a 429 or the core
+ * says stop. `rateLimit` says whether a thrown error is a host's
+ * rate-limit refusal (default: a `RateLimitedError`); other errors are
+ * thrown at once.
  */
-export async function withRetryAfter<R extends Answer>(
+export async function withRetryAfter<R extends RetryAnswer>(
   attempt: () => Promise<R>,
+  delay: RetryDelay,
   policy: RetryPolicy = {},
   rateLimit: (error: unknown) => { retryAfter: string | null } | null = e =>
     e instanceof RateLimitedError ? e : null
 ): Promise<R> {
-  const maxRetries = policy.maxRetries ?? 3;
-  const maxWait = policy.maxWaitSeconds ?? 60;
   const sleep = policy.sleep ?? ((ms: number) => new Promise<void>(r => setTimeout(r, ms)));
-  for (let tries = 0; ; tries++) {
-    let wait: number | null;
-    let last: { answer: R } | { error: Error };
+  for (let tries = 1; ; tries++) {
+    let last: { answer: R } | { error: Error; seen: RetryAnswer };
     try {
       const answer = await attempt();
       if (answer.status !== 429) {
         return answer;
       }
-      const header = (answer.headers ?? []).find(([n]) => n.toLowerCase() === 'retry-after')?.[1];
-      wait = retryAfterSeconds(header);
       last = { answer };
     } catch (error) {
       const limited = rateLimit(error);
       if (!limited) {
         throw error;
       }
-      wait = retryAfterSeconds(limited.retryAfter);
-      last = { error: error instanceof Error ? error : new Error(String(error)) };
+      const e = error instanceof Error ? error : new Error(String(error));
+      // Read by the core like the provider's own 429.
+      const headers: Array<[string, string]> =
+        limited.retryAfter !== null ? [['retry-after', limited.retryAfter]] : [];
+      last = { error: e, seen: { status: 429, headers, body: e.message } };
     }
-    const why =
-      tries >= maxRetries
-        ? `rate limited: gave up after ${maxRetries} retries`
-        : wait !== null && wait > maxWait
-          ? `rate limited: Retry-After ${wait} s is longer than the ${maxWait} s waited for`
-          : null;
-    if (why) {
+    const ms = await delay(tries, 'answer' in last ? last.answer : last.seen);
+    if (ms === null) {
       if ('answer' in last) {
         return last.answer;
       }
-      throw new Error(`${last.error.message} (${why})`);
+      throw new Error(`${last.error.message} (rate limited: given up after ${tries} tries)`);
     }
-    const seconds = wait ?? Math.min(maxWait, 2 ** tries);
-    policy.onWait?.(seconds, tries + 1);
-    await sleep(seconds * 1000);
+    policy.onWait?.(ms, tries);
+    await sleep(ms);
   }
 }

@@ -28,7 +28,14 @@ import {
   type RegistryDoc
 } from './gateway';
 import { whyBlocked } from './blocked';
-import { previewCsv, reportLines, runPlanned, type SiemLibrary, type SiemWasm } from './siemQuery';
+import {
+  coreRetryDelay,
+  previewCsv,
+  reportLines,
+  runPlanned,
+  type SiemLibrary,
+  type SiemWasm
+} from './siemQuery';
 
 /** Settings section; every setting is `huntkit.*`. */
 const SECTION = 'huntkit';
@@ -385,9 +392,9 @@ async function runSiemQuery(
         title: `huntkit: ${template.label} on ${provider.label}`
       },
       () =>
-        runPlanned(run, send, {
-          onWait: (seconds, attempt) =>
-            log.warn(`${provider.label}: rate limited, retry ${attempt} in ${seconds} s`)
+        runPlanned(run, send, coreRetryDelay(api), {
+          onWait: (ms, attempt) =>
+            log.warn(`${provider.label}: rate limited, retry ${attempt} in ${ms / 1000} s`)
         })
     );
     for (const line of reportLines(result)) {

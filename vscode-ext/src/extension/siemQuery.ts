@@ -10,11 +10,21 @@
  *
  * No `vscode` import: tested under plain Node with the real wasm module.
  */
-import { withRetryAfter, type RetryPolicy } from '@huntkit/engine/retry';
+import { withRetryAfter, type RetryDelay, type RetryPolicy } from '@huntkit/engine/retry';
 import type { ProviderResponse } from './gateway';
 import { GatewayError } from './gateway';
 
-export type { RetryPolicy };
+export type { RetryDelay, RetryPolicy };
+
+/** The core's retry decision from the wasm module, as `withRetryAfter` asks it. */
+export const coreRetryDelay =
+  (api: SiemWasm): RetryDelay =>
+  (attempt, answer) =>
+    api.lookupRetryDelay(attempt, {
+      status: answer.status,
+      headers: answer.headers ?? [],
+      body: answer.body ?? ''
+    }) ?? null;
 
 /** What the run needs of the wasm module (`rust/wasm`'s `QueryLibrary` / `SiemRun`). */
 export interface SiemWasm {
@@ -22,6 +32,8 @@ export interface SiemWasm {
     bundled(): SiemLibrary;
   };
   siemProviders(): Array<{ name: string; configName: string; environment: string }>;
+  /** The core's 429 rule (`RetryPlan`): ms to wait before trying again, or undefined to stop. */
+  lookupRetryDelay(attempt: number, response: ProviderResponse): number | undefined;
 }
 
 /** The part of `QueryLibrary` the command uses. */
@@ -71,17 +83,19 @@ export interface SiemResult {
 
 /**
  * One request, retried after each 429 (the provider's answer, or the
- * gateway's own rate-limit refusal) within the policy's bounds. Returns
+ * gateway's own rate-limit refusal) as the core decides. Returns
  * the answer to submit, or a failure message.
  */
 async function sendWithRetry(
   request: unknown,
   send: (request: unknown) => Promise<ProviderResponse>,
+  delay: RetryDelay,
   policy: RetryPolicy
 ): Promise<{ response: ProviderResponse } | { failure: string }> {
   try {
     const response = await withRetryAfter(
       () => send(request),
+      delay,
       policy,
       e => (e instanceof GatewayError && e.status === 429 ? e : null)
     );
@@ -100,11 +114,12 @@ async function sendWithRetry(
 export async function runPlanned(
   run: SiemRunHandle,
   send: (request: unknown) => Promise<ProviderResponse>,
+  delay: RetryDelay,
   policy: RetryPolicy = {}
 ): Promise<SiemResult> {
   try {
     for (let planned = run.next(); planned; planned = run.next()) {
-      const outcome = await sendWithRetry(planned.request, send, policy);
+      const outcome = await sendWithRetry(planned.request, send, delay, policy);
       if ('response' in outcome) {
         run.submit(planned.id, outcome.response);
       } else {

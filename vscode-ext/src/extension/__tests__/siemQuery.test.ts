@@ -23,8 +23,14 @@ import {
   type ProviderDef,
   type RegistryDoc
 } from '../gateway';
-import { retryAfterSeconds } from '@huntkit/engine/retry';
-import { previewCsv, runPlanned, type SiemRunHandle, type SiemWasm } from '../siemQuery';
+import {
+  coreRetryDelay,
+  previewCsv,
+  runPlanned,
+  type RetryDelay,
+  type SiemRunHandle,
+  type SiemWasm
+} from '../siemQuery';
 
 const root = path.resolve(__dirname, '../..');
 const registryPath = path.join(root, 'jupyterlab-ext/jupyterlab_huntkit/server/providers.json');
@@ -218,15 +224,6 @@ describe('siem query calls through the gateway', () => {
   });
 });
 
-describe('Retry-After', () => {
-  it('reads delta seconds and http dates, and nothing else', () => {
-    assert.equal(retryAfterSeconds('7'), 7);
-    assert.equal(retryAfterSeconds('Thu, 01 Jan 1970 00:00:10 GMT', 0), 10);
-    assert.equal(retryAfterSeconds('soon'), null);
-    assert.equal(retryAfterSeconds(null), null);
-  });
-});
-
 const skip = existsSync(wasmPath)
   ? false
   : 'rust/wasm/pkg is not built (bash scripts/build-wasm.sh)';
@@ -241,6 +238,8 @@ describe(
       wasmGlue.initSync({ module: readFileSync(wasmPath) });
       api = wasmGlue as unknown as SiemWasm;
     });
+
+    const delay = (): RetryDelay => coreRetryDelay(api);
 
     const plan = (): SiemRunHandle => {
       const library = api.QueryLibrary.bundled();
@@ -259,7 +258,7 @@ describe(
     it('renders the template, sends it with the token and reads typed rows', async () => {
       const g = gateway();
       const before = seen.length;
-      const result = await runPlanned(plan(), request => g.call(request, 'query'));
+      const result = await runPlanned(plan(), request => g.call(request, 'query'), delay());
       assert.equal(result.status, 'ok');
       assert.equal(result.rows, 3);
       assert.equal(result.columns[0], 'TimeGenerated');
@@ -271,11 +270,11 @@ describe(
       assert.match(previewCsv(result), /^TimeGenerated,Computer,/);
     });
 
-    it('retries a 429 after its Retry-After, within bounds', async () => {
+    it("retries a 429 after its Retry-After, by the core's rule", async () => {
       const g = gateway();
       const waits: number[] = [];
       throttle = { times: 2, retryAfter: '2' };
-      const result = await runPlanned(plan(), request => g.call(request, 'query'), {
+      const result = await runPlanned(plan(), request => g.call(request, 'query'), delay(), {
         sleep: async ms => {
           waits.push(ms);
         }
@@ -285,25 +284,28 @@ describe(
       assert.deepEqual(waits, [2000, 2000]);
     });
 
-    it('gives up on a Retry-After longer than it waits for, and on too many 429s: rate_limited', async () => {
+    it('gives up on a Retry-After longer than the core waits for, and after its retries: rate_limited', async () => {
       const g = gateway();
       const waits: number[] = [];
       const sleep = async (ms: number): Promise<void> => {
         waits.push(ms);
       };
       throttle = { times: 1, retryAfter: '600' };
-      const long = await runPlanned(plan(), request => g.call(request, 'query'), { sleep });
+      const long = await runPlanned(plan(), request => g.call(request, 'query'), delay(), {
+        sleep
+      });
       assert.equal(long.status, 'rate_limited');
       assert.equal(long.chunks[0].status, 'rate_limited');
       assert.match(long.chunks[0].messages.join(' '), /Too many requests/);
       assert.deepEqual(waits, []);
       throttle = { times: 5, retryAfter: '1' };
-      const many = await runPlanned(plan(), request => g.call(request, 'query'), {
-        sleep,
-        maxRetries: 2
+      // The core's RetryPlan: 3 retries, then the 429 is the answer.
+      const many = await runPlanned(plan(), request => g.call(request, 'query'), delay(), {
+        sleep
       });
       assert.equal(many.status, 'rate_limited');
-      assert.deepEqual(waits, [1000, 1000]);
+      assert.deepEqual(waits, [1000, 1000, 1000]);
+      assert.equal(throttle.times, 1, 'four tries reached the provider');
       throttle = { times: 0, retryAfter: '1' };
     });
   }
