@@ -80,7 +80,10 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { extension: 'src/extension/extension.ts' },
+    entryPoints: {
+      extension: 'src/extension/extension.ts',
+      siemWorker: 'src/extension/siemWorker.ts'
+    },
     outdir: out,
     format: 'cjs',
     platform: 'node',

@@ -7,10 +7,8 @@
  * `SecretStorage` and sign in to Azure, and logs views that could not be
  * drawn to the "huntkit" output channel.
  */
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import * as wasmGlue from '../../../rust/wasm/pkg/huntkit_wasm.js';
 import {
   RENDERER_ID,
   isRendererMessage,
@@ -28,14 +26,8 @@ import {
   type RegistryDoc
 } from './gateway';
 import { whyBlocked } from './blocked';
-import {
-  coreRetryDelay,
-  previewCsv,
-  reportLines,
-  runPlanned,
-  type SiemLibrary,
-  type SiemWasm
-} from './siemQuery';
+import { SiemWorker } from './siemClient';
+import { previewCsv, reportLines } from './siemQuery';
 
 /** Settings section; every setting is `huntkit.*`. */
 const SECTION = 'huntkit';
@@ -229,7 +221,7 @@ export function activate(context: vscode.ExtensionContext): void {
 async function setApiKey(context: vscode.ExtensionContext, doc: RegistryDoc): Promise<void> {
   const items = [];
   for (const p of doc.providers) {
-    const keys = notCalledHere(p, p.kind === 'siem' ? 'query' : 'lookup') ? [] : secretKeys(p);
+    const keys = notCalledHere(p, p.kind === 'siem' ? 'query' : 'output') ? [] : secretKeys(p);
     if (keys.length === 0) {
       continue;
     }
@@ -295,39 +287,36 @@ async function setApiKey(context: vscode.ExtensionContext, doc: RegistryDoc): Pr
   );
 }
 
-/** The wasm module, started once in this process (the same build the renderer's worker loads). */
-let wasmStarted = false;
-function wasm(context: vscode.ExtensionContext): SiemWasm {
-  if (!wasmStarted) {
-    const file = path.join(context.extensionPath, 'out', 'huntkit_wasm_bg.wasm');
-    wasmGlue.initSync({ module: readFileSync(file) });
-    wasmStarted = true;
-  }
-  return wasmGlue as unknown as SiemWasm;
-}
-
 /** A thrown value's message (the wasm module throws `Error`s with the core's wording). */
 const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
 
 /**
- * "huntkit: Run SIEM query": a provider and one of the bundled templates of
- * its data environment, the template's required parameters, the workspace
- * (Log Analytics) or database (Kusto); the core plans each request, the
- * gateway performs it (host from the registry, token or key from VS Code),
- * the core reads the answers. The chunk report goes to the output channel
- * and the rows (the first 1000) to a new CSV editor.
+ * "huntkit: Run SIEM query": a SIEM provider, one of the bundled templates
+ * of its data environment, the template's required parameters, the
+ * workspace (Log Analytics) or database (Kusto). The core, in a worker
+ * thread (`siemWorker.ts`), plans each request and reads each answer; the
+ * gateway performs each call here (host from the registry, token or key
+ * from VS Code). The chunk report goes to the output channel and the rows
+ * (the first 1000) to a new CSV editor.
  */
 async function runSiemQuery(
   context: vscode.ExtensionContext,
   log: vscode.LogOutputChannel,
   send: (request: unknown) => Promise<ProviderResponse>
 ): Promise<void> {
-  let library: SiemLibrary | null = null;
+  const out = (name: string): string => path.join(context.extensionPath, 'out', name);
+  let label = 'query';
+  const worker = new SiemWorker(
+    out('siemWorker.js'),
+    out('huntkit_wasm_bg.wasm'),
+    send,
+    (ms, attempt) => log.warn(`${label}: rate limited, retry ${attempt} in ${ms / 1000} s`)
+  );
   try {
-    const api = wasm(context);
+    const catalog = await worker.catalog();
     const provider = await vscode.window.showQuickPick(
-      api.siemProviders().map(p => ({
+      catalog.map(p => ({
         label: p.name,
         description: p.environment,
         detail: `msticpyconfig section ${p.configName}`,
@@ -338,11 +327,8 @@ async function runSiemQuery(
     if (!provider) {
       return;
     }
-    library = api.QueryLibrary.bundled();
     const template = await vscode.window.showQuickPick(
-      library
-        .list({ environment: provider.info.environment })
-        .map(t => ({ label: t.name, detail: t.description, template: t })),
+      provider.info.templates.map(t => ({ label: t.name, detail: t.description, template: t })),
       { title: `huntkit: ${provider.label} query`, placeHolder: 'The query template' }
     );
     if (!template) {
@@ -384,18 +370,14 @@ async function runSiemQuery(
         await context.globalState.update(`huntkit.query.${where.key}`, value.trim());
       }
     }
-    const run = library.planSiemRun(template.label, params, provider.label, { target });
+    label = provider.label;
     log.info(`query ${template.label} on ${provider.label}: started`);
     const result = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
         title: `huntkit: ${template.label} on ${provider.label}`
       },
-      () =>
-        runPlanned(run, send, coreRetryDelay(api), {
-          onWait: (ms, attempt) =>
-            log.warn(`${provider.label}: rate limited, retry ${attempt} in ${ms / 1000} s`)
-        })
+      () => worker.run(template.label, params, provider.label, { target })
     );
     for (const line of reportLines(result)) {
       log.info(line);
@@ -418,7 +400,7 @@ async function runSiemQuery(
     log.error(`query failed: ${messageOf(error)}`);
     void vscode.window.showErrorMessage(`huntkit: query failed: ${messageOf(error)}`);
   } finally {
-    library?.free();
+    worker.dispose();
   }
 }
 

@@ -226,7 +226,7 @@ interface Call {
  * `ti` and `context` kinds) or a `query` ("huntkit: Run SIEM query", run by
  * the extension host itself: the `siem` kind).
  */
-export type Purpose = 'lookup' | 'query';
+export type Purpose = 'output' | 'query';
 
 /**
  * Why the extension host does not make this call, or `null` when it does.
@@ -234,11 +234,11 @@ export type Purpose = 'lookup' | 'query';
  * the core in the extension host ("huntkit: Run SIEM query"); token
  * endpoints (`auth`, Azure AD) are never a caller's to name.
  */
-export function notCalledHere(p: ProviderDef, purpose: Purpose = 'lookup'): string | null {
+export function notCalledHere(p: ProviderDef, purpose: Purpose = 'output'): string | null {
   if (p.kind === 'auth') {
     return `provider '${p.name}' is called by the host only`;
   }
-  if (p.kind === 'siem' && purpose === 'lookup') {
+  if (p.kind === 'siem' && purpose === 'output') {
     return `provider '${p.name}' is a siem query provider: run it with "huntkit: Run SIEM query", not from an output`;
   }
   if (p.kind !== 'siem' && purpose === 'query') {
@@ -354,7 +354,7 @@ export class Gateway {
 
   /** Every provider called for `purpose`, whether its secrets are stored (and which are missing); never a key. */
   async status(
-    purpose: Purpose = 'lookup'
+    purpose: Purpose = 'output'
   ): Promise<{ sensitive: boolean; providers: ProviderStatus[] }> {
     const providers: ProviderStatus[] = [];
     for (const p of this.providers.values()) {
@@ -392,7 +392,7 @@ export class Gateway {
   }
 
   /** Checks a core-built request against the registry (throws `GatewayError`). */
-  check(value: unknown, purpose: Purpose = 'lookup'): Call {
+  check(value: unknown, purpose: Purpose = 'output'): Call {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new GatewayError(400, 'the request must be a json object');
     }
@@ -462,7 +462,7 @@ export class Gateway {
    * status) with allow-listed headers and secrets scrubbed. Throws
    * `GatewayError` when refused or when the provider cannot be reached.
    */
-  async call(request: unknown, purpose: Purpose = 'lookup'): Promise<ProviderResponse> {
+  async call(request: unknown, purpose: Purpose = 'output'): Promise<ProviderResponse> {
     if (this.host.sensitive()) {
       throw new GatewayError(403, 'external lookups are blocked: the sensitive switch is on');
     }

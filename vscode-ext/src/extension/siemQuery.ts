@@ -133,14 +133,14 @@ export async function runPlanned(
 }
 
 /** RFC 4180 CSV of the result's columns and preview rows (every cell quoted when it needs it). */
-export function previewCsv(result: SiemResult): string {
+export function previewCsv(result: Pick<SiemResult, 'columns' | 'preview'>): string {
   const cell = (value: string): string =>
     /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
   return [result.columns, ...result.preview].map(row => row.map(cell).join(',')).join('\r\n');
 }
 
 /** The chunk report, one line a chunk, for the output channel. */
-export function reportLines(result: SiemResult): string[] {
+export function reportLines(result: Omit<SiemResult, 'table'>): string[] {
   const lines = [
     `${result.provider}: ${result.status}, ${result.rows} rows, ${result.chunks.length} chunk(s)`
   ];
