@@ -222,9 +222,10 @@ interface Call {
 }
 
 /**
- * What a call is for: a `lookup` (the renderer's Lookup view: the core's
- * `ti` and `context` kinds) or a `query` ("huntkit: Run SIEM query", run by
- * the extension host itself: the `siem` kind).
+ * What a call is for: an `output` (a notebook output's Lookup view, over
+ * the renderer's channel: the core's `ti` and `context` kinds) or a `query`
+ * ("huntkit: Run SIEM query", run by the extension host itself: the `siem`
+ * kind).
  */
 export type Purpose = 'output' | 'query';
 
