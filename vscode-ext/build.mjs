@@ -80,12 +80,18 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { extension: 'src/extension/extension.ts' },
+    entryPoints: {
+      extension: 'src/extension/extension.ts',
+      siemWorker: 'src/extension/siemWorker.ts'
+    },
     outdir: out,
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    external: ['vscode']
+    external: ['vscode'],
+    // The wasm glue's default loader (a URL next to the module) is never
+    // used here: the extension hands the bytes to `initSync`.
+    define: { 'import.meta.url': 'undefined' }
   }
 ];
 await Promise.all(builds.map(options => esbuild.build(options)));

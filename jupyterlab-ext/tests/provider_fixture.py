@@ -11,7 +11,8 @@ Paths (after any prefix):
 - ``/api/big/<n>``: ``n`` bytes of body;
 - ``/api/slow/<seconds>``: answers after a delay;
 - any path set in ``canned``: that status and body (the provider answers
-  in ``tests/fixtures/providers/``).
+  in ``tests/fixtures/providers/``), and headers when a third item gives
+  them (``Retry-After``).
 """
 
 from __future__ import annotations
@@ -62,8 +63,8 @@ class _Handler(BaseHTTPRequestHandler):
         )
         self.server.seen.append(seen)
         if parts.path in self.server.canned:
-            status, canned = self.server.canned[parts.path]
-            self._answer(status, canned, {"Content-Type": "application/json"})
+            status, canned, *more = self.server.canned[parts.path]
+            self._answer(status, canned, {"Content-Type": "application/json", **(more[0] if more else {})})
             return
         segments = parts.path.split("/")
         what, arg = (segments[-2], segments[-1]) if len(segments) >= 2 else ("", "")
@@ -111,7 +112,7 @@ class FixtureServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.seen: list[Seen] = []
         self.redirect_to = ""
-        self.canned: dict[str, tuple[int, bytes]] = {}
+        self.canned: dict[str, tuple[int, bytes] | tuple[int, bytes, dict[str, str]]] = {}
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
 
     @property

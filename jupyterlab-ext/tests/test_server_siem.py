@@ -80,6 +80,13 @@ DataProviders:
       clientId: app-id
       clientSecret:
         EnvironmentVar: HK_TEST_AZ_SECRET
+  Kusto:
+    Args:
+      Cluster: {fixture_server.url}
+      TenantId: {TENANT}
+  MicrosoftDefender:
+    Args:
+      TenantId: {TENANT}
   Splunk:
     Args:
       host: {fixture_server.url}
@@ -225,5 +232,80 @@ async def test_provider_list_has_workspaces_and_no_secret(jp_fetch, fixture_serv
     assert la["configured"] is True, la
     assert la["workspaces"] == [{"name": "Default", "workspaceId": WORKSPACE}]
     assert by_name["splunk"]["configured"] is True, by_name["splunk"]
-    assert by_name["kusto"]["configured"] is False
+    assert by_name["kusto"]["configured"] is True, by_name["kusto"]
+    assert by_name["virustotal"]["configured"] is False
     assert fixture_server.seen == []
+
+
+def token_scopes(fixture_server) -> list[str]:
+    """The scope of every token request the fixture saw."""
+    return [
+        parse_qs(s.body.decode())["scope"][0]
+        for s in fixture_server.seen
+        if s.path == f"/{TENANT}/oauth2/v2.0/token"
+    ]
+
+
+async def test_kusto_query_with_a_token_for_the_clusters_own_url(jp_fetch, fixture_server):
+    fixture_server.canned[f"/{TENANT}/oauth2/v2.0/token"] = (200, fixture("azuread/token_ok.json"))
+    fixture_server.canned["/v2/rest/query"] = (200, fixture("kusto/query_ok.json"))
+    request = {
+        "provider": "kusto",
+        "operation": "query",
+        "method": "POST",
+        "path": "/v2/rest/query",
+        "headers": [["accept", "application/json"], ["content-type", "application/json"]],
+        "body": json.dumps({"db": "Samples", "csl": "StormEvents | take 5"}),
+    }
+    status, answer = await query(jp_fetch, request)
+    assert status == 200, answer
+    assert answer["status"] == 200
+    assert json.loads(answer["body"]) == json.loads(fixture("kusto/query_ok.json"))
+    no_secret(json.dumps(answer))
+    # The tenant from the provider's own Args; the scope is the cluster's URL.
+    assert token_scopes(fixture_server) == [f"{fixture_server.url}/.default"]
+    call = fixture_server.seen[-1]
+    assert call.path == "/v2/rest/query"
+    assert call.headers["authorization"] == f"Bearer {TOKEN}"
+    assert json.loads(call.body)["csl"] == "StormEvents | take 5"
+
+
+def defender_request() -> dict:
+    """What the core's defender module plans for one advanced hunting query."""
+    return {
+        "provider": "m365d",
+        "operation": "query",
+        "method": "POST",
+        "path": "/api/advancedhunting/run",
+        "headers": [["accept", "application/json"], ["content-type", "application/json"]],
+        "body": json.dumps({"Query": "DeviceProcessEvents | take 5"}),
+    }
+
+
+async def test_defender_advanced_hunting_with_a_server_side_token(jp_fetch, fixture_server):
+    fixture_server.canned[f"/{TENANT}/oauth2/v2.0/token"] = (200, fixture("azuread/token_ok.json"))
+    fixture_server.canned["/api/advancedhunting/run"] = (200, fixture("m365d/query_ok.json"))
+    status, answer = await query(jp_fetch, defender_request())
+    assert status == 200, answer
+    assert json.loads(answer["body"]) == json.loads(fixture("m365d/query_ok.json"))
+    no_secret(json.dumps(answer))
+    assert token_scopes(fixture_server) == ["https://api.security.microsoft.com/.default"]
+    call = fixture_server.seen[-1]
+    assert call.headers["authorization"] == f"Bearer {TOKEN}"
+    assert json.loads(call.body) == {"Query": "DeviceProcessEvents | take 5"}
+
+
+async def test_defender_429_comes_back_with_its_retry_after(jp_fetch, fixture_server):
+    fixture_server.canned[f"/{TENANT}/oauth2/v2.0/token"] = (200, fixture("azuread/token_ok.json"))
+    fixture_server.canned["/api/advancedhunting/run"] = (
+        429,
+        fixture("m365d/throttled.json"),
+        {"Retry-After": "17", "X-Fixture-Banner": "dropped"},
+    )
+    status, answer = await query(jp_fetch, defender_request())
+    assert status == 200, answer
+    assert answer["status"] == 429
+    headers = dict(answer["headers"])
+    # The page waits for it (withRetryAfter); what is not allow-listed is dropped.
+    assert headers["retry-after"] == "17"
+    assert "x-fixture-banner" not in headers

@@ -95,7 +95,9 @@ c.HuntkitGateway.allow_loopback_for_tests = True
 # endpoint moved to one fixture on 127.0.0.1. The token is issued only for
 # the client secret in the environment; the query answers only with that
 # token, one row per day chunk, and refuses the second day (403), which the
-# panel must list. Neither the secret nor the token may reach the page.
+# panel must list; the third day is throttled once (429, Retry-After: 1),
+# which the panel must wait out and retry. Neither the secret nor the token
+# may reach the page.
 E2E_AZURE_SECRET_VAR = "HUNTKIT_E2E_AZURE_SECRET"
 os.environ.setdefault(E2E_AZURE_SECRET_VAR, "e2e-fake-azure-secret-3c9e1b")
 E2E_TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
@@ -103,12 +105,17 @@ E2E_WORKSPACE = "52b1ab41-869e-4138-9e40-2a4457f09bf0"
 E2E_TOKEN = "e2e-fake-bearer-token-8a2f"
 
 
+_throttled_once: set[str] = set()
+
+
 class _Siem(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 (the base class's name)
         pass
 
-    def _answer(self, status, body):
+    def _answer(self, status, body, headers=()):
         self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -130,6 +137,10 @@ class _Siem(BaseHTTPRequestHandler):
             start = json.loads(data).get("timespan", "").split("/")[0]
             if start.startswith("2024-05-02"):
                 return self._answer(403, (FIXTURES / "loganalytics/forbidden.json").read_bytes())
+            if start.startswith("2024-05-03") and start not in _throttled_once:
+                _throttled_once.add(start)
+                body = (FIXTURES / "loganalytics/throttled.json").read_bytes()
+                return self._answer(429, body, [("Retry-After", "1")])
             doc = {
                 "tables": [
                     {

@@ -21,12 +21,21 @@
 // huntkit.testing.loopbackProviderBaseUrls moves the provider there) that
 // answers the core's fixtures only when the key arrives in VirusTotal's
 // header. The webview's requests and messages never hold the key.
+//
+// The SIEM test stores a fake Azure access token with "huntkit: Set API
+// key" (its "azure" entry: a pre-obtained token, used instead of VS Code's
+// Microsoft sign-in, which cannot happen here), then runs "huntkit: Run
+// SIEM query": the core (the wasm module in the extension host) renders a
+// bundled template and plans the Log Analytics request, the extension host
+// sends it to a fixture Log Analytics on 127.0.0.1 answering the core's
+// fixture only with that token, and the rows open in a CSV editor.
 import { spawn, execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
+import { Buffer } from 'node:buffer';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +74,13 @@ const providerCalls = [];
 /** Every request any frame of the page made: frame URL, URL, headers, body. */
 const browserRequests = [];
 let provider;
+
+/** The fake Azure token stored through "huntkit: Set API key"; no frame may see it. */
+const AZURE_TOKEN = 'e2e-fake-azure-token-0d4f7a';
+const SIEM_WORKSPACE = '52b1ab41-869e-4138-9e40-2a4457f09bf0';
+/** What the fixture Log Analytics was asked: path, authorization, body. */
+const siemCalls = [];
+let siemProvider;
 
 let tmp;
 let server;
@@ -136,6 +152,32 @@ before(async () => {
   });
   await new Promise(resolve => provider.listen(0, '127.0.0.1', resolve));
   const providerBase = `http://127.0.0.1:${provider.address().port}${VT_PREFIX}`;
+  // A Log Analytics-shaped fixture (POST /v1/workspaces/{id}/query), answering only the token.
+  siemProvider = createHttpServer((req, res) => {
+    const chunks = [];
+    req.on('data', c => chunks.push(c));
+    req.on('end', () => {
+      siemCalls.push({
+        path: req.url,
+        method: req.method,
+        authorization: req.headers.authorization,
+        body: Buffer.concat(chunks).toString('utf8')
+      });
+      const dir = path.join(here, '../fixtures/providers/loganalytics');
+      let [status, file] = [404, 'not_found.json'];
+      if (req.headers.authorization !== `Bearer ${AZURE_TOKEN}`) {
+        [status, file] = [401, 'unauthorized.json'];
+      } else if (req.method === 'POST' && req.url === `/v1/workspaces/${SIEM_WORKSPACE}/query`) {
+        [status, file] = [200, 'query_ok.json'];
+      }
+      readFile(path.join(dir, file)).then(body => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(body);
+      });
+    });
+  });
+  await new Promise(resolve => siemProvider.listen(0, '127.0.0.1', resolve));
+  const siemBase = `http://127.0.0.1:${siemProvider.address().port}`;
 
   tmp = await mkdtemp(path.join(tmpdir(), 'huntkit-vscode-'));
   const userData = path.join(tmp, 'user-data');
@@ -169,7 +211,10 @@ before(async () => {
       'extensions.autoUpdate': false,
       'telemetry.telemetryLevel': 'off',
       // Test only: VirusTotal's base moved to the fixture provider above.
-      'huntkit.testing.loopbackProviderBaseUrls': { virustotal: providerBase }
+      'huntkit.testing.loopbackProviderBaseUrls': {
+        virustotal: providerBase,
+        loganalytics: siemBase
+      }
     })
   );
   const common = [
@@ -264,6 +309,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   provider?.close();
+  siemProvider?.close();
   if (server && server.exitCode === null) {
     // code-server runs its extension host and file watcher as children: end
     // the whole process group it leads (detached above), by its PID.
@@ -576,16 +622,19 @@ test(
 );
 
 /** Stores a provider key with "huntkit: Set API key", through the quick picks and input box a user sees. */
-async function setApiKey(providerName, key) {
+async function setApiKey(providerName, key, keyName = 'AuthKey') {
   const input = page.locator('.quick-input-widget input');
   await quickPick('F1', '>huntkit: Set API key', 'huntkit: Set API key');
   const row = text => page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
-  await row(providerName).waitFor({ timeout: UI_TIMEOUT });
+  // The picker is up when its first row (the registry's first provider) is
+  // drawn; then filtered, as the list is longer than it shows and rows out
+  // of view are not drawn.
+  await row('virustotal').waitFor({ timeout: UI_TIMEOUT });
   await input.fill(providerName);
-  await row(providerName).click();
-  await row('Set AuthKey').click({ timeout: UI_TIMEOUT });
+  await row(providerName).click({ timeout: UI_TIMEOUT });
+  await row(`Set ${keyName}`).click({ timeout: UI_TIMEOUT });
   await page
-    .locator('.quick-input-widget', { hasText: `${providerName} AuthKey` })
+    .locator('.quick-input-widget', { hasText: `${providerName} ${keyName}` })
     .waitFor({ timeout: UI_TIMEOUT });
   await input.fill(key);
   await page.keyboard.press('Enter');
@@ -736,6 +785,59 @@ test(
       assert.ok(!text.includes(VT_KEY), `a browser request holds the key: ${r.url}`);
       assert.ok(!r.url.includes(providerOrigin), `the browser called the provider: ${r.url}`);
     }
+  })
+);
+
+test(
+  'a SIEM query (huntkit: Run SIEM query) is planned by the core and sent by the extension host',
+  reported(async () => {
+    await setApiKey('azure', AZURE_TOKEN, 'accessToken');
+    const input = page.locator('.quick-input-widget input');
+    const row = text =>
+      page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+    const answer = async (title, value) => {
+      await page
+        .locator('.quick-input-widget', { hasText: title })
+        .waitFor({ timeout: UI_TIMEOUT });
+      await input.fill(value);
+      await page.keyboard.press('Enter');
+    };
+    const template = 'Dns.list_dns_queries_for_domain';
+    await quickPick('F1', '>huntkit: Run SIEM query', 'huntkit: Run SIEM query');
+    await row('loganalytics').click({ timeout: UI_TIMEOUT });
+    await row(template).waitFor({ timeout: UI_TIMEOUT });
+    await input.fill(template);
+    await row(template).click();
+    await answer(`${template} domain`, 'evil.example');
+    await answer(`${template} workspaceId`, SIEM_WORKSPACE);
+    // The rows open in a new CSV editor (the fixture's third host is
+    // markup, shown as text).
+    const editor = page.locator('.editor-group-container.active .view-lines');
+    await poll('the result rows in an editor', async () => {
+      const text = (await editor.allTextContents()).join('\n');
+      return text.includes('TimeGenerated,Computer') && text.includes('SRV-<b>1</b>');
+    });
+    assert.equal(siemCalls.length, 1, JSON.stringify(siemCalls));
+    const [call] = siemCalls;
+    assert.equal(call.method, 'POST');
+    assert.equal(call.path, `/v1/workspaces/${SIEM_WORKSPACE}/query`);
+    assert.equal(call.authorization, `Bearer ${AZURE_TOKEN}`);
+    const body = JSON.parse(call.body);
+    assert.match(body.query, /Name =~ 'evil\.example'/);
+    assert.match(body.timespan, /^\d{4}-\d\d-\d\dT.*\/\d{4}-/);
+    // (VS Code draws spaces as no-break spaces: \s matches both.)
+    assert.match(await outputChannelText('huntkit'), /loganalytics:\sok,\s3\srows,\s1\schunk/);
+    // The token stayed in the extension host: no frame request holds it or
+    // reached the fixture.
+    const siemOrigin = `127.0.0.1:${siemProvider.address().port}`;
+    for (const r of browserRequests) {
+      const text = `${r.url}\n${r.headers}\n${r.body}`;
+      assert.ok(!text.includes(AZURE_TOKEN), `a browser request holds the token: ${r.url}`);
+      assert.ok(!r.url.includes(siemOrigin), `the browser called the provider: ${r.url}`);
+    }
+    // The untitled result is dirty: close it without a save prompt.
+    await editor.first().click();
+    await runCommand('View: Revert and Close Editor');
   })
 );
 

@@ -7,7 +7,14 @@
  * (`huntkit/api/providers/query`), which adds the credentials and calls the
  * provider. The page never sees a key or names a host.
  */
-import type { HttpRequest, HttpResponse, SiemProviderInfo } from '@huntkit/engine';
+import {
+  RateLimitedError,
+  withRetryAfter,
+  type HttpRequest,
+  type HttpResponse,
+  type RetryPolicy,
+  type SiemProviderInfo
+} from '@huntkit/engine';
 import { ServerConnection } from '@jupyterlab/services';
 import type { IHuntkitEngine } from '../tokens';
 import type { QueryProvider } from './queries';
@@ -49,7 +56,8 @@ function label(info: SiemProviderInfo): string {
  */
 export async function siemQueryProviders(
   engine: IHuntkitEngine,
-  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+  settings: ServerConnection.ISettings = ServerConnection.makeSettings(),
+  retry: RetryPolicy = {}
 ): Promise<QueryProvider[]> {
   let listed: ServerProvider[];
   try {
@@ -66,17 +74,35 @@ export async function siemQueryProviders(
     return [];
   }
   const known = await engine.siemProviders();
-  const send = async (request: HttpRequest): Promise<HttpResponse> => {
+  const once = async (request: HttpRequest): Promise<HttpResponse> => {
     const response = await ServerConnection.makeRequest(
       settings.baseUrl + `${API}/query`,
       { method: 'POST', body: JSON.stringify(request) },
       settings
     );
+    if (response.status === 429) {
+      // The server's own rate limit (before anything was sent): wait and retry.
+      throw new RateLimitedError(await refusal(response), response.headers.get('Retry-After'));
+    }
     if (!response.ok) {
       throw new Error(await refusal(response));
     }
     return (await response.json()) as HttpResponse;
   };
+  // A 429 (the provider's or the server's) is retried after its
+  // Retry-After by the core's rule; past it the chunk is reported
+  // rate_limited.
+  const send = (request: HttpRequest): Promise<HttpResponse> =>
+    withRetryAfter(
+      () => once(request),
+      (attempt, answer) =>
+        engine.lookupRetryDelay(attempt, {
+          ...answer,
+          headers: answer.headers ?? [],
+          body: answer.body ?? ''
+        }),
+      retry
+    );
   const out: QueryProvider[] = [];
   for (const info of known) {
     const server = listed.find(p => p.name === info.name && p.kind === 'siem');

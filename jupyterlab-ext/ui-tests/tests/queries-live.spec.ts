@@ -3,7 +3,8 @@
  * server extension signs in to a fixture Azure AD and queries a fixture Log
  * Analytics on 127.0.0.1 (jupyter_server_test_config.py). A template is run
  * over three days split by day; the second day is refused and listed, the
- * other two days' rows are shown. The browser's network log never holds
+ * third is throttled once (429, Retry-After: 1) and retried by the page,
+ * the other two days' rows are shown. The browser's network log never holds
  * the client secret or the token, and every request goes to the Jupyter
  * server's own origin.
  */
@@ -14,7 +15,7 @@ const SECRET = process.env.HUNTKIT_E2E_AZURE_SECRET ?? 'e2e-fake-azure-secret-3c
 const TOKEN = 'e2e-fake-bearer-token-8a2f';
 
 test.describe('Queries panel, live provider', () => {
-  test('runs a Sentinel template split by day through the server; a failed day is listed', async ({
+  test('runs a Sentinel template split by day through the server; a failed day is listed, a throttled one retried', async ({
     page,
     baseURL
   }) => {
@@ -63,6 +64,8 @@ test.describe('Queries panel, live provider', () => {
     await expect(chunks).toHaveCount(3);
     await expect(chunks.nth(1)).toHaveAttribute('data-status', 'forbidden');
     await expect(chunks.nth(1)).toContainText('insufficient access');
+    // Only a retry after the 429 gives the third day its row.
+    await expect(chunks.nth(2)).toHaveAttribute('data-status', 'ok');
     await expect(panel.locator('.jp-huntkit-queries-result-count')).toHaveText('2 rows');
     await expect(panel.locator('.jp-huntkit-queries-table tbody tr')).toHaveCount(2);
     await expect(panel.locator('.jp-huntkit-status')).toContainText('1 chunk(s) failed');

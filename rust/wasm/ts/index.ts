@@ -118,4 +118,11 @@ export {
   type ClusterRequest
 } from './protocol.js';
 export { CLUSTER_DEFAULT_FEATURES, CLUSTER_FEATURES } from './contract.js';
+export {
+  RateLimitedError,
+  withRetryAfter,
+  type RetryAnswer,
+  type RetryDelay,
+  type RetryPolicy
+} from './retry.js';
 export * from './views/index.js';

@@ -2,10 +2,12 @@
  * The extension's Node side. The renderer does all the drawing in the
  * webview; this answers what needs the network or a secret: the Lookup
  * view's provider calls (through `Gateway`, over the renderer's optional
- * message channel), the commands that store provider keys in
+ * message channel), SIEM queries ("huntkit: Run SIEM query", planned by the
+ * core in this process), the commands that store provider keys in
  * `SecretStorage` and sign in to Azure, and logs views that could not be
  * drawn to the "huntkit" output channel.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   RENDERER_ID,
@@ -20,8 +22,12 @@ import {
   notCalledHere,
   secretKeys,
   type ProviderDef,
+  type ProviderResponse,
   type RegistryDoc
 } from './gateway';
+import { whyBlocked } from './blocked';
+import { SiemWorker } from './siemClient';
+import { previewCsv, reportLines } from './siemQuery';
 
 /** Settings section; every setting is `huntkit.*`. */
 const SECTION = 'huntkit';
@@ -31,6 +37,16 @@ const SOVEREIGN_SETTING = 'microsoft-sovereign-cloud.environment';
 /** The `SecretStorage` key of one provider secret (`huntkit.provider.virustotal.AuthKey`). */
 export const secretKey = (provider: string, name: string): string =>
   `huntkit.provider.${provider}.${name}`;
+
+/**
+ * Where "huntkit: Set API key" keeps a pre-obtained Azure access token
+ * (used instead of the Microsoft sign-in when set; the end-to-end test's
+ * way in, as `HUNTKIT_AZURE_TOKEN` is the Jupyter server's).
+ */
+const AZURE_TOKEN = { provider: 'azure', key: 'accessToken' };
+
+/** Splunk's optional secrets: a token or a user name and password, and the port. */
+const OPTIONAL_KEYS = new Set(['bearer_token', 'username', 'password', 'port']);
 
 /** The authentication provider and scopes of "Sign in to Azure", honouring the sovereign-cloud setting. */
 function azureAuth(): { providerId: string; scopes: string[] } {
@@ -55,12 +71,20 @@ export function activate(context: vscode.ExtensionContext): void {
         doc,
         {
           secret: async (provider, name) => context.secrets.get(secretKey(provider, name)),
-          token: async (p: ProviderDef) => {
+          token: async (p: ProviderDef, scope: string) => {
+            const given = await context.secrets.get(
+              secretKey(AZURE_TOKEN.provider, AZURE_TOKEN.key)
+            );
+            if (given) {
+              return given;
+            }
             const { providerId, scopes } = azureAuth();
-            const scope = p.auth.scope ? [p.auth.scope] : scopes;
-            const session = await vscode.authentication.getSession(providerId, scope, {
-              silent: true
-            });
+            // Queries are asked for by the user: VS Code may show its sign-in.
+            const session = await vscode.authentication.getSession(
+              providerId,
+              scope ? [scope] : scopes,
+              { createIfNone: true }
+            );
             if (!session) {
               throw new GatewayError(
                 401,
@@ -73,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): void {
         },
         {
           timeoutSeconds: settings().get<number>('lookup.timeoutSeconds', 30),
+          queryTimeoutSeconds: settings().get<number>('query.timeoutSeconds', 660),
           testBaseUrls: settings().get<Record<string, string>>(
             'testing.loopbackProviderBaseUrls',
             {}
@@ -94,18 +119,12 @@ export function activate(context: vscode.ExtensionContext): void {
   makeGateway();
 
   /** Why lookups cannot run now, or null. */
-  const blocked = (): string | null => {
-    if (!vscode.workspace.isTrusted) {
-      return 'lookups are disabled in an untrusted workspace (trust it to look up)';
-    }
-    if (gatewayError) {
-      return gatewayError;
-    }
-    if (settings().get<boolean>('sensitive', false)) {
-      return 'external lookups are blocked: the sensitive switch (huntkit.sensitive) is on';
-    }
-    return null;
-  };
+  const blocked = (): string | null =>
+    whyBlocked({
+      trusted: vscode.workspace.isTrusted,
+      gatewayError,
+      sensitive: settings().get<boolean>('sensitive', false)
+    });
 
   const messaging = vscode.notebooks.createRendererMessaging(RENDERER_ID);
   const answer = async (message: RendererMessage): Promise<ExtensionMessage | null> => {
@@ -176,6 +195,15 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand('huntkit.setApiKey', () => setApiKey(context, doc)),
     vscode.commands.registerCommand('huntkit.signInToAzure', () => signInToAzure(log)),
+    vscode.commands.registerCommand('huntkit.runQuery', async () => {
+      const why = blocked();
+      if (why || !gateway) {
+        void vscode.window.showErrorMessage(`huntkit: ${why ?? 'provider calls are off'}`);
+        return;
+      }
+      const g = gateway;
+      await runSiemQuery(context, log, request => g.call(request, 'query'));
+    }),
     vscode.commands.registerCommand('huntkit.toggleSensitive', async () => {
       const on = !settings().get<boolean>('sensitive', false);
       await settings().update('sensitive', on, vscode.ConfigurationTarget.Global);
@@ -193,7 +221,7 @@ export function activate(context: vscode.ExtensionContext): void {
 async function setApiKey(context: vscode.ExtensionContext, doc: RegistryDoc): Promise<void> {
   const items = [];
   for (const p of doc.providers) {
-    const keys = notCalledHere(p) ? [] : secretKeys(p);
+    const keys = notCalledHere(p, p.kind === 'siem' ? 'query' : 'output') ? [] : secretKeys(p);
     if (keys.length === 0) {
       continue;
     }
@@ -206,6 +234,14 @@ async function setApiKey(context: vscode.ExtensionContext, doc: RegistryDoc): Pr
       keys
     });
   }
+  const azure = await context.secrets.get(secretKey(AZURE_TOKEN.provider, AZURE_TOKEN.key));
+  items.push({
+    label: AZURE_TOKEN.provider,
+    description: 'a pre-obtained Azure access token (instead of "Sign in to Azure")',
+    detail: `${AZURE_TOKEN.key}: ${azure ? 'stored' : 'not set'}`,
+    provider: { configName: 'Azure' } as ProviderDef,
+    keys: [AZURE_TOKEN.key]
+  });
   const pick = await vscode.window.showQuickPick(items, {
     title: 'huntkit: Set API key',
     placeHolder: 'The provider whose key to store (in VS Code’s secret storage)'
@@ -232,18 +268,140 @@ async function setApiKey(context: vscode.ExtensionContext, doc: RegistryDoc): Pr
     const value = await vscode.window.showInputBox({
       title: `huntkit: ${pick.label} ${key}`,
       prompt: `${pick.provider.configName} ${key} (kept in VS Code’s secret storage, sent to ${pick.label} only)`,
-      password: key !== 'ApiID',
+      password: !['ApiID', 'host', 'port', 'Cluster', 'username'].includes(key),
       ignoreFocusOut: true,
-      validateInput: v => (v.trim() ? null : 'enter a value, or press Escape')
+      validateInput: v =>
+        v.trim() || OPTIONAL_KEYS.has(key) ? null : 'enter a value, or press Escape'
     });
     if (value === undefined) {
       return;
     }
-    await context.secrets.store(id, value.trim());
+    if (value.trim()) {
+      await context.secrets.store(id, value.trim());
+    } else {
+      await context.secrets.delete(id);
+    }
   }
   void vscode.window.showInformationMessage(
     `huntkit: ${pick.label} ${action.set ? 'key stored' : 'keys deleted'}`
   );
+}
+
+/** A thrown value's message (the wasm module throws `Error`s with the core's wording). */
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+
+/**
+ * "huntkit: Run SIEM query": a SIEM provider, one of the bundled templates
+ * of its data environment, the template's required parameters, the
+ * workspace (Log Analytics) or database (Kusto). The core, in a worker
+ * thread (`siemWorker.ts`), plans each request and reads each answer; the
+ * gateway performs each call here (host from the registry, token or key
+ * from VS Code). The chunk report goes to the output channel and the rows
+ * (the first 1000) to a new CSV editor.
+ */
+async function runSiemQuery(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  send: (request: unknown) => Promise<ProviderResponse>
+): Promise<void> {
+  const out = (name: string): string => path.join(context.extensionPath, 'out', name);
+  let label = 'query';
+  const worker = new SiemWorker(
+    out('siemWorker.js'),
+    out('huntkit_wasm_bg.wasm'),
+    send,
+    (ms, attempt) => log.warn(`${label}: rate limited, retry ${attempt} in ${ms / 1000} s`)
+  );
+  try {
+    const catalog = await worker.catalog();
+    const provider = await vscode.window.showQuickPick(
+      catalog.map(p => ({
+        label: p.name,
+        description: p.environment,
+        detail: `msticpyconfig section ${p.configName}`,
+        info: p
+      })),
+      { title: 'huntkit: Run SIEM query', placeHolder: 'The SIEM to query' }
+    );
+    if (!provider) {
+      return;
+    }
+    const template = await vscode.window.showQuickPick(
+      provider.info.templates.map(t => ({ label: t.name, detail: t.description, template: t })),
+      { title: `huntkit: ${provider.label} query`, placeHolder: 'The query template' }
+    );
+    if (!template) {
+      return;
+    }
+    const params: Record<string, unknown> = {};
+    for (const p of template.template.parameters.filter(q => q.required)) {
+      const value = await vscode.window.showInputBox({
+        title: `huntkit: ${template.label} ${p.name}`,
+        prompt: p.description,
+        ignoreFocusOut: true,
+        validateInput: v => (v.trim() ? null : 'enter a value, or press Escape')
+      });
+      if (value === undefined) {
+        return;
+      }
+      params[p.name] = value.trim();
+    }
+    const target: Record<string, string> = {};
+    const where =
+      provider.label === 'loganalytics'
+        ? { key: 'workspaceId', prompt: 'Log Analytics workspace id (a GUID)' }
+        : provider.label === 'kusto'
+          ? { key: 'database', prompt: 'Kusto database (empty: the template’s)' }
+          : null;
+    if (where) {
+      const remembered = context.globalState.get<string>(`huntkit.query.${where.key}`, '');
+      const value = await vscode.window.showInputBox({
+        title: `huntkit: ${template.label} ${where.key}`,
+        prompt: where.prompt,
+        value: remembered,
+        ignoreFocusOut: true
+      });
+      if (value === undefined) {
+        return;
+      }
+      if (value.trim()) {
+        target[where.key] = value.trim();
+        await context.globalState.update(`huntkit.query.${where.key}`, value.trim());
+      }
+    }
+    label = provider.label;
+    log.info(`query ${template.label} on ${provider.label}: started`);
+    const result = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `huntkit: ${template.label} on ${provider.label}`
+      },
+      () => worker.run(template.label, params, provider.label, { target })
+    );
+    for (const line of reportLines(result)) {
+      log.info(line);
+    }
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'csv',
+      content: previewCsv(result)
+    });
+    await vscode.window.showTextDocument(doc, { preview: false });
+    const shown =
+      result.preview.length < result.rows ? ` (first ${result.preview.length} shown)` : '';
+    const say =
+      result.status === 'ok'
+        ? vscode.window.showInformationMessage
+        : vscode.window.showWarningMessage;
+    void say(
+      `huntkit: ${template.label}: ${result.status}, ${result.rows} rows${shown}; chunk report in the huntkit output`
+    );
+  } catch (error) {
+    log.error(`query failed: ${messageOf(error)}`);
+    void vscode.window.showErrorMessage(`huntkit: query failed: ${messageOf(error)}`);
+  } finally {
+    worker.dispose();
+  }
 }
 
 /** "huntkit: Sign in to Azure": a Microsoft session through VS Code (sovereign cloud honoured). */

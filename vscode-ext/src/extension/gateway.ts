@@ -92,8 +92,12 @@ export interface ProviderStatus {
 export interface GatewayHost {
   /** A stored secret of a provider (`AuthKey`, `ApiID`, a configured base URL), or undefined. */
   secret(provider: string, key: string): Promise<string | undefined>;
-  /** An Azure access token for a provider with bearer authentication (throws when not signed in). */
-  token?(provider: ProviderDef): Promise<string>;
+  /**
+   * An Azure access token for `scope` (the provider's, with a Kusto
+   * cluster's URL put in), for a provider with bearer authentication;
+   * throws a `GatewayError` when there is none.
+   */
+  token?(provider: ProviderDef, scope: string): Promise<string>;
   /** Whether the sensitive switch is on (read at every call). */
   sensitive(): boolean;
 }
@@ -104,6 +108,10 @@ export interface GatewayOptions {
   timeoutSeconds?: number;
   /** Largest answer read, in bytes (default 16 MiB). */
   maxResponseBytes?: number;
+  /** Seconds a SIEM query may take in all (default 660: Log Analytics stops one at 10 minutes). */
+  queryTimeoutSeconds?: number;
+  /** Largest SIEM query answer read, in bytes (default 256 MiB). */
+  maxQueryResponseBytes?: number;
   /**
    * For end-to-end tests only: base URLs that replace a provider's, by
    * provider name. Each must be a loopback address literal; calls to it may
@@ -214,23 +222,40 @@ interface Call {
 }
 
 /**
- * Why the extension host does not call a provider of this kind, or `null`
- * when it does. The Lookup view asks for lookups only (the core's `ti` and
- * `context` kinds); SIEM queries (`siem`) run from JupyterLab or the CLI,
- * not from VS Code yet; token endpoints (`auth`, Azure AD) are a host's own
- * business and never a renderer's call.
+ * What a call is for: an `output` (a notebook output's Lookup view, over
+ * the renderer's channel: the core's `ti` and `context` kinds) or a `query`
+ * ("huntkit: Run SIEM query", run by the extension host itself: the `siem`
+ * kind).
  */
-export function notCalledHere(p: ProviderDef): string | null {
-  if (p.kind === 'siem') {
-    return `provider '${p.name}' is a siem query provider: queries run from jupyterlab or the cli, not from vs code yet`;
-  }
+export type Purpose = 'output' | 'query';
+
+/**
+ * Why the extension host does not make this call, or `null` when it does.
+ * The renderer's channel carries lookups only; SIEM queries are planned by
+ * the core in the extension host ("huntkit: Run SIEM query"); token
+ * endpoints (`auth`, Azure AD) are never a caller's to name.
+ */
+export function notCalledHere(p: ProviderDef, purpose: Purpose = 'output'): string | null {
   if (p.kind === 'auth') {
     return `provider '${p.name}' is called by the host only`;
+  }
+  if (p.kind === 'siem' && purpose === 'output') {
+    return `provider '${p.name}' is a siem query provider: run it with "huntkit: Run SIEM query", not from an output`;
+  }
+  if (p.kind !== 'siem' && purpose === 'query') {
+    return `provider '${p.name}' is not a siem query provider`;
   }
   return null;
 }
 
-/** The secret names a provider's calls read (its key names, a configured base URL). */
+/** Splunk's management port, when `port` is not stored (as MSTICPy's driver). */
+export const SPLUNK_PORT = '8089';
+
+/**
+ * The secret names a provider's calls read (its key names, a configured
+ * base URL; Splunk's `port`, optional). For `basic_or_token` the token
+ * comes first: either it or the user name and password is needed.
+ */
 export function secretKeys(p: ProviderDef): string[] {
   const a = p.auth;
   const keys =
@@ -238,11 +263,31 @@ export function secretKeys(p: ProviderDef): string[] {
       ? [a.config_key]
       : a.type === 'basic'
         ? [a.user_key, a.password_key]
-        : [];
+        : a.type === 'basic_or_token'
+          ? [a.token_key, a.user_key, a.password_key]
+          : [];
   if (p.baseUrl.type === 'from_config') {
     keys.push(String(p.baseUrl.value));
+    if (p.baseUrl.value === 'host') {
+      keys.push('port');
+    }
   }
   return keys;
+}
+
+/** The secrets still missing for a provider's calls (by name), from what is stored. */
+export function missingSecrets(p: ProviderDef, stored: ReadonlySet<string>): string[] {
+  const a = p.auth;
+  let missing = secretKeys(p).filter(k => !stored.has(k) && k !== 'port');
+  if (a.type === 'basic_or_token') {
+    const login = [a.user_key, a.password_key];
+    missing = stored.has(a.token_key)
+      ? missing.filter(k => k !== a.token_key && !login.includes(k))
+      : login.every(k => stored.has(k))
+        ? missing.filter(k => k !== a.token_key)
+        : missing;
+  }
+  return missing;
 }
 
 /** The text with every secret replaced, so an echoed key never reaches the renderer. */
@@ -269,6 +314,8 @@ export class Gateway {
   private readonly buckets = new Map<string, [number, number]>();
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
+  private readonly queryTimeoutMs: number;
+  private readonly maxQueryBytes: number;
   private readonly testOrigins = new Map<string, Origin>();
   private readonly userAgent: string;
 
@@ -291,6 +338,8 @@ export class Gateway {
     this.methods = new Set(doc.httpRequest.$defs.Method.oneOf.map(m => m.const));
     this.timeoutMs = (options.timeoutSeconds ?? 30) * 1000;
     this.maxBytes = options.maxResponseBytes ?? 16 * 1024 * 1024;
+    this.queryTimeoutMs = (options.queryTimeoutSeconds ?? 660) * 1000;
+    this.maxQueryBytes = options.maxQueryResponseBytes ?? 256 * 1024 * 1024;
     this.userAgent = options.userAgent ?? 'huntkit-vscode';
     for (const [name, url] of Object.entries(options.testBaseUrls ?? {})) {
       const origin = parseOrigin(url, `the test base url of provider '${name}'`);
@@ -304,11 +353,13 @@ export class Gateway {
     }
   }
 
-  /** Every provider, whether its secrets are stored (and which are missing); never a key. */
-  async status(): Promise<{ sensitive: boolean; providers: ProviderStatus[] }> {
+  /** Every provider called for `purpose`, whether its secrets are stored (and which are missing); never a key. */
+  async status(
+    purpose: Purpose = 'output'
+  ): Promise<{ sensitive: boolean; providers: ProviderStatus[] }> {
     const providers: ProviderStatus[] = [];
     for (const p of this.providers.values()) {
-      if (notCalledHere(p)) {
+      if (notCalledHere(p, purpose)) {
         continue;
       }
       const item: ProviderStatus = {
@@ -322,11 +373,13 @@ export class Gateway {
       if (p.auth.type === 'bearer') {
         item.note = 'sign in to azure (huntkit: Sign in to Azure)';
       }
+      const stored = new Set<string>();
       for (const key of secretKeys(p)) {
-        if (!(await this.host.secret(p.name, key))) {
-          item.missing.push(`${p.name}.${key}`);
+        if (await this.host.secret(p.name, key)) {
+          stored.add(key);
         }
       }
+      item.missing = missingSecrets(p, stored).map(key => `${p.name}.${key}`);
       item.configured = item.missing.length === 0;
       providers.push(item);
     }
@@ -336,11 +389,11 @@ export class Gateway {
   /** The names of the stored secrets a provider needs (for "Set API key"). */
   secretNames(provider: string): string[] {
     const p = this.providers.get(provider);
-    return p && !notCalledHere(p) ? secretKeys(p) : [];
+    return p && p.kind !== 'auth' ? secretKeys(p) : [];
   }
 
-  /** Checks a renderer-built request against the registry (throws `GatewayError`). */
-  check(value: unknown): Call {
+  /** Checks a core-built request against the registry (throws `GatewayError`). */
+  check(value: unknown, purpose: Purpose = 'output'): Call {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new GatewayError(400, 'the request must be a json object');
     }
@@ -360,7 +413,7 @@ export class Gateway {
     if (!provider) {
       throw new GatewayError(404, `unknown provider '${name}'`);
     }
-    const elsewhere = notCalledHere(provider);
+    const elsewhere = notCalledHere(provider, purpose);
     if (elsewhere) {
       throw new GatewayError(403, elsewhere);
     }
@@ -410,11 +463,11 @@ export class Gateway {
    * status) with allow-listed headers and secrets scrubbed. Throws
    * `GatewayError` when refused or when the provider cannot be reached.
    */
-  async call(request: unknown): Promise<ProviderResponse> {
+  async call(request: unknown, purpose: Purpose = 'output'): Promise<ProviderResponse> {
     if (this.host.sensitive()) {
       throw new GatewayError(403, 'external lookups are blocked: the sensitive switch is on');
     }
-    const call = this.check(request);
+    const call = this.check(request, purpose);
     const p = call.provider;
     const origin = await this.origin(call);
     const query = [...call.query];
@@ -447,11 +500,31 @@ export class Gateway {
       const password = await need(auth.password_key);
       headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
       secrets.push(headers.authorization.slice(6));
+    } else if (auth.type === 'basic_or_token') {
+      const token = await this.host.secret(p.name, auth.token_key);
+      if (token) {
+        secrets.push(token);
+        headers.authorization = `Bearer ${token}`;
+      } else {
+        const user = await this.host.secret(p.name, auth.user_key);
+        const password = await this.host.secret(p.name, auth.password_key);
+        if (!user || !password) {
+          throw new GatewayError(
+            401,
+            `provider '${p.name}' has neither ${auth.token_key} nor ${auth.user_key} and ${auth.password_key} stored: run "huntkit: Set API key"`
+          );
+        }
+        secrets.push(user, password);
+        headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+        secrets.push(headers.authorization.slice(6));
+      }
     } else if (auth.type === 'bearer') {
       if (!this.host.token) {
         throw new GatewayError(501, `provider '${p.name}' needs an azure token`);
       }
-      const token = await this.host.token(p);
+      // A Kusto cluster's scope is its own URL.
+      const scope = (auth.scope ?? '').split('{base_url}').join(originText(origin));
+      const token = await this.host.token(p, scope);
       secrets.push(token);
       headers.authorization = `Bearer ${token}`;
     } else if (auth.type !== 'none') {
@@ -469,7 +542,11 @@ export class Gateway {
     const search = query.length ? `?${new URLSearchParams(query).toString()}` : '';
     const target = `${origin.prefix}${call.path}${search}`;
     this.takeToken(p);
-    const response = await this.send(p.name, origin, call.method, target, headers, call.body);
+    const siem = p.kind === 'siem';
+    const response = await this.send(p.name, origin, call.method, target, headers, call.body, {
+      timeoutMs: siem ? this.queryTimeoutMs : this.timeoutMs,
+      maxBytes: siem ? this.maxQueryBytes : this.maxBytes
+    });
     if (response.status >= 300 && response.status < 400) {
       // Never followed; one to another host is refused outright (its URL
       // may carry what the provider echoed, and is not passed on).
@@ -523,7 +600,13 @@ export class Gateway {
           `provider '${p.name}' has no ${String(base.value)} stored: run "huntkit: Set API key"`
         );
       }
-      allowed = [parseOrigin(value, `${p.name}.${String(base.value)}`)];
+      let url = value.trim();
+      if (base.value === 'host' && !url.includes('://')) {
+        // Splunk's host and port (its management port by default), as in msticpyconfig.
+        const port = (await this.host.secret(p.name, 'port'))?.trim() || SPLUNK_PORT;
+        url = `https://${url}:${port}`;
+      }
+      allowed = [parseOrigin(url, `${p.name}.${String(base.value)}`)];
     } else {
       throw new GatewayError(
         501,
@@ -584,8 +667,10 @@ export class Gateway {
     method: string,
     target: string,
     headers: Record<string, string>,
-    body: string | null
+    body: string | null,
+    limits: { timeoutMs: number; maxBytes: number }
   ): Promise<ProviderResponse> {
+    const { timeoutMs, maxBytes } = limits;
     const test = this.testOrigins.has(name);
     let addresses: Array<{ address: string; family: number }>;
     if (isIP(origin.host)) {
@@ -632,19 +717,16 @@ export class Gateway {
         ...(payload ? { 'content-length': String(payload.length) } : {})
       },
       lookup: pinned,
-      timeout: this.timeoutMs,
+      timeout: timeoutMs,
       agent: false
     };
     const module = origin.scheme === 'https' ? https : http;
     return new Promise<ProviderResponse>((resolve, reject) => {
       const deadline = setTimeout(() => {
         req.destroy(
-          new GatewayError(
-            504,
-            `provider '${name}' did not answer within ${this.timeoutMs / 1000} s`
-          )
+          new GatewayError(504, `provider '${name}' did not answer within ${timeoutMs / 1000} s`)
         );
-      }, this.timeoutMs);
+      }, timeoutMs);
       const fail = (error: unknown): void => {
         clearTimeout(deadline);
         if (error instanceof GatewayError) {
@@ -656,12 +738,12 @@ export class Gateway {
       };
       const req = module.request(options, res => {
         const declared = Number(res.headers['content-length'] ?? '0');
-        if (declared > this.maxBytes) {
+        if (declared > maxBytes) {
           res.destroy();
           fail(
             new GatewayError(
               502,
-              `the answer of provider '${name}' is larger than ${this.maxBytes} bytes`
+              `the answer of provider '${name}' is larger than ${maxBytes} bytes`
             )
           );
           return;
@@ -670,12 +752,12 @@ export class Gateway {
         let read = 0;
         res.on('data', (chunk: Buffer) => {
           read += chunk.length;
-          if (read > this.maxBytes) {
+          if (read > maxBytes) {
             res.destroy();
             fail(
               new GatewayError(
                 502,
-                `the answer of provider '${name}' is larger than ${this.maxBytes} bytes`
+                `the answer of provider '${name}' is larger than ${maxBytes} bytes`
               )
             );
             return;
@@ -698,10 +780,7 @@ export class Gateway {
       });
       req.on('timeout', () =>
         req.destroy(
-          new GatewayError(
-            504,
-            `provider '${name}' did not answer within ${this.timeoutMs / 1000} s`
-          )
+          new GatewayError(504, `provider '${name}' did not answer within ${timeoutMs / 1000} s`)
         )
       );
       req.on('error', fail);
@@ -712,4 +791,10 @@ export class Gateway {
 
 function hostPart(origin: Origin): string {
   return origin.host.includes(':') ? `[${origin.host}]` : origin.host;
+}
+
+/** An origin as its URL is written (default port left out): a Kusto cluster's token scope is its URL. */
+function originText(origin: Origin): string {
+  const port = origin.port === (origin.scheme === 'https' ? 443 : 80) ? '' : `:${origin.port}`;
+  return `${origin.scheme}://${hostPart(origin)}${port}${origin.prefix}`;
 }

@@ -433,3 +433,46 @@ fn runs_refuse_what_cannot_work() {
     let e = run.next_request().unwrap_err();
     assert!(e.to_string().contains("AzureSentinel.Workspaces"), "{e}");
 }
+
+#[test]
+fn a_run_whose_every_chunk_failed_still_reports_them_with_an_empty_table() {
+    let store = store();
+    let t = store
+        .get("Dns.list_dns_queries_for_domain", Some("MSSentinel"))
+        .unwrap()
+        .clone();
+    let now = Utc.with_ymd_and_hms(2024, 5, 10, 0, 0, 0).unwrap();
+    let mut run = QueryRun::new(
+        "loganalytics",
+        &t,
+        &params(json!({"domain": "evil.example"})),
+        Some(span("2024-05-01T00:00:00Z", "2024-05-02T00:00:00Z")),
+        workspace(),
+        RunOptions::default(),
+        now,
+    )
+    .unwrap();
+    while let Some((id, _)) = run.next_request().unwrap() {
+        run.submit(
+            id,
+            &HttpResponse {
+                status: 429,
+                headers: vec![("retry-after".into(), "600".into())],
+                body: fixture("loganalytics/throttled.json"),
+            },
+        )
+        .unwrap();
+    }
+    let out = run.finish().unwrap();
+    assert_eq!(out.status, ChunkStatus::RateLimited);
+    assert_eq!(out.table.rows(), 0);
+    assert!(out.chunks[0]
+        .messages
+        .iter()
+        .any(|m| m.contains("Too many requests")));
+    // No columns: the stream is a schema with no fields, readable, no batch.
+    let ipc = out.arrow_ipc().unwrap();
+    let reader = arrow_ipc::reader::StreamReader::try_new(std::io::Cursor::new(ipc), None).unwrap();
+    assert_eq!(reader.schema().fields().len(), 0);
+    assert_eq!(reader.count(), 0);
+}

@@ -322,7 +322,7 @@ describe('gateway refusals (nothing is sent)', () => {
     assert.equal((await g(registry(), true).status()).sensitive, true);
   });
 
-  it('offers and calls lookups only: siem query providers and token endpoints are refused, nothing sent', async () => {
+  it('lookup calls reach lookup providers only: siem query providers and token endpoints are refused, nothing sent', async () => {
     const doc = registry();
     const kinds = new Map(doc.providers.map(p => [p.name, p.kind]));
     // The core's registry has them (so this test cannot pass vacuously).
@@ -351,7 +351,13 @@ describe('gateway refusals (nothing is sent)', () => {
         body: '{}'
       }),
       403,
-      /siem query provider: queries run from jupyterlab or the cli/
+      /siem query provider: run it with "huntkit: Run SIEM query"/
+    );
+    // And the other way round: a query call names a query provider only.
+    await refused(
+      new Gateway(doc, everyKey).call(vt(`/ip_addresses/${IP}`), 'query'),
+      403,
+      /'virustotal' is not a siem query provider/
     );
     const token = doc.providers.find(p => p.name === 'azuread');
     assert.ok(token);
@@ -368,7 +374,7 @@ describe('gateway refusals (nothing is sent)', () => {
       403,
       /called by the host only/
     );
-    assert.equal(new Gateway(doc, everyKey).secretNames('splunk').length, 0);
+    assert.equal(new Gateway(doc, everyKey).secretNames('azuread').length, 0);
     assert.equal(seen.length, before);
   });
 });

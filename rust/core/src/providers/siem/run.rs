@@ -414,10 +414,22 @@ pub fn template_span(
 
 impl QueryOutcome {
     /// The table as an Arrow IPC stream (what the views read), types kept.
+    /// A run whose every chunk failed has no columns: its stream is a
+    /// schema with no fields and no batch, so the chunk report still comes
+    /// back with it.
     pub fn arrow_ipc(&self) -> Result<Vec<u8>> {
         let out = |e: arrow_schema::ArrowError| {
             crate::error::Error::new(crate::error::ErrorKind::Output(e.to_string()))
         };
+        if self.table.names().is_empty() {
+            let mut buf = Vec::new();
+            let mut w =
+                arrow_ipc::writer::StreamWriter::try_new(&mut buf, &arrow_schema::Schema::empty())
+                    .map_err(out)?;
+            w.finish().map_err(out)?;
+            drop(w);
+            return Ok(buf);
+        }
         let batch = self.table.to_record_batch()?;
         let mut buf = Vec::with_capacity(batch.get_array_memory_size() + (1 << 16));
         {
