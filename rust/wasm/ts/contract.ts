@@ -15,7 +15,8 @@ export const VIEW_KINDS = [
   'anomalies',
   'session_scores',
   'lookup',
-  'process_tree'
+  'process_tree',
+  'entity_graph'
 ] as const;
 
 /** One of `VIEW_KINDS`. */
@@ -71,4 +72,17 @@ export const CLUSTER_DEFAULT_FEATURES = [
   'commandlineTokensFull',
   'pathScore',
   'isSystemSession'
+] as const;
+
+/** The entity kinds the entity graph has a colour and glyph for (others: generic). */
+export const ENTITY_KINDS = [
+  'Host',
+  'Account',
+  'IpAddress',
+  'Url',
+  'Process',
+  'File',
+  'Alert',
+  'Incident',
+  'Note'
 ] as const;
