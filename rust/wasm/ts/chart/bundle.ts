@@ -30,7 +30,8 @@ export const VIEW_TITLES: Record<ViewKindName, string> = {
   anomalies: 'Time-series anomalies',
   session_scores: 'Scored sessions',
   lookup: 'Lookup',
-  process_tree: 'Process tree'
+  process_tree: 'Process tree',
+  entity_graph: 'Entity graph'
 };
 
 /**
