@@ -24,6 +24,7 @@ pyarrow is the only dependency; pandas and polars are used when installed.
 from ._version import __version__
 from .bundle import MIME_TYPE, VERSION, view_bundle
 from .views import (
+    entity_graph,
     matrix,
     session_scores,
     show,
@@ -74,6 +75,7 @@ __all__ = [
     "MIME_TYPE",
     "VERSION",
     "__version__",
+    "entity_graph",
     "lookup",
     "matrix",
     "process_tree",
