@@ -467,6 +467,8 @@ export class EntityGraphFrame {
     await this.run(async () => {
       const next = await this.graph.expand(this.state.nodes[slot].node);
       this.state = next;
+      // The new neighbours may lie outside the view.
+      this.t = fitTransform(this.state.positions, this.width, this.height);
       this.update();
       await this.remountTimeline();
     });
