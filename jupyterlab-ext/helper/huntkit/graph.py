@@ -48,7 +48,17 @@ def _json_text(col: pa.ChunkedArray) -> pa.ChunkedArray:
         pa.string())])
 
 
+def _dump(v: Any) -> Any:
+    """A ``Properties`` cell as JSON text (text and nulls kept)."""
+    if v is None or isinstance(v, str) or (isinstance(v, float) and v != v):
+        return v
+    return json.dumps(v, default=str, sort_keys=True)
+
+
 def _nodes_table(data: Any) -> pa.Table:
+    # pandas object cells (dicts) would become their repr: dump them first.
+    if type(data).__module__.split(".")[0] == "pandas" and "Properties" in getattr(data, "columns", ()):
+        data = data.assign(Properties=data["Properties"].map(_dump))
     table = to_arrow(data)
     if "Id" not in table.column_names:
         raise KeyError(f"the nodes table needs an 'Id' column; columns: {', '.join(table.column_names)}")
