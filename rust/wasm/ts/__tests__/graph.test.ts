@@ -6,7 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { JSDOM } from 'jsdom';
 import { ENTITY_KINDS } from '../contract.js';
+import { parseBundle } from '../chart/bundle.js';
+import { mountEntityGraph } from '../chart/entityGraph.js';
 import {
   colorOf,
   fitTransform,
@@ -101,6 +104,45 @@ describe('entity graph in the worker (real wasm)', { skip: skipWithoutWasm }, ()
         engine.openEntityGraph(bytes(big), bytes('Source,Target\n'), {}, { max_nodes: 100 }),
         /120 nodes, more than max_nodes \(100\)/
       );
+    } finally {
+      engine.dispose();
+    }
+  });
+});
+
+describe('entity graph frame (real wasm, jsdom)', { skip: skipWithoutWasm }, () => {
+  it('selects on the graph what is selected on the timeline', async () => {
+    const dom = new JSDOM('<!doctype html><html><body></body></html>', { pretendToBeVisual: true });
+    const g = globalThis as unknown as Record<string, unknown>;
+    for (const name of ['XMLSerializer', 'HTMLElement', 'Node']) {
+      g[name] ??= (dom.window as unknown as Record<string, unknown>)[name];
+    }
+    // jsdom has no canvas: the frames build their DOM and skip painting.
+    dom.window.HTMLCanvasElement.prototype.getContext = (() => null) as never;
+    const el = dom.window.document.createElement('div');
+    dom.window.document.body.append(el);
+    const engine = await engineOverRealWasm();
+    try {
+      const bundle = parseBundle({
+        version: 1,
+        kind: 'entity_graph',
+        options: { seed: 3 },
+        data: [
+          { label: 'nodes', bytes: bytes(NODES), format: 'csv' },
+          { label: 'edges', bytes: bytes(EDGES), format: 'csv' }
+        ]
+      });
+      const frame = await mountEntityGraph(el, engine, bundle);
+      const timeline = frame.timelineFrame;
+      assert.ok(timeline, 'the timed nodes have a timeline');
+      // Timeline rows by time: web01 (10:00), then the alert (11:00), slot 3.
+      assert.deepEqual([...frame.shown.timelineNodes], [0, 3]);
+      timeline.onSelect?.([1]);
+      assert.deepEqual(frame.selection, [3]);
+      assert.equal(frame.node.dataset.selected, '1');
+      timeline.onSelect?.([]);
+      assert.deepEqual(frame.selection, []);
+      frame.dispose();
     } finally {
       engine.dispose();
     }
