@@ -21,6 +21,7 @@ export interface IHuntkitEngine extends Pick<
   | 'cluster'
   | 'tableColumns'
   | 'openProcessTree'
+  | 'openEntityGraph'
   | 'openChart'
   | 'listQueries'
   | 'renderQuery'

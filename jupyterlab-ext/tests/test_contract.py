@@ -52,7 +52,7 @@ def test_the_three_disagreements_of_issue_13_are_gone() -> None:
 
 def test_lists_come_from_the_core() -> None:
     assert huntkit.MIME_TYPE == contract.MIME_TYPE == "application/vnd.huntkit.view+json"
-    assert contract.KINDS[-1] == "process_tree" and "matrix" in contract.KINDS
+    assert contract.KINDS[-1] == "entity_graph" and "process_tree" in contract.KINDS and "matrix" in contract.KINDS
     assert contract.proc_schema("WINDOWS") == contract.PROC_SCHEMAS["4688"]
     assert contract.PROC_SCHEMAS["sysmon"]["time_stamp"] == "UtcTime"
     assert "event_id" not in contract.mapping_column_fields()

@@ -25,6 +25,7 @@ from ._version import __version__
 from .bundle import MIME_TYPE, VERSION, view_bundle
 from .views import (
     cluster_scatter,
+    entity_graph,
     matrix,
     session_scores,
     show,
@@ -80,6 +81,7 @@ __all__ = [
     "MIME_TYPE",
     "VERSION",
     "__version__",
+    "entity_graph",
     "lookup",
     "matrix",
     "process_tree",

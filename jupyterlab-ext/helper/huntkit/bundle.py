@@ -373,6 +373,14 @@ def view_bundle(kind: str, data: Any, /, *, label: str | None = None, color: str
     """
     if kind in contract.KINDS_WITHOUT_DATA:
         raise ValueError(f"{kind} takes no table: use huntkit.{kind}(…) (e.g. huntkit.lookup(iocs))")
+    if kind == "entity_graph":  # two tables (nodes, edges): its own checks
+        from .graph import entity_graph_bundle
+
+        if label is not None or color is not None:
+            raise ValueError("entity_graph's data sets are named nodes and edges; it takes no label or color")
+        if isinstance(data, Mapping) and set(data) == {"nodes", "edges"}:
+            return entity_graph_bundle(data["nodes"], data["edges"], **options)
+        return entity_graph_bundle(data, **options)
     if kind == "process_tree":  # events, not chart data: its own checks
         from .proctree import process_tree_bundle
 

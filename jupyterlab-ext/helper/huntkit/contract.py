@@ -141,9 +141,12 @@ def check(value: Any, schema: dict[str, Any], path: str, owner: str = "") -> str
         missing = [k for k in schema.get("required", []) if k not in value]
         if missing:
             return f"{name} needs {', '.join(map(repr, missing))}"
+        extra = schema.get("additionalProperties")
         for key, item in value.items():
-            if key in props:
-                problem = check(item, props[key], f"{path} {key!r}" if path else key)
+            if key in props or isinstance(extra, dict):
+                # A map's values (entity_graph's colors) follow additionalProperties.
+                sub = props[key] if key in props else extra
+                problem = check(item, sub, f"{path} {key!r}" if path else key)
                 if problem:
                     return problem
     return None

@@ -66,6 +66,20 @@ def process_tree(data: Any, schema: str | None = None, legend_col: str | None = 
     return show(view_bundle("process_tree", data, schema=schema, legend_col=legend_col, **options))
 
 
+def entity_graph(nodes: Any, edges: Any = None, **options: Any) -> dict | None:
+    """An incident's entities and their links as a graph, timed ones on a timeline
+    under it (MSTICPy's ``EntityGraph.plot(timeline=True)``).
+
+    ``nodes``: a nodes table (``Id``, ``Name``, ``Type``, …) with ``edges``
+    (``Source``, ``Target``, ``Label``), or an object with ``nodes_df()`` and
+    ``edges_df()`` (huntkit's ``EntityGraph``). Laid out in the browser
+    (seeded ForceAtlas2); see :func:`huntkit.graph.entity_graph_bundle` for options.
+    """
+    from .graph import entity_graph_bundle
+
+    return show(entity_graph_bundle(nodes, edges, **options))
+
+
 def matrix(data: Any, x: str, y: str, **options: Any) -> dict | None:
     """Circles at ``x``×``y``, sized by the row count or by ``value_col``."""
     return show(view_bundle("matrix", data, x=x, y=y, **options))

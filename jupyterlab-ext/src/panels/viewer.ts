@@ -64,9 +64,11 @@ export class ViewerPanel extends Widget {
     this.kindSelect = d.createElement('select');
     this.kindSelect.className = 'jp-huntkit-viewer-kind';
     this.kindSelect.setAttribute('aria-label', 'View');
-    // Kinds that draw a table (not the lookup, whose observables are its options).
+    // Kinds that draw one table (not the lookup, whose observables are its
+    // options, nor the entity graph, which draws two).
     const tableKinds = (Object.keys(VIEWS) as ViewKindName[]).filter(
-      kind => !(VIEW_KINDS_WITHOUT_DATA as readonly string[]).includes(kind)
+      kind =>
+        !(VIEW_KINDS_WITHOUT_DATA as readonly string[]).includes(kind) && !VIEWS[kind].multiTable
     );
     for (const kind of tableKinds) {
       const o = d.createElement('option');

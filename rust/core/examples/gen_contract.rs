@@ -335,7 +335,10 @@ fn typescript_lists(schema: &Value) -> String {
          export const CLUSTER_FEATURES = {cluster_features};\n\
          \n\
          /** The features `cluster` uses when none are named. */\n\
-         export const CLUSTER_DEFAULT_FEATURES = {cluster_defaults};\n",
+         export const CLUSTER_DEFAULT_FEATURES = {cluster_defaults};\n\
+         \n\
+         /** The entity kinds the entity graph has a colour and glyph for (others: generic). */\n\
+         export const ENTITY_KINDS = {entity_kinds};\n",
         mime = x["mime_type"].to_string().replace('"', "'"),
         version = x["bundle_version"],
         kinds = list(&x["view_kinds"]),
@@ -344,6 +347,7 @@ fn typescript_lists(schema: &Value) -> String {
         iocs = list(&ioc_names),
         cluster_features = list(&x["cluster_features"]),
         cluster_defaults = list(&x["cluster_default_features"]),
+        entity_kinds = list(&x["entity_kinds"]),
     )
 }
 

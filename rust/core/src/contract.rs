@@ -15,6 +15,8 @@ use crate::cluster::{ClusterOptions, DEFAULT_FEATURES, PROCESS_FEATURES};
 use crate::config::Finding;
 use crate::decode::{DecodeOptions, DecodeResult};
 use crate::geo::{GeoDbInfo, GeoRow};
+use crate::graph_layout::LayoutOptions;
+use crate::graph_view::{GraphNodeDetails, GraphNodeInfo, GraphSummary, ENTITY_KINDS};
 use crate::ioc::{IocOptions, IocTextResult, IocType};
 use crate::proctree::{DetailRow, LegendValue, ProcTreeSummary, TreeRow};
 use crate::proctree::{ProcSchema, ProcTreeOptions, TreeViewOptions, SCHEMA_ALIASES, SCHEMA_NAMES};
@@ -82,6 +84,7 @@ pub fn contract_schema() -> Value {
                 "ioc_types": ioc_types,
                 "cluster_features": PROCESS_FEATURES,
                 "cluster_default_features": DEFAULT_FEATURES,
+                "entity_kinds": ENTITY_KINDS,
             }),
         );
     }
@@ -99,6 +102,7 @@ pub fn api_schema() -> Value {
     options.subschema_for::<DecodeOptions>();
     options.subschema_for::<TimeseriesOptions>();
     options.subschema_for::<ClusterOptions>();
+    options.subschema_for::<LayoutOptions>();
     // Read back from the host: the plan it was given and what came back.
     options.subschema_for::<CallOutcome>();
     let mut results = SchemaSettings::draft2020_12()
@@ -117,6 +121,9 @@ pub fn api_schema() -> Value {
     results.subschema_for::<GeoRow>();
     results.subschema_for::<GeoDbInfo>();
     results.subschema_for::<Finding>();
+    results.subschema_for::<GraphSummary>();
+    results.subschema_for::<GraphNodeInfo>();
+    results.subschema_for::<GraphNodeDetails>();
     let mut defs = Map::new();
     for generator in [options, results] {
         for (name, schema) in generator.definitions() {
@@ -134,7 +141,7 @@ mod tests {
     fn the_schema_names_every_kind_and_schema() {
         let s = contract_schema();
         let x = &s["x-huntkit"];
-        assert!(x["view_kinds"].as_array().unwrap().len() >= 9);
+        assert_eq!(x["view_kinds"].as_array().unwrap().len(), 10);
         assert!(x["view_kinds"]
             .as_array()
             .unwrap()

@@ -33,6 +33,12 @@
 //! - [`cluster`]: MSTICPy's process features, DBSCAN clusters of
 //!   repetitive events (`dbcluster_events`) and seeded isolation forest
 //!   outliers.
+//! - [`graph_layout`]: seeded ForceAtlas2 (Barnes-Hut for large graphs)
+//!   per connected component, components packed apart, no overlapping
+//!   nodes at rest, incremental when nodes are added.
+//! - [`graph_view`]: the entity graph view's state in the worker: nodes
+//!   and edges tables read, the best linked shown first, expand, notes,
+//!   details and the timeline table of timed nodes.
 //! - [`table`](read_table): read CSV, JSON, NDJSON and Arrow IPC; write
 //!   results as a [`Frame`].
 //!
@@ -57,6 +63,8 @@ mod decode;
 mod error;
 mod fast_map;
 mod geo;
+pub mod graph_layout;
+pub mod graph_view;
 pub mod ioc;
 mod proctree;
 pub mod providers;

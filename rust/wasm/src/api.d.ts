@@ -225,6 +225,59 @@ export interface GeoRow {
 }
 /** What became of one address. */
 export type GeoStatus = 'ok' | 'not_found' | 'private_ip' | 'invalid' | 'error';
+/** A node's details, for the tooltip and the selection panel. */
+export interface GraphNodeDetails {
+  /** Index in the graph. */
+  node: number;
+  /** Unique id. */
+  id: string;
+  /** Display name. */
+  name: string;
+  /** Entity kind. */
+  kind: string;
+  /** Free text. */
+  description: string;
+  /** When (RFC 3339 UTC). */
+  time: string | null;
+  /** End of its span (RFC 3339 UTC). */
+  end_time: string | null;
+  /** Properties as given (JSON text). */
+  properties: string;
+  /** Links in the whole graph. */
+  degree: number;
+  /** Links to nodes not shown yet. */
+  hidden: number;
+  /** Labels of its links (`label → name`), at most 50. */
+  links: string[];
+}
+/** What the page shows of a node in the graph. */
+export interface GraphNodeInfo {
+  /** Index in the graph (stable while the view is open). */
+  node: number;
+  /** Display name. */
+  name: string;
+  /** Entity kind as given. */
+  kind: string;
+  /** Links to nodes not shown yet. */
+  hidden: number;
+  /** Whether the node has a time (it is on the timeline). */
+  timed: boolean;
+}
+/** What opening the view tells the page. */
+export interface GraphSummary {
+  /** Nodes in the graph. */
+  node_count: number;
+  /** Edges in the graph. */
+  edge_count: number;
+  /** Edges left out (an end is not a node id). */
+  skipped_edges: number;
+  /** The first edge left out, as `source → target`. */
+  first_skipped: string | null;
+  /** Nodes with a time. */
+  timed: number;
+  /** The least distance between node centres at rest (layout units): the view draws nodes this wide. */
+  node_size: number;
+}
 /** One call, with no host and no credentials: the host adds both from the provider's [`ProviderDef`](super::ProviderDef) and its own configuration. */
 export interface HttpRequest {
   /** Registry name of the provider (`virustotal`, `loganalytics`, …). */
@@ -289,6 +342,23 @@ export interface IocTextResult {
   bytes: number;
   /** Lines scanned (a last line without a newline counts). */
   lines: number;
+}
+/** How a graph is laid out. */
+export interface LayoutOptions {
+  /** Seed of the starting positions: the same seed and graph give the same layout. */
+  seed?: number;
+  /** ForceAtlas2 iterations (default: by component size, 300 for a few nodes down to 60 above 10,000; a quarter of it when incremental). */
+  iterations?: number | null;
+  /** ForceAtlas2 gravity (strong gravity mode), pulling a component together. */
+  gravity?: number;
+  /** ForceAtlas2 scaling ratio: repulsion against attraction. */
+  scaling?: number;
+  /** Components with more nodes than this use Barnes-Hut repulsion (O(n log n)) instead of all pairs (O(n²)). */
+  barnes_hut_above?: number;
+  /** The distance between two node centres at rest is at least this (layout units; the view draws nodes this wide). */
+  node_size?: number;
+  /** More nodes than this are refused with an error naming the bound. */
+  max_nodes?: number;
 }
 /** The calls a run makes and the rows it has without any call. */
 export interface LookupPlan {

@@ -43,6 +43,25 @@ export interface ClusterScatterOptions {
 }
 /** A column name or a list of them (`group_by` takes either). */
 export type Columns = string | string[];
+/** `entity_graph`: an incident's entities and their links, laid out by ForceAtlas2, with the timed entities on a timeline under it. The bundle carries two data sets, `nodes` and `edges` (columns: `graph_view`'s `NODE_COLUMNS` and `EDGE_COLUMNS`). */
+export interface EntityGraphViewOptions {
+  /** The title. */
+  title?: string | null;
+  /** Height in CSS pixels (graph and timeline). */
+  height?: Pixels | null;
+  /** Width in CSS pixels (default: the output's width). */
+  width?: Pixels | null;
+  /** Layout seed: the same seed and graph give the same picture (default 1). */
+  seed?: number | null;
+  /** Show the timed entities on a timeline under the graph (default true). */
+  timeline?: boolean | null;
+  /** Graphs with more nodes are refused with a message (default `graph_layout::DEFAULT_MAX_NODES`). */
+  max_nodes?: number | null;
+  /** Nodes shown at first, the best linked (default `graph_view::DEFAULT_VISIBLE_NODES`); expand a node for its neighbours. */
+  visible_nodes?: number | null;
+  /** A colour per entity type (`{"Host": "#1f77b4"}`): `#rgb`, `#rrggbb` or a CSS colour name. */
+  colors?: Record<string, string> | null;
+}
 /** `lookup`: observables to look up at threat-intelligence providers, in the Lookup view both hosts share. Nothing is sent when the bundle is drawn: the analyst presses Run, and the host (the Jupyter server, VS Code's extension host) makes the calls with the keys it holds. */
 export interface LookupViewOptions {
   /** The observables (IPs, domains, URLs, hashes; defanged is fine), at most `MAX_LOOKUP_OBSERVABLES`. */
@@ -255,4 +274,5 @@ export type ViewSpec =
   | { kind: 'session_scores'; options: SessionScoresOptions }
   | { kind: 'cluster_scatter'; options: ClusterScatterOptions }
   | { kind: 'lookup'; options: LookupViewOptions }
-  | { kind: 'process_tree'; options: ProcessTreeViewOptions };
+  | { kind: 'process_tree'; options: ProcessTreeViewOptions }
+  | { kind: 'entity_graph'; options: EntityGraphViewOptions };

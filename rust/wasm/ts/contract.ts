@@ -16,7 +16,8 @@ export const VIEW_KINDS = [
   'session_scores',
   'cluster_scatter',
   'lookup',
-  'process_tree'
+  'process_tree',
+  'entity_graph'
 ] as const;
 
 /** One of `VIEW_KINDS`. */
@@ -72,4 +73,17 @@ export const CLUSTER_DEFAULT_FEATURES = [
   'commandlineTokensFull',
   'pathScore',
   'isSystemSession'
+] as const;
+
+/** The entity kinds the entity graph has a colour and glyph for (others: generic). */
+export const ENTITY_KINDS = [
+  'Host',
+  'Account',
+  'IpAddress',
+  'Url',
+  'Process',
+  'File',
+  'Alert',
+  'Incident',
+  'Note'
 ] as const;

@@ -35,7 +35,8 @@ import type {
   SessionOptions,
   TimeSpanResult,
   TimeseriesOptions,
-  ClusterOptions
+  ClusterOptions,
+  EntityGraphViewOptions
 } from '../pkg/huntkit_wasm.js';
 import {
   ErrorKind,
@@ -50,6 +51,9 @@ import {
   type ChartResults,
   type ChartSet,
   type GeoLoaded,
+  type GraphCall,
+  type GraphOpened,
+  type GraphResults,
   type IocTableOptions,
   type LookupPlanned,
   type TableData,
@@ -140,6 +144,10 @@ const VIEW_LANES: Partial<Record<EngineOp, EngineLane>> = {
   treeOpen: 'trees',
   tree: 'trees',
   treeClose: 'trees',
+  // Layouts take the time a tree build does: the same lane, never a chart's.
+  graphOpen: 'trees',
+  graph: 'trees',
+  graphClose: 'trees',
   // The loaded GeoIP database lives in the views worker, which `cancel()`
   // leaves alone: it stays for the session.
   geoLoad: 'views',
@@ -325,6 +333,67 @@ export class RemoteProcessTree {
       return Promise.reject(lostView('process tree'));
     }
     return this.engine.callTree(this.handle, call);
+  }
+}
+
+/**
+ * An entity graph held by the engine's trees worker: its tables read and
+ * laid out there (ForceAtlas2). The page draws the state each call
+ * answers; every method is one round trip.
+ */
+export class RemoteEntityGraph {
+  private closed = false;
+  private readonly generation: number;
+
+  constructor(
+    private readonly engine: HuntkitEngine,
+    /** What the worker answered on opening: handle, summary, shown nodes, positions. */
+    readonly opened: GraphOpened
+  ) {
+    this.generation = engine.laneGeneration('trees');
+  }
+
+  /** Shows `node`'s hidden neighbours and lays out again. */
+  expand(node: number): Promise<GraphResults['expand']> {
+    return this.call({ method: 'expand', node });
+  }
+
+  /** Adds a note linked to `node` and lays out again. */
+  addNote(node: number, text: string): Promise<GraphResults['addNote']> {
+    return this.call({ method: 'addNote', node, text });
+  }
+
+  /** A node's details. */
+  details(node: number): Promise<GraphResults['details']> {
+    return this.call({ method: 'details', node });
+  }
+
+  /** Keeps a dragged node where it was dropped (the next layout starts there). */
+  setPosition(slot: number, x: number, y: number): Promise<null> {
+    return this.call({ method: 'setPosition', slot, x, y });
+  }
+
+  /** Frees the graph in the worker (once). */
+  close(): void {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    if (!this.engine.isDisposed && this.engine.laneGeneration('trees') === this.generation) {
+      this.engine.closeEntityGraph(this.opened.handle).catch(() => undefined);
+    }
+  }
+
+  private call<M extends GraphCall['method']>(
+    call: Extract<GraphCall, { method: M }>
+  ): Promise<GraphResults[M]> {
+    if (this.closed) {
+      return Promise.reject(new HuntkitError('the entity graph was closed', ErrorKind.closed));
+    }
+    if (this.engine.laneGeneration('trees') !== this.generation) {
+      return Promise.reject(lostView('entity graph'));
+    }
+    return this.engine.callEntityGraph(this.opened.handle, call);
   }
 }
 
@@ -678,6 +747,56 @@ export class HuntkitEngine {
       await this.request({ id: 0, op: 'stage', key, chunk }, [], undefined, lane);
     }
     return key;
+  }
+
+  /**
+   * Reads an entity graph's `nodes` and `edges` tables in the trees worker
+   * and lays out its best linked nodes there (ForceAtlas2); a graph above
+   * `options.max_nodes` is refused with a message, before any layout.
+   */
+  async openEntityGraph(
+    nodes: ArrayBuffer | Uint8Array | { base64: string; what?: string },
+    edges: ArrayBuffer | Uint8Array | { base64: string; what?: string },
+    formats: { nodes?: TableFormat; edges?: TableFormat } = {},
+    options: EntityGraphViewOptions = {}
+  ): Promise<RemoteEntityGraph> {
+    const transfer: Transferable[] = [];
+    const prepare = async (given: ReturnType<typeof tableData>): Promise<TableData> => {
+      transfer.push(...given.transfer);
+      const data = given.data;
+      if ('base64' in data && data.base64.length > STAGE_CHUNK) {
+        return { staged: await this.stage(data.base64, 'trees'), what: data.what };
+      }
+      return data;
+    };
+    const nodesData = await prepare(tableData(nodes));
+    const edgesData = await prepare(tableData(edges));
+    const opened = await this.request(
+      {
+        id: 0,
+        op: 'graphOpen',
+        nodes: nodesData,
+        nodesFormat: formats.nodes ?? 'auto',
+        edges: edgesData,
+        edgesFormat: formats.edges ?? 'auto',
+        options
+      },
+      transfer
+    );
+    return new RemoteEntityGraph(this, opened);
+  }
+
+  /** One call on an open entity graph (what `RemoteEntityGraph` sends). */
+  callEntityGraph<M extends GraphCall['method']>(
+    handle: number,
+    call: Extract<GraphCall, { method: M }>
+  ): Promise<GraphResults[M]> {
+    return this.request({ id: 0, op: 'graph', handle, call }, []) as Promise<GraphResults[M]>;
+  }
+
+  /** Frees an open entity graph in the worker. */
+  async closeEntityGraph(handle: number): Promise<void> {
+    await this.request({ id: 0, op: 'graphClose', handle }, []);
   }
 
   /** One call on an open process tree (what `RemoteProcessTree` sends). */

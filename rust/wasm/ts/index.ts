@@ -58,6 +58,7 @@ export {
   HuntkitError,
   laneOf,
   RemoteChart,
+  RemoteEntityGraph,
   RemoteProcessTree,
   type ChartSource,
   type EngineLane,

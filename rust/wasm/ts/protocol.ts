@@ -39,7 +39,11 @@ import type {
   SiemRunOptions,
   TimeSpanResult,
   TimeseriesOptions,
-  ClusterOptions
+  ClusterOptions,
+  EntityGraphViewOptions,
+  GraphNodeDetails,
+  GraphNodeInfo,
+  GraphSummary
 } from '../pkg/huntkit_wasm.js';
 
 /** Text, or the raw bytes of a file (UTF-8; invalid bytes become U+FFFD). */
@@ -241,6 +245,71 @@ export interface TreeRequest {
 export interface TreeCloseRequest {
   id: number;
   op: 'treeClose';
+  handle: number;
+}
+
+/**
+ * Reads an entity graph's `nodes` and `edges` tables and lays out its
+ * best linked nodes (ForceAtlas2) in the worker, kept there under a handle;
+ * the page draws the positions that come back and asks for details,
+ * expansions and notes (`graph` requests), each laid out again there.
+ */
+export interface GraphOpenRequest {
+  id: number;
+  op: 'graphOpen';
+  nodes: TableData;
+  nodesFormat: TableFormat;
+  edges: TableData;
+  edgesFormat: TableFormat;
+  options: EntityGraphViewOptions;
+}
+
+/** What the page draws of an entity graph: shown nodes, edges and positions by slot. */
+export interface GraphState {
+  nodes: GraphNodeInfo[];
+  /** Slot pairs `s0, t0, s1, t1, …`. */
+  edges: Uint32Array;
+  /** `x, y` per slot (layout units). */
+  positions: Float64Array;
+  /** The shown timed nodes as an Arrow IPC table (`TimeGenerated`, `Name`, `Type`, `Node`). */
+  timeline: ArrayBuffer;
+  /** The node index of each timeline row. */
+  timelineNodes: Uint32Array;
+}
+
+/** What opening an entity graph answers. */
+export interface GraphOpened extends GraphState {
+  handle: number;
+  summary: GraphSummary;
+}
+
+/** One call on an open entity graph (the wasm `EntityGraphView`'s methods). */
+export type GraphCall =
+  | { method: 'expand'; node: number }
+  | { method: 'addNote'; node: number; text: string }
+  | { method: 'details'; node: number }
+  | { method: 'setPosition'; slot: number; x: number; y: number };
+
+/** What each graph call answers. */
+export interface GraphResults {
+  expand: GraphState & { added: number };
+  addNote: GraphState & { note: number };
+  details: GraphNodeDetails;
+  setPosition: null;
+}
+
+/** A call on the open entity graph `handle`. */
+export interface GraphRequest {
+  id: number;
+  op: 'graph';
+  handle: number;
+  call: GraphCall;
+}
+
+/** Frees the entity graph `handle` (unknown handles are ignored). */
+export interface GraphCloseRequest {
+  id: number;
+  op: 'graphClose';
   handle: number;
 }
 
@@ -566,6 +635,9 @@ export type EngineRequest =
   | TreeOpenRequest
   | TreeRequest
   | TreeCloseRequest
+  | GraphOpenRequest
+  | GraphRequest
+  | GraphCloseRequest
   | ChartOpenRequest
   | ChartRequest
   | ChartCloseRequest
@@ -605,6 +677,10 @@ export interface EngineResults {
   /** A `TreeResults` entry, by the call's method. */
   tree: TreeResults[TreeMethod];
   treeClose: null;
+  graphOpen: GraphOpened;
+  /** A `GraphResults` entry, by the call's method. */
+  graph: GraphResults[GraphCall['method']];
+  graphClose: null;
   chartOpen: ChartOpened;
   /** A `ChartResults` entry, by the call's method. */
   chart: ChartResults[ChartMethod];

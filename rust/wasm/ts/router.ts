@@ -41,6 +41,7 @@ import type {
   ClusterEventsResult
 } from '../pkg/huntkit_wasm.js';
 import { base64ToBytes } from './chart/bundle.js';
+import { callGraph, GraphStore, openGraph, type EntityGraphViewClass } from './graphRouter.js';
 import {
   ErrorKind,
   type ChartCall,
@@ -157,6 +158,7 @@ export interface WasmApi {
     options: ClusterOptions | undefined
   ): ClusterEventsResult;
   tableColumns(data: Uint8Array, format: string): string[];
+  EntityGraphView: EntityGraphViewClass;
   ProcessTreeView: new (
     data: Uint8Array,
     format: string,
@@ -280,6 +282,18 @@ export class TreeStore {
 
 /** The store `handleRequest` uses unless given one (one per worker). */
 const workerTrees = new TreeStore();
+
+/** The open entity graphs, per tree store (one per worker). */
+const graphStores = new WeakMap<TreeStore, GraphStore>();
+
+function graphsOf(trees: TreeStore): GraphStore {
+  let store = graphStores.get(trees);
+  if (!store) {
+    store = new GraphStore();
+    graphStores.set(trees, store);
+  }
+  return store;
+}
 
 /** A table's bytes, decoding base64 text here (in the worker). */
 export function tableBytes(
@@ -637,6 +651,29 @@ export function handleRequest(
       case 'tree': {
         const result = callTree(trees.get(request.handle), request.call);
         post({ id: request.id, type: 'result', op: 'tree', result });
+        break;
+      }
+      case 'graphOpen': {
+        const { result, transfer } = openGraph(
+          api.EntityGraphView,
+          graphsOf(trees),
+          tableBytes(request.nodes, trees, 'the nodes table'),
+          request.nodesFormat,
+          tableBytes(request.edges, trees, 'the edges table'),
+          request.edgesFormat,
+          request.options
+        );
+        post({ id: request.id, type: 'result', op: 'graphOpen', result }, transfer);
+        break;
+      }
+      case 'graph': {
+        const { result, transfer } = callGraph(graphsOf(trees).get(request.handle), request.call);
+        post({ id: request.id, type: 'result', op: 'graph', result }, transfer);
+        break;
+      }
+      case 'graphClose': {
+        graphsOf(trees).close(request.handle);
+        post({ id: request.id, type: 'result', op: 'graphClose', result: null });
         break;
       }
       case 'chartOpen': {

@@ -30,7 +30,8 @@ pub use options::{
 };
 pub use scale::{nice_domain, nice_step, number_ticks, time_ticks, LinearScale, Tick};
 pub use spec::{
-    AnomaliesOptions, ClusterScatterOptions, LookupViewOptions, MatrixOptions, OneOrMany,
+    AnomaliesOptions, ClusterScatterOptions, EntityGraphViewOptions, LookupViewOptions, MatrixOptions,
+    OneOrMany,
     PlotStyle, ProcessTreeViewOptions, SessionScoresOptions, TimelineDurationOptions,
     TimelineOptions, TimelineValuesOptions, ViewSpec, BUNDLE_VERSION, VIEW_MIME_TYPE,
 };

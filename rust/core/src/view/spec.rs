@@ -333,6 +333,89 @@ impl LookupViewOptions {
     }
 }
 
+/// `entity_graph`: an incident's entities and their links, laid out by
+/// ForceAtlas2, with the timed entities on a timeline under it. The bundle
+/// carries two data sets, `nodes` and `edges` (columns: `graph_view`'s
+/// `NODE_COLUMNS` and `EDGE_COLUMNS`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct EntityGraphViewOptions {
+    /// The title.
+    pub title: Option<String>,
+    /// Height in CSS pixels (graph and timeline).
+    pub height: Option<Pixels>,
+    /// Width in CSS pixels (default: the output's width).
+    pub width: Option<Pixels>,
+    /// Layout seed: the same seed and graph give the same picture (default 1).
+    pub seed: Option<u64>,
+    /// Show the timed entities on a timeline under the graph (default true).
+    pub timeline: Option<bool>,
+    /// Graphs with more nodes are refused with a message (default
+    /// `graph_layout::DEFAULT_MAX_NODES`).
+    #[schemars(range(min = 1))]
+    pub max_nodes: Option<usize>,
+    /// Nodes shown at first, the best linked (default
+    /// `graph_view::DEFAULT_VISIBLE_NODES`); expand a node for its neighbours.
+    #[schemars(range(min = 1))]
+    pub visible_nodes: Option<usize>,
+    /// A colour per entity type (`{"Host": "#1f77b4"}`): `#rgb`, `#rrggbb` or a CSS colour name.
+    #[schemars(schema_with = "type_colors_schema")]
+    pub colors: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// Colours as `#hex` or a plain CSS name, so nothing else reaches a style.
+const COLOR_PATTERN: &str = "^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-zA-Z]{3,30})$";
+
+fn type_colors_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "description": "A colour per entity type: #rgb, #rrggbb or a CSS colour name.",
+        "type": ["object", "null"],
+        "additionalProperties": { "type": "string", "pattern": COLOR_PATTERN },
+        "default": null
+    })
+}
+
+impl EntityGraphViewOptions {
+    /// The layout options these options give.
+    pub fn layout(&self) -> crate::graph_layout::LayoutOptions {
+        let mut o = crate::graph_layout::LayoutOptions::default();
+        if let Some(seed) = self.seed {
+            o.seed = seed;
+        }
+        if let Some(max) = self.max_nodes {
+            o.max_nodes = max;
+        }
+        o
+    }
+
+    fn check(&self) -> Result<()> {
+        ViewOptions {
+            height: self.height.map(|p| p.0),
+            width: self.width.map(|p| p.0),
+            ..ViewOptions::default()
+        }
+        .check()?;
+        for (name, value) in [
+            ("max_nodes", self.max_nodes),
+            ("visible_nodes", self.visible_nodes),
+        ] {
+            if value == Some(0) {
+                return Err(Error::option(name, "must be at least 1"));
+            }
+        }
+        let re = regex::Regex::new(COLOR_PATTERN).map_err(|e| Error::option("colors", e))?;
+        for (kind, color) in self.colors.iter().flatten() {
+            if !re.is_match(color) {
+                return Err(Error::option(
+                    "colors",
+                    format!("{color:?} (for {kind:?}) is not #rgb, #rrggbb or a colour name"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A view: its kind and that kind's options, as the bundle's `kind` and
 /// `options` carry them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -360,6 +443,8 @@ pub enum ViewSpec {
     Lookup(LookupViewOptions),
     /// Process trees of process-creation events, built in the browser.
     ProcessTree(ProcessTreeViewOptions),
+    /// Entities and their links as a graph, timed ones on a timeline.
+    EntityGraph(EntityGraphViewOptions),
 }
 
 impl ViewSpec {
@@ -443,6 +528,7 @@ impl ViewSpec {
                 Ok(())
             }
             ViewSpec::Lookup(o) => o.check(),
+            ViewSpec::EntityGraph(o) => o.check(),
             chart => chart.chart().map_or(Ok(()), |(_, o)| o.check()),
         }
     }
@@ -549,7 +635,9 @@ impl ViewSpec {
                     ..frame(&o.source_columns, &o.title, o.height, o.width)
                 },
             ),
-            ViewSpec::ProcessTree(_) | ViewSpec::Lookup(_) => return None,
+            ViewSpec::ProcessTree(_) | ViewSpec::Lookup(_) | ViewSpec::EntityGraph(_) => {
+                return None
+            }
         })
     }
 }
@@ -600,8 +688,9 @@ mod tests {
     #[test]
     fn every_kind_round_trips_and_the_names_come_from_the_enum() {
         let names = ViewSpec::kind_names();
-        assert!(names.len() >= 9, "{names:?}");
+        assert_eq!(names.len(), 10, "{names:?}");
         assert!(names.contains(&"cluster_scatter".to_string()));
+        assert!(names.contains(&"entity_graph".to_string()));
         assert!(names.contains(&"process_tree".to_string()));
         let spec = ViewSpec::parse("timeline", &json!(null)).unwrap();
         assert_eq!(spec.kind_name(), "timeline");
@@ -641,6 +730,24 @@ mod tests {
         let e = ViewSpec::parse("matrix", &json!({"x": "a", "y": "b", "max_label_len": 0}));
         let e = e.unwrap_err();
         assert!(e.to_string().contains("max_label_len"), "{e}");
+    }
+
+    #[test]
+    fn an_entity_graph_checks_its_bounds_and_colours() {
+        let spec = ViewSpec::parse(
+            "entity_graph",
+            &json!({"seed": 7, "max_nodes": 100, "colors": {"Host": "#336699", "Note": "gold"}}),
+        )
+        .unwrap();
+        assert!(spec.chart().is_none());
+        let ViewSpec::EntityGraph(o) = spec else {
+            panic!()
+        };
+        assert_eq!((o.layout().seed, o.layout().max_nodes), (7, 100));
+        let err = |o| ViewSpec::parse("entity_graph", &o).unwrap_err().to_string();
+        assert!(err(json!({"max_nodes": 0})).contains("max_nodes"));
+        assert!(err(json!({"colors": {"Host": "red;background:url(x)"}})).contains("Host"));
+        assert!(err(json!({"layout": "circle"})).contains("layout"));
     }
 
     /// The cases the Python helper checks too (`tests/golden/view_options.json`):

@@ -41,6 +41,11 @@ function fakeApi(log: string[]): WasmApi {
   }
   return {
     IocScanner: Scanner,
+    EntityGraphView: class {
+      constructor() {
+        throw new Error('no entity graph in this test');
+      }
+    } as unknown as WasmApi['EntityGraphView'],
     debugPanic(message) {
       throw new WebAssembly.RuntimeError(`unreachable (${message})`);
     },

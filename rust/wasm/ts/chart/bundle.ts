@@ -31,7 +31,8 @@ export const VIEW_TITLES: Record<ViewKindName, string> = {
   session_scores: 'Scored sessions',
   lookup: 'Lookup',
   process_tree: 'Process tree',
-  cluster_scatter: 'Event clusters'
+  cluster_scatter: 'Event clusters',
+  entity_graph: 'Entity graph'
 };
 
 /**

@@ -117,6 +117,8 @@ export class ChartFrame {
   private hoverSeq = 0;
   /** The first frame drawn (or its error). */
   readonly ready: Promise<void>;
+  /** Called with the selected row ids after a click changes the selection (the entity graph listens). */
+  onSelect: ((rows: number[]) => void) | null = null;
 
   constructor(
     private readonly host: HTMLElement,
@@ -258,6 +260,13 @@ export class ChartFrame {
     a = Math.min(Math.max(a, lo), hi - span);
     b = a + span;
     this.domain = [a, b];
+    this.schedule();
+  }
+
+  /** Selects these row ids (a linked view's selection) and redraws; no `onSelect` call. */
+  select(rows: Iterable<number>): void {
+    this.selected = new Set(rows);
+    this.node.dataset.selected = String(this.selected.size);
     this.schedule();
   }
 
@@ -848,6 +857,7 @@ export class ChartFrame {
     }
     this.node.dataset.selected = String(this.selected.size);
     this.schedule();
+    this.onSelect?.([...this.selected]);
   }
 
   /** Copies the selected rows, or else the rows in view (up to the copy limit; text made in the worker). */

@@ -44,3 +44,9 @@ export {
   type ViewFrame
 } from './registry.js';
 export { LookupFrame, lookupOptions } from './lookupFrame.js';
+export {
+  EntityGraphFrame,
+  entityGraphOptions,
+  mountEntityGraph,
+  type GraphEngine
+} from './entityGraph.js';

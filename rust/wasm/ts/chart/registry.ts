@@ -26,6 +26,7 @@ import { ChartFrame } from './chartView.js';
 import { bundleTable, mountProcessTree, procTreeOptions, type ProcTreeFrame } from './procTree.js';
 import type { TreeEngine } from './procTree.js';
 import { LookupFrame } from './lookupFrame.js';
+import { mountEntityGraph, type EntityGraphFrame, type GraphEngine } from './entityGraph.js';
 import type { LookupEngine, LookupHost } from '../views/lookupView.js';
 
 /** What chart views need from the engine: a chart built and held in its worker. */
@@ -38,7 +39,7 @@ export interface ChartEngine {
 }
 
 /** What views need from the engine (a `HuntkitEngine`: the worker half). */
-export type ViewEngine = TreeEngine & ChartEngine & LookupEngine;
+export type ViewEngine = TreeEngine & ChartEngine & LookupEngine & GraphEngine;
 
 /** What a view is drawn with. */
 export interface ViewContext {
@@ -53,7 +54,7 @@ export interface ViewContext {
 }
 
 /** A frame a view mounted. */
-export type ViewFrame = ChartFrame | ProcTreeFrame | LookupFrame;
+export type ViewFrame = ChartFrame | ProcTreeFrame | LookupFrame | EntityGraphFrame;
 
 /** A mounted view, or its error message. */
 export interface RenderedView {
@@ -83,6 +84,8 @@ export interface ViewDefinition {
   readonly title: string;
   /** The options a picker offers for a plain table. */
   readonly fields: readonly ViewField[];
+  /** The kind draws several named tables (entity_graph: `nodes`, `edges`), so a one-table picker leaves it out. */
+  readonly multiTable?: boolean;
   /** Mounts a checked bundle of this kind into `host` (throws on bad data or options). */
   mount(
     host: HTMLElement,
@@ -185,6 +188,16 @@ export const VIEWS: Readonly<Record<ViewKindName, ViewDefinition>> = {
       // Parsed, linked and indexed in the worker; the frame asks for windows.
       const { data, format } = bundleTable(bundle);
       return mountProcessTree(host, engine, data, format, procTreeOptions(bundle.options));
+    }
+  },
+  entity_graph: {
+    title: VIEW_TITLES.entity_graph,
+    // Two tables with fixed columns (nodes, edges): nothing to pick.
+    fields: [],
+    multiTable: true,
+    mount(host, bundle, engine) {
+      // Read and laid out in the worker; the frame draws and sends what the user does.
+      return mountEntityGraph(host, engine, bundle);
     }
   }
 };
