@@ -30,10 +30,10 @@ pub use options::{
 };
 pub use scale::{nice_domain, nice_step, number_ticks, time_ticks, LinearScale, Tick};
 pub use spec::{
-    AnomaliesOptions, ClusterScatterOptions, EntityGraphViewOptions, LookupViewOptions, MatrixOptions,
-    OneOrMany,
-    PlotStyle, ProcessTreeViewOptions, SessionScoresOptions, TimelineDurationOptions,
-    TimelineOptions, TimelineValuesOptions, ViewSpec, BUNDLE_VERSION, VIEW_MIME_TYPE,
+    AnomaliesOptions, ClusterScatterOptions, EntityGraphViewOptions, LookupViewOptions,
+    MatrixOptions, OneOrMany, PlotStyle, ProcessTreeViewOptions, SessionScoresOptions,
+    TimelineDurationOptions, TimelineOptions, TimelineValuesOptions, ViewSpec, BUNDLE_VERSION,
+    VIEW_MIME_TYPE,
 };
 
 /// Numbers per mark in [`Layout::marks`]: `x, y, w, h, count, row, series`.
