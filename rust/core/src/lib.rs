@@ -33,6 +33,9 @@
 //! - [`cluster`]: MSTICPy's process features, DBSCAN clusters of
 //!   repetitive events (`dbcluster_events`) and seeded isolation forest
 //!   outliers.
+//! - [`entities`]: the investigation graph: entities (hosts, accounts,
+//!   IPs, processes, alerts, incidents, notes, …) from Sentinel and
+//!   Defender JSON or table rows, merged, linked, edited, as tables.
 //! - [`table`](read_table): read CSV, JSON, NDJSON and Arrow IPC; write
 //!   results as a [`Frame`].
 //!
@@ -54,6 +57,7 @@ pub mod cluster;
 pub mod config;
 pub mod contract;
 mod decode;
+pub mod entities;
 mod error;
 mod fast_map;
 mod geo;

@@ -72,3 +72,44 @@ export const CLUSTER_DEFAULT_FEATURES = [
   'pathScore',
   'isSystemSession'
 ] as const;
+
+/** The entity kinds of an entity graph (the nodes table's `Type`). */
+export const ENTITY_KINDS = [
+  'Account',
+  'Host',
+  'IpAddress',
+  'Dns',
+  'Url',
+  'File',
+  'FileHash',
+  'Process',
+  'Mailbox',
+  'MailMessage',
+  'CloudApplication',
+  'AzureResource',
+  'RegistryKey',
+  'RegistryValue',
+  'NetworkConnection',
+  'Alert',
+  'Incident',
+  'Note',
+  'Unknown'
+] as const;
+
+/** One of `ENTITY_KINDS`. */
+export type EntityKindName = (typeof ENTITY_KINDS)[number];
+
+/** The columns of an entity graph's nodes table. */
+export const ENTITY_NODE_COLUMNS = [
+  'Id',
+  'Name',
+  'Type',
+  'Description',
+  'TimeGenerated',
+  'StartTime',
+  'EndTime',
+  'Properties'
+] as const;
+
+/** The columns of an entity graph's edges table. */
+export const ENTITY_EDGE_COLUMNS = ['Source', 'Target', 'Label'] as const;
