@@ -125,9 +125,19 @@ impl Entity {
             },
             k => k.identifying().iter().find_map(|p| get(p)),
         };
+        // Other names a source gives an entity, in any case.
+        let named = || {
+            ["FriendlyName", "DisplayName", "Name"]
+                .iter()
+                .find_map(|n| {
+                    self.properties
+                        .iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case(n))
+                        .map(|(_, v)| scalar_text(v))
+                })
+        };
         joined
-            .or_else(|| get("FriendlyName"))
-            .or_else(|| get("Name"))
+            .or_else(named)
             .unwrap_or_else(|| match &self.source_type {
                 Some(t) => t.clone(),
                 None => self.kind.title().to_string(),

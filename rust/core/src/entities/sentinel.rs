@@ -326,11 +326,13 @@ impl Importer<'_> {
         let kind = EntityKind::from_source_name(type_name);
         let mut e = Entity::new(kind);
         if kind == EntityKind::Unknown {
-            e.source_type = Some(type_name.to_string());
+            // `#microsoft.graph.security.kubernetesPodEvidence` → its last part.
+            let short = type_name.rsplit('.').next().unwrap_or(type_name);
+            e.source_type = Some(short.trim_start_matches('#').to_string());
         }
         let mut nested = Vec::new();
         flatten_evidence(&mut e, ev, &mut nested);
-        e.time_generated = time(ev, "createdDateTime");
+        e.time_generated = time(ev, "createdDateTime").or_else(|| time(ev, "evidenceCreationTime"));
         let hashes = file_hashes(&e);
         let node = self.graph.add_entity(e)?;
         self.graph.add_link(parent, &node, Some(label))?;
@@ -782,8 +784,9 @@ mod tests {
         let unknown = &find(&g, EntityKind::Unknown)[0];
         assert_eq!(
             unknown.entity.source_type.as_deref(),
-            Some("#microsoft.graph.security.kubernetesPodEvidence")
+            Some("kubernetesPodEvidence")
         );
+        assert_eq!(unknown.entity.display_name(), "web-7f9c");
         assert_eq!(g.node_count(), 14);
         assert_eq!(g.link_count(), 15);
     }
