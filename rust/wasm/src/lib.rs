@@ -10,6 +10,7 @@
 
 mod cluster;
 mod decode;
+mod entities;
 mod errors;
 mod geo;
 mod heap;
@@ -32,6 +33,7 @@ use wasm_bindgen::prelude::*;
 
 pub use cluster::cluster_events;
 pub use decode::decode_text;
+pub use entities::EntityGraph;
 pub use geo::GeoDatabase;
 pub use ioc::{extract_ioc_table, ioc_types, IocScanner};
 pub use lookup::{finish_lookups, lookup_providers, lookup_retry_delay, plan_lookups, LookupCache};
