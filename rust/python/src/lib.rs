@@ -17,6 +17,7 @@
 
 mod analyses;
 mod arrow_io;
+mod entities;
 mod errors;
 mod nested;
 mod tree;
@@ -38,5 +39,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(analyses::anomaly_periods, m)?)?;
     m.add_function(wrap_pyfunction!(tree::build_process_tree, m)?)?;
     m.add_class::<tree::ProcessTreeHandle>()?;
+    m.add_function(wrap_pyfunction!(entities::entity_graph_from_json, m)?)?;
+    m.add_function(wrap_pyfunction!(entities::entity_graph_from_table, m)?)?;
+    m.add_class::<entities::EntityGraphHandle>()?;
     Ok(())
 }
