@@ -16,6 +16,7 @@ DataFrames with the CLI's columns::
 
     iocs = huntkit.ioc_extract(df, columns=["CommandLine"])
     tree = huntkit.build_process_tree(procs)            # tree.roots(), tree.to_text()
+    graph = huntkit.EntityGraph.from_incident(incident) # graph.to_df(), graph.nodes_df()
     df.huntkit.score_sessions(session_column="Operation_list")
 
 pyarrow is the only dependency; pandas and polars are used when installed.
@@ -37,6 +38,7 @@ from .views import (
 
 from .views import process_tree
 from .lookup import lookup
+from .entities import EntityGraph
 from . import queries
 from .analysis import (
     HuntkitError,
@@ -63,6 +65,7 @@ except ImportError:
     pass
 
 __all__ = [
+    "EntityGraph",
     "HuntkitError",
     "HuntkitWarning",
     "ProcessTree",

@@ -7,6 +7,7 @@ mod cmd_cluster;
 mod cmd_config;
 mod cmd_decode;
 mod cmd_geo;
+mod cmd_graph;
 mod cmd_ioc;
 mod cmd_proctree;
 mod cmd_queries;
@@ -45,6 +46,8 @@ enum Command {
     Sessions(cmd_sessions::SessionsArgs),
     /// Cluster process events (MSTICPy's features and DBSCAN) and find outliers (isolation forest).
     Cluster(cmd_cluster::Args),
+    /// Entity graph of an incident: Sentinel/Defender JSON or a mapped table → nodes, links, entities.
+    Graph(cmd_graph::Args),
     /// Build process trees from process-creation events (4688, Sysmon, MDE, auditd, …).
     Proctree(cmd_proctree::Args),
     /// Query templates (MSTICPy YAML): list, show, render, run over LocalData.
@@ -73,6 +76,7 @@ fn main() -> ExitCode {
         Command::Sessions(args) => cmd_sessions::run_sessions(args),
         Command::Proctree(args) => cmd_proctree::run(args),
         Command::Cluster(args) => cmd_cluster::run(args),
+        Command::Graph(args) => cmd_graph::run(args),
         Command::Queries(cmd) => cmd_queries::run(cmd),
         Command::Ti(cmd) => cmd_ti::run(cmd),
         Command::Geo(args) => cmd_geo::run(args),

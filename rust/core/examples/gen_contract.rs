@@ -307,6 +307,14 @@ fn typescript_lists(schema: &Value) -> String {
             .map(|t| t["name"].clone())
             .collect(),
     );
+    let entity_kind_names = Value::Array(
+        x["entity_kinds"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|t| t["name"].clone())
+            .collect(),
+    );
     format!(
         "// {HEADER}\n\
          \n\
@@ -337,8 +345,17 @@ fn typescript_lists(schema: &Value) -> String {
          /** The features `cluster` uses when none are named. */\n\
          export const CLUSTER_DEFAULT_FEATURES = {cluster_defaults};\n\
          \n\
-         /** The entity kinds the entity graph has a colour and glyph for (others: generic). */\n\
-         export const ENTITY_KINDS = {entity_kinds};\n",
+         /** The entity kinds of an entity graph (the nodes table's `Type`). */\n\
+         export const ENTITY_KINDS = {entity_kinds};\n\
+         \n\
+         /** One of `ENTITY_KINDS`. */\n\
+         export type EntityKindName = (typeof ENTITY_KINDS)[number];\n\
+         \n\
+         /** The columns of an entity graph's nodes table. */\n\
+         export const ENTITY_NODE_COLUMNS = {entity_nodes};\n\
+         \n\
+         /** The columns of an entity graph's edges table. */\n\
+         export const ENTITY_EDGE_COLUMNS = {entity_edges};\n",
         mime = x["mime_type"].to_string().replace('"', "'"),
         version = x["bundle_version"],
         kinds = list(&x["view_kinds"]),
@@ -347,7 +364,9 @@ fn typescript_lists(schema: &Value) -> String {
         iocs = list(&ioc_names),
         cluster_features = list(&x["cluster_features"]),
         cluster_defaults = list(&x["cluster_default_features"]),
-        entity_kinds = list(&x["entity_kinds"]),
+        entity_kinds = list(&entity_kind_names),
+        entity_nodes = list(&x["entity_node_columns"]),
+        entity_edges = list(&x["entity_edge_columns"]),
     )
 }
 

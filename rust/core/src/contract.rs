@@ -14,9 +14,10 @@ use serde_json::{json, Map, Value};
 use crate::cluster::{ClusterOptions, DEFAULT_FEATURES, PROCESS_FEATURES};
 use crate::config::Finding;
 use crate::decode::{DecodeOptions, DecodeResult};
+use crate::entities::{EntityGraphOptions, EntityKind, EDGE_COLUMNS, NODE_COLUMNS, TABLE_COLUMNS};
 use crate::geo::{GeoDbInfo, GeoRow};
 use crate::graph_layout::LayoutOptions;
-use crate::graph_view::{GraphNodeDetails, GraphNodeInfo, GraphSummary, ENTITY_KINDS};
+use crate::graph_view::{GraphNodeDetails, GraphNodeInfo, GraphSummary};
 use crate::ioc::{IocOptions, IocTextResult, IocType};
 use crate::proctree::{DetailRow, LegendValue, ProcTreeSummary, TreeRow};
 use crate::proctree::{ProcSchema, ProcTreeOptions, TreeViewOptions, SCHEMA_ALIASES, SCHEMA_NAMES};
@@ -71,6 +72,10 @@ pub fn contract_schema() -> Value {
         .iter()
         .map(|t| json!({"name": t.name(), "title": ioc_type_title(*t)}))
         .collect();
+    let entity_kinds: Vec<Value> = EntityKind::ALL
+        .iter()
+        .map(|k| json!({"name": k.name(), "title": k.title(), "identifying": k.identifying()}))
+        .collect();
     if let Value::Object(map) = &mut schema {
         map.insert(
             "x-huntkit".into(),
@@ -84,7 +89,10 @@ pub fn contract_schema() -> Value {
                 "ioc_types": ioc_types,
                 "cluster_features": PROCESS_FEATURES,
                 "cluster_default_features": DEFAULT_FEATURES,
-                "entity_kinds": ENTITY_KINDS,
+                "entity_kinds": entity_kinds,
+                "entity_node_columns": NODE_COLUMNS,
+                "entity_edge_columns": EDGE_COLUMNS,
+                "entity_table_columns": TABLE_COLUMNS,
             }),
         );
     }
@@ -103,6 +111,7 @@ pub fn api_schema() -> Value {
     options.subschema_for::<TimeseriesOptions>();
     options.subschema_for::<ClusterOptions>();
     options.subschema_for::<LayoutOptions>();
+    options.subschema_for::<EntityGraphOptions>();
     // Read back from the host: the plan it was given and what came back.
     options.subschema_for::<CallOutcome>();
     let mut results = SchemaSettings::draft2020_12()
@@ -152,6 +161,12 @@ mod tests {
             SCHEMA_NAMES.len()
         );
         assert_eq!(x["ioc_types"].as_array().unwrap().len(), IocType::ALL.len());
+        assert_eq!(
+            x["entity_kinds"].as_array().unwrap().len(),
+            EntityKind::ALL.len()
+        );
+        assert_eq!(x["entity_kinds"][0]["identifying"][0], "Name");
+        assert_eq!(x["entity_node_columns"][0], "Id");
         for def in [
             "ProcSchema",
             "TimelineOptions",

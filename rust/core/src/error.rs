@@ -135,6 +135,32 @@ pub enum ErrorKind {
         /// What was wrong.
         message: String,
     },
+    /// An entity graph has no node with this id. List the nodes (the
+    /// nodes table's `Id` column) and use one of them.
+    UnknownNode {
+        /// The id asked for.
+        id: String,
+    },
+    /// An entity graph has no link between these nodes. List the links
+    /// (the edges table) and use one of them.
+    UnknownLink {
+        /// One end, as given.
+        source: String,
+        /// The other end, as given.
+        target: String,
+    },
+    /// The input has more entities than the graph may hold. Raise
+    /// `max_nodes` or filter the input first.
+    TooManyNodes {
+        /// How many entities the input has (or at least has, see
+        /// `at_least`).
+        count: usize,
+        /// Whether `count` is a lower bound (the input was not counted to
+        /// its end).
+        at_least: bool,
+        /// The `max_nodes` limit in force.
+        limit: usize,
+    },
 }
 
 /// A core error: an [`ErrorKind`] the caller can match on, displayed as a
@@ -176,6 +202,9 @@ impl Error {
             ErrorKind::MissingParameters { .. } => "missing_parameters",
             ErrorKind::ParameterValue { .. } => "parameter_value",
             ErrorKind::TimeExpression { .. } => "time_expression",
+            ErrorKind::UnknownNode { .. } => "unknown_node",
+            ErrorKind::UnknownLink { .. } => "unknown_link",
+            ErrorKind::TooManyNodes { .. } => "too_many_nodes",
         }
     }
 
@@ -320,6 +349,20 @@ impl fmt::Display for Error {
             ErrorKind::TimeExpression { text, message } => {
                 write!(f, "cannot read time expression {text:?}: {message}")
             }
+            ErrorKind::UnknownNode { id } => write!(f, "no node {id:?} in the entity graph"),
+            ErrorKind::UnknownLink { source, target } => write!(
+                f,
+                "no link between {source:?} and {target:?} in the entity graph"
+            ),
+            ErrorKind::TooManyNodes {
+                count,
+                at_least,
+                limit,
+            } => write!(
+                f,
+                "the input has {}{count} entities, more than max_nodes ({limit}); raise max_nodes or filter the input",
+                if *at_least { "at least " } else { "" }
+            ),
         }
     }
 }

@@ -33,6 +33,9 @@
 //! - [`cluster`]: MSTICPy's process features, DBSCAN clusters of
 //!   repetitive events (`dbcluster_events`) and seeded isolation forest
 //!   outliers.
+//! - [`entities`]: the investigation graph: entities (hosts, accounts,
+//!   IPs, processes, alerts, incidents, notes, …) from Sentinel and
+//!   Defender JSON or table rows, merged, linked, edited, as tables.
 //! - [`graph_layout`]: seeded ForceAtlas2 (Barnes-Hut for large graphs)
 //!   per connected component, components packed apart, no overlapping
 //!   nodes at rest, incremental when nodes are added.
@@ -60,6 +63,7 @@ pub mod cluster;
 pub mod config;
 pub mod contract;
 mod decode;
+pub mod entities;
 mod error;
 mod fast_map;
 mod geo;

@@ -18,6 +18,7 @@
 mod analyses;
 mod arrow_io;
 mod cluster;
+mod entities;
 mod errors;
 mod nested;
 mod tree;
@@ -42,5 +43,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(tree::build_process_tree, m)?)?;
     m.add_class::<tree::ProcessTreeHandle>()?;
     m.add_function(wrap_pyfunction!(errors::panic_check, m)?)?;
+    m.add_function(wrap_pyfunction!(entities::entity_graph_from_json, m)?)?;
+    m.add_function(wrap_pyfunction!(entities::entity_graph_from_table, m)?)?;
+    m.add_class::<entities::EntityGraphHandle>()?;
     Ok(())
 }

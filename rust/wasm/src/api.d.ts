@@ -153,6 +153,15 @@ export interface DecodedItem {
   /** End of that span. */
   end: number;
 }
+/** How hosts build a graph: its limit, and for a table the column mapping and time column. */
+export interface EntityGraphOptions {
+  /** The most nodes the graph may hold; larger input is refused with a message that says how many entities it has. */
+  max_nodes?: number;
+  /** Tables only: `Column=Kind` or `Column=Kind.Property` per mapped column (`Computer=Host`, `Account=Account.Name`). */
+  mapping?: string[];
+  /** Tables only: the column that dates each row's entities. */
+  time_column?: string | null;
+}
 /** A user-defined pattern: every match is reported under `name`. */
 export interface ExtraPattern {
   /** The IoC type name reported for its matches. */

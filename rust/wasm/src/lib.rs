@@ -10,6 +10,7 @@
 
 mod cluster;
 mod decode;
+mod entities;
 mod entity_graph;
 mod errors;
 mod geo;
@@ -33,6 +34,7 @@ use wasm_bindgen::prelude::*;
 
 pub use cluster::cluster_events;
 pub use decode::decode_text;
+pub use entities::EntityGraph;
 pub use entity_graph::{layout_graph, EntityGraphView, ForceLayoutRun};
 pub use geo::GeoDatabase;
 pub use ioc::{extract_ioc_table, ioc_types, IocScanner};

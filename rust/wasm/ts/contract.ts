@@ -75,15 +75,43 @@ export const CLUSTER_DEFAULT_FEATURES = [
   'isSystemSession'
 ] as const;
 
-/** The entity kinds the entity graph has a colour and glyph for (others: generic). */
+/** The entity kinds of an entity graph (the nodes table's `Type`). */
 export const ENTITY_KINDS = [
-  'Host',
   'Account',
+  'Host',
   'IpAddress',
+  'Dns',
   'Url',
-  'Process',
   'File',
+  'FileHash',
+  'Process',
+  'Mailbox',
+  'MailMessage',
+  'CloudApplication',
+  'AzureResource',
+  'RegistryKey',
+  'RegistryValue',
+  'NetworkConnection',
   'Alert',
   'Incident',
-  'Note'
+  'Note',
+  'Unknown'
 ] as const;
+
+/** One of `ENTITY_KINDS`. */
+export type EntityKindName = (typeof ENTITY_KINDS)[number];
+
+/** The columns of an entity graph's nodes table. */
+export const ENTITY_NODE_COLUMNS = [
+  'Id',
+  'Name',
+  'Type',
+  'Description',
+  'TimeGenerated',
+  'StartTime',
+  'EndTime',
+  'Properties'
+] as const;
+
+/** The columns of an entity graph's edges table. */
+export const ENTITY_EDGE_COLUMNS = ['Source', 'Target', 'Label'] as const;

@@ -5,6 +5,7 @@ mod cli;
 mod cluster;
 mod config;
 mod geo;
+mod graph;
 mod queries;
 mod query;
 mod ti;

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::graph_layout::{layout_graph, LayoutOptions};
 use crate::table::{format_time_ms, Frame, FrameColumn};
 
-pub use model::{GraphEdge, GraphModel, GraphNode, EDGE_COLUMNS, ENTITY_KINDS, NODE_COLUMNS};
+pub use model::{GraphEdge, GraphModel, GraphNode, EDGE_COLUMNS, NODE_COLUMNS};
 
 /// Nodes shown at first when the view does not say (the best linked).
 pub const DEFAULT_VISIBLE_NODES: usize = 500;

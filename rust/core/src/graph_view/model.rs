@@ -6,37 +6,9 @@
 
 use std::collections::HashMap;
 
+pub use crate::entities::{EDGE_COLUMNS, NODE_COLUMNS};
 use crate::error::{Error, Result};
 use crate::table::Table;
-
-/// The node columns the view reads, in contract order.
-pub const NODE_COLUMNS: [&str; 8] = [
-    "Id",
-    "Name",
-    "Type",
-    "Description",
-    "TimeGenerated",
-    "StartTime",
-    "EndTime",
-    "Properties",
-];
-
-/// The edge columns the view reads.
-pub const EDGE_COLUMNS: [&str; 3] = ["Source", "Target", "Label"];
-
-/// The entity kinds the view has a colour and glyph for; any other is
-/// drawn as a generic entity.
-pub const ENTITY_KINDS: [&str; 9] = [
-    "Host",
-    "Account",
-    "IpAddress",
-    "Url",
-    "Process",
-    "File",
-    "Alert",
-    "Incident",
-    "Note",
-];
 
 /// One node.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,9 +3,13 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray};
+use arrow_array::{
+    ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray,
+    TimestampMillisecondArray,
+};
 
 use super::text::TextColumn;
+use super::time::format_time_ms;
 use crate::error::{Error, ErrorKind, Result};
 
 /// One column of a [`Frame`].
@@ -23,6 +27,9 @@ pub enum FrameColumn {
     /// Flags (`IsRoot`, …): Arrow booleans, JSON `true`/`false`, CSV
     /// `True`/`False` as pandas writes them.
     Bool(Vec<Option<bool>>),
+    /// Instants in milliseconds since the epoch: an Arrow
+    /// `timestamp[ms, UTC]`, RFC 3339 text in CSV and JSON.
+    TimestampMs(Vec<Option<i64>>),
 }
 
 impl FrameColumn {
@@ -33,6 +40,7 @@ impl FrameColumn {
             FrameColumn::Int64(v) => v.len(),
             FrameColumn::Float64(v) => v.len(),
             FrameColumn::Bool(v) => v.len(),
+            FrameColumn::TimestampMs(v) => v.len(),
         }
     }
 
@@ -45,6 +53,7 @@ impl FrameColumn {
             FrameColumn::Int64(v) => serde_json::to_writer(w, &v[row]),
             FrameColumn::Float64(v) => serde_json::to_writer(w, &v[row]),
             FrameColumn::Bool(v) => serde_json::to_writer(w, &v[row]),
+            FrameColumn::TimestampMs(v) => serde_json::to_writer(w, &v[row].map(format_time_ms)),
         }
     }
 
@@ -60,6 +69,7 @@ impl FrameColumn {
                 Some(false) => "False".to_string(),
                 None => String::new(),
             },
+            FrameColumn::TimestampMs(v) => v[row].map(format_time_ms).unwrap_or_default(),
         }
     }
 }
@@ -106,6 +116,9 @@ impl Frame {
                 FrameColumn::Int64(v) => Arc::new(Int64Array::from(v.clone())),
                 FrameColumn::Float64(v) => Arc::new(Float64Array::from(v.clone())),
                 FrameColumn::Bool(v) => Arc::new(BooleanArray::from(v.clone())),
+                FrameColumn::TimestampMs(v) => {
+                    Arc::new(TimestampMillisecondArray::from(v.clone()).with_timezone("UTC"))
+                }
             };
             (n.as_str(), array)
         });
@@ -217,6 +230,36 @@ mod tests {
         );
         let back: serde_json::Value = serde_json::from_str(&line).unwrap();
         assert_eq!(back["a\"b"], "x\n\u{1}<\"");
+    }
+
+    #[test]
+    fn timestamps_are_typed_in_arrow_and_text_elsewhere() {
+        let frame = Frame::new(vec![(
+            "T",
+            FrameColumn::TimestampMs(vec![Some(1_700_000_000_000), None]),
+        )]);
+        let batch = frame.to_record_batch().unwrap();
+        assert_eq!(
+            batch.schema().field(0).data_type(),
+            &arrow_schema::DataType::Timestamp(
+                arrow_schema::TimeUnit::Millisecond,
+                Some("UTC".into())
+            )
+        );
+        let mut csv = Vec::new();
+        frame.write_csv(&mut csv).unwrap();
+        assert_eq!(
+            String::from_utf8(csv).unwrap(),
+            "T\n2023-11-14T22:13:20Z\n\"\"\n"
+        );
+        let mut nd = Vec::new();
+        frame.write_ndjson(&mut nd).unwrap();
+        assert_eq!(
+            String::from_utf8(nd).unwrap(),
+            "{\"T\":\"2023-11-14T22:13:20Z\"}\n{\"T\":null}\n"
+        );
+        let t = read_table(&frame.to_arrow_ipc().unwrap(), TableFormat::Arrow).unwrap();
+        assert_eq!(t.column(0).time_ms(0), Some(1_700_000_000_000));
     }
 
     #[test]

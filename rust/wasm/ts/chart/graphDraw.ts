@@ -8,20 +8,30 @@
 import { ENTITY_KINDS } from '../contract.js';
 import { PALETTE, isPlainColor, type ThemeColors } from './theme.js';
 
-/** An entity kind the view has a glyph for. */
+/** An entity kind of the core (`huntkit_core::entities::EntityKind`). */
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
 /** One short glyph per kind (a new kind in the core fails to build here until it has one). */
 export const KIND_GLYPHS: Record<EntityKind, string> = {
-  Host: 'H',
   Account: 'A',
+  Host: 'H',
   IpAddress: 'IP',
+  Dns: 'D',
   Url: 'U',
-  Process: 'P',
   File: 'F',
+  FileHash: '#',
+  Process: 'P',
+  Mailbox: 'M',
+  MailMessage: '@',
+  CloudApplication: 'C',
+  AzureResource: 'Az',
+  RegistryKey: 'R',
+  RegistryValue: 'Rv',
+  NetworkConnection: '↔',
   Alert: '!',
   Incident: 'I',
-  Note: 'N'
+  Note: 'N',
+  Unknown: '•'
 };
 
 /** The glyph of any other kind. */
@@ -39,7 +49,7 @@ export function glyphOf(kind: string): string {
 /**
  * A node's fill: the bundle's colour for the kind when it is a plain CSS
  * colour (see `isPlainColor`), else the palette's colour of a known kind,
- * else the theme's muted colour.
+ * else (`Unknown` or a kind the core does not know) the theme's muted colour.
  */
 export function colorOf(
   kind: string,
@@ -51,7 +61,7 @@ export function colorOf(
     return given.trim();
   }
   const i = (ENTITY_KINDS as readonly string[]).indexOf(kind);
-  return i >= 0 ? PALETTE[i % PALETTE.length] : theme.muted;
+  return i >= 0 && kind !== 'Unknown' ? PALETTE[i % PALETTE.length] : theme.muted;
 }
 
 /** World (layout units) to screen (CSS pixels): `screen = world × scale + offset`. */
