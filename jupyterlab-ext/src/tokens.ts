@@ -19,6 +19,7 @@ export interface IHuntkitEngine extends Pick<
   | 'timeseries'
   | 'scoreSessions'
   | 'cluster'
+  | 'incidentGraph'
   | 'tableColumns'
   | 'openProcessTree'
   | 'openEntityGraph'

@@ -2,7 +2,9 @@
  * "Open in huntkit": a table file (CSV, JSON, NDJSON, Arrow) drawn as a
  * view in the browser, with no kernel. The user picks the view and its
  * options (each kind's pickers come from the view registry); the file's
- * bytes go to `renderView` as they are, like any bundle.
+ * bytes go to `renderView` as they are, like any bundle. A JSON export of
+ * incidents or alerts (Sentinel, Defender) is read into an entity graph in
+ * the worker and offered, first, as the "Entity graph (incident)" view.
  */
 import {
   BUNDLE_VERSION,
@@ -37,6 +39,9 @@ export function isViewableFile(path: string): boolean {
 const TIME_NAMES =
   /^(timegenerated|timestamp|time|eventtime|utctime|date|datetime|_time|@timestamp)$|time/i;
 
+/** The kind-picker value of the incident-file entity graph (not a bundle kind of its own). */
+const INCIDENT_GRAPH = 'incident_graph';
+
 /** The viewer's content: pickers above, the view below. */
 export class ViewerPanel extends Widget {
   private readonly area: HTMLDivElement;
@@ -47,6 +52,8 @@ export class ViewerPanel extends Widget {
   /** Increases with every draw; a view that finishes after a newer draw began is dropped. */
   private drawSeq = 0;
   private readonly chosen = new Map<string, string>();
+  /** The file's entity graph when it is an incident/alert export. */
+  private incident: { nodes: Uint8Array; edges: Uint8Array; warnings: string[] } | null = null;
 
   constructor(
     private readonly engine: IHuntkitEngine,
@@ -90,9 +97,16 @@ export class ViewerPanel extends Widget {
 
   /** Reads the column names (in the engine's worker) and draws the first view. */
   async start(): Promise<void> {
+    await this.readIncident();
     try {
       this.columns = await this.engine.tableColumns(this.bytes, 'auto');
     } catch (error) {
+      if (this.incident) {
+        // An incident export is not a table: its graph is the view.
+        this.buildFields();
+        await this.draw();
+        return;
+      }
       renderError(
         this.area,
         `${this.fileName}: ${error instanceof Error ? error.message : String(error)}`
@@ -116,10 +130,38 @@ export class ViewerPanel extends Widget {
     await this.draw();
   }
 
+  /**
+   * Reads a `.json` file as incidents/alerts in the worker; when it holds
+   * entities, "Entity graph (incident)" becomes the first view and is chosen.
+   */
+  private async readIncident(): Promise<void> {
+    if (!this.fileName.toLowerCase().endsWith('.json')) {
+      return;
+    }
+    try {
+      const graph = await this.engine.incidentGraph(this.bytes);
+      if (graph.nodeCount === 0) {
+        return;
+      }
+      this.incident = graph;
+    } catch {
+      // Not an incident export (or not JSON at all): the table views say why.
+      return;
+    }
+    const o = document.createElement('option');
+    o.value = INCIDENT_GRAPH;
+    o.textContent = 'Entity graph (incident)';
+    this.kindSelect.prepend(o);
+    this.kindSelect.value = INCIDENT_GRAPH;
+  }
+
   /** The options the pickers describe. */
   options(): Record<string, unknown> {
     const kind = this.kindSelect.value as ViewKindName;
     const options: Record<string, unknown> = { title: this.fileName };
+    if (this.kindSelect.value === INCIDENT_GRAPH) {
+      return options;
+    }
     for (const f of VIEWS[kind].fields) {
       const v = this.chosen.get(f.option);
       if (v) {
@@ -141,6 +183,14 @@ export class ViewerPanel extends Widget {
   private buildFields(): void {
     const kind = this.kindSelect.value as ViewKindName;
     this.fields.replaceChildren();
+    if (this.kindSelect.value === INCIDENT_GRAPH) {
+      const note = document.createElement('span');
+      note.className = 'jp-huntkit-viewer-note';
+      const skipped = this.incident?.warnings.length ?? 0;
+      note.textContent = skipped ? `${skipped} part(s) skipped: ${this.incident?.warnings[0]}` : '';
+      this.fields.append(note);
+      return;
+    }
     for (const f of VIEWS[kind].fields) {
       const select = document.createElement('select');
       select.dataset.option = f.option;
@@ -180,14 +230,25 @@ export class ViewerPanel extends Widget {
     this.view?.dispose();
     this.view = null;
     this.area.replaceChildren();
+    const incident = this.kindSelect.value === INCIDENT_GRAPH ? this.incident : null;
     const view = await renderView(
       this.area,
-      {
-        version: BUNDLE_VERSION,
-        kind: this.kindSelect.value,
-        options: this.options(),
-        data: [{ label: this.fileName, bytes: this.bytes, format: 'auto' }]
-      },
+      incident
+        ? {
+            version: BUNDLE_VERSION,
+            kind: 'entity_graph',
+            options: this.options(),
+            data: [
+              { label: 'nodes', bytes: incident.nodes, format: 'arrow' },
+              { label: 'edges', bytes: incident.edges, format: 'arrow' }
+            ]
+          }
+        : {
+            version: BUNDLE_VERSION,
+            kind: this.kindSelect.value,
+            options: this.options(),
+            data: [{ label: this.fileName, bytes: this.bytes, format: 'auto' }]
+          },
       { engine: this.engine }
     );
     if (seq !== this.drawSeq || this.isDisposed) {

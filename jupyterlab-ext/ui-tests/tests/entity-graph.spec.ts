@@ -5,11 +5,15 @@
  * page draws them. Checks: nodes drawn, hover shows the details as text
  * (markup in a name is not run), zoom and drag, a graph selection selects
  * on the timeline under it, expand and add a note; and a 100k-node bundle
- * is refused with a message while the page keeps answering.
+ * is refused with a message while the page keeps answering; and the
+ * offline flow: a Sentinel incident export opened with "Open in huntkit"
+ * becomes an entity graph with no kernel.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
-import { addCell, runCell } from './helpers';
+import { addCell, runCell, runCommand } from './helpers';
 
 // One-liners only: the cell editor re-indents Python blocks as it types.
 const SETUP = `
@@ -118,5 +122,25 @@ test.describe('entity graph view', () => {
     // The page answers at once: a new cell runs and shows its output.
     const next = await addCell(page, 'print("still here")');
     await expect(next).toContainText('still here');
+  });
+
+  test('"Open in huntkit" draws a Sentinel incident export as an entity graph, no kernel', async ({
+    page,
+    tmpPath
+  }) => {
+    // tests/fixtures/entities: an incident with its alerts and entities
+    // (`huntkit graph` reads 8 nodes and 9 links from it).
+    const json = readFileSync(
+      join(__dirname, '..', '..', '..', 'tests', 'fixtures', 'entities', 'sentinel_incident.json'),
+      'utf8'
+    );
+    await page.contents.uploadContent(json, 'text', `${tmpPath}/incident.json`);
+    await runCommand(page, 'huntkit:open-view', { path: `${tmpPath}/incident.json` });
+    const viewer = page.locator('.jp-huntkit-viewer');
+    await expect(viewer.locator('select.jp-huntkit-viewer-kind')).toHaveValue('incident_graph');
+    const graph = viewer.locator('.jp-huntkit-graph');
+    await expect(graph).toHaveAttribute('data-kind', 'entity_graph');
+    await expect(graph).toHaveAttribute('data-nodes', '8');
+    await expect(graph).toHaveAttribute('data-edges', '9');
   });
 });

@@ -36,6 +36,7 @@ import type {
   TimeSpanResult,
   TimeseriesOptions,
   ClusterOptions,
+  EntityGraphOptions,
   EntityGraphViewOptions
 } from '../pkg/huntkit_wasm.js';
 import {
@@ -610,6 +611,27 @@ export class HuntkitEngine {
       buffer
     ]);
     return { ...result, table: new Uint8Array(result.table) };
+  }
+
+  /**
+   * Reads an incident/alert JSON export (Sentinel, Defender) into an
+   * entity graph's `nodes` and `edges` tables (Arrow IPC), in the worker;
+   * `warnings` lists the parts that could not be used (a dangling `$ref`).
+   */
+  async incidentGraph(
+    data: ArrayBuffer | Uint8Array,
+    options: EntityGraphOptions = {}
+  ): Promise<{ nodes: Uint8Array; edges: Uint8Array; nodeCount: number; warnings: string[] }> {
+    const buffer = transferable(data);
+    const result = await this.request({ id: 0, op: 'incidentGraph', data: buffer, options }, [
+      buffer
+    ]);
+    return {
+      nodes: new Uint8Array(result.nodes),
+      edges: new Uint8Array(result.edges),
+      nodeCount: result.nodeCount,
+      warnings: result.warnings
+    };
   }
 
   /**

@@ -40,6 +40,7 @@ import type {
   TimeSpanResult,
   TimeseriesOptions,
   ClusterOptions,
+  EntityGraphOptions,
   EntityGraphViewOptions,
   GraphNodeDetails,
   GraphNodeInfo,
@@ -89,6 +90,26 @@ export interface TimeseriesRequest {
   data: ArrayBuffer;
   format: TableFormat;
   options: TimeseriesOptions;
+}
+
+/**
+ * An investigation's entity graph read from incident/alert JSON (Sentinel
+ * REST resources, SecurityAlert rows with `Entities`, Defender alerts with
+ * `evidence`), in the worker: what the offline "Open in huntkit" flow draws.
+ */
+export interface IncidentGraphRequest {
+  id: number;
+  op: 'incidentGraph';
+  data: ArrayBuffer;
+  options: EntityGraphOptions;
+}
+
+/** The graph's `nodes` and `edges` tables as Arrow IPC (transferred) and what was skipped. */
+export interface IncidentGraphAnswer {
+  nodes: ArrayBuffer;
+  edges: ArrayBuffer;
+  nodeCount: number;
+  warnings: string[];
 }
 
 /** Event clustering (DBSCAN) and isolation-forest outliers over a table. */
@@ -630,6 +651,7 @@ export type EngineRequest =
   | IocTableRequest
   | TimeseriesRequest
   | ClusterRequest
+  | IncidentGraphRequest
   | SessionsRequest
   | ColumnsRequest
   | TreeOpenRequest
@@ -670,6 +692,7 @@ export interface EngineResults {
   iocTable: ArrayBuffer;
   timeseries: TimeseriesAnswer;
   cluster: ClusterAnswer;
+  incidentGraph: IncidentGraphAnswer;
   /** The scored table as an Arrow IPC stream (transferred). */
   sessions: ArrayBuffer;
   columns: string[];

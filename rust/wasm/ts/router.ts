@@ -38,6 +38,7 @@ import type {
   TimeseriesOptions,
   TimeseriesResult,
   ClusterOptions,
+  EntityGraphOptions,
   ClusterEventsResult
 } from '../pkg/huntkit_wasm.js';
 import { base64ToBytes } from './chart/bundle.js';
@@ -78,6 +79,15 @@ function lookupCache(api: WasmApi): LookupCacheApi {
 }
 
 /** The wasm `GeoDatabase` as the router uses it. */
+/** The wasm `EntityGraph` (an investigation graph built from JSON or rows). */
+export interface EntityGraphLike {
+  nodes(): Uint8Array;
+  edges(): Uint8Array;
+  warnings(): string[];
+  readonly nodeCount: number;
+  free(): void;
+}
+
 export interface GeoDatabaseApi {
   info(): GeoDbInfo;
   lookup(ips: string[]): GeoTable;
@@ -159,6 +169,9 @@ export interface WasmApi {
   ): ClusterEventsResult;
   tableColumns(data: Uint8Array, format: string): string[];
   EntityGraphView: EntityGraphViewClass;
+  EntityGraph: {
+    fromJson(data: Uint8Array, options: EntityGraphOptions | undefined): EntityGraphLike;
+  };
   ProcessTreeView: new (
     data: Uint8Array,
     format: string,
@@ -739,6 +752,19 @@ export function handleRequest(
           },
           [table]
         );
+        break;
+      }
+      case 'incidentGraph': {
+        // Parsing and merging entities is O(n): here, never on the page.
+        const graph = api.EntityGraph.fromJson(new Uint8Array(request.data), request.options);
+        try {
+          const nodes = ownBuffer(graph.nodes());
+          const edges = ownBuffer(graph.edges());
+          const result = { nodes, edges, nodeCount: graph.nodeCount, warnings: graph.warnings() };
+          post({ id: request.id, type: 'result', op: 'incidentGraph', result }, [nodes, edges]);
+        } finally {
+          graph.free();
+        }
         break;
       }
       case 'cluster': {

@@ -36,7 +36,10 @@ describe('entity graph drawing', () => {
     assert.equal(colorOf('SomethingNew', null, theme), '#777');
     assert.equal(colorOf('Host', { Host: ' teal ' }, theme), 'teal');
     // A colour from the bundle that is not a plain colour is ignored.
-    assert.equal(colorOf('Host', { Host: 'url(//x.invalid/a)' }, theme), PALETTE[ENTITY_KINDS.indexOf('Host')]);
+    assert.equal(
+      colorOf('Host', { Host: 'url(//x.invalid/a)' }, theme),
+      PALETTE[ENTITY_KINDS.indexOf('Host')]
+    );
   });
 
   it('fits positions in the box and zooms about the pointer', () => {
