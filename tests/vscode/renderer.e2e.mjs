@@ -1,4 +1,4 @@
-/* global window, document, location -- in page.evaluate callbacks, which run in the browser */
+/* global window, document -- in page.evaluate callbacks, which run in the browser */
 // End to end: the huntkit notebook renderer in a real VS Code (code-server
 // 1.139), driven by headless Debian Chromium.
 //
@@ -32,6 +32,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
+import { causedByData, scanFrame } from '../xss/findings.cjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const results = path.join(here, 'test-results');
@@ -770,67 +771,9 @@ test(
   })
 );
 
-/**
- * What in a frame was made from data (issue #16): elements data could
- * create inside huntkit's outputs, inline handlers, `javascript:`/`data:`
- * links anywhere, and the sentinel a payload sets when it runs.
- */
+/** What in a frame was made from data, inside huntkit's outputs (`tests/xss/findings.cjs`). */
 function findingsIn(frame) {
-  return frame.evaluate(() => {
-    const found = [];
-    if (window.__xss !== undefined) {
-      found.push(`window.__xss was set in ${location.href}`);
-    }
-    const banned = new Set(
-      'script iframe object embed img video audio source link meta base style template marquee math foreignobject animate set noscript form isindex keygen use image'.split(
-        ' '
-      )
-    );
-    const describe = el => el.outerHTML.slice(0, 120);
-    for (const root of document.querySelectorAll('[class*="jp-huntkit"]')) {
-      for (const el of [root, ...root.querySelectorAll('*')]) {
-        if (banned.has(el.localName.toLowerCase())) {
-          found.push(`<${el.localName}> inside huntkit: ${describe(el)}`);
-        }
-        for (const attr of el.attributes) {
-          const name = attr.name.toLowerCase();
-          const value = [...attr.value]
-            .filter(c => c.charCodeAt(0) > 0x20)
-            .join('')
-            .toLowerCase();
-          if (name.startsWith('on')) {
-            found.push(`inline handler ${name} on ${describe(el)}`);
-          }
-          if (
-            ['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'srcdoc'].includes(
-              name
-            ) &&
-            /^(javascript|vbscript|data:text\/html)/.test(value)
-          ) {
-            found.push(`${name}=${attr.value.slice(0, 60)} on ${describe(el)}`);
-          }
-        }
-      }
-    }
-    return found;
-  });
-}
-
-/** A request data caused: to a host a payload names, or to a relative `xss…` path a payload would load. */
-function causedByData(url) {
-  let parsed;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (['data:', 'blob:', 'about:'].includes(parsed.protocol)) {
-    return false;
-  }
-  return (
-    parsed.hostname === 'xss.invalid' ||
-    /(^|\/)xss(\.invalid|\.png|\.css)?([/?#]|$)/.test(parsed.pathname)
-  );
+  return frame.evaluate(scanFrame, { roots: '[class*="jp-huntkit"]', everywhere: false });
 }
 
 test(

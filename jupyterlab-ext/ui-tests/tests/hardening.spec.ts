@@ -7,7 +7,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
+import { causedByData, scanFrame } from '../../../tests/xss/findings.cjs';
 import { runCommand } from './helpers';
+
+/** Where huntkit draws: its views and outputs, and its four panels. */
+const HUNTKIT_ROOTS =
+  '[class*="jp-huntkit"], #huntkit-extract, #huntkit-lookup, #huntkit-queries, #huntkit-analyze';
 
 const EXTRACT = 'huntkit-extract';
 
@@ -114,102 +119,11 @@ const CORPUS = JSON.parse(readFileSync(path.join(CORPUS_DIR, 'payloads.json'), '
 };
 const PAYLOADS = [...CORPUS.payloads, ...CORPUS.long.map(l => l.unit.repeat(l.repeat))];
 
-/**
- * A request data caused: to a host a payload names (`xss.invalid`) or to a
- * relative `xss…` path a payload's `src`/`href` would resolve, or to any
- * host other than the test server.
- */
-function causedByData(url: string, origin: string): boolean {
-  const parsed = new URL(url);
-  if (['data:', 'blob:', 'about:'].includes(parsed.protocol)) {
-    return false;
-  }
-  return (
-    parsed.origin !== origin ||
-    parsed.hostname === 'xss.invalid' ||
-    /(^|\/)xss(\.invalid|\.png|\.css)?([/?#]|$)/.test(parsed.pathname)
-  );
-}
-
-/**
- * Whatever in the page was made from data: elements data could create
- * (scripts, frames, images, media, styles, forms, SVG animation), inline
- * event handlers, `javascript:`/`data:` links, and the sentinel a payload
- * sets when it runs. Returns one line per finding.
- */
+/** Whatever in the page's frames was made from data (`tests/xss/findings.cjs`), one line each. */
 async function findings(page: Page): Promise<string[]> {
   const out: string[] = [];
   for (const frame of page.frames()) {
-    out.push(
-      ...(await frame.evaluate(() => {
-        const found: string[] = [];
-        const w = window as unknown as { __xss?: unknown };
-        if (w.__xss !== undefined) {
-          found.push(`window.__xss was set in ${location.href}`);
-        }
-        const roots = Array.from(
-          document.querySelectorAll(
-            '[class*="jp-huntkit"], #huntkit-extract, #huntkit-lookup, #huntkit-queries, #huntkit-analyze'
-          )
-        );
-        const banned = new Set([
-          'script',
-          'iframe',
-          'object',
-          'embed',
-          'img',
-          'video',
-          'audio',
-          'source',
-          'link',
-          'meta',
-          'base',
-          'style',
-          'template',
-          'marquee',
-          'math',
-          'foreignobject',
-          'animate',
-          'set',
-          'noscript',
-          'form',
-          'isindex',
-          'keygen',
-          'use',
-          'image'
-        ]);
-        const describe = (el: Element): string => el.outerHTML.slice(0, 120);
-        for (const root of roots) {
-          for (const el of [root, ...Array.from(root.querySelectorAll('*'))]) {
-            if (banned.has(el.localName.toLowerCase())) {
-              found.push(`<${el.localName}> inside huntkit: ${describe(el)}`);
-            }
-          }
-        }
-        for (const el of Array.from(document.querySelectorAll('*'))) {
-          for (const attr of Array.from(el.attributes)) {
-            const name = attr.name.toLowerCase();
-            // Browsers drop whitespace and control characters in a URL's scheme.
-            const value = Array.from(attr.value)
-              .filter(c => c.charCodeAt(0) > 0x20)
-              .join('')
-              .toLowerCase();
-            if (name.startsWith('on')) {
-              found.push(`inline handler ${name} on ${describe(el)}`);
-            }
-            if (
-              ['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'srcdoc'].includes(
-                name
-              ) &&
-              /^(javascript|vbscript|data:text\/html)/.test(value)
-            ) {
-              found.push(`${name}=${attr.value.slice(0, 60)} on ${describe(el)}`);
-            }
-          }
-        }
-        return found;
-      }))
-    );
+    out.push(...(await frame.evaluate(scanFrame, { roots: HUNTKIT_ROOTS, everywhere: true })));
   }
   return out;
 }
