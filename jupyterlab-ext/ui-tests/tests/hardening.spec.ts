@@ -1,11 +1,11 @@
 /**
  * Issue #16 in a real JupyterLab (headless Chromium, the real wasm in its
- * workers): a trapped wasm module is survived, and hostile strings render
- * as inert text everywhere.
+ * workers): a trapped wasm module and a worker that vanishes are survived,
+ * and hostile strings render as inert text everywhere.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@jupyterlab/galata';
+import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
 import { causedByData, scanFrame } from '../../../tests/xss/findings.cjs';
 import { runCommand } from './helpers';
@@ -16,20 +16,29 @@ const HUNTKIT_ROOTS =
 
 const EXTRACT = 'huntkit-extract';
 
+/** The Extract panel, opened: its IoC rows, its error line, and a paste-and-extract. */
+async function openExtract(page: IJupyterLabPageFixture) {
+  await page.sidebar.getTabLocator(EXTRACT).click();
+  const panel = page.locator(`#${EXTRACT}`);
+  const extract = async (text: string): Promise<void> => {
+    await panel.locator('textarea.jp-huntkit-input-text').fill(text);
+    await panel.getByRole('button', { name: 'Extract', exact: true }).click();
+  };
+  return {
+    panel,
+    rows: panel.locator('tr.jp-huntkit-ioc-row'),
+    status: panel.locator('.jp-huntkit-status.jp-huntkit-mod-error').first(),
+    extract
+  };
+}
+
 test.describe('a trapped wasm module', () => {
   test('the Extract panel shows the crash, the page lives on, the next extraction works', async ({
     page
   }) => {
     const pageErrors: string[] = [];
     page.on('pageerror', error => pageErrors.push(error.message));
-    await page.sidebar.getTabLocator(EXTRACT).click();
-    const panel = page.locator(`#${EXTRACT}`);
-    const rows = panel.locator('tr.jp-huntkit-ioc-row');
-    const status = panel.locator('.jp-huntkit-status.jp-huntkit-mod-error').first();
-    const extract = async (text: string): Promise<void> => {
-      await panel.locator('textarea.jp-huntkit-input-text').fill(text);
-      await panel.getByRole('button', { name: 'Extract', exact: true }).click();
-    };
+    const { panel, rows, status, extract } = await openExtract(page);
 
     await extract('beacon to 203.0.113.7');
     await expect(rows).toHaveCount(1);
@@ -107,6 +116,38 @@ test.describe('a trapped wasm module', () => {
     await runCommand(page, 'huntkit:open-view', { path: name });
     const again = page.locator('.jp-huntkit-chart[data-marks]:not([data-error])');
     await expect(again.first()).toBeVisible();
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+test.describe('a worker that vanishes', () => {
+  test('the Extract panel says the engine stopped responding, spins no more, and works again', async ({
+    page
+  }) => {
+    const pageErrors: string[] = [];
+    page.on('pageerror', error => pageErrors.push(error.message));
+    const { panel, rows, status, extract } = await openExtract(page);
+
+    await extract('beacon to 203.0.113.7');
+    await expect(rows).toHaveCount(1);
+
+    // The jobs worker closes itself on its next request: no answer, no
+    // error event, as a worker killed from outside. The engine waits 3 s.
+    await runCommand(page, 'huntkit:debug-arm-vanish', { lane: 'jobs', silenceMs: 3000 });
+    await extract('beacon to 198.51.100.9');
+    await expect(status).toBeVisible();
+    await expect(status.locator('.jp-huntkit-error-kind')).toHaveText('worker_unresponsive');
+    await expect(status).toContainText(
+      /the analysis engine stopped responding \(its jobs worker said nothing for [\d.]+ s\); it was restarted: run this again/
+    );
+    await expect(panel).not.toHaveClass(/jp-huntkit-mod-running/);
+    await expect(panel.getByRole('button', { name: 'Cancel', exact: true })).toBeHidden();
+
+    // A new worker answers the same request.
+    await extract('beacon to 198.51.100.9');
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first().locator('.jp-huntkit-col-refanged')).toHaveText('198.51.100.9');
+    await expect(panel.locator('.jp-huntkit-status.jp-huntkit-mod-error')).toHaveCount(0);
     expect(pageErrors).toEqual([]);
   });
 });
