@@ -16,52 +16,66 @@ const HUNTKIT_ROOTS =
 
 const EXTRACT = 'huntkit-extract';
 
-/** The Extract panel, opened: its IoC rows, its error line, and a paste-and-extract. */
-async function openExtract(page: IJupyterLabPageFixture) {
+/**
+ * The Extract panel through a failure of its worker: an extraction works;
+ * `arm` makes the jobs worker fail on its next request; that extraction
+ * shows an error of `kind` saying each of `says`, nothing spins any more,
+ * the rest of the page answers; then a new worker does the same extraction.
+ */
+async function extractSurvives(
+  page: IJupyterLabPageFixture,
+  arm: () => Promise<unknown>,
+  kind: string,
+  says: (string | RegExp)[]
+): Promise<void> {
+  const pageErrors: string[] = [];
+  page.on('pageerror', error => pageErrors.push(error.message));
   await page.sidebar.getTabLocator(EXTRACT).click();
   const panel = page.locator(`#${EXTRACT}`);
+  const rows = panel.locator('tr.jp-huntkit-ioc-row');
+  const status = panel.locator('.jp-huntkit-status.jp-huntkit-mod-error').first();
   const extract = async (text: string): Promise<void> => {
     await panel.locator('textarea.jp-huntkit-input-text').fill(text);
     await panel.getByRole('button', { name: 'Extract', exact: true }).click();
   };
-  return {
-    panel,
-    rows: panel.locator('tr.jp-huntkit-ioc-row'),
-    status: panel.locator('.jp-huntkit-status.jp-huntkit-mod-error').first(),
-    extract
-  };
+
+  await extract('beacon to 203.0.113.7');
+  await expect(rows).toHaveCount(1);
+
+  await arm();
+  await extract('beacon to 198.51.100.9');
+  await expect(status).toBeVisible();
+  await expect(status.locator('.jp-huntkit-error-kind')).toHaveText(kind);
+  for (const text of says) {
+    await expect(status).toContainText(text);
+  }
+  await expect(panel).not.toHaveClass(/jp-huntkit-mod-running/);
+  await expect(panel.getByRole('button', { name: 'Cancel', exact: true })).toBeHidden();
+
+  // The rest of the page is alive: the shell answers, a command runs.
+  await page.sidebar.getTabLocator('huntkit-queries').click();
+  await expect(page.locator('#huntkit-queries')).toBeVisible();
+  await page.sidebar.getTabLocator(EXTRACT).click();
+
+  // A new worker answers the same request.
+  await extract('beacon to 198.51.100.9');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first().locator('.jp-huntkit-col-refanged')).toHaveText('198.51.100.9');
+  await expect(panel.locator('.jp-huntkit-status.jp-huntkit-mod-error')).toHaveCount(0);
+  expect(pageErrors).toEqual([]);
 }
 
 test.describe('a trapped wasm module', () => {
   test('the Extract panel shows the crash, the page lives on, the next extraction works', async ({
     page
   }) => {
-    const pageErrors: string[] = [];
-    page.on('pageerror', error => pageErrors.push(error.message));
-    const { panel, rows, status, extract } = await openExtract(page);
-
-    await extract('beacon to 203.0.113.7');
-    await expect(rows).toHaveCount(1);
-
     // The worker's next request panics for real inside the wasm module.
-    await runCommand(page, 'huntkit:debug-arm-panic', { lane: 'jobs' });
-    await extract('beacon to 198.51.100.9');
-    await expect(status).toBeVisible();
-    await expect(status.locator('.jp-huntkit-error-kind')).toHaveText('wasm_trap');
-    await expect(status).toContainText('the huntkit engine crashed: panicked at');
-    await expect(status).toContainText('debugPanic: armed by a test, on request ioc');
-
-    // The rest of the page is alive: the shell answers, a command runs.
-    await page.sidebar.getTabLocator('huntkit-queries').click();
-    await expect(page.locator('#huntkit-queries')).toBeVisible();
-    await page.sidebar.getTabLocator(EXTRACT).click();
-
-    // A new worker answers the same request.
-    await extract('beacon to 198.51.100.9');
-    await expect(rows).toHaveCount(1);
-    await expect(rows.first().locator('.jp-huntkit-col-refanged')).toHaveText('198.51.100.9');
-    await expect(panel.locator('.jp-huntkit-status.jp-huntkit-mod-error')).toHaveCount(0);
-    expect(pageErrors).toEqual([]);
+    await extractSurvives(
+      page,
+      () => runCommand(page, 'huntkit:debug-arm-panic', { lane: 'jobs' }),
+      'wasm_trap',
+      ['the huntkit engine crashed: panicked at', 'debugPanic: armed by a test, on request ioc']
+    );
   });
 
   test('a chart whose views worker trapped says so; Extract still works; reopening draws it', async ({
@@ -124,31 +138,16 @@ test.describe('a worker that vanishes', () => {
   test('the Extract panel says the engine stopped responding, spins no more, and works again', async ({
     page
   }) => {
-    const pageErrors: string[] = [];
-    page.on('pageerror', error => pageErrors.push(error.message));
-    const { panel, rows, status, extract } = await openExtract(page);
-
-    await extract('beacon to 203.0.113.7');
-    await expect(rows).toHaveCount(1);
-
     // The jobs worker closes itself on its next request: no answer, no
     // error event, as a worker killed from outside. The engine waits 3 s.
-    await runCommand(page, 'huntkit:debug-arm-vanish', { lane: 'jobs', silenceMs: 3000 });
-    await extract('beacon to 198.51.100.9');
-    await expect(status).toBeVisible();
-    await expect(status.locator('.jp-huntkit-error-kind')).toHaveText('worker_unresponsive');
-    await expect(status).toContainText(
-      /the analysis engine stopped responding \(its jobs worker said nothing for [\d.]+ s\); it was restarted: run this again/
+    await extractSurvives(
+      page,
+      () => runCommand(page, 'huntkit:debug-arm-vanish', { lane: 'jobs', silenceMs: 3000 }),
+      'worker_unresponsive',
+      [
+        /the analysis engine stopped responding \(its jobs worker said nothing for [\d.]+ s\); it was restarted: run this again/
+      ]
     );
-    await expect(panel).not.toHaveClass(/jp-huntkit-mod-running/);
-    await expect(panel.getByRole('button', { name: 'Cancel', exact: true })).toBeHidden();
-
-    // A new worker answers the same request.
-    await extract('beacon to 198.51.100.9');
-    await expect(rows).toHaveCount(1);
-    await expect(rows.first().locator('.jp-huntkit-col-refanged')).toHaveText('198.51.100.9');
-    await expect(panel.locator('.jp-huntkit-status.jp-huntkit-mod-error')).toHaveCount(0);
-    expect(pageErrors).toEqual([]);
   });
 });
 
