@@ -146,8 +146,8 @@ def notebook() -> dict:
 
 
 if __name__ == "__main__":
-    # This clone's helper, as tests/vscode/make_fixtures.py uses it.
-    sys.path.insert(0, str(HERE.parent.parent / "jupyterlab-ext" / "helper"))
+    # The installed helper (scripts/build.sh): since the core is compiled
+    # into its wheel (huntkit._core), helper/ in the tree cannot be imported.
     target = Path(sys.argv[1])
     target.write_text(json.dumps(notebook(), ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {target} ({len(payloads())} payloads, {target.stat().st_size} bytes)")
