@@ -832,10 +832,44 @@ test(
           await page.mouse.move(box.x + (box.width * i) / 10, box.y + box.height / 2);
         }
       }
-      // The process tree's details pane (every column name a payload) is
-      // opened by the JupyterLab check (hardening.spec.ts), the same view
-      // code: here, a dispatched row click did not open it when this test ran
-      // after the others (not understood yet), so it is not asserted.
+      // The process tree: search for a payload, as a hunter would, then open
+      // a row's details pane (every column name a payload). VS Code scrolls
+      // outputs with the notebook, not in the webview: a pointer click may
+      // land on another output, so the click is dispatched on the row, again
+      // until the pane opens (rows are re-drawn as the notebook scrolls).
+      const tree = frame.locator('.jp-huntkit-proctree');
+      const search = tree.locator('.jp-huntkit-proctree-search');
+      // VS Code hides the outputs it has scrolled away: walk the notebook
+      // down until the tree is shown, the wheel over the cells' gutter (over
+      // a chart it would zoom the chart).
+      await poll(
+        'the process tree in view',
+        async () => {
+          if (await search.isVisible()) {
+            return true;
+          }
+          await page.mouse.move(375, 450);
+          await page.mouse.wheel(0, 300);
+          return false;
+        },
+        RENDER_TIMEOUT
+      );
+      await search.fill('<script>window.__xss=1</script>');
+      await search.press('Enter');
+      await poll('a search match', async () =>
+        /match/.test((await tree.locator('.jp-huntkit-proctree-matches').textContent()) ?? '')
+      );
+      const details = tree.locator('.jp-huntkit-proctree-details');
+      await poll('the details pane', async () => {
+        await tree
+          .locator('.jp-huntkit-proctree-rows [data-node]')
+          .nth(3)
+          .dispatchEvent('click')
+          .catch(() => {});
+        await page.waitForTimeout(500);
+        return details.isVisible();
+      });
+      assert.match((await details.textContent()) ?? '', /onerror=/);
       const findings = [];
       for (const f of allFrames()) {
         if (!f.isDetached()) {
