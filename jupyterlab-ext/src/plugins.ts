@@ -43,6 +43,16 @@ export const enginePlugin: JupyterFrontEndPlugin<IHuntkitEngine> = {
         return engine.debugArmPanic(lane);
       }
     });
+    app.commands.addCommand(CommandIDs.debugArmVanish, {
+      label: 'huntkit (tests): make an engine worker stop silently on its next request',
+      execute: args => {
+        const lane = args.lane === 'views' || args.lane === 'trees' ? args.lane : 'jobs';
+        if (typeof args.silenceMs === 'number' && args.silenceMs > 0) {
+          engine.setWatchdog({ baseMs: args.silenceMs });
+        }
+        return engine.debugArmVanish(lane);
+      }
+    });
     return engine;
   }
 };

@@ -66,5 +66,12 @@ export const CommandIDs = {
    * `lane` (argument; default `jobs`) makes its wasm module panic for real,
    * so the end-to-end tests can check that a trapped module is survived.
    */
-  debugArmPanic: 'huntkit:debug-arm-panic'
+  debugArmPanic: 'huntkit:debug-arm-panic',
+  /**
+   * Tests only, in no menu or palette: the worker of the engine's `lane`
+   * stops silently on its next request (no answer, no error event), and
+   * the engine waits at most `silenceMs` (argument) for a worker with
+   * requests in flight, so the end-to-end tests can check the watchdog.
+   */
+  debugArmVanish: 'huntkit:debug-arm-vanish'
 } as const;

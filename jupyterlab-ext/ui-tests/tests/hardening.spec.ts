@@ -1,53 +1,81 @@
 /**
  * Issue #16 in a real JupyterLab (headless Chromium, the real wasm in its
- * workers): a trapped wasm module is survived, and hostile strings render
- * as inert text everywhere.
+ * workers): a trapped wasm module and a worker that vanishes are survived,
+ * and hostile strings render as inert text everywhere.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@jupyterlab/galata';
+import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
+import { causedByData, scanFrame } from '../../../tests/xss/findings.cjs';
 import { runCommand } from './helpers';
 
+/** Where huntkit draws: its views and outputs, and its four panels. */
+const HUNTKIT_ROOTS =
+  '[class*="jp-huntkit"], #huntkit-extract, #huntkit-lookup, #huntkit-queries, #huntkit-analyze';
+
 const EXTRACT = 'huntkit-extract';
+
+/**
+ * The Extract panel through a failure of its worker: an extraction works;
+ * `arm` makes the jobs worker fail on its next request; that extraction
+ * shows an error of `kind` saying each of `says`, nothing spins any more,
+ * the rest of the page answers; then a new worker does the same extraction.
+ */
+async function extractSurvives(
+  page: IJupyterLabPageFixture,
+  arm: () => Promise<unknown>,
+  kind: string,
+  says: (string | RegExp)[]
+): Promise<void> {
+  const pageErrors: string[] = [];
+  page.on('pageerror', error => pageErrors.push(error.message));
+  await page.sidebar.getTabLocator(EXTRACT).click();
+  const panel = page.locator(`#${EXTRACT}`);
+  const rows = panel.locator('tr.jp-huntkit-ioc-row');
+  const status = panel.locator('.jp-huntkit-status.jp-huntkit-mod-error').first();
+  const extract = async (text: string): Promise<void> => {
+    await panel.locator('textarea.jp-huntkit-input-text').fill(text);
+    await panel.getByRole('button', { name: 'Extract', exact: true }).click();
+  };
+
+  await extract('beacon to 203.0.113.7');
+  await expect(rows).toHaveCount(1);
+
+  await arm();
+  await extract('beacon to 198.51.100.9');
+  await expect(status).toBeVisible();
+  await expect(status.locator('.jp-huntkit-error-kind')).toHaveText(kind);
+  for (const text of says) {
+    await expect(status).toContainText(text);
+  }
+  await expect(panel).not.toHaveClass(/jp-huntkit-mod-running/);
+  await expect(panel.getByRole('button', { name: 'Cancel', exact: true })).toBeHidden();
+
+  // The rest of the page is alive: the shell answers, a command runs.
+  await page.sidebar.getTabLocator('huntkit-queries').click();
+  await expect(page.locator('#huntkit-queries')).toBeVisible();
+  await page.sidebar.getTabLocator(EXTRACT).click();
+
+  // A new worker answers the same request.
+  await extract('beacon to 198.51.100.9');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first().locator('.jp-huntkit-col-refanged')).toHaveText('198.51.100.9');
+  await expect(panel.locator('.jp-huntkit-status.jp-huntkit-mod-error')).toHaveCount(0);
+  expect(pageErrors).toEqual([]);
+}
 
 test.describe('a trapped wasm module', () => {
   test('the Extract panel shows the crash, the page lives on, the next extraction works', async ({
     page
   }) => {
-    const pageErrors: string[] = [];
-    page.on('pageerror', error => pageErrors.push(error.message));
-    await page.sidebar.getTabLocator(EXTRACT).click();
-    const panel = page.locator(`#${EXTRACT}`);
-    const rows = panel.locator('tr.jp-huntkit-ioc-row');
-    const status = panel.locator('.jp-huntkit-status.jp-huntkit-mod-error').first();
-    const extract = async (text: string): Promise<void> => {
-      await panel.locator('textarea.jp-huntkit-input-text').fill(text);
-      await panel.getByRole('button', { name: 'Extract', exact: true }).click();
-    };
-
-    await extract('beacon to 203.0.113.7');
-    await expect(rows).toHaveCount(1);
-
     // The worker's next request panics for real inside the wasm module.
-    await runCommand(page, 'huntkit:debug-arm-panic', { lane: 'jobs' });
-    await extract('beacon to 198.51.100.9');
-    await expect(status).toBeVisible();
-    await expect(status.locator('.jp-huntkit-error-kind')).toHaveText('wasm_trap');
-    await expect(status).toContainText('the huntkit engine crashed: panicked at');
-    await expect(status).toContainText('debugPanic: armed by a test, on request ioc');
-
-    // The rest of the page is alive: the shell answers, a command runs.
-    await page.sidebar.getTabLocator('huntkit-queries').click();
-    await expect(page.locator('#huntkit-queries')).toBeVisible();
-    await page.sidebar.getTabLocator(EXTRACT).click();
-
-    // A new worker answers the same request.
-    await extract('beacon to 198.51.100.9');
-    await expect(rows).toHaveCount(1);
-    await expect(rows.first().locator('.jp-huntkit-col-refanged')).toHaveText('198.51.100.9');
-    await expect(panel.locator('.jp-huntkit-status.jp-huntkit-mod-error')).toHaveCount(0);
-    expect(pageErrors).toEqual([]);
+    await extractSurvives(
+      page,
+      () => runCommand(page, 'huntkit:debug-arm-panic', { lane: 'jobs' }),
+      'wasm_trap',
+      ['the huntkit engine crashed: panicked at', 'debugPanic: armed by a test, on request ioc']
+    );
   });
 
   test('a chart whose views worker trapped says so; Extract still works; reopening draws it', async ({
@@ -106,6 +134,23 @@ test.describe('a trapped wasm module', () => {
   });
 });
 
+test.describe('a worker that vanishes', () => {
+  test('the Extract panel says the engine stopped responding, spins no more, and works again', async ({
+    page
+  }) => {
+    // The jobs worker closes itself on its next request: no answer, no
+    // error event, as a worker killed from outside. The engine waits 3 s.
+    await extractSurvives(
+      page,
+      () => runCommand(page, 'huntkit:debug-arm-vanish', { lane: 'jobs', silenceMs: 3000 }),
+      'worker_unresponsive',
+      [
+        /the analysis engine stopped responding \(its jobs worker said nothing for [\d.]+ s\); it was restarted: run this again/
+      ]
+    );
+  });
+});
+
 /** The corpus and the kernel-side module that puts it in every view (`tests/xss/`). */
 const CORPUS_DIR = path.resolve(__dirname, '../../../tests/xss');
 const CORPUS = JSON.parse(readFileSync(path.join(CORPUS_DIR, 'payloads.json'), 'utf8')) as {
@@ -114,102 +159,11 @@ const CORPUS = JSON.parse(readFileSync(path.join(CORPUS_DIR, 'payloads.json'), '
 };
 const PAYLOADS = [...CORPUS.payloads, ...CORPUS.long.map(l => l.unit.repeat(l.repeat))];
 
-/**
- * A request data caused: to a host a payload names (`xss.invalid`) or to a
- * relative `xss…` path a payload's `src`/`href` would resolve, or to any
- * host other than the test server.
- */
-function causedByData(url: string, origin: string): boolean {
-  const parsed = new URL(url);
-  if (['data:', 'blob:', 'about:'].includes(parsed.protocol)) {
-    return false;
-  }
-  return (
-    parsed.origin !== origin ||
-    parsed.hostname === 'xss.invalid' ||
-    /(^|\/)xss(\.invalid|\.png|\.css)?([/?#]|$)/.test(parsed.pathname)
-  );
-}
-
-/**
- * Whatever in the page was made from data: elements data could create
- * (scripts, frames, images, media, styles, forms, SVG animation), inline
- * event handlers, `javascript:`/`data:` links, and the sentinel a payload
- * sets when it runs. Returns one line per finding.
- */
+/** Whatever in the page's frames was made from data (`tests/xss/findings.cjs`), one line each. */
 async function findings(page: Page): Promise<string[]> {
   const out: string[] = [];
   for (const frame of page.frames()) {
-    out.push(
-      ...(await frame.evaluate(() => {
-        const found: string[] = [];
-        const w = window as unknown as { __xss?: unknown };
-        if (w.__xss !== undefined) {
-          found.push(`window.__xss was set in ${location.href}`);
-        }
-        const roots = Array.from(
-          document.querySelectorAll(
-            '[class*="jp-huntkit"], #huntkit-extract, #huntkit-lookup, #huntkit-queries, #huntkit-analyze'
-          )
-        );
-        const banned = new Set([
-          'script',
-          'iframe',
-          'object',
-          'embed',
-          'img',
-          'video',
-          'audio',
-          'source',
-          'link',
-          'meta',
-          'base',
-          'style',
-          'template',
-          'marquee',
-          'math',
-          'foreignobject',
-          'animate',
-          'set',
-          'noscript',
-          'form',
-          'isindex',
-          'keygen',
-          'use',
-          'image'
-        ]);
-        const describe = (el: Element): string => el.outerHTML.slice(0, 120);
-        for (const root of roots) {
-          for (const el of [root, ...Array.from(root.querySelectorAll('*'))]) {
-            if (banned.has(el.localName.toLowerCase())) {
-              found.push(`<${el.localName}> inside huntkit: ${describe(el)}`);
-            }
-          }
-        }
-        for (const el of Array.from(document.querySelectorAll('*'))) {
-          for (const attr of Array.from(el.attributes)) {
-            const name = attr.name.toLowerCase();
-            // Browsers drop whitespace and control characters in a URL's scheme.
-            const value = Array.from(attr.value)
-              .filter(c => c.charCodeAt(0) > 0x20)
-              .join('')
-              .toLowerCase();
-            if (name.startsWith('on')) {
-              found.push(`inline handler ${name} on ${describe(el)}`);
-            }
-            if (
-              ['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'srcdoc'].includes(
-                name
-              ) &&
-              /^(javascript|vbscript|data:text\/html)/.test(value)
-            ) {
-              found.push(`${name}=${attr.value.slice(0, 60)} on ${describe(el)}`);
-            }
-          }
-        }
-        return found;
-      }))
-    );
+    out.push(...(await frame.evaluate(scanFrame, { roots: HUNTKIT_ROOTS, everywhere: true })));
   }
   return out;
 }

@@ -22,6 +22,7 @@ mod panic;
 mod proctree;
 mod proctree_view;
 mod queries;
+mod rows_table;
 mod sessions;
 mod siem;
 mod timeseries;

@@ -4,26 +4,15 @@
 
 use huntkit_core::providers::ti::{self, CallOutcome, LookupPlan};
 use huntkit_core::providers::HttpResponse;
-use js_sys::{Object, Reflect, Uint8Array};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::errors;
+use crate::queries::to_js;
+use crate::rows_table::rows_and_arrow;
 
 /// The result shape of `finishLookups`, kept as a `.d.ts` file.
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SECTION: &'static str = include_str!("lookup.d.ts");
-
-/// The keys of `LookupTable`, as the facade sets them (checked against
-/// `lookup.d.ts` by a test).
-const TABLE_KEYS: [&str; 2] = ["rows", "arrow"];
-
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    // JSON-compatible: `Details` holds JSON objects, not JS Maps.
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(errors::output)
-}
 
 /// Every lookup provider (name, configuration section, kind, whether it
 /// needs a key, the IoC types it looks up), in display order.
@@ -55,19 +44,7 @@ pub fn finish_lookups(
     let outcomes: Vec<CallOutcome> =
         serde_wasm_bindgen::from_value(outcomes).map_err(errors::options)?;
     let rows = ti::finish_lookups(&plan, &outcomes);
-    let arrow = ti::lookup_frame(&rows)
-        .to_arrow_ipc()
-        .map_err(|e| errors::to_js(&e))?;
-    let out = Object::new();
-    let [rows_key, arrow_key] = TABLE_KEYS;
-    // Setting a property on a plain new object cannot fail.
-    let _ = Reflect::set(&out, &rows_key.into(), &to_js(&rows)?);
-    let _ = Reflect::set(
-        &out,
-        &arrow_key.into(),
-        &Uint8Array::from(arrow.as_slice()).into(),
-    );
-    Ok(out.into())
+    rows_and_arrow(&rows, &ti::lookup_frame(&rows))
 }
 
 /// Milliseconds to wait before sending a call again after `response`
@@ -131,17 +108,4 @@ impl LookupCache {
 /// The browser's clock in ms (`SystemTime` panics in wasm32).
 fn now_ms() -> u64 {
     js_sys::Date::now() as u64
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ts_drift::ts_fields;
-
-    #[test]
-    fn the_table_type_names_the_keys_set() {
-        let want: std::collections::BTreeSet<String> =
-            TABLE_KEYS.iter().map(|k| k.to_string()).collect();
-        assert_eq!(ts_fields(include_str!("lookup.d.ts"), "LookupTable"), want);
-    }
 }

@@ -64,6 +64,13 @@ import {
   type TreeResults,
   type QueryListAnswer
 } from './protocol.js';
+import {
+  DEFAULT_WATCHDOG,
+  LaneWatchdog,
+  inputSize,
+  silenceBudget,
+  type WatchdogOptions
+} from './watchdog.js';
 
 /**
  * A LocalData run as the engine hands it back: the wasm `runLocal` result
@@ -164,21 +171,45 @@ export function laneOf(op: EngineOp): EngineLane {
 export interface HuntkitEngineOptions {
   /** Starts a lane's worker; the default is the bundled `worker.js`. */
   createWorker?: (lane: EngineLane) => WorkerLike;
+  /** How long a lane's worker may stay silent with requests in flight (see `watchdog.ts`). */
+  watchdog?: Partial<WatchdogOptions>;
 }
 
 /** One lane: its worker (started on first use) and its requests in flight. */
 interface Lane {
   worker: WorkerLike | null;
   readonly pending: Map<number, Pending>;
-  /** How many times the lane's worker was stopped (trap, crash, cancel). */
+  /** How many times the lane's worker was stopped (trap, crash, silence, cancel). */
   generation: number;
+  /** Stops the worker that goes silent with requests in flight. */
+  readonly watchdog: LaneWatchdog;
+  /** The worker has not said anything yet (it may still be compiling the module). */
+  fresh: boolean;
 }
 
 interface Pending {
   op: EngineOp;
+  /** The input it carries, in characters or bytes (what is left of it, after progress). */
+  size: number;
   resolve: (value: never) => void;
   reject: (error: HuntkitError) => void;
   onProgress?: ProgressCallback;
+}
+
+function newLane(): Lane {
+  return {
+    worker: null,
+    pending: new Map(),
+    generation: 0,
+    watchdog: new LaneWatchdog(),
+    fresh: true
+  };
+}
+
+/** `ms` for a message: seconds, one decimal under ten. */
+function seconds(ms: number): string {
+  const s = ms / 1000;
+  return `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
 }
 
 /** The default worker: bundlers pick up this exact `new Worker(new URL(…))` form. */
@@ -512,22 +543,38 @@ export interface ChartSource {
  * script failing), the lane's requests in flight are rejected with kind
  * `wasm_trap` (the one that trapped, its panic message in the error) or
  * `worker_crashed` (the others), the worker is terminated and the next
- * request starts a new one; the other lanes, and the page, go on. Charts and
+ * request starts a new one; the other lanes, and the page, go on. A worker
+ * that goes silent with requests in flight (killed, hung, gone without an
+ * `error` event) is replaced the same way once its silence outlasts what
+ * its input allows (`watchdog.ts`): kind `worker_unresponsive`. Charts and
  * trees opened in the dead worker answer kind `engine_restarted`.
  */
 export class HuntkitEngine {
   private readonly createWorker: (lane: EngineLane) => WorkerLike;
   private readonly lanes: Record<EngineLane, Lane> = {
-    views: { worker: null, pending: new Map(), generation: 0 },
-    trees: { worker: null, pending: new Map(), generation: 0 },
-    jobs: { worker: null, pending: new Map(), generation: 0 }
+    views: newLane(),
+    trees: newLane(),
+    jobs: newLane()
   };
+  private watchdogOptions: WatchdogOptions;
+  /** The length of each staged text not yet used by a request, by key. */
+  private readonly stagedSizes = new Map<number, number>();
   private nextId = 1;
   private nextStage = 1;
   private disposed = false;
 
   constructor(options: HuntkitEngineOptions = {}) {
     this.createWorker = options.createWorker ?? defaultWorker;
+    this.watchdogOptions = { ...DEFAULT_WATCHDOG, ...options.watchdog };
+  }
+
+  /**
+   * Changes how long a lane's worker may stay silent with requests in
+   * flight (from the next message or request on); for tests, and hosts
+   * that know their machine is slower.
+   */
+  setWatchdog(options: Partial<WatchdogOptions>): void {
+    this.watchdogOptions = { ...this.watchdogOptions, ...options };
   }
 
   /** Whether `dispose` was called. */
@@ -549,6 +596,14 @@ export class HuntkitEngine {
    */
   async debugArmPanic(lane: EngineLane): Promise<void> {
     await this.request({ id: 0, op: 'debugArmPanic' }, [], undefined, lane);
+  }
+
+  /**
+   * For tests only: `lane`'s worker stops silently on its next request (see
+   * `DebugArmVanishRequest`), to check the watchdog end to end.
+   */
+  async debugArmVanish(lane: EngineLane): Promise<void> {
+    await this.request({ id: 0, op: 'debugArmVanish' }, [], undefined, lane);
   }
 
   /** Whether a request is in flight (in any lane). */
@@ -764,6 +819,7 @@ export class HuntkitEngine {
    */
   private async stage(text: string, lane: EngineLane): Promise<number> {
     const key = this.nextStage++;
+    this.stagedSizes.set(key, text.length);
     for (let start = 0; start < text.length; start += STAGE_CHUNK) {
       const chunk = text.slice(start, start + STAGE_CHUNK);
       await this.request({ id: 0, op: 'stage', key, chunk }, [], undefined, lane);
@@ -1052,12 +1108,14 @@ export class HuntkitEngine {
       const pending = this.lanes[lane].pending;
       pending.set(id, {
         op: message.op,
+        size: inputSize(message, key => this.takeStaged(key)),
         resolve: resolve as (value: never) => void,
         reject,
         onProgress
       });
       try {
         worker.postMessage({ ...message, id }, transfer);
+        this.watch(lane);
       } catch (error) {
         pending.delete(id);
         reject(
@@ -1078,7 +1136,11 @@ export class HuntkitEngine {
     const worker = this.createWorker(name);
     worker.addEventListener('message', event => {
       if (lane.worker === worker) {
+        lane.fresh = false;
         this.onMessage(lane, event.data);
+        if (lane.worker === worker) {
+          this.watch(name);
+        }
       }
     });
     worker.addEventListener('error', event => {
@@ -1102,7 +1164,37 @@ export class HuntkitEngine {
       }
     });
     lane.worker = worker;
+    lane.fresh = true;
     return worker;
+  }
+
+  /** The length of staged text `key` (used once: a stage feeds one request). */
+  private takeStaged(key: number): number {
+    const size = this.stagedSizes.get(key) ?? 0;
+    this.stagedSizes.delete(key);
+    return size;
+  }
+
+  /**
+   * Starts `name`'s silence timer again (after a request was sent or a
+   * message came), or stops it when nothing is in flight. A worker silent
+   * past the budget of what it holds is replaced, its requests rejected.
+   */
+  private watch(name: EngineLane): void {
+    const lane = this.lanes[name];
+    if (lane.pending.size === 0 || !lane.worker) {
+      lane.watchdog.stop();
+      return;
+    }
+    const sizes = [...lane.pending.values()].map(p => p.size);
+    const budget = silenceBudget(this.watchdogOptions, sizes, lane.fresh);
+    lane.watchdog.restart(budget, () =>
+      this.stopWorker(
+        name,
+        `the analysis engine stopped responding (its ${name} worker said nothing for ${seconds(budget)}); it was restarted: run this again`,
+        ErrorKind.workerUnresponsive
+      )
+    );
   }
 
   private onMessage(lane: Lane, message: EngineResponse): void {
@@ -1112,6 +1204,7 @@ export class HuntkitEngine {
     }
     switch (message.type) {
       case 'progress':
+        pending.size = Math.max(0, message.total - message.done);
         try {
           pending.onProgress?.(message.done, message.total);
         } catch (error) {
@@ -1145,6 +1238,7 @@ export class HuntkitEngine {
     const lane = this.lanes[name];
     const worker = lane.worker;
     lane.worker = null;
+    lane.watchdog.stop();
     if (worker) {
       lane.generation++;
       worker.terminate();

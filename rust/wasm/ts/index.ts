@@ -71,6 +71,7 @@ export {
   type SiemSend,
   type WorkerLike
 } from './engine.js';
+export { DEFAULT_WATCHDOG, type WatchdogOptions } from './watchdog.js';
 export {
   ErrorKind,
   type ChartCall,
@@ -116,7 +117,9 @@ export {
   type TimeseriesAnswer,
   type TimeseriesRequest,
   type ClusterAnswer,
-  type ClusterRequest
+  type ClusterRequest,
+  type DebugArmPanicRequest,
+  type DebugArmVanishRequest
 } from './protocol.js';
 export { CLUSTER_DEFAULT_FEATURES, CLUSTER_FEATURES } from './contract.js';
 export {

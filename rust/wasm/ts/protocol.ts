@@ -644,6 +644,18 @@ export interface DebugArmPanicRequest {
   op: 'debugArmPanic';
 }
 
+/**
+ * For tests only: the worker script (`worker.ts`) answers `null`, then
+ * stops silently on the next request it gets (`close()`: no answer, no
+ * `error` event), as a worker killed from outside would, so the loader's
+ * watchdog can be checked end to end. The router alone cannot stop a
+ * worker: it answers an `internal` error. Nothing in data can send it.
+ */
+export interface DebugArmVanishRequest {
+  id: number;
+  op: 'debugArmVanish';
+}
+
 /** Every request the worker understands. */
 export type EngineRequest =
   | IocRequest
@@ -679,7 +691,8 @@ export type EngineRequest =
   | SiemStartRequest
   | SiemAnswerRequest
   | SiemFinishRequest
-  | DebugArmPanicRequest;
+  | DebugArmPanicRequest
+  | DebugArmVanishRequest;
 
 /** The name of an operation. */
 export type EngineOp = EngineRequest['op'];
@@ -725,6 +738,7 @@ export interface EngineResults {
   siemAnswer: SiemStep;
   siemFinish: SiemFinishAnswer;
   debugArmPanic: null;
+  debugArmVanish: null;
 }
 
 /** Work done so far on a request, in the input's units (characters or bytes). */
@@ -765,6 +779,11 @@ export const ErrorKind = {
   wasmTrap: 'wasm_trap',
   /** The worker stopped unexpectedly; the next request starts a new one. */
   workerCrashed: 'worker_crashed',
+  /**
+   * The worker said nothing for longer than its input allows (killed,
+   * out of memory, hung): it was replaced; the next request starts a new one.
+   */
+  workerUnresponsive: 'worker_unresponsive',
   /** `cancel()` stopped the request. */
   cancelled: 'cancelled',
   /** The engine was disposed. */

@@ -651,6 +651,16 @@ export function handleRequest(
         post({ id: request.id, type: 'result', op: 'debugArmPanic', result: null });
         break;
       }
+      case 'debugArmVanish': {
+        post({
+          id: request.id,
+          type: 'error',
+          message:
+            'debugArmVanish is handled by the worker script, which alone can stop the worker',
+          kind: ErrorKind.internal
+        });
+        break;
+      }
       case 'columns': {
         const result = api.tableColumns(tableBytes(request.data, trees), request.format);
         post({ id: request.id, type: 'result', op: 'columns', result });

@@ -13,6 +13,8 @@ import { handleRequest } from './router.js';
 interface WorkerScope {
   /** The worker's name: `huntkit-engine`, or `huntkit-engine <wasm URL>`. */
   readonly name?: string;
+  /** Stops the worker: no answer, no `error` event (see `debugArmVanish`). */
+  close(): void;
   postMessage(message: EngineResponse, transfer: Transferable[]): void;
   addEventListener(
     type: 'message',
@@ -33,6 +35,9 @@ export interface WasmInit {
 const scope = self as unknown as WorkerScope;
 
 let ready: Promise<unknown> | null = null;
+
+/** Set by `debugArmVanish` (tests only): the next request stops the worker unanswered. */
+let vanishArmed = false;
 
 /** The wasm file: next to this module, unless the name says where (a worker started from a blob, VS Code). */
 function wasmUrl(): URL {
@@ -57,6 +62,15 @@ scope.addEventListener('message', event => {
     return;
   }
   const request = data;
+  if (vanishArmed) {
+    scope.close();
+    return;
+  }
+  if (request.op === 'debugArmVanish') {
+    vanishArmed = true;
+    post({ id: request.id, type: 'result', op: 'debugArmVanish', result: null });
+    return;
+  }
   loadWasm().then(
     () => handleRequest(wasm, request, post),
     (error: unknown) =>

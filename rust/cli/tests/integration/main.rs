@@ -4,6 +4,7 @@
 mod cli;
 mod cluster;
 mod config;
+mod fixture_server;
 mod geo;
 mod graph;
 mod queries;

@@ -5,89 +5,11 @@
 //! `tests/fixtures/providers/`, and checks each request's credentials and
 //! body; the built binary is pointed at it with `HUNTKIT_PROVIDER_BASE_URLS`.
 
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::{Arc, Mutex};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(root().join("tests/fixtures/providers").join(name)).unwrap()
-}
-
-/// One request as the server saw it.
-#[derive(Debug, Clone)]
-struct Seen {
-    method: String,
-    target: String,
-    headers: HashMap<String, String>,
-    body: String,
-}
+use crate::fixture_server::{self, fixture, huntkit, serve, Seen};
+use std::path::PathBuf;
+use std::process::Output;
 
 type Answer = (u16, String);
-type Log = Arc<Mutex<Vec<Seen>>>;
-
-/// Starts a server on 127.0.0.1 answering with `route` (given the request
-/// and how many came before it); returns the port and the log.
-fn serve(route: fn(&Seen, usize) -> Answer) -> (u16, Log) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let log: Log = Arc::new(Mutex::new(Vec::new()));
-    let seen_log = Arc::clone(&log);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            if reader.read_line(&mut line).is_err() {
-                continue;
-            }
-            let mut parts = line.split_whitespace();
-            let method = parts.next().unwrap_or("").to_string();
-            let target = parts.next().unwrap_or("").to_string();
-            let mut headers = HashMap::new();
-            loop {
-                let mut h = String::new();
-                if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
-                    break;
-                }
-                if let Some((k, v)) = h.split_once(':') {
-                    headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
-                }
-            }
-            let len: usize = headers
-                .get("content-length")
-                .and_then(|l| l.parse().ok())
-                .unwrap_or(0);
-            let mut body = vec![0; len];
-            let _ = reader.read_exact(&mut body);
-            let seen = Seen {
-                method,
-                target,
-                headers,
-                body: String::from_utf8_lossy(&body).into_owned(),
-            };
-            let count = {
-                let mut log = seen_log.lock().unwrap();
-                log.push(seen.clone());
-                log.len() - 1
-            };
-            let (status, body) = route(&seen, count);
-            let head = format!(
-                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(body.as_bytes());
-        }
-    });
-    (port, log)
-}
 
 const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const WORKSPACE: &str = "52b1ab41-869e-4138-9e40-2a4457f09bf0";
@@ -173,32 +95,8 @@ fn providers(seen: &Seen, _count: usize) -> Answer {
     (404, "{}".into())
 }
 
-fn huntkit(args: &[&str], env: &[(&str, String)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_huntkit"));
-    cmd.args(args).current_dir(root());
-    for k in [
-        "MSTICPYCONFIG",
-        "AZURE_TENANT_ID",
-        "AZURE_CLIENT_ID",
-        "AZURE_CLIENT_SECRET",
-        "AZURE_AUTHORITY_HOST",
-        "HUNTKIT_AZURE_TOKEN",
-        "HUNTKIT_PROVIDER_BASE_URLS",
-    ] {
-        cmd.env_remove(k);
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
-}
-
 fn temp_file(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("huntkit-query-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
+    fixture_server::temp_file("query", name, text)
 }
 
 fn config() -> String {

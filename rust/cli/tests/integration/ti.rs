@@ -4,79 +4,13 @@
 //! provider expects it; the built binary is pointed at it with
 //! `HUNTKIT_PROVIDER_BASE_URLS`.
 
+use crate::fixture_server::{self, fixture, huntkit, serve, Seen};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::{Arc, Mutex};
+use std::path::PathBuf;
+use std::process::Output;
 use std::time::Instant;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(root().join("tests/fixtures/providers").join(name)).unwrap()
-}
-
-/// One request as the server saw it.
-#[derive(Debug, Clone)]
-struct Seen {
-    target: String,
-    headers: HashMap<String, String>,
-}
-
 type Answer = (u16, Vec<(&'static str, String)>, String);
-
-/// Starts a server on 127.0.0.1; `route` answers each request given how
-/// many times that target was asked before. Returns the port and the log.
-fn serve(route: fn(&Seen, usize) -> Answer) -> (u16, Arc<Mutex<Vec<Seen>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let log = Arc::new(Mutex::new(Vec::<Seen>::new()));
-    let seen_log = Arc::clone(&log);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            if reader.read_line(&mut line).is_err() {
-                continue;
-            }
-            let target = line.split_whitespace().nth(1).unwrap_or("").to_string();
-            let mut headers = HashMap::new();
-            loop {
-                let mut h = String::new();
-                if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
-                    break;
-                }
-                if let Some((k, v)) = h.split_once(':') {
-                    headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
-                }
-            }
-            let seen = Seen { target, headers };
-            let count = {
-                let mut log = seen_log.lock().unwrap();
-                let n = log.iter().filter(|s| s.target == seen.target).count();
-                log.push(seen.clone());
-                n
-            };
-            let (status, extra, body) = route(&seen, count);
-            let mut head = format!(
-                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n",
-                body.len()
-            );
-            for (k, v) in extra {
-                head.push_str(&format!("{k}: {v}\r\n"));
-            }
-            head.push_str("\r\n");
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(body.as_bytes());
-        }
-    });
-    (port, log)
-}
 
 /// The providers as this test's server plays them.
 fn providers(seen: &Seen, count: usize) -> Answer {
@@ -116,23 +50,8 @@ fn providers(seen: &Seen, count: usize) -> Answer {
     }
 }
 
-fn huntkit(args: &[&str], env: &[(&str, String)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_huntkit"));
-    cmd.args(args)
-        .current_dir(root())
-        .env_remove("MSTICPYCONFIG");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
-}
-
 fn temp_file(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("huntkit-ti-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
+    fixture_server::temp_file("ti", name, text)
 }
 
 const CONFIG: &str = "\

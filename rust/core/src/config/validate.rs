@@ -119,6 +119,48 @@ impl Checker<'_> {
         });
     }
 
+    /// The entries of a mapping; `None` for an empty node, or for anything
+    /// else, reported as not a mapping.
+    fn entries<'n>(
+        &mut self,
+        section: &str,
+        key: &str,
+        node: &'n Node,
+    ) -> Option<&'n [(String, Node)]> {
+        match &node.value {
+            Value::Map(m) => Some(m),
+            Value::Null => None,
+            _ => {
+                self.not_a_mapping(section, key, node);
+                None
+            }
+        }
+    }
+
+    /// Whether a section's body is a mapping (or empty, with `empty_ok`);
+    /// anything else is reported.
+    fn is_section(&mut self, section: &str, node: &Node, empty_ok: bool) -> bool {
+        let ok = match node.value {
+            Value::Map(_) => true,
+            Value::Null => empty_ok,
+            _ => false,
+        };
+        if !ok {
+            self.not_a_mapping(section, "", node);
+        }
+        ok
+    }
+
+    fn not_a_mapping(&mut self, section: &str, key: &str, node: &Node) {
+        self.add(
+            FindingLevel::Error,
+            section,
+            key,
+            node.line,
+            "is not a mapping".into(),
+        );
+    }
+
     /// Reads one setting, reporting an unset environment variable, a Key
     /// Vault reference or a malformed mapping.
     fn setting(&mut self, section: &str, key: &str, node: &Node) -> Setting {
@@ -192,19 +234,8 @@ impl Checker<'_> {
     /// Checks every setting of an `Args`-like mapping; returns the keys
     /// that hold a usable value.
     fn args(&mut self, section: &str, prefix: &str, node: &Node) -> Vec<String> {
-        let entries = match &node.value {
-            Value::Map(m) => m,
-            Value::Null => return Vec::new(),
-            _ => {
-                self.add(
-                    FindingLevel::Error,
-                    section,
-                    prefix.trim_end_matches('.'),
-                    node.line,
-                    "is not a mapping".into(),
-                );
-                return Vec::new();
-            }
+        let Some(entries) = self.entries(section, prefix.trim_end_matches('.'), node) else {
+            return Vec::new();
         };
         let mut set = Vec::new();
         for (key, value) in entries {
@@ -231,33 +262,15 @@ impl Checker<'_> {
 
     fn provider_sections(&mut self, root: &Node, name: &str) {
         let Some(node) = root.get(name) else { return };
-        let entries = match &node.value {
-            Value::Map(m) => m,
-            Value::Null => return,
-            _ => {
-                self.add(
-                    FindingLevel::Error,
-                    name,
-                    "",
-                    node.line,
-                    "is not a mapping".into(),
-                );
-                return;
-            }
+        let Some(entries) = self.entries(name, "", node) else {
+            return;
         };
         for (provider, body) in entries {
             let section = format!("{name}.{provider}");
             let def = registry()
                 .iter()
                 .find(|d| d.config_name.eq_ignore_ascii_case(provider));
-            if !matches!(body.value, Value::Map(_) | Value::Null) {
-                self.add(
-                    FindingLevel::Error,
-                    &section,
-                    "",
-                    body.line,
-                    "is not a mapping".into(),
-                );
+            if !self.is_section(&section, body, true) {
                 continue;
             }
             if let Some(p) = body.get("Primary") {
@@ -350,30 +363,12 @@ impl Checker<'_> {
             }
             return;
         };
-        let entries = match &node.value {
-            Value::Map(m) => m,
-            Value::Null => return,
-            _ => {
-                self.add(
-                    FindingLevel::Error,
-                    "AzureSentinel.Workspaces",
-                    "",
-                    node.line,
-                    "is not a mapping".into(),
-                );
-                return;
-            }
+        let Some(entries) = self.entries("AzureSentinel.Workspaces", "", node) else {
+            return;
         };
         for (name, ws) in entries {
             let section = format!("AzureSentinel.Workspaces.{name}");
-            if !matches!(ws.value, Value::Map(_)) {
-                self.add(
-                    FindingLevel::Error,
-                    &section,
-                    "",
-                    ws.line,
-                    "is not a mapping".into(),
-                );
+            if !self.is_section(&section, ws, false) {
                 continue;
             }
             let set = self.args(&section, "", ws);
@@ -395,30 +390,12 @@ impl Checker<'_> {
         let Some(node) = root.get("DataProviders") else {
             return;
         };
-        let entries = match &node.value {
-            Value::Map(m) => m,
-            Value::Null => return,
-            _ => {
-                self.add(
-                    FindingLevel::Error,
-                    "DataProviders",
-                    "",
-                    node.line,
-                    "is not a mapping".into(),
-                );
-                return;
-            }
+        let Some(entries) = self.entries("DataProviders", "", node) else {
+            return;
         };
         for (name, body) in entries {
             let section = format!("DataProviders.{name}");
-            if !matches!(body.value, Value::Map(_) | Value::Null) {
-                self.add(
-                    FindingLevel::Error,
-                    &section,
-                    "",
-                    body.line,
-                    "is not a mapping".into(),
-                );
+            if !self.is_section(&section, body, true) {
                 continue;
             }
             if let Some(args) = body.get("Args") {
@@ -578,6 +555,44 @@ DataProviders:
         let frame = findings_frame(&findings);
         assert_eq!(frame.names(), FINDING_COLUMNS);
         assert_eq!(frame.rows(), findings.len());
+    }
+
+    #[test]
+    fn a_section_that_is_not_a_mapping_is_named() {
+        // (file, section:key of the one finding)
+        let cases = [
+            ("TIProviders: [1]\n", "TIProviders:"),
+            ("OtherProviders:\n  IPStack: 3\n", "OtherProviders.IPStack:"),
+            (
+                "DataProviders:\n  AzureCLI:\n    Args: [a]\n",
+                "DataProviders.AzureCLI:Args",
+            ),
+            (
+                "AzureSentinel:\n  Workspaces: 3\n",
+                "AzureSentinel.Workspaces:",
+            ),
+            (
+                "AzureSentinel:\n  Workspaces:\n    Default:\n",
+                "AzureSentinel.Workspaces.Default:",
+            ),
+            ("DataProviders: x\n", "DataProviders:"),
+            (
+                "DataProviders:\n  AzureCLI: [1]\n",
+                "DataProviders.AzureCLI:",
+            ),
+        ];
+        for (text, at) in cases {
+            let got = found(&validate("m.yaml", text, &env));
+            let want = (
+                "error".to_string(),
+                at.to_string(),
+                "is not a mapping".to_string(),
+            );
+            assert_eq!(got, [want], "{text}");
+        }
+        // Empty provider and DataProviders sections are fine.
+        let empty = "TIProviders:\nOtherProviders:\nDataProviders:\n  AzureCLI:\n";
+        assert_eq!(validate("m.yaml", empty, &env), vec![]);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use huntkit_core::providers::siem::{
     chunks_frame, siem_provider, ChunkStatus, QueryRun, QueryTarget, RunOptions, SiemType,
 };
 use huntkit_core::providers::HttpResponse;
-use huntkit_core::queries::{QueryStore, TimeSpan};
+use huntkit_core::queries::{QueryStore, Template, TimeSpan};
 use serde::Deserialize;
 use serde_json::{json, Map, Value as Json};
 
@@ -45,12 +45,16 @@ fn fixture(name: &str) -> String {
     std::fs::read_to_string(root().join("tests/fixtures/providers").join(name)).unwrap()
 }
 
-fn ok(body: &str) -> HttpResponse {
+fn response(status: u16, body: &str) -> HttpResponse {
     HttpResponse {
-        status: 200,
+        status,
         headers: vec![],
         body: body.to_string(),
     }
+}
+
+fn ok(body: &str) -> HttpResponse {
+    response(200, body)
 }
 
 #[test]
@@ -60,11 +64,7 @@ fn fixture_cases() {
     for case in &cases {
         let what = format!("{} {}", case.provider, case.body);
         let p = siem_provider(&case.provider).unwrap();
-        let answer = (p.parse)(&HttpResponse {
-            status: case.http_status,
-            headers: vec![],
-            body: fixture(&case.body),
-        });
+        let answer = (p.parse)(&response(case.http_status, &fixture(&case.body)));
         assert_eq!(
             answer.status.name(),
             case.expect.status,
@@ -150,10 +150,46 @@ fn typed_arrow_columns() {
     assert_eq!(SiemType::from_name("Int64"), SiemType::Long);
 }
 
-fn store() -> QueryStore {
+/// The Sentinel DNS template every run below uses.
+fn dns_template() -> Template {
     let mut store = QueryStore::new();
     store.load_dir(&root().join("queries")).unwrap();
     store
+        .get("Dns.list_dns_queries_for_domain", Some("MSSentinel"))
+        .unwrap()
+        .clone()
+}
+
+/// A run of the DNS template for `evil.example` on `provider`.
+fn dns_run(
+    provider: &str,
+    span: Option<TimeSpan>,
+    target: QueryTarget,
+    options: RunOptions,
+) -> huntkit_core::Result<QueryRun> {
+    let now = Utc.with_ymd_and_hms(2024, 5, 10, 0, 0, 0).unwrap();
+    let params = params(json!({"domain": "evil.example"}));
+    QueryRun::new(
+        provider,
+        &dns_template(),
+        &params,
+        span,
+        target,
+        options,
+        now,
+    )
+}
+
+/// The start of a Log Analytics request's `timespan`.
+fn timespan_start(body: Option<&str>) -> String {
+    let body: Json = serde_json::from_str(body.unwrap()).unwrap();
+    body["timespan"]
+        .as_str()
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string()
 }
 
 fn span(start: &str, end: &str) -> TimeSpan {
@@ -183,23 +219,14 @@ fn la_rows(start: &str, n: usize) -> String {
 
 #[test]
 fn split_by_renders_runs_and_concatenates_each_chunk() {
-    let store = store();
-    let t = store
-        .get("Dns.list_dns_queries_for_domain", Some("MSSentinel"))
-        .unwrap()
-        .clone();
-    let now = Utc.with_ymd_and_hms(2024, 5, 10, 0, 0, 0).unwrap();
-    let mut run = QueryRun::new(
+    let mut run = dns_run(
         "loganalytics",
-        &t,
-        &params(json!({"domain": "evil.example"})),
         Some(span("2024-05-01T00:00:00Z", "2024-05-04T23:59:59Z")),
         workspace(),
         RunOptions {
             split_by: Some("1d".into()),
             ..RunOptions::default()
         },
-        now,
     )
     .unwrap();
     assert_eq!(run.chunk_count(), 4, "one chunk a day");
@@ -213,26 +240,12 @@ fn split_by_renders_runs_and_concatenates_each_chunk() {
     assert!(queries[1].contains("datetime(2024-05-02T00:00:00Z)"));
     let mut sent = Vec::new();
     while let Some((id, req)) = run.next_request().unwrap() {
-        let body: Json = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
-        let start = body["timespan"]
-            .as_str()
-            .unwrap()
-            .split('/')
-            .next()
-            .unwrap()
-            .to_string();
+        let start = timespan_start(req.body.as_deref());
         sent.push(start.clone());
         match sent.len() {
             // Day 2 fails outright; day 3 is partial.
             2 => run
-                .submit(
-                    id,
-                    &HttpResponse {
-                        status: 403,
-                        headers: vec![],
-                        body: fixture("loganalytics/forbidden.json"),
-                    },
-                )
+                .submit(id, &response(403, &fixture("loganalytics/forbidden.json")))
                 .unwrap(),
             3 => run
                 .submit(id, &ok(&fixture("loganalytics/partial_error.json")))
@@ -267,33 +280,12 @@ fn split_by_renders_runs_and_concatenates_each_chunk() {
 
 #[test]
 fn a_chunk_over_the_limit_is_split_again() {
-    let store = store();
-    let t = store
-        .get("Dns.list_dns_queries_for_domain", Some("MSSentinel"))
-        .unwrap()
-        .clone();
-    let now = Utc.with_ymd_and_hms(2024, 5, 10, 0, 0, 0).unwrap();
-    let mut run = QueryRun::new(
-        "loganalytics",
-        &t,
-        &params(json!({"domain": "evil.example"})),
-        Some(span("2024-05-01T00:00:00Z", "2024-05-01T23:59:59Z")),
-        workspace(),
-        RunOptions::default(),
-        now,
-    )
-    .unwrap();
+    let day = || Some(span("2024-05-01T00:00:00Z", "2024-05-01T23:59:59Z"));
+    let mut run = dns_run("loganalytics", day(), workspace(), RunOptions::default()).unwrap();
     let mut answered = 0;
     while let Some((id, req)) = run.next_request().unwrap() {
         answered += 1;
-        let body: Json = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
-        let start = body["timespan"]
-            .as_str()
-            .unwrap()
-            .split('/')
-            .next()
-            .unwrap()
-            .to_string();
+        let start = timespan_start(req.body.as_deref());
         if answered == 1 {
             run.submit(id, &ok(&fixture("loganalytics/limit_exceeded.json")))
                 .unwrap();
@@ -313,17 +305,14 @@ fn a_chunk_over_the_limit_is_split_again() {
     assert_eq!(out.table.rows(), 2);
 
     // With automatic splits off, the limit is reported with what to do.
-    let mut run = QueryRun::new(
+    let mut run = dns_run(
         "loganalytics",
-        &t,
-        &params(json!({"domain": "evil.example"})),
-        Some(span("2024-05-01T00:00:00Z", "2024-05-01T23:59:59Z")),
+        day(),
         workspace(),
         RunOptions {
             auto_split: false,
             ..RunOptions::default()
         },
-        now,
     )
     .unwrap();
     let (id, _) = run.next_request().unwrap().unwrap();
@@ -342,92 +331,64 @@ fn a_chunk_over_the_limit_is_split_again() {
 
 #[test]
 fn runs_refuse_what_cannot_work() {
-    let store = store();
-    let dns = store
-        .get("Dns.list_dns_queries_for_domain", Some("MSSentinel"))
-        .unwrap()
-        .clone();
-    let now = Utc::now();
-    let p = params(json!({"domain": "evil.example"}));
-    let e = QueryRun::new(
-        "splunk",
-        &dns,
-        &p,
-        None,
-        QueryTarget::default(),
-        RunOptions::default(),
-        now,
-    )
-    .unwrap_err();
-    assert!(
-        e.to_string()
-            .contains("is written for MSSentinel, not for splunk"),
-        "{e}"
-    );
-    let e = QueryRun::new(
-        "nope",
-        &dns,
-        &p,
-        None,
-        workspace(),
-        RunOptions::default(),
-        now,
-    )
-    .unwrap_err();
-    assert!(
-        e.to_string()
-            .contains("the providers are loganalytics, m365d, kusto, splunk"),
-        "{e}"
-    );
-    let e = QueryRun::new(
-        "loganalytics",
-        &dns,
-        &p,
-        None,
-        workspace(),
-        RunOptions {
-            split_by: Some("1d".into()),
-            ..RunOptions::default()
-        },
-        now,
-    )
-    .unwrap_err();
-    assert!(e.to_string().contains("needs a time range"), "{e}");
-    let e = QueryRun::new(
-        "loganalytics",
-        &dns,
-        &p,
-        Some(span("2024-01-01T00:00:00Z", "2024-12-01T00:00:00Z")),
-        workspace(),
-        RunOptions {
-            split_by: Some("1min".into()),
-            ..RunOptions::default()
-        },
-        now,
-    )
-    .unwrap_err();
-    assert!(e.to_string().contains("more than 1000"), "{e}");
+    let split = |by: &str| RunOptions {
+        split_by: Some(by.into()),
+        ..RunOptions::default()
+    };
+    let year = || Some(span("2024-01-01T00:00:00Z", "2024-12-01T00:00:00Z"));
+    // (provider, span, target, options, what the error says)
+    let cases = [
+        (
+            "splunk",
+            None,
+            QueryTarget::default(),
+            RunOptions::default(),
+            "is written for MSSentinel, not for splunk",
+        ),
+        (
+            "nope",
+            None,
+            workspace(),
+            RunOptions::default(),
+            "the providers are loganalytics, m365d, kusto, splunk",
+        ),
+        (
+            "loganalytics",
+            None,
+            workspace(),
+            split("1d"),
+            "needs a time range",
+        ),
+        (
+            "loganalytics",
+            year(),
+            workspace(),
+            split("1min"),
+            "more than 1000",
+        ),
+    ];
+    for (provider, span, target, options, says) in cases {
+        let e = dns_run(provider, span, target, options).unwrap_err();
+        assert!(e.to_string().contains(says), "{provider}: {e}");
+    }
     // A missing parameter fails before anything is sent.
     let e = QueryRun::new(
         "loganalytics",
-        &dns,
+        &dns_template(),
         &Map::new(),
         None,
         workspace(),
         RunOptions::default(),
-        now,
+        Utc::now(),
     )
     .unwrap_err();
     assert!(e.to_string().contains("domain"), "{e}");
     // No workspace: the message says where to set it.
-    let mut run = QueryRun::new(
+    let mut run = dns_run(
         "loganalytics",
-        &dns,
-        &p,
         None,
         QueryTarget::default(),
         RunOptions::default(),
-        now,
     )
     .unwrap();
     let e = run.next_request().unwrap_err();
