@@ -397,20 +397,11 @@ fn runs_refuse_what_cannot_work() {
 
 #[test]
 fn a_run_whose_every_chunk_failed_still_reports_them_with_an_empty_table() {
-    let store = store();
-    let t = store
-        .get("Dns.list_dns_queries_for_domain", Some("MSSentinel"))
-        .unwrap()
-        .clone();
-    let now = Utc.with_ymd_and_hms(2024, 5, 10, 0, 0, 0).unwrap();
-    let mut run = QueryRun::new(
+    let mut run = dns_run(
         "loganalytics",
-        &t,
-        &params(json!({"domain": "evil.example"})),
         Some(span("2024-05-01T00:00:00Z", "2024-05-02T00:00:00Z")),
         workspace(),
         RunOptions::default(),
-        now,
     )
     .unwrap();
     while let Some((id, _)) = run.next_request().unwrap() {
