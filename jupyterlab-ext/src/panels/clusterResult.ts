@@ -9,7 +9,6 @@
  */
 import {
   BUNDLE_VERSION,
-  mountProcessTree,
   renderView,
   type ProcTreeFrame,
   type RenderedView,
@@ -184,16 +183,27 @@ export function renderClusters(
   const openTree = (): Promise<ProcTreeFrame> => {
     tree ??= new Promise<ProcTreeFrame>((resolve, reject) => {
       const box = d.createElement('div');
-      mountProcessTree(box, engine, run.file.bytes.slice(), 'auto', {
-        title: `${run.file.name}: process tree`
-      }).then(frame => {
+      // Through `renderView`, like every view: the file's bytes as they are.
+      const bundle = {
+        version: BUNDLE_VERSION,
+        kind: 'process_tree',
+        options: { title: `${run.file.name}: process tree` },
+        data: [{ label: run.file.name, bytes: run.file.bytes, format: 'auto' }]
+      };
+      renderView(box, bundle, { engine }).then(view => {
+        if (view.error !== null) {
+          view.dispose();
+          reject(new Error(view.error));
+          return;
+        }
+        const frame = view.frame as ProcTreeFrame;
         open({
           title: `${run.file.name}: process tree`,
           render: h => {
             h.append(box);
             return {
               dispose: () => {
-                frame.dispose();
+                view.dispose();
                 tree = null;
               }
             };

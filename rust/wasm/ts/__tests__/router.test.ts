@@ -46,6 +46,11 @@ function fakeApi(log: string[]): WasmApi {
         throw new Error('no entity graph in this test');
       }
     } as unknown as WasmApi['EntityGraphView'],
+    EntityGraph: {
+      fromJson() {
+        throw new Error('no incident graph in this test');
+      }
+    },
     debugPanic(message) {
       throw new WebAssembly.RuntimeError(`unreachable (${message})`);
     },
