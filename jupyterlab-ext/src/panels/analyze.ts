@@ -10,12 +10,12 @@ import {
   renderError,
   renderView,
   VIEWS,
-  type RenderedView,
   type ViewKindName
 } from '@huntkit/engine/chart';
 import { CLUSTER_DEFAULT_FEATURES, copyText } from '@huntkit/engine';
 import { Widget } from '@lumino/widgets';
 import type { IHuntkitEngine } from '../tokens';
+import { shownView } from './shownView';
 import { renderClusters } from './clusterResult';
 
 /** The sidebar widget's id. */
@@ -40,28 +40,6 @@ function bundleOf(
   options: Record<string, unknown>
 ): unknown {
   return { version: BUNDLE_VERSION, kind, options, data: [{ label, bytes, format }] };
-}
-
-/** Draws `bundle` into `host` with `renderView`; disposing also drops a view still loading. */
-function shownView(
-  host: HTMLElement,
-  bundle: unknown,
-  engine: IHuntkitEngine
-): { dispose(): void } {
-  let disposed = false;
-  let view: RenderedView | null = null;
-  void renderView(host, bundle, { engine }).then(v => {
-    view = v;
-    if (disposed) {
-      v.dispose();
-    }
-  });
-  return {
-    dispose: () => {
-      disposed = true;
-      view?.dispose();
-    }
-  };
 }
 
 const TIME_NAMES = /time|date|timestamp|_min$/i;

@@ -11,10 +11,10 @@ import {
   BUNDLE_VERSION,
   renderView,
   type ProcTreeFrame,
-  type RenderedView,
   type ViewKindName
 } from '@huntkit/engine/chart';
 import type { IHuntkitEngine } from '../tokens';
+import { shownView } from './shownView';
 
 /** Outliers listed (most isolated first); the timeline shows them all. */
 export const OUTLIER_ROWS = 50;
@@ -53,24 +53,6 @@ function bundleOf(
   options: Record<string, unknown>
 ): unknown {
   return { version: BUNDLE_VERSION, kind, options, data: [{ label, bytes, format: 'arrow' }] };
-}
-
-/** Draws a bundle; disposing also drops a view still loading. */
-function shown(host: HTMLElement, bundle: unknown, engine: IHuntkitEngine): { dispose(): void } {
-  let disposed = false;
-  let view: RenderedView | null = null;
-  void renderView(host, bundle, { engine }).then(v => {
-    view = v;
-    if (disposed) {
-      v.dispose();
-    }
-  });
-  return {
-    dispose: () => {
-      disposed = true;
-      view?.dispose();
-    }
-  };
 }
 
 function featureSelect(option: string, features: string[], value: string): HTMLSelectElement {
@@ -146,7 +128,7 @@ export function renderClusters(
   const drawScatter = (): void => {
     scatter?.dispose();
     scatterBox.replaceChildren();
-    scatter = shown(
+    scatter = shownView(
       scatterBox,
       bundleOf('cluster_scatter', 'clusters', run.clusters, {
         x: xs.value,
@@ -163,7 +145,7 @@ export function renderClusters(
   // The outliers along time, one lane per process.
   const timeline = d.createElement('div');
   views.push(
-    shown(
+    shownView(
       timeline,
       bundleOf('timeline', 'outliers', run.outliers, {
         time_column: run.time,
