@@ -13,6 +13,9 @@ jupyterlab-ext/huntkit, imported from this clone), so the fixtures are what
   renderer knows, which must be reported, not drawn.
 - fixtures/views.ipynb: one cell for each other view kind (timeline_values,
   timeline_duration, matrix, cluster_scatter).
+- fixtures/graph.ipynb: an entity_graph output (an incident's host,
+  account, IP, alert and file; the alert's name is markup that must stay
+  text), laid out in the engine's Web Worker.
 - fixtures/proctree.ipynb: a process_tree output (Windows 4688 events on two
   hosts), which the renderer builds in the engine's Web Worker.
 
@@ -178,6 +181,28 @@ OTHER_VIEWS = [
 ]
 
 
+GRAPH_SOURCE = "huntkit.entity_graph(nodes, edges, title='Incident 42', seed=3)"
+
+
+def entity_graph_tables() -> tuple[pa.Table, pa.Table]:
+    """An incident's entities (the view's nodes and edges tables)."""
+    t = datetime(2024, 1, 1, 10, tzinfo=timezone.utc)
+    nodes = pa.table(
+        {
+            "Id": ["h1", "a1", "ip1", "al1", "f1"],
+            "Name": ["web01", "alice", "10.0.0.5", "<img src=x onerror=window.__pwned=1>", "evil.exe"],
+            "Type": ["Host", "Account", "IpAddress", "Alert", "File"],
+            "TimeGenerated": pa.array(
+                [t, None, None, t + timedelta(hours=1), t + timedelta(minutes=30)], pa.timestamp("ms", tz="UTC")
+            ),
+        }
+    )
+    edges = pa.table(
+        {"Source": ["h1", "h1", "al1", "al1"], "Target": ["a1", "ip1", "h1", "f1"], "Label": ["logon", None, "on", "drops"]}
+    )
+    return nodes, edges
+
+
 def write(name: str, content: dict) -> None:
     path = FIXTURES / name
     path.write_text(json.dumps(content, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -201,6 +226,11 @@ def main() -> None:
         "process_tree", processes(), label="events", schema="4688", legend_col="SubjectUserName", title="Processes"
     )
     write("proctree.ipynb", notebook([cell(1, PROCTREE_SOURCE, tree)]))
+    from huntkit.graph import entity_graph_bundle
+
+    nodes, edges = entity_graph_tables()
+    graph = entity_graph_bundle(nodes, edges, title="Incident 42", seed=3)
+    write("graph.ipynb", notebook([cell(1, GRAPH_SOURCE, graph)]))
     lanes = sorted(set(table.column("Computer").to_pylist()))
     write(
         "expected.json",
@@ -209,6 +239,7 @@ def main() -> None:
             "bad-version.ipynb": {"error_contains": "99"},
             "views.ipynb": [{"kind": kind, "title": options["title"]} for _, kind, _, options in OTHER_VIEWS],
             # 5 events and each host's inferred parent 0x4.
+            "graph.ipynb": {"title": "Incident 42", "nodes": nodes.num_rows, "edges": edges.num_rows},
             "proctree.ipynb": {"title": "Processes", "processes": 7, "search": "whoami", "match": "whoami /all"},
         },
     )

@@ -563,6 +563,29 @@ test(
 );
 
 test(
+  'an entity graph output is laid out in the worker and drawn, its strings as text',
+  reported(async () => {
+    const want = expected['graph.ipynb'];
+    await openFile('graph.ipynb');
+    const frame = await frameWith('.jp-huntkit-graph, .jp-huntkit-view-error');
+    assert.ok(frame, 'no .jp-huntkit-graph in any webview frame');
+    const errors = await frame.locator('.jp-huntkit-view-error').allTextContents();
+    assert.deepEqual(errors, [], 'the view reported no problem');
+    const graph = frame.locator('.jp-huntkit-graph');
+    await poll(
+      'the layout',
+      async () => (await graph.getAttribute('data-nodes')) === String(want.nodes)
+    );
+    assert.equal(await graph.getAttribute('data-edges'), String(want.edges));
+    assert.equal(
+      (await graph.locator('.jp-huntkit-chart-title').first().textContent())?.trim(),
+      want.title
+    );
+    assert.equal(await graph.locator('img').count(), 0, 'markup in data stays text');
+  })
+);
+
+test(
   'a process tree output is built in the worker and searched',
   reported(async () => {
     const want = expected['proctree.ipynb'];
