@@ -100,3 +100,24 @@ def test_entity_graph_displays_the_bundle() -> None:
         assert huntkit.entity_graph(NODES, EDGES) is None
     (out,) = cap.outputs
     assert out.data[huntkit.MIME_TYPE]["kind"] == "entity_graph"
+
+
+def test_an_incident_export_or_a_mapped_table_is_read_by_the_core() -> None:
+    from pathlib import Path
+
+    fixture = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "entities" / "sentinel_incident.json"
+    text = fixture.read_text()
+    # `huntkit graph` reads 8 nodes and 9 links from this incident.
+    for given in (json.loads(text), text):
+        b = entity_graph_bundle(given, title="Incident")
+        assert [d["rows"] for d in b["data"]] == [8, 9]
+        assert b["options"] == {"title": "Incident"}
+    events = pa.table({"Computer": ["web01", "WEB01", "db01"], "User": ["alice", "alice", "bob"]})
+    b = entity_graph_bundle(events, mapping={"Computer": "Host", "User": "Account.Name"})
+    nodes = _read(b["data"][0])
+    assert sorted(nodes.column("Type").to_pylist()) == ["Account", "Account", "Host", "Host"], "web01 merged"
+    assert b["data"][1]["rows"] == 2
+    with pytest.raises(ValueError, match="not both"):
+        entity_graph_bundle(NODES, EDGES, mapping={"Computer": "Host"})
+    with pytest.raises(ValueError, match="time_column"):
+        entity_graph_bundle(NODES, EDGES, time_column="TimeGenerated")

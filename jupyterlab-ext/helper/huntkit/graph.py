@@ -97,19 +97,46 @@ def _edges_table(data: Any) -> pa.Table:
     return table
 
 
+def _as_graph(data: Any, edges: Any, mapping: Any, time_column: Any) -> Any:
+    """What ``huntkit.entity_graph`` was given, as something with nodes and edges.
+
+    An incident or alert export (a dict, a list of them, or its JSON text) is
+    read by the core (``EntityGraph.from_incident``); a table of events with a
+    ``mapping`` (``{"Computer": "Host", "User": "Account.Name"}``) becomes
+    the graph of its rows (``EntityGraph.from_df``); a nodes table (with
+    ``edges``) or a graph object passes through.
+    """
+    from .entities import EntityGraph
+
+    if mapping is not None:
+        if edges is not None:
+            raise ValueError("entity_graph: give either edges (a nodes table) or mapping (a table of events), not both")
+        return EntityGraph.from_df(data, mapping, time_column=time_column)
+    if time_column is not None:
+        raise ValueError("entity_graph: time_column applies to a table of events with a mapping")
+    if edges is None and isinstance(data, (dict, list, str, bytes)):
+        return EntityGraph.from_incident(data)
+    return data
+
+
 def entity_graph_bundle(nodes: Any, edges: Any = None, /, **options: Any) -> dict:
     """The ``entity_graph`` view bundle.
 
     ``nodes`` is a DataFrame/Arrow table of entities, or an object with
     ``nodes_df()`` and ``edges_df()`` methods (huntkit's ``EntityGraph``),
-    whose tables are used when ``edges`` is not given. Options: ``title``,
+    whose tables are used when ``edges`` is not given, or an incident/alert
+    export (dict, list or JSON text: Sentinel, Defender), or a table of
+    events with ``mapping=`` (column → entity kind, ``time_column=``). Options: ``title``,
     ``height``, ``width``, ``seed`` (same seed, same picture), ``timeline``
     (default True), ``max_nodes`` (larger graphs are refused with a message
     in the view), ``visible_nodes`` (shown at first, the best linked),
     ``colors`` (``{"Host": "#1f77b4"}``). Raises ``ValueError``/``KeyError``
     naming the problem.
     """
+    mapping = options.pop("mapping", None)
+    time_column = options.pop("time_column", None)
     _check_option_names("entity_graph", options)
+    nodes = _as_graph(nodes, edges, mapping, time_column)
     if hasattr(nodes, "nodes_df") and hasattr(nodes, "edges_df"):
         graph = nodes
         nodes = graph.nodes_df()

@@ -70,9 +70,10 @@ def entity_graph(nodes: Any, edges: Any = None, **options: Any) -> dict | None:
     """An incident's entities and their links as a graph, timed ones on a timeline
     under it (MSTICPy's ``EntityGraph.plot(timeline=True)``).
 
-    ``nodes``: a nodes table (``Id``, ``Name``, ``Type``, …) with ``edges``
-    (``Source``, ``Target``, ``Label``), or an object with ``nodes_df()`` and
-    ``edges_df()`` (huntkit's ``EntityGraph``). Laid out in the browser
+    ``nodes``: an incident or alert export (dict, list or JSON text), a table
+    of events with ``mapping={"Computer": "Host", …}``, a nodes table (``Id``,
+    ``Name``, ``Type``, …) with ``edges`` (``Source``, ``Target``, ``Label``),
+    or an object with ``nodes_df()`` and ``edges_df()`` (huntkit's ``EntityGraph``). Laid out in the browser
     (seeded ForceAtlas2); see :func:`huntkit.graph.entity_graph_bundle` for options.
     """
     from .graph import entity_graph_bundle
