@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-fn huntkit(args: &[&str], stdin: Option<&[u8]>) -> Output {
+/// Runs the built binary with `args`, `stdin` piped in (empty when none);
+/// every topic's tests run it through this.
+pub(crate) fn huntkit(args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_huntkit"))
         .args(args)
         .stdin(Stdio::piped())

@@ -2,9 +2,8 @@
 //! `tests/fixtures/geo/`: arguments, a file and stdin in, each format out,
 //! and clear failures (exit 1) for a missing, foreign or truncated file.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -13,17 +12,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn huntkit(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_huntkit"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    pipe.write_all(stdin).unwrap();
-    drop(pipe);
-    child.wait_with_output().unwrap()
+    crate::cli::huntkit(args, Some(stdin))
 }
 
 fn ndjson(o: &Output) -> Vec<serde_json::Value> {

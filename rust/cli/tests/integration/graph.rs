@@ -1,24 +1,13 @@
 //! `huntkit graph` end to end on the Sentinel and Defender fixtures
 //! (`tests/fixtures/entities/`) and on a mapped CSV table.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/entities");
 
+/// The binary with `stdin` as text (see [`crate::cli::huntkit`]).
 fn huntkit(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_huntkit"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    pipe.write_all(stdin.unwrap_or_default().as_bytes())
-        .unwrap();
-    drop(pipe);
-    child.wait_with_output().unwrap()
+    crate::cli::huntkit(args, stdin.map(str::as_bytes))
 }
 
 fn ok(args: &[&str], stdin: Option<&str>) -> String {
