@@ -359,20 +359,24 @@ export class EntityGraphFrame {
     });
   }
 
+  /** A shown node's details from the worker; `null` after a failure, which the status shows. */
+  private async detailsOf(slot: number): Promise<GraphNodeDetails | null> {
+    try {
+      return await this.graph.details(this.state.nodes[slot].node);
+    } catch (error) {
+      this.fail(error);
+      return null;
+    }
+  }
+
   private async showTooltip(slot: number, x: number, y: number): Promise<void> {
     const seq = ++this.hoverSeq;
     if (slot < 0) {
       this.tooltip.hidden = true;
       return;
     }
-    let d: GraphNodeDetails;
-    try {
-      d = await this.graph.details(this.state.nodes[slot].node);
-    } catch (error) {
-      this.fail(error);
-      return;
-    }
-    if (seq !== this.hoverSeq || this.disposed) {
+    const d = await this.detailsOf(slot);
+    if (!d || seq !== this.hoverSeq || this.disposed) {
       return;
     }
     const doc = this.doc;
@@ -434,11 +438,8 @@ export class EntityGraphFrame {
       this.details.hidden = true;
       return;
     }
-    let d: GraphNodeDetails;
-    try {
-      d = await this.graph.details(this.state.nodes[slot].node);
-    } catch (error) {
-      this.fail(error);
+    const d = await this.detailsOf(slot);
+    if (!d) {
       return;
     }
     const doc = this.doc;
