@@ -34,6 +34,8 @@ pub(crate) struct FastCsv<'a> {
     specials: Specials,
     spans: Vec<Span>,
     scratch: String,
+    /// A record is cut short past this many cells (see [`FastCsv::limit_cells`]).
+    max_cells: usize,
 }
 
 impl<'a> FastCsv<'a> {
@@ -50,7 +52,17 @@ impl<'a> FastCsv<'a> {
             specials: Specials::new(text.as_bytes()),
             spans: Vec::new(),
             scratch: String::new(),
+            max_cells: usize::MAX,
         })
+    }
+
+    /// Stops reading a record once it has more than `max` cells: the
+    /// record then reports `max + 1` cells and the caller refuses it (or
+    /// hands the text to the csv crate), so a line of a hundred million
+    /// commas never holds a hundred million spans (1.6 GB) first. Reading
+    /// on after such a record is not meaningful.
+    pub(crate) fn limit_cells(&mut self, max: usize) {
+        self.max_cells = max;
     }
 
     /// Reads the next record; `Ok(false)` at the end of the text.
@@ -67,6 +79,7 @@ impl<'a> FastCsv<'a> {
         // the pushes.
         let mut specials = self.specials;
         let mut pos = self.pos;
+        let max_cells = self.max_cells;
         let spans = &mut self.spans;
         // Every byte skipped below without a look at the bitmask is known:
         // no CR goes unchecked.
@@ -78,6 +91,9 @@ impl<'a> FastCsv<'a> {
                 Some(b',') => {
                     spans.push(Span::Input(start, end));
                     pos = end + 1;
+                    if spans.len() > max_cells {
+                        break Ok(true);
+                    }
                 }
                 Some(b'\n') => {
                     spans.push(Span::Input(start, end));
@@ -101,6 +117,7 @@ impl<'a> FastCsv<'a> {
                     };
                     spans.push(span);
                     match b.get(close + 1) {
+                        Some(b',') if spans.len() > max_cells => break Ok(true),
                         Some(b',') => pos = close + 2,
                         Some(b'\n') => {
                             pos = close + 2;

@@ -133,25 +133,57 @@ pub(crate) fn fast_csv_header<'a>(
     let Ok(mut csv) = FastCsv::new(text) else {
         return Ok(None);
     };
+    csv.limit_cells(MAX_COLUMNS);
     if csv.next_record() != Ok(true) {
         return Ok(None);
     }
-    too_many_columns(csv.len())?;
+    if csv.len() > MAX_COLUMNS {
+        return Err(too_many_columns());
+    }
     let names: Vec<String> = (0..csv.len()).map(|i| csv.cell(i).to_string()).collect();
     let wanted = wanted(&names, keep)?;
+    // A row wider than the header is cut short too: it is refused either way.
+    csv.limit_cells(names.len());
     Ok(Some((csv, names, wanted)))
 }
 
 /// A CSV header of more than [`MAX_COLUMNS`] names is refused.
-fn too_many_columns(n: usize) -> Result<()> {
-    if n > MAX_COLUMNS {
-        return Err(Error::parse(
-            "csv",
-            Some(1),
-            format!("the header has {n} columns, more than {MAX_COLUMNS}"),
-        ));
+fn too_many_columns() -> Error {
+    Error::parse(
+        "csv",
+        Some(1),
+        format!("the header has more than {MAX_COLUMNS} columns"),
+    )
+}
+
+/// Refuses a header of more than [`MAX_COLUMNS`] cells before the csv
+/// crate reads it: that crate keeps every cell's bounds of a record, so a
+/// header of a hundred million commas would take about 1 GB first.
+/// `csv-core` reads one field at a time into a scratch buffer, so this
+/// holds nothing but the count.
+fn check_header_width(bytes: &[u8]) -> Result<()> {
+    use csv_core::ReadFieldResult;
+    let mut reader = csv_core::Reader::new();
+    let mut input = bytes;
+    let mut scratch = [0u8; 4096];
+    let mut cells = 0usize;
+    loop {
+        let (result, read, _) = reader.read_field(input, &mut scratch);
+        input = &input[read..];
+        match result {
+            ReadFieldResult::InputEmpty | ReadFieldResult::OutputFull => {}
+            ReadFieldResult::Field { record_end } => {
+                cells += 1;
+                if cells > MAX_COLUMNS {
+                    return Err(too_many_columns());
+                }
+                if record_end {
+                    return Ok(());
+                }
+            }
+            ReadFieldResult::End => return Ok(()),
+        }
     }
-    Ok(())
 }
 
 /// [`FastCsv`] into column builders; `None` when it is unsure of the input
@@ -192,6 +224,7 @@ fn read_csv_fast(text: &str, keep: Option<ColumnPicker<'_>>) -> Result<Option<Ta
 }
 
 fn read_csv_general(bytes: &[u8], keep: Option<ColumnPicker<'_>>) -> Result<Table> {
+    check_header_width(bytes)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -204,7 +237,6 @@ fn read_csv_general(bytes: &[u8], keep: Option<ColumnPicker<'_>>) -> Result<Tabl
     if headers.is_empty() {
         return Err(Error::parse("csv", Some(1), "no header row"));
     }
-    too_many_columns(headers.len())?;
     let mut record = csv::ByteRecord::new();
     // One builder per column, sized from a sample so the buffers rarely
     // grow: each cell is copied once into its column, with no allocation
