@@ -8,7 +8,7 @@ use huntkit_core::cluster::{
 };
 use huntkit_core::{Frame, FrameColumn};
 
-use crate::input::{Encoding, Input, InputFormat};
+use crate::input::ReadArgs;
 use crate::output::{self, OutputFormat};
 
 /// What `huntkit cluster` prints.
@@ -85,12 +85,8 @@ pub struct Args {
     /// What to print.
     #[arg(long, value_enum, default_value_t = Show::Clusters)]
     show: Show,
-    /// How to read the input.
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
-    input_format: InputFormat,
-    /// Character encoding of text input (Arrow is binary and never re-decoded).
-    #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
-    encoding: Encoding,
+    #[command(flatten)]
+    read: ReadArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     format: OutputFormat,
@@ -116,8 +112,8 @@ pub fn run(args: Args) -> Result<()> {
             seed: args.seed,
         },
     };
-    let input = Input::open(args.file.as_deref(), args.encoding)?;
-    let Some(format) = input.table_format(args.input_format, true) else {
+    let (input, format) = args.read.open(args.file.as_deref(), true)?;
+    let Some(format) = format else {
         bail!("cluster needs a table (CSV, JSON/NDJSON or Arrow IPC)");
     };
     let table = input.read_table(format)?;

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use huntkit_core::{decode_table, decode_text, decoded_frame, DecodeOptions};
 
-use crate::input::{list, Encoding, Input, InputFormat};
+use crate::input::{list, ReadArgs};
 use crate::output::{self, OutputFormat};
 
 /// Arguments of `huntkit decode`.
@@ -37,12 +37,8 @@ pub struct Args {
     /// Decoded items kept for the input.
     #[arg(long, default_value_t = DecodeOptions::default().max_items)]
     max_items: u32,
-    /// How to read the input.
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
-    input_format: InputFormat,
-    /// Character encoding of text input (Arrow is binary and never re-decoded).
-    #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
-    encoding: Encoding,
+    #[command(flatten)]
+    read: ReadArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     format: OutputFormat,
@@ -60,8 +56,10 @@ pub fn run(args: Args) -> Result<()> {
         ..DecodeOptions::default()
     };
     options.validate()?;
-    let input = Input::open(args.file.as_deref(), args.encoding)?;
-    if let Some(format) = input.table_format(args.input_format, args.columns.is_some()) {
+    let (input, format) = args
+        .read
+        .open(args.file.as_deref(), args.columns.is_some())?;
+    if let Some(format) = format {
         let table = input.read_table(format)?;
         let result = decode_table(&table, list(&args.columns).as_deref(), &options)?;
         warn(&result.warnings);

@@ -9,7 +9,7 @@ use huntkit_core::entities::{
     EntityGraphOptions, DEFAULT_MAX_NODES,
 };
 
-use crate::input::{Encoding, Input, InputFormat};
+use crate::input::ReadArgs;
 use crate::output::{self, OutputFormat};
 
 /// What `huntkit graph` prints.
@@ -56,12 +56,10 @@ pub struct Args {
     /// What to print.
     #[arg(long, value_enum, default_value_t = Show::Table)]
     show: Show,
-    /// How to read a table input (JSON entity input is always JSON).
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
-    input_format: InputFormat,
-    /// Character encoding of text input.
-    #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
-    encoding: Encoding,
+    /// How to read a table input (`--input-format`; JSON entity input is
+    /// always JSON) and its encoding.
+    #[command(flatten)]
+    read: ReadArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     format: OutputFormat,
@@ -74,7 +72,7 @@ pub fn run(args: Args) -> Result<()> {
         mapping: args.map.clone(),
         time_column: args.time_column.clone(),
     };
-    let input = Input::open(args.file.as_deref(), args.encoding)?;
+    let (input, format) = args.read.open(args.file.as_deref(), true)?;
     let mut graph = if options.mapping.is_empty() {
         if args.time_column.is_some() {
             bail!("--time-column needs a table input with --map Column=Kind");
@@ -87,7 +85,7 @@ pub fn run(args: Args) -> Result<()> {
         })?;
         graph
     } else {
-        let Some(format) = input.table_format(args.input_format, true) else {
+        let Some(format) = format else {
             bail!("--map needs a table (CSV, JSON/NDJSON or Arrow IPC)");
         };
         graph_from_table(&input.read_table(format)?, &options)?

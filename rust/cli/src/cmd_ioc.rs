@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal};
 use anyhow::{bail, Result};
 use huntkit_core::{extract_table, ExtraPattern, Extractor, IocOptions, IocScanner, Table};
 
-use crate::input::{list, Encoding, Input, InputFormat};
+use crate::input::{list, ReadArgs};
 use crate::output::{self, OutputFormat};
 
 /// Arguments of `huntkit ioc`.
@@ -33,12 +33,8 @@ pub struct Args {
     /// the 0-based line as SourceIndex, like a DataFrame of lines.
     #[arg(long)]
     per_line: bool,
-    /// How to read the input.
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
-    input_format: InputFormat,
-    /// Character encoding of text input (Arrow is binary and never re-decoded).
-    #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
-    encoding: Encoding,
+    #[command(flatten)]
+    read: ReadArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     format: OutputFormat,
@@ -47,8 +43,10 @@ pub struct Args {
 /// Runs the command.
 pub fn run(args: Args) -> Result<()> {
     let options = options(&args)?;
-    let input = Input::open(args.file.as_deref(), args.encoding)?;
-    if let Some(format) = input.table_format(args.input_format, args.columns.is_some()) {
+    let (input, format) = args
+        .read
+        .open(args.file.as_deref(), args.columns.is_some())?;
+    if let Some(format) = format {
         let table = input.read_table(format)?;
         return output::write(&extract_table(&table, &options)?, args.format);
     }

@@ -8,7 +8,7 @@ use huntkit_core::{
     build_process_tree, summarize_process_tree, tree_to_text, ProcSchema, ProcTreeOptions,
 };
 
-use crate::input::{Encoding, Input, InputFormat};
+use crate::input::ReadArgs;
 use crate::output::{self, OutputFormat};
 
 /// What to print.
@@ -39,12 +39,8 @@ pub struct Args {
     /// (`{"time_stamp": …, "process_name": …, "process_id": …, "parent_id": …, …}`).
     #[arg(long)]
     mapping: Option<String>,
-    /// How to read the input.
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
-    input_format: InputFormat,
-    /// Character encoding of text input (Arrow is binary and never re-decoded).
-    #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
-    encoding: Encoding,
+    #[command(flatten)]
+    read: ReadArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = TreeFormat::Table)]
     format: TreeFormat,
@@ -75,8 +71,8 @@ pub fn run(args: Args) -> Result<()> {
         schema: args.schema,
         mapping,
     };
-    let input = Input::open(args.file.as_deref(), args.encoding)?;
-    let Some(format) = input.table_format(args.input_format, true) else {
+    let (input, format) = args.read.open(args.file.as_deref(), true)?;
+    let Some(format) = format else {
         bail!("proctree needs a table (CSV, JSON/NDJSON or Arrow IPC)");
     };
     let mut out = BufWriter::new(io::stdout().lock());

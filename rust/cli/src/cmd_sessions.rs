@@ -7,7 +7,7 @@ use huntkit_core::{
     SessionizeOptions, Table, TableFormat,
 };
 
-use crate::input::{list, Encoding, Format, Input, InputFormat};
+use crate::input::{list, Format, ReadArgs};
 use crate::output::{self, OutputFormat};
 
 /// How events are cut into sessions (MSTICPy's `sessionize_data` parameters).
@@ -55,12 +55,8 @@ impl EventArgs {
 /// Input and output formats, shared by both commands.
 #[derive(Debug, clap::Args)]
 pub struct IoArgs {
-    /// How to read the input.
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
-    input_format: InputFormat,
-    /// Character encoding of text input (Arrow is binary and never re-decoded).
-    #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
-    encoding: Encoding,
+    #[command(flatten)]
+    read: ReadArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     format: OutputFormat,
@@ -96,8 +92,8 @@ pub struct SessionsArgs {
 }
 
 fn read(file: Option<&str>, io: &IoArgs) -> Result<(Table, bool)> {
-    let input = Input::open(file, io.encoding)?;
-    let Some(format) = input.table_format(io.input_format, true) else {
+    let (input, format) = io.read.open(file, true)?;
+    let Some(format) = format else {
         bail!("sessions need a table (CSV, JSON/NDJSON or Arrow IPC) or JSON-list lines");
     };
     let bytes = input.read_decoded()?;

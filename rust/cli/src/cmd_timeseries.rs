@@ -4,7 +4,7 @@
 use anyhow::{bail, Result};
 use huntkit_core::{format_time_ms, timeseries_table, TimeseriesOptions};
 
-use crate::input::{Encoding, Input, InputFormat};
+use crate::input::ReadArgs;
 use crate::output::{self, OutputFormat};
 
 /// Arguments of `huntkit timeseries` (named like MSTICPy's parameters).
@@ -48,12 +48,8 @@ pub struct Args {
     /// With --periods/--kql: include low anomalies too.
     #[arg(long)]
     include_negative: bool,
-    /// How to read the input.
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
-    input_format: InputFormat,
-    /// Character encoding of text input (Arrow is binary and never re-decoded).
-    #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
-    encoding: Encoding,
+    #[command(flatten)]
+    read: ReadArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     format: OutputFormat,
@@ -72,8 +68,8 @@ pub fn run(args: Args) -> Result<()> {
         msticpy_compatible: args.msticpy_compatible,
         include_negative: args.include_negative,
     };
-    let input = Input::open(args.file.as_deref(), args.encoding)?;
-    let Some(format) = input.table_format(args.input_format, true) else {
+    let (input, format) = args.read.open(args.file.as_deref(), true)?;
+    let Some(format) = format else {
         bail!("timeseries needs a table (CSV, JSON/NDJSON or Arrow IPC)");
     };
     let result = timeseries_table(&input.read_table(format)?, &options)?;

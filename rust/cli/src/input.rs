@@ -45,6 +45,29 @@ pub enum Encoding {
     Cp1252,
 }
 
+/// `--input-format` and `--encoding`: how every command that reads a file
+/// reads it.
+#[derive(Debug, clap::Args)]
+pub struct ReadArgs {
+    /// How to read the input.
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+    /// Character encoding of text input (Arrow is binary and never re-decoded).
+    #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
+    pub encoding: Encoding,
+}
+
+impl ReadArgs {
+    /// Opens FILE (or stdin) in these settings, with the table format to
+    /// read it as (`None`: plain text); `has_columns` makes an input of no
+    /// known extension a table.
+    pub fn open(&self, file: Option<&str>, has_columns: bool) -> Result<(Input, Option<Format>)> {
+        let input = Input::open(file, self.encoding)?;
+        let format = input.table_format(self.input_format, has_columns);
+        Ok((input, format))
+    }
+}
+
 /// An opened input.
 pub struct Input {
     name: String,
