@@ -190,3 +190,43 @@ impl SiemRun {
         Ok(out.into())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ts_drift::{keys, ts_fields};
+    use huntkit_core::providers::siem;
+
+    const TS: &str = include_str!("siem.d.ts");
+
+    /// The `.d.ts` shapes name the fields the facade sends and takes.
+    #[test]
+    fn shapes_match_the_declarations() {
+        assert_eq!(
+            ts_fields(TS, "SiemRunOptions"),
+            keys(&super::SiemRunOptions::default())
+        );
+        let p = &siem::providers()[0];
+        let info = super::SiemProviderInfo {
+            name: p.name(),
+            config_name: p.def.config_name,
+            environment: p.environment,
+            jobs: p.jobs.is_some(),
+        };
+        assert_eq!(ts_fields(TS, "SiemProviderInfo"), keys(&info));
+        let planned = siem::Planned {
+            id: 1,
+            request: huntkit_core::providers::HttpRequest {
+                provider: "splunk".into(),
+                operation: "query".into(),
+                method: huntkit_core::providers::Method::Get,
+                base_url: None,
+                path: "/".into(),
+                query: vec![],
+                headers: vec![],
+                body: None,
+            },
+            wait_ms: 0,
+        };
+        assert_eq!(ts_fields(TS, "SiemPlanned"), keys(&planned));
+    }
+}
