@@ -203,6 +203,67 @@ async def test_splunk_export_with_basic_auth(jp_fetch, fixture_server):
     no_secret(json.dumps(answer))
 
 
+async def test_splunk_search_job_operations(jp_fetch, fixture_server):
+    """The core's jobs mode: create, status, results pages; each request is
+    a provider + operation the registry allows, never a URL."""
+    jobs = "/services/search/jobs"
+    sid = "1733450000.123"
+    fixture_server.canned[jobs] = (201, fixture("splunk/job_created.json"))
+    fixture_server.canned[f"{jobs}/{sid}"] = (200, fixture("splunk/job_done.json"))
+    fixture_server.canned[f"{jobs}/{sid}/results"] = (200, fixture("splunk/job_results_all.json"))
+    create = {
+        "provider": "splunk",
+        "operation": "job_create",
+        "method": "POST",
+        "path": jobs,
+        "headers": [["content-type", "application/x-www-form-urlencoded"]],
+        "body": "search=search%20index%3Dnetwork&output_mode=json&exec_mode=normal",
+    }
+    status, answer = await query(jp_fetch, create)
+    assert status == 200, answer
+    assert (answer["status"], json.loads(answer["body"])) == (201, {"sid": sid})
+    status_req = {
+        "provider": "splunk",
+        "operation": "job_status",
+        "method": "GET",
+        "path": f"{jobs}/{sid}",
+        "query": [["output_mode", "json"]],
+    }
+    status, answer = await query(jp_fetch, status_req)
+    assert status == 200, answer
+    assert json.loads(answer["body"])["entry"][0]["content"]["isDone"] is True
+    results = {
+        "provider": "splunk",
+        "operation": "job_results",
+        "method": "GET",
+        "path": f"{jobs}/{sid}/results",
+        "query": [["output_mode", "json"], ["count", "2"], ["offset", "2"]],
+    }
+    status, answer = await query(jp_fetch, results)
+    assert status == 200, answer
+    assert len(json.loads(answer["body"])["results"]) == 5
+    seen = fixture_server.seen[-3:]
+    assert [(s.method, s.path, s.query) for s in seen] == [
+        ("POST", jobs, []),
+        ("GET", f"{jobs}/{sid}", [("output_mode", "json")]),
+        ("GET", f"{jobs}/{sid}/results", [("output_mode", "json"), ("count", "2"), ("offset", "2")]),
+    ]
+    expected = base64.b64encode(f"hunter:{SPLUNK_PASSWORD}".encode()).decode()
+    assert all(s.headers["authorization"] == f"Basic {expected}" for s in seen)
+    no_secret(json.dumps(answer))
+    # A sid that is not one never leaves the server.
+    before = len(fixture_server.seen)
+    for bad in ("../../../services/admin", "1.2/results/../../x", "a..b", "1%2f2", "x?y=1", ""):
+        status, answer = await query(jp_fetch, {**status_req, "path": f"{jobs}/{bad}"})
+        assert status in (400, 403), (bad, answer)
+        assert "path" in answer["message"], answer
+    # And an operation's method is its own: no POST to a status path.
+    status, answer = await query(jp_fetch, {**status_req, "method": "POST", "body": ""})
+    assert status == 405, answer
+    assert "splunk.job_status takes GET" in answer["message"], answer
+    assert len(fixture_server.seen) == before
+
+
 async def test_the_query_route_takes_query_providers_only(jp_fetch, fixture_server):
     token = {
         "provider": "azuread",

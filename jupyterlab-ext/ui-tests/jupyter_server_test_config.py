@@ -155,8 +155,38 @@ class _Siem(BaseHTTPRequestHandler):
                 ]
             }
             return self._answer(200, json.dumps(doc).encode())
+        if self.path == "/services/search/jobs":
+            if self.headers.get("Authorization") != _SPLUNK_BASIC:
+                return self._answer(401, (FIXTURES / "splunk/unauthorized.json").read_bytes())
+            return self._answer(201, (FIXTURES / "splunk/job_created.json").read_bytes())
         return self._answer(404, b"{}")
 
+    def do_GET(self):
+        """Splunk's search job: RUNNING at the first poll, then DONE; its
+        five rows served two at a time by count/offset."""
+        from urllib.parse import parse_qs, urlsplit
+
+        url = urlsplit(self.path)
+        q = parse_qs(url.query)
+        if self.headers.get("Authorization") != _SPLUNK_BASIC:
+            return self._answer(401, (FIXTURES / "splunk/unauthorized.json").read_bytes())
+        if url.path == f"/services/search/jobs/{_SPLUNK_SID}":
+            _splunk_polls.append(url.path)
+            name = "job_running.json" if len(_splunk_polls) < 2 else "job_done.json"
+            return self._answer(200, (FIXTURES / "splunk" / name).read_bytes())
+        if url.path == f"/services/search/jobs/{_SPLUNK_SID}/results":
+            doc = json.loads((FIXTURES / "splunk/job_results_all.json").read_text())
+            at, n = int(q["offset"][0]), int(q["count"][0])
+            doc["results"] = doc["results"][at : at + n]
+            return self._answer(200, json.dumps(doc).encode())
+        return self._answer(404, b"{}")
+
+
+# Splunk search jobs for queries-live.spec.ts: fake credentials, one job.
+_SPLUNK_PASSWORD = "e2e-fake-splunk-pw-41c7"
+_SPLUNK_BASIC = "Basic " + __import__("base64").b64encode(f"hunter:{_SPLUNK_PASSWORD}".encode()).decode()
+_SPLUNK_SID = "1733450000.123"
+_splunk_polls: list[str] = []
 
 _siem = ThreadingHTTPServer(("127.0.0.1", 0), _Siem)
 _siem.daemon_threads = True
@@ -174,6 +204,7 @@ for _entry in _shipped["providers"]:
             "TIProviders": {"VirusTotal": {"Args": {"AuthKey": {"EnvironmentVar": E2E_KEY_VAR}}}},
             "AzureSentinel": {"Workspaces": {"E2E": {"WorkspaceId": E2E_WORKSPACE, "TenantId": E2E_TENANT}}},
             "DataProviders": {
+                "Splunk": {"Args": {"host": _siem_url, "username": "hunter", "password": _SPLUNK_PASSWORD}},
                 "AzureCLI": {
                     "Args": {"clientId": "0c1e2e5a-4a1d-4d6b-9c3e-2b7f5e8a1d90", "clientSecret": {"EnvironmentVar": E2E_AZURE_SECRET_VAR}}
                 }

@@ -52,12 +52,14 @@ export interface QueryProvider {
   environment: string;
   /** Whether it can run a template per time chunk (`split_by`). */
   splits?: boolean;
+  /** Whether it can run each chunk as a search job (`mode: 'jobs'`). */
+  jobs?: boolean;
   /** Its "now" and the templates it answers (`null`: every template of its environment). */
   describe(): Promise<{ now: string | null; templates: Set<string> | null }>;
   run(
     template: QueryTemplate,
     params: Record<string, unknown>,
-    options?: { splitBy?: string }
+    options?: { splitBy?: string; mode?: 'export' | 'jobs' }
   ): Promise<QueryRunResult>;
 }
 
@@ -527,6 +529,22 @@ export class QueriesPanel extends Widget {
       splitRow.append(el('span', undefined, 'Split by'), splitBy);
       d.append(splitRow);
     }
+    // Search jobs suit long searches an export's connection would not survive.
+    const mode = el('select', 'jp-huntkit-queries-input jp-huntkit-queries-mode');
+    for (const [value, text] of [
+      ['export', 'Export (one request)'],
+      ['jobs', 'Search job (polled, read in pages)']
+    ]) {
+      const o = el('option', undefined, text);
+      o.value = value;
+      mode.append(o);
+    }
+    mode.title = 'How each chunk runs: one export request, or a search job polled until done';
+    if (this.provider.jobs) {
+      const modeRow = el('label', 'jp-huntkit-queries-field');
+      modeRow.append(el('span', undefined, 'Run as'), mode);
+      d.append(modeRow);
+    }
     d.append(actions);
     if (why) {
       d.append(el('div', 'jp-huntkit-queries-note jp-huntkit-queries-norun', why));
@@ -565,7 +583,8 @@ export class QueriesPanel extends Widget {
       let result: QueryRunResult;
       try {
         result = await this.provider.run(template, params(), {
-          splitBy: splitBy.value.trim() || undefined
+          splitBy: splitBy.value.trim() || undefined,
+          ...(this.provider.jobs && mode.value === 'jobs' ? { mode: 'jobs' as const } : {})
         });
       } catch (error) {
         this.status.showError(message(error), kind(error));

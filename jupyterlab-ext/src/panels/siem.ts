@@ -122,6 +122,7 @@ export async function siemQueryProviders(
         label: label(info) + t.suffix,
         environment: info.environment,
         splits: true,
+        jobs: info.jobs,
         async describe() {
           return { now: null, templates: null };
         },
@@ -134,6 +135,7 @@ export async function siemQueryProviders(
             {
               environment: info.environment,
               splitBy: options.splitBy || null,
+              mode: options.mode ?? null,
               target: {
                 workspaceId: t.workspaceId ?? null,
                 database: typeof database === 'string' ? database : null

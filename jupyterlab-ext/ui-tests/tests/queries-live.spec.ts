@@ -77,4 +77,37 @@ test.describe('Queries panel, live provider', () => {
     expect(text).not.toContain(TOKEN);
     expect([...origins]).toEqual([new URL(baseURL ?? '').origin]);
   });
+  test('runs a Splunk template as a search job: created, polled after a wait, read', async ({
+    page
+  }) => {
+    const ops: string[] = [];
+    page.on('request', request => {
+      if (request.url().includes('/huntkit/api/providers/query') && request.method() === 'POST') {
+        ops.push(
+          (JSON.parse(request.postData() ?? '{}') as { operation?: string }).operation ?? ''
+        );
+      }
+      expect(request.postData() ?? '').not.toContain('e2e-fake-splunk-pw');
+    });
+    await runCommand(page, 'huntkit:open-queries', {});
+    const panel = page.locator('#huntkit-queries');
+    await panel
+      .locator('.jp-huntkit-queries-provider')
+      .selectOption({ label: 'Splunk (splunk, live)' });
+    await panel.locator('.jp-huntkit-queries-search').fill('list_flows_for_ip');
+    await panel
+      .locator(
+        '.jp-huntkit-queries-item[data-environment="Splunk"][data-name="Network.list_flows_for_ip"]'
+      )
+      .click();
+    await panel.locator('input[data-param="ip_address"]').fill('10.1.2.3');
+    await panel.locator('.jp-huntkit-queries-mode').selectOption('jobs');
+    await panel.locator('.jp-huntkit-queries-run').click();
+
+    await expect(panel.locator('.jp-huntkit-queries-result-count')).toHaveText('5 rows');
+    await expect(panel.locator('.jp-huntkit-status')).toContainText(
+      '5 rows from splunk in 1 chunk'
+    );
+    expect(ops).toEqual(['job_create', 'job_status', 'job_status', 'job_results']);
+  });
 });

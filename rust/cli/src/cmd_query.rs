@@ -17,8 +17,8 @@ use huntkit_core::providers::siem::azuread::{
     parse_token, scope_for, token_request, ClientCredentials, AUTHORITIES,
 };
 use huntkit_core::providers::siem::{
-    chunks_frame, siem_provider, template_span, ChunkStatus, QueryRun, QueryTarget, RunOptions,
-    SiemProvider,
+    chunks_frame, siem_provider, template_span, ChunkStatus, QueryRun, QueryTarget, RunMode,
+    RunOptions, SiemProvider,
 };
 use huntkit_core::providers::ti::retry::{RetryDecision, RetryPlan};
 use huntkit_core::providers::{Auth, BaseUrl, HttpRequest, HttpResponse, ProviderDef};
@@ -69,6 +69,17 @@ pub struct RunArgs {
     /// Do not split a chunk that is over the provider's limits; report it.
     #[arg(long)]
     no_auto_split: bool,
+    /// How each chunk runs: export (one request, every provider) or jobs
+    /// (Splunk search jobs: create, poll with backoff, read in pages; for
+    /// long searches an export's connection would not survive).
+    #[arg(long, value_enum, default_value_t = ModeArg::Export)]
+    mode: ModeArg,
+    /// Rows per results page in jobs mode (default 10000, at most 50000).
+    #[arg(long)]
+    page_size: Option<u32>,
+    /// Seconds a search job may run before its chunk is reported timeout (default 600).
+    #[arg(long)]
+    job_timeout: Option<u64>,
     /// AzureSentinel.Workspaces entry (default: Default, or the only one).
     #[arg(long)]
     workspace: Option<String>,
@@ -90,6 +101,15 @@ pub struct RunArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     format: OutputFormat,
+}
+
+/// `--mode`: the core's [`RunMode`] as clap reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ModeArg {
+    /// One request per chunk.
+    Export,
+    /// A search job per chunk (Splunk).
+    Jobs,
 }
 
 /// Runs a `query` subcommand.
@@ -219,6 +239,12 @@ fn run_query(a: RunArgs) -> Result<()> {
     let options = RunOptions {
         split_by: a.split_by.clone(),
         auto_split: !a.no_auto_split,
+        mode: match a.mode {
+            ModeArg::Export => RunMode::Export,
+            ModeArg::Jobs => RunMode::Jobs,
+        },
+        page_size: a.page_size,
+        job_timeout_secs: a.job_timeout,
         ..RunOptions::default()
     };
     let mut run = QueryRun::new(
@@ -240,10 +266,15 @@ fn run_query(a: RunArgs) -> Result<()> {
         tenant_from_workspace,
     )?;
     let retry = RetryPlan::default();
-    while let Some((id, request)) = run.next_request()? {
-        match send(&agent, &endpoint, &request, &retry) {
-            Ok(response) => run.submit(id, &response)?,
-            Err(message) => run.fail(id, ChunkStatus::Error, &message)?,
+    // Generic over providers: a follow-up (a job's poll) comes with the
+    // wait to honour before it; a 429 is retried as the core's plan says.
+    while let Some(planned) = run.next_request()? {
+        if planned.wait_ms > 0 {
+            std::thread::sleep(Duration::from_millis(planned.wait_ms));
+        }
+        match send(&agent, &endpoint, &planned.request, &retry) {
+            Ok(response) => run.submit(planned.id, &response)?,
+            Err(message) => run.fail(planned.id, ChunkStatus::Error, &message)?,
         }
     }
     let outcome = run.finish()?;

@@ -6,6 +6,8 @@ export interface SiemProviderInfo {
   configName: string;
   /** The canonical data environment of its templates (`MSSentinel`, `MDE`, `Kusto`, `Splunk`). */
   environment: string;
+  /** Whether it can run each chunk as a search job (`mode: 'jobs'`). */
+  jobs: boolean;
 }
 
 /** Options of `QueryLibrary.planSiemRun`. */
@@ -20,6 +22,12 @@ export interface SiemRunOptions {
   splitBy?: string | null;
   /** Split a chunk over the provider's limits in two and run the halves (default true). */
   autoSplit?: boolean | null;
+  /** `export` (default: one request per chunk) or `jobs` (Splunk search jobs: create, poll, read pages). */
+  mode?: 'export' | 'jobs' | null;
+  /** Rows per results page in `jobs` mode (default 10000, at most 50000). */
+  pageSize?: number | null;
+  /** Seconds a search job may run before its chunk is `timeout` (default 600). */
+  jobTimeoutSecs?: number | null;
 }
 
 /** One request of a run, for the host to perform. */
@@ -27,6 +35,8 @@ export interface SiemPlanned {
   /** What to pass to `submit` / `fail` with the answer. */
   id: number;
   request: HttpRequest;
+  /** Milliseconds to wait before sending it (a search job's poll interval; 0 for most). */
+  waitMs: number;
 }
 
 /** How one time chunk of a run went. */

@@ -3,7 +3,7 @@
 //! server's query route, through the page) performs the calls with its own
 //! credentials. Nothing here sends anything.
 
-use huntkit_core::providers::siem::{self, QueryRun, QueryTarget, RunOptions};
+use huntkit_core::providers::siem::{self, QueryRun, QueryTarget, RunMode, RunOptions};
 use huntkit_core::providers::HttpResponse;
 use js_sys::{Object, Uint8Array};
 use serde::{Deserialize, Serialize};
@@ -34,6 +34,12 @@ struct SiemRunOptions {
     split_by: Option<String>,
     /// Split chunks over the provider's limits (default true).
     auto_split: Option<bool>,
+    /// `export` (default) or `jobs` (Splunk search jobs).
+    mode: Option<RunMode>,
+    /// Rows per results page in `jobs` mode.
+    page_size: Option<u32>,
+    /// Seconds a search job may run.
+    job_timeout_secs: Option<u64>,
 }
 
 /// One template run against a SIEM provider: ask `next()` for a request,
@@ -77,6 +83,9 @@ impl QueryLibrary {
         let run_options = RunOptions {
             split_by: o.split_by.clone(),
             auto_split: o.auto_split.unwrap_or(true),
+            mode: o.mode.unwrap_or_default(),
+            page_size: o.page_size,
+            job_timeout_secs: o.job_timeout_secs,
             ..RunOptions::default()
         };
         let run = QueryRun::new(provider, t, &params, span, o.target, run_options, now)
@@ -91,10 +100,12 @@ struct SiemProviderInfo {
     name: &'static str,
     config_name: &'static str,
     environment: &'static str,
+    jobs: bool,
 }
 
-/// Every SIEM query provider: registry name, configuration section and
-/// the data environment of its templates, in display order.
+/// Every SIEM query provider: registry name, configuration section, the
+/// data environment of its templates and whether it runs search jobs, in
+/// display order.
 #[wasm_bindgen(js_name = siemProviders, unchecked_return_type = "SiemProviderInfo[]")]
 pub fn siem_providers() -> Result<JsValue, JsValue> {
     let list: Vec<SiemProviderInfo> = siem::providers()
@@ -103,15 +114,10 @@ pub fn siem_providers() -> Result<JsValue, JsValue> {
             name: p.name(),
             config_name: p.def.config_name,
             environment: p.environment,
+            jobs: p.jobs.is_some(),
         })
         .collect();
     to_js(&list)
-}
-
-#[derive(Serialize)]
-struct Planned {
-    id: usize,
-    request: huntkit_core::providers::HttpRequest,
 }
 
 #[wasm_bindgen]
@@ -122,12 +128,12 @@ impl SiemRun {
             .ok_or_else(|| JsValue::from_str("the run is finished"))
     }
 
-    /// The next request to send (`{id, request}`), or `undefined` when
-    /// every chunk has been sent.
+    /// The next request to send (`{id, request, waitMs}`: wait `waitMs`
+    /// first), or `undefined` when nothing is left to send.
     #[wasm_bindgen(js_name = next, unchecked_return_type = "SiemPlanned | undefined")]
     pub fn next_request(&mut self) -> Result<JsValue, JsValue> {
         match self.run()?.next_request().map_err(|e| errors::to_js(&e))? {
-            Some((id, request)) => to_js(&Planned { id, request }),
+            Some(planned) => to_js(&planned),
             None => Ok(JsValue::UNDEFINED),
         }
     }
@@ -182,5 +188,45 @@ impl SiemRun {
             .collect();
         set(&out, "preview", &to_js(&preview)?);
         Ok(out.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ts_drift::{keys, ts_fields};
+    use huntkit_core::providers::siem;
+
+    const TS: &str = include_str!("siem.d.ts");
+
+    /// The `.d.ts` shapes name the fields the facade sends and takes.
+    #[test]
+    fn shapes_match_the_declarations() {
+        assert_eq!(
+            ts_fields(TS, "SiemRunOptions"),
+            keys(&super::SiemRunOptions::default())
+        );
+        let p = &siem::providers()[0];
+        let info = super::SiemProviderInfo {
+            name: p.name(),
+            config_name: p.def.config_name,
+            environment: p.environment,
+            jobs: p.jobs.is_some(),
+        };
+        assert_eq!(ts_fields(TS, "SiemProviderInfo"), keys(&info));
+        let planned = siem::Planned {
+            id: 1,
+            request: huntkit_core::providers::HttpRequest {
+                provider: "splunk".into(),
+                operation: "query".into(),
+                method: huntkit_core::providers::Method::Get,
+                base_url: None,
+                path: "/".into(),
+                query: vec![],
+                headers: vec![],
+                body: None,
+            },
+            wait_ms: 0,
+        };
+        assert_eq!(ts_fields(TS, "SiemPlanned"), keys(&planned));
     }
 }

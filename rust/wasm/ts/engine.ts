@@ -974,6 +974,10 @@ export class HuntkitEngine {
     const run = step.run;
     while (step.next) {
       const planned = step.next;
+      if (planned.waitMs > 0) {
+        // A search job's poll interval: an async timer, the page stays free.
+        await new Promise(resolve => setTimeout(resolve, planned.waitMs));
+      }
       let response: HttpResponse | null = null;
       let error: string | null = null;
       try {

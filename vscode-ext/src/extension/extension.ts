@@ -370,6 +370,21 @@ async function runSiemQuery(
         await context.globalState.update(`huntkit.query.${where.key}`, value.trim());
       }
     }
+    const options: Record<string, unknown> = { target };
+    if (provider.info.jobs) {
+      // Search jobs suit long searches an export's connection would not survive.
+      const mode = await vscode.window.showQuickPick(
+        [
+          { label: 'Export', detail: 'One request whose answer streams every row', mode: 'export' },
+          { label: 'Search job', detail: 'Created, polled until done, read in pages', mode: 'jobs' }
+        ],
+        { title: `huntkit: ${template.label} on ${provider.label}`, placeHolder: 'Run as' }
+      );
+      if (!mode) {
+        return;
+      }
+      options.mode = mode.mode;
+    }
     label = provider.label;
     log.info(`query ${template.label} on ${provider.label}: started`);
     const result = await vscode.window.withProgress(
@@ -377,7 +392,7 @@ async function runSiemQuery(
         location: vscode.ProgressLocation.Notification,
         title: `huntkit: ${template.label} on ${provider.label}`
       },
-      () => worker.run(template.label, params, provider.label, { target })
+      () => worker.run(template.label, params, provider.label, options)
     );
     for (const line of reportLines(result)) {
       log.info(line);

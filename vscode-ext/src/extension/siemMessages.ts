@@ -10,6 +10,8 @@ export interface CatalogProvider {
   name: string;
   configName: string;
   environment: string;
+  /** Whether it can run each chunk as a search job. */
+  jobs: boolean;
   templates: Array<{
     name: string;
     description: string;

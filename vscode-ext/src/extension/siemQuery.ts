@@ -31,7 +31,12 @@ export interface SiemWasm {
   QueryLibrary: {
     bundled(): SiemLibrary;
   };
-  siemProviders(): Array<{ name: string; configName: string; environment: string }>;
+  siemProviders(): Array<{
+    name: string;
+    configName: string;
+    environment: string;
+    jobs: boolean;
+  }>;
   /** The core's 429 rule (`RetryPlan`): ms to wait before trying again, or undefined to stop. */
   lookupRetryDelay(attempt: number, response: ProviderResponse): number | undefined;
 }
@@ -55,7 +60,8 @@ export interface SiemLibrary {
 
 /** `SiemRun` of the wasm module. */
 export interface SiemRunHandle {
-  next(): { id: number; request: unknown } | undefined;
+  /** The next request; wait `waitMs` before sending it (a search job's poll). */
+  next(): { id: number; request: unknown; waitMs: number } | undefined;
   submit(id: number, response: ProviderResponse): void;
   fail(id: number, message: string): void;
   finish(): SiemResult;
@@ -80,6 +86,8 @@ export interface SiemResult {
   columns: string[];
   preview: string[][];
 }
+
+const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
 
 /**
  * One request, retried after each 429 (the provider's answer, or the
@@ -106,8 +114,10 @@ async function sendWithRetry(
 }
 
 /**
- * Runs a planned SIEM query to the end: every chunk's request through
- * `send`, its answer (or failure) back to the core, then the core's
+ * Runs a planned SIEM query to the end: every request the core plans
+ * (a chunk's query, or a search job's poll or page, after the wait the
+ * core asks for) through `send`, its answer (or failure) back to the
+ * core, then the core's
  * result (typed Arrow table, chunk reports). The run is freed whatever
  * happens.
  */
@@ -119,6 +129,10 @@ export async function runPlanned(
 ): Promise<SiemResult> {
   try {
     for (let planned = run.next(); planned; planned = run.next()) {
+      if (planned.waitMs > 0) {
+        // A search job's poll interval, on a timer: nothing is blocked.
+        await (policy.sleep ?? sleep)(planned.waitMs);
+      }
       const outcome = await sendWithRetry(planned.request, send, delay, policy);
       if ('response' in outcome) {
         run.submit(planned.id, outcome.response);

@@ -463,3 +463,156 @@ fn hosts_must_be_loopback_or_https_and_templates_must_fit() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("https only"));
 }
+
+/// Splunk's search-jobs protocol as this test's server plays it: the first
+/// job create is throttled (429, Retry-After 1 s); a job is RUNNING for
+/// two polls, then DONE with 5 rows served by `count`/`offset`; a search
+/// for 10.6.6.6 makes a job that FAILED with Splunk's message.
+fn splunk_jobs(seen: &Seen, count: usize) -> fixture_server::Reply {
+    let auth = seen.headers.get("authorization").map(String::as_str);
+    if auth != Some("Basic aHVudGVyOnB3") {
+        return (401, fixture("splunk/unauthorized.json")).into();
+    }
+    let (path, query) = seen.target.split_once('?').unwrap_or((&seen.target, ""));
+    let arg = |k: &str| {
+        query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix(&format!("{k}=")))
+            .map(str::to_string)
+    };
+    match (seen.method.as_str(), path) {
+        ("POST", "/splunk/services/search/jobs") => {
+            if count == 0 {
+                return (
+                    429,
+                    vec![("retry-after", "1".to_string())],
+                    r#"{"messages":[{"type":"ERROR","text":"too many requests"}]}"#.to_string(),
+                )
+                    .into();
+            }
+            let b = &seen.body;
+            assert!(b.starts_with("search=search%20"), "{b}");
+            assert!(
+                b.contains("output_mode=json") && b.contains("exec_mode=normal"),
+                "{b}"
+            );
+            let sid = if b.contains("10.6.6.6") {
+                "1733450000.124"
+            } else {
+                "1733450000.123"
+            };
+            (201, format!(r#"{{"sid":"{sid}"}}"#)).into()
+        }
+        ("GET", "/splunk/services/search/jobs/1733450000.123") => {
+            assert_eq!(arg("output_mode").as_deref(), Some("json"));
+            if count < 2 {
+                (200, fixture("splunk/job_running.json")).into()
+            } else {
+                (200, fixture("splunk/job_done.json")).into()
+            }
+        }
+        ("GET", "/splunk/services/search/jobs/1733450000.124") => {
+            (200, fixture("splunk/job_failed.json")).into()
+        }
+        ("GET", "/splunk/services/search/jobs/1733450000.123/results") => {
+            let n: usize = arg("count").unwrap().parse().unwrap();
+            let at: usize = arg("offset").unwrap().parse().unwrap();
+            let mut all: serde_json::Value =
+                serde_json::from_str(&fixture("splunk/job_results_all.json")).unwrap();
+            let rows: Vec<serde_json::Value> = all["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .skip(at)
+                .take(n)
+                .cloned()
+                .collect();
+            all["results"] = rows.into();
+            (200, all.to_string()).into()
+        }
+        _ => (404, "{}".to_string()).into(),
+    }
+}
+
+#[test]
+fn splunk_search_jobs_are_polled_paged_and_429s_retried() {
+    let (port, log) = serve(splunk_jobs);
+    let env = [("HUNTKIT_PROVIDER_BASE_URLS", bases(port))];
+    let cfg = config();
+    let run = |ip: &str, cfg: &str| {
+        huntkit(
+            &[
+                "query",
+                "run",
+                "Network.list_flows_for_ip",
+                "--provider",
+                "splunk",
+                "-p",
+                &format!("ip={ip}"),
+                "--mode",
+                "jobs",
+                "--page-size",
+                "2",
+                "--config",
+                cfg,
+                "--format",
+                "ndjson",
+            ],
+            &env,
+        )
+    };
+    let out = run("10.1.2.3", &cfg);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let rows = ndjson(&out);
+    assert_eq!(rows.len(), 5, "{rows:?}");
+    assert_eq!(rows[3]["tag"], r#"["auth","failure"]"#);
+    assert_eq!(
+        rows[4]["_time"], "2024-05-01T09:20:00Z",
+        "typed as export types them"
+    );
+    let sent: Vec<String> = log
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{} {}", s.method, s.target))
+        .collect();
+    let jobs = "/splunk/services/search/jobs";
+    let status = format!("GET {jobs}/1733450000.123?output_mode=json");
+    let page =
+        |o: u32| format!("GET {jobs}/1733450000.123/results?output_mode=json&count=2&offset={o}");
+    assert_eq!(
+        sent,
+        [
+            format!("POST {jobs}"),
+            format!("POST {jobs}"),
+            status.clone(),
+            status.clone(),
+            status,
+            page(0),
+            page(2),
+            page(4)
+        ],
+        "the 429 retried after its Retry-After, polled until DONE, read in pages"
+    );
+
+    // A failed job: Splunk's own message, a clear failure.
+    let out = run("10.6.6.6", &cfg);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("splunk query failed (query_error)")
+            && stderr.contains("The argument 'by' is invalid"),
+        "{stderr}"
+    );
+
+    // Wrong credentials: unauthorized at the job create.
+    let bad = temp_file(
+        "splunk-bad.yaml",
+        "DataProviders:\n  Splunk:\n    Args:\n      host: splunk.example.com\n      username: hunter\n      password: wrong\n",
+    );
+    let out = run("10.1.2.3", bad.to_str().unwrap());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("(unauthorized)"), "{stderr}");
+}

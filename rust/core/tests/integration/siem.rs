@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::{TimeZone, Utc};
 use huntkit_core::providers::siem::{
-    chunks_frame, siem_provider, ChunkStatus, QueryRun, QueryTarget, RunOptions, SiemType,
+    chunks_frame, siem_provider, ChunkStatus, Planned, QueryRun, QueryTarget, RunMode, RunOptions,
+    SiemType, SPLUNK,
 };
-use huntkit_core::providers::HttpResponse;
+use huntkit_core::providers::{HttpRequest, HttpResponse};
 use huntkit_core::queries::{QueryStore, Template, TimeSpan};
 use serde::Deserialize;
 use serde_json::{json, Map, Value as Json};
@@ -239,7 +240,10 @@ fn split_by_renders_runs_and_concatenates_each_chunk() {
     );
     assert!(queries[1].contains("datetime(2024-05-02T00:00:00Z)"));
     let mut sent = Vec::new();
-    while let Some((id, req)) = run.next_request().unwrap() {
+    while let Some(Planned {
+        id, request: req, ..
+    }) = run.next_request().unwrap()
+    {
         let start = timespan_start(req.body.as_deref());
         sent.push(start.clone());
         match sent.len() {
@@ -283,7 +287,10 @@ fn a_chunk_over_the_limit_is_split_again() {
     let day = || Some(span("2024-05-01T00:00:00Z", "2024-05-01T23:59:59Z"));
     let mut run = dns_run("loganalytics", day(), workspace(), RunOptions::default()).unwrap();
     let mut answered = 0;
-    while let Some((id, req)) = run.next_request().unwrap() {
+    while let Some(Planned {
+        id, request: req, ..
+    }) = run.next_request().unwrap()
+    {
         answered += 1;
         let start = timespan_start(req.body.as_deref());
         if answered == 1 {
@@ -315,7 +322,7 @@ fn a_chunk_over_the_limit_is_split_again() {
         },
     )
     .unwrap();
-    let (id, _) = run.next_request().unwrap().unwrap();
+    let id = run.next_request().unwrap().unwrap().id;
     run.submit(id, &ok(&fixture("loganalytics/limit_exceeded.json")))
         .unwrap();
     assert!(run.next_request().unwrap().is_none());
@@ -404,7 +411,7 @@ fn a_run_whose_every_chunk_failed_still_reports_them_with_an_empty_table() {
         RunOptions::default(),
     )
     .unwrap();
-    while let Some((id, _)) = run.next_request().unwrap() {
+    while let Some(Planned { id, .. }) = run.next_request().unwrap() {
         run.submit(
             id,
             &HttpResponse {
@@ -427,4 +434,327 @@ fn a_run_whose_every_chunk_failed_still_reports_them_with_an_empty_table() {
     let reader = arrow_ipc::reader::StreamReader::try_new(std::io::Cursor::new(ipc), None).unwrap();
     assert_eq!(reader.schema().fields().len(), 0);
     assert_eq!(reader.count(), 0);
+}
+
+/// A Splunk run of `Network.list_flows_for_ip` in `jobs` mode.
+fn splunk_jobs(options: RunOptions) -> QueryRun {
+    let mut store = QueryStore::new();
+    store.load_dir(&root().join("queries")).unwrap();
+    let t = store
+        .get("Network.list_flows_for_ip", Some("Splunk"))
+        .unwrap()
+        .clone();
+    let now = Utc.with_ymd_and_hms(2024, 5, 10, 0, 0, 0).unwrap();
+    QueryRun::new(
+        "splunk",
+        &t,
+        &params(json!({"ip": "10.1.2.3"})),
+        Some(span("2024-05-01T00:00:00Z", "2024-05-02T00:00:00Z")),
+        QueryTarget::default(),
+        RunOptions {
+            mode: RunMode::Jobs,
+            ..options
+        },
+        now,
+    )
+    .unwrap()
+}
+
+/// Splunk's jobs protocol over the fixtures: the status is RUNNING for
+/// `running` polls, then `done`; results are sliced by `count`/`offset`.
+fn splunk_server(req: &HttpRequest, polls: &mut usize, running: usize, done: &str) -> HttpResponse {
+    let q = |k: &str| {
+        req.query
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.parse::<usize>().unwrap())
+    };
+    match req.operation.as_str() {
+        "job_create" => response(201, &fixture("splunk/job_created.json")),
+        "job_status" => {
+            *polls += 1;
+            if *polls <= running {
+                ok(&fixture("splunk/job_running.json"))
+            } else {
+                ok(&fixture(done))
+            }
+        }
+        "job_results" => {
+            let mut all: Json =
+                serde_json::from_str(&fixture("splunk/job_results_all.json")).unwrap();
+            let rows = all["results"].as_array().unwrap().clone();
+            let (count, offset) = (q("count").unwrap(), q("offset").unwrap());
+            all["results"] = Json::from(
+                rows.into_iter()
+                    .skip(offset)
+                    .take(count)
+                    .collect::<Vec<_>>(),
+            );
+            ok(&all.to_string())
+        }
+        other => panic!("unexpected operation {other}"),
+    }
+}
+
+#[test]
+fn splunk_job_is_created_polled_with_backoff_and_read_in_pages() {
+    let mut run = splunk_jobs(RunOptions {
+        page_size: Some(2),
+        ..RunOptions::default()
+    });
+    let mut polls = 0;
+    let mut seen = Vec::new();
+    while let Some(Planned {
+        id,
+        request,
+        wait_ms,
+    }) = run.next_request().unwrap()
+    {
+        // Every request passes the registry's allow-list.
+        let op = SPLUNK.operation(&request.operation).unwrap();
+        assert!(regex::Regex::new(op.path_pattern)
+            .unwrap()
+            .is_match(&request.path));
+        assert_eq!(op.method, request.method);
+        seen.push((request.operation.clone(), wait_ms, request.query.clone()));
+        let answer = splunk_server(&request, &mut polls, 2, "splunk/job_done.json");
+        if request.operation == "job_create" {
+            let body = request.body.as_deref().unwrap();
+            assert!(body.starts_with("search=search%20"), "{body}");
+            assert!(
+                body.contains("&exec_mode=normal")
+                    && body.contains("&earliest_time=1714521600.000000"),
+                "{body}"
+            );
+        }
+        run.submit(id, &answer).unwrap();
+    }
+    let ops: Vec<(&str, u64)> = seen.iter().map(|(o, w, _)| (o.as_str(), *w)).collect();
+    assert_eq!(
+        ops,
+        [
+            ("job_create", 0),
+            ("job_status", 500),
+            ("job_status", 750),
+            ("job_status", 1125),
+            ("job_results", 0),
+            ("job_results", 0),
+            ("job_results", 0)
+        ]
+    );
+    let offsets: Vec<&str> = seen[4..].iter().map(|(_, _, q)| q[2].1.as_str()).collect();
+    assert_eq!(offsets, ["0", "2", "4"]);
+    let out = run.finish().unwrap();
+    assert_eq!(out.status, ChunkStatus::Ok, "{:?}", out.chunks);
+    assert_eq!(out.table.rows(), 5);
+    assert_eq!(
+        out.table.names(),
+        ["_time", "host", "src_ip", "count", "tag"]
+    );
+    // Typed as the export path types them: `_time` a timestamp, offsets read.
+    assert_eq!(out.table.column(0).time_ms(4), Some(1_714_555_200_000));
+    assert_eq!(out.table.column(4).get(3), Some(r#"["auth","failure"]"#));
+}
+
+#[test]
+fn splunk_job_answers_go_to_their_own_step_only() {
+    let mut run = splunk_jobs(RunOptions::default());
+    let create = run.next_request().unwrap().unwrap();
+    assert!(
+        run.next_request().unwrap().is_none(),
+        "nothing until the job exists"
+    );
+    let e = run.submit(create.id + 7, &ok("{}")).unwrap_err();
+    assert!(e.to_string().contains("no request"), "{e}");
+    run.submit(
+        create.id,
+        &response(201, &fixture("splunk/job_created.json")),
+    )
+    .unwrap();
+    let poll = run.next_request().unwrap().unwrap();
+    assert_ne!(poll.id, create.id);
+    assert_eq!(poll.request.path, "/services/search/jobs/1733450000.123");
+    // The create's id again (a host replaying an old answer) is refused.
+    let e = run.submit(create.id, &ok("{}")).unwrap_err().to_string();
+    assert!(
+        e.contains(&format!(
+            "request {} of chunk 1 was answered already; it awaits request {}",
+            create.id, poll.id
+        )),
+        "{e}"
+    );
+    let e = run.fail(create.id, ChunkStatus::Error, "x").unwrap_err();
+    assert!(e.to_string().contains("answered already"), "{e}");
+    run.submit(poll.id, &ok(&fixture("splunk/job_failed.json")))
+        .unwrap();
+    let out = run.finish().unwrap();
+    assert_eq!(out.status, ChunkStatus::QueryError);
+    assert_eq!(
+        out.chunks[0].messages,
+        [
+            "splunk job 1733450000.123 failed",
+            "FATAL: Error in 'stats' command: The argument 'by' is invalid."
+        ]
+    );
+}
+
+#[test]
+fn splunk_job_times_out_zero_results_and_bad_answers() {
+    // Never done: polls back off until their waits pass the limit.
+    let mut run = splunk_jobs(RunOptions {
+        job_timeout_secs: Some(3),
+        auto_split: false,
+        ..RunOptions::default()
+    });
+    let mut polls = 0;
+    let mut waited = 0;
+    while let Some(p) = run.next_request().unwrap() {
+        waited += p.wait_ms;
+        let a = splunk_server(&p.request, &mut polls, usize::MAX, "");
+        run.submit(p.id, &a).unwrap();
+    }
+    assert_eq!((polls, waited), (3, 2375));
+    let out = run.finish().unwrap();
+    assert_eq!(out.status, ChunkStatus::Timeout);
+    assert!(
+        out.chunks[0].messages[0].contains("did not finish in 3 s"),
+        "{:?}",
+        out.chunks
+    );
+
+    // Done with no results: no results request at all.
+    let mut run = splunk_jobs(RunOptions::default());
+    let mut ops = Vec::new();
+    while let Some(p) = run.next_request().unwrap() {
+        ops.push(p.request.operation.clone());
+        let a =
+            match p.request.operation.as_str() {
+                "job_create" => response(201, &fixture("splunk/job_created.json")),
+                _ => ok(&fixture("splunk/job_done.json")
+                    .replace("\"resultCount\":5", "\"resultCount\":0")),
+            };
+        run.submit(p.id, &a).unwrap();
+    }
+    assert_eq!(ops, ["job_create", "job_status"]);
+    let out = run.finish().unwrap();
+    assert_eq!((out.status, out.table.rows()), (ChunkStatus::Ok, 0));
+
+    // A sid that is not one, malformed JSON, 401, 429: each a clear status.
+    for (status, body, want, message) in [
+        (
+            201,
+            r#"{"sid":"../../admin"}"#,
+            ChunkStatus::BadResponse,
+            "is not a splunk sid",
+        ),
+        (201, "{not json", ChunkStatus::BadResponse, "not JSON"),
+        (
+            401,
+            &fixture("splunk/unauthorized.json"),
+            ChunkStatus::Unauthorized,
+            "http 401",
+        ),
+        (429, "{}", ChunkStatus::RateLimited, "http 429"),
+    ] {
+        let mut run = splunk_jobs(RunOptions::default());
+        let p = run.next_request().unwrap().unwrap();
+        run.submit(p.id, &response(status, body)).unwrap();
+        assert!(run.next_request().unwrap().is_none());
+        let out = run.finish().unwrap();
+        assert_eq!(out.status, want, "{body}");
+        assert!(
+            out.chunks[0].messages.iter().any(|m| m.contains(message)),
+            "{:?}",
+            out.chunks
+        );
+    }
+
+    // A page failing after rows were read keeps them: partial.
+    let mut run = splunk_jobs(RunOptions {
+        page_size: Some(2),
+        ..RunOptions::default()
+    });
+    let mut polls = 0;
+    while let Some(p) = run.next_request().unwrap() {
+        let offset = p
+            .request
+            .query
+            .iter()
+            .find(|(k, _)| k == "offset")
+            .map(|(_, v)| v.clone());
+        let a = if offset.as_deref() == Some("2") {
+            response(200, "{broken")
+        } else {
+            splunk_server(&p.request, &mut polls, 0, "splunk/job_done.json")
+        };
+        run.submit(p.id, &a).unwrap();
+    }
+    let out = run.finish().unwrap();
+    assert_eq!((out.status, out.table.rows()), (ChunkStatus::Partial, 2));
+    assert!(
+        out.chunks[0]
+            .messages
+            .iter()
+            .any(|m| m.contains("read 2 of 5 rows")),
+        "{:?}",
+        out.chunks
+    );
+}
+
+#[test]
+fn jobs_mode_is_refused_where_there_are_no_jobs_and_bounds_checked() {
+    let e = dns_run(
+        "loganalytics",
+        None,
+        workspace(),
+        RunOptions {
+            mode: RunMode::Jobs,
+            ..RunOptions::default()
+        },
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("loganalytics has no search jobs"),
+        "{e}"
+    );
+    let mut store = QueryStore::new();
+    store.load_dir(&root().join("queries")).unwrap();
+    let t = store
+        .get("Network.list_flows_for_ip", Some("Splunk"))
+        .unwrap();
+    for (o, m) in [
+        (
+            RunOptions {
+                page_size: Some(0),
+                ..RunOptions::default()
+            },
+            "page size 0",
+        ),
+        (
+            RunOptions {
+                page_size: Some(50_001),
+                ..RunOptions::default()
+            },
+            "page size 50001",
+        ),
+        (
+            RunOptions {
+                job_timeout_secs: Some(0),
+                ..RunOptions::default()
+            },
+            "job timeout 0 s",
+        ),
+    ] {
+        let e = QueryRun::new(
+            "splunk",
+            t,
+            &params(json!({"ip": "1.2.3.4"})),
+            None,
+            QueryTarget::default(),
+            o,
+            Utc::now(),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains(m), "{e}");
+    }
 }

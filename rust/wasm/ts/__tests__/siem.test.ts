@@ -6,12 +6,18 @@
  * every chunk's report.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { HttpRequest, HttpResponse } from '../../pkg/huntkit_wasm.js';
 import type { HuntkitEngine } from '../engine.js';
 import { engineOverRealWasm, skipWithoutWasm } from './realWasm.js';
 
 const skip = skipWithoutWasm;
+const splunk = (name: string): string =>
+  readFileSync(
+    new URL(`../../../../tests/fixtures/providers/splunk/${name}`, import.meta.url),
+    'utf8'
+  );
 const WORKSPACE = '52b1ab41-869e-4138-9e40-2a4457f09bf0';
 
 function rows(start: string): string {
@@ -49,6 +55,10 @@ describe('SIEM runs through the engine', { skip }, () => {
         ['kusto', 'Kusto'],
         ['splunk', 'Splunk']
       ]
+    );
+    assert.deepEqual(
+      providers.filter(p => p.jobs).map(p => p.name),
+      ['splunk']
     );
   });
 
@@ -98,5 +108,49 @@ describe('SIEM runs through the engine', { skip }, () => {
       { kind: 'invalid_option', message: /is written for MDE, not for splunk/ }
     );
     assert.equal(calls, 0);
+  });
+  it("runs a splunk search job: create, polls after the core's waits, pages", async () => {
+    const sent: Array<[string, number]> = [];
+    let last = Date.now();
+    let polls = 0;
+    const send = async (request: HttpRequest): Promise<HttpResponse> => {
+      const now = Date.now();
+      sent.push([request.operation, now - last]);
+      last = now;
+      const q = Object.fromEntries(request.query);
+      switch (request.operation) {
+        case 'job_create':
+          return { status: 201, headers: [], body: splunk('job_created.json') };
+        case 'job_status':
+          polls++;
+          return {
+            status: 200,
+            headers: [],
+            body: splunk(polls < 2 ? 'job_running.json' : 'job_done.json')
+          };
+        default: {
+          const all = JSON.parse(splunk('job_results_all.json')) as { results: unknown[] };
+          const at = Number(q.offset);
+          all.results = all.results.slice(at, at + Number(q.count));
+          return { status: 200, headers: [], body: JSON.stringify(all) };
+        }
+      }
+    };
+    const result = await engine.runSiemQuery(
+      'Network.list_flows_for_ip',
+      { ip: '10.1.2.3' },
+      'splunk',
+      { mode: 'jobs', pageSize: 2 },
+      send
+    );
+    assert.deepEqual(
+      sent.map(([op]) => op),
+      ['job_create', 'job_status', 'job_status', 'job_results', 'job_results', 'job_results']
+    );
+    // The polls waited (0.5 s, then 0.75 s) on a timer, not a busy loop.
+    assert.ok(sent[1][1] >= 450 && sent[2][1] >= 700, JSON.stringify(sent));
+    assert.equal(result.status, 'ok');
+    assert.equal(result.rows, 5);
+    assert.deepEqual(result.columns, ['_time', 'host', 'src_ip', 'count', 'tag']);
   });
 });

@@ -54,6 +54,8 @@ let base: string;
 const seen: Seen[] = [];
 /** Log Analytics answers 429 (Retry-After as given) this many more times before answering. */
 let throttle = { times: 0, retryAfter: '1' };
+/** Status polls of the Splunk search job so far. */
+let jobPolls = 0;
 
 before(async () => {
   server = createServer((req, res) => {
@@ -86,6 +88,22 @@ before(async () => {
           auth === `Bearer ${TOKEN}` ? 200 : 401,
           fixture('kusto', auth === `Bearer ${TOKEN}` ? 'query_ok.json' : 'unauthorized.json')
         );
+      } else if (url.startsWith('/splunk/services/search/jobs/1733450000.123')) {
+        // Splunk search jobs: RUNNING at the first poll, then DONE; results by count/offset.
+        const u = new URL(url, 'http://x');
+        if (u.pathname.endsWith('/results')) {
+          const all = JSON.parse(fixture('splunk', 'job_results_all.json')) as {
+            results: unknown[];
+          };
+          const at = Number(u.searchParams.get('offset'));
+          all.results = all.results.slice(at, at + Number(u.searchParams.get('count')));
+          send(200, JSON.stringify(all));
+        } else {
+          jobPolls++;
+          send(200, fixture('splunk', jobPolls < 2 ? 'job_running.json' : 'job_done.json'));
+        }
+      } else if (url === '/splunk/services/search/jobs' && req.method === 'POST') {
+        send(201, fixture('splunk', 'job_created.json'));
       } else if (url === '/splunk/services/search/jobs/export' && req.method === 'POST') {
         const basic = `Basic ${Buffer.from('hunter:pw-3e1d').toString('base64')}`;
         const ok = auth === `Bearer ${SPLUNK_TOKEN}` || auth === basic;
@@ -268,6 +286,45 @@ describe(
       assert.match(body.query, /Name =~ 'evil\.example'/);
       assert.equal(body.timespan, '2024-05-01T00:00:00Z/2024-05-02T00:00:00Z');
       assert.match(previewCsv(result), /^TimeGenerated,Computer,/);
+    });
+
+    it('runs a splunk search job through the gateway: polls after the waits, reads pages', async () => {
+      const g = gateway(host({ 'splunk.bearer_token': SPLUNK_TOKEN }));
+      const library = api.QueryLibrary.bundled();
+      let run: SiemRunHandle;
+      try {
+        run = library.planSiemRun('Network.list_flows_for_ip', { ip: '10.1.2.3' }, 'splunk', {
+          mode: 'jobs',
+          pageSize: 2
+        });
+      } finally {
+        library.free();
+      }
+      const before = seen.length;
+      const waits: number[] = [];
+      jobPolls = 0;
+      const result = await runPlanned(run, request => g.call(request, 'query'), delay(), {
+        sleep: async ms => {
+          waits.push(ms);
+        }
+      });
+      assert.equal(result.status, 'ok', JSON.stringify(result.chunks));
+      assert.equal(result.rows, 5);
+      assert.deepEqual(waits, [500, 750]);
+      assert.deepEqual(
+        seen.slice(before).map(s => s.path),
+        [
+          '/splunk/services/search/jobs',
+          '/splunk/services/search/jobs/1733450000.123?output_mode=json',
+          '/splunk/services/search/jobs/1733450000.123?output_mode=json',
+          '/splunk/services/search/jobs/1733450000.123/results?output_mode=json&count=2&offset=0',
+          '/splunk/services/search/jobs/1733450000.123/results?output_mode=json&count=2&offset=2',
+          '/splunk/services/search/jobs/1733450000.123/results?output_mode=json&count=2&offset=4'
+        ]
+      );
+      assert.ok(
+        seen.slice(before).every(s => s.headers.authorization === `Bearer ${SPLUNK_TOKEN}`)
+      );
     });
 
     it("retries a 429 after its Retry-After, by the core's rule", async () => {

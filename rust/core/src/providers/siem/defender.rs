@@ -47,6 +47,7 @@ pub(super) const PROVIDER: SiemProvider = SiemProvider {
     environment: "MDE",
     plan,
     parse,
+    jobs: None,
 };
 
 fn plan(q: &QueryRequest) -> Result<HttpRequest> {

@@ -45,6 +45,7 @@ pub(super) const PROVIDER: SiemProvider = SiemProvider {
     environment: "Kusto",
     plan,
     parse,
+    jobs: None,
 };
 
 fn plan(q: &QueryRequest) -> Result<HttpRequest> {

@@ -66,6 +66,7 @@ pub(super) const PROVIDER: SiemProvider = SiemProvider {
     environment: "MSSentinel",
     plan,
     parse,
+    jobs: None,
 };
 
 /// Whether `s` is a GUID (workspace and tenant ids).

@@ -8,16 +8,22 @@
 //! Log Analytics says it hit a result limit, and ends with one table and a
 //! report of every chunk, failed or partial ones included.
 //!
+//! Splunk can also run each chunk as a search job ([`RunMode::Jobs`]):
+//! create, poll, read pages; the run then answers a chunk's response with
+//! a follow-up request (and how long to wait before sending it).
+//!
 //! Azure providers take a bearer token; [`azuread`] builds the OAuth2
 //! client-credentials request a host sends to obtain one.
 
 pub mod azuread;
 mod defender;
+pub mod job;
 mod kusto;
 mod loganalytics;
 mod result_set;
 mod run;
 mod splunk;
+mod splunk_jobs;
 
 pub use azuread::AZUREAD;
 pub use defender::DEFENDER;
@@ -25,7 +31,8 @@ pub use kusto::KUSTO;
 pub use loganalytics::{LOGANALYTICS, LOG_ANALYTICS_LIMITS};
 pub use result_set::{ResultSet, SiemColumn, SiemType};
 pub use run::{
-    chunks_frame, template_span, ChunkReport, QueryOutcome, QueryRun, RunOptions, MAX_CHUNKS,
+    chunks_frame, template_span, ChunkReport, Planned, QueryOutcome, QueryRun, RunMode, RunOptions,
+    MAX_CHUNKS,
 };
 pub use splunk::SPLUNK;
 
@@ -119,7 +126,7 @@ pub struct Answer {
 }
 
 impl Answer {
-    fn failed(status: ChunkStatus, message: String) -> Answer {
+    pub(crate) fn failed(status: ChunkStatus, message: String) -> Answer {
         Answer {
             status,
             rows: ResultSet::default(),
@@ -153,6 +160,8 @@ pub struct SiemProvider {
     pub plan: fn(&QueryRequest) -> Result<HttpRequest>,
     /// The rows and status of one answer.
     pub parse: fn(&HttpResponse) -> Answer,
+    /// Its search-job protocol (`mode: jobs`), when it has one.
+    pub jobs: Option<&'static job::JobFlow>,
 }
 
 impl SiemProvider {

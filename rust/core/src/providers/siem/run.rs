@@ -7,11 +7,16 @@
 //! [`QueryRun::finish`] returns the rows of every chunk in time order as
 //! one typed table, and a report of every chunk: failed and partial
 //! chunks are listed, never dropped.
+//!
+//! In [`RunMode::Jobs`] a chunk takes several requests (create the job,
+//! poll it, read its pages): each answer may bring a follow-up, which
+//! `next_request` hands out with its own id and the wait to honour first.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
+use super::job::{JobState, Step, JOB_TIMEOUT_SECS, MAX_PAGE_ROWS, PAGE_ROWS};
 use super::{
     invalid, siem_provider, Answer, ChunkStatus, QueryRequest, QueryTarget, ResultSet, SiemProvider,
 };
@@ -39,6 +44,15 @@ pub struct RunOptions {
     pub auto_split: bool,
     /// How many times one chunk may be halved.
     pub max_splits: u32,
+    /// One request per chunk (`export`, every provider) or a search job
+    /// per chunk (`jobs`, Splunk).
+    pub mode: RunMode,
+    /// Rows per results page in `jobs` mode (default 10,000, at most
+    /// 50,000: Splunk's `maxresultrows`).
+    pub page_size: Option<u32>,
+    /// Seconds a search job may run (its polls' waits summed) before the
+    /// chunk is `timeout` (default 600).
+    pub job_timeout_secs: Option<u64>,
 }
 
 impl Default for RunOptions {
@@ -47,8 +61,43 @@ impl Default for RunOptions {
             split_by: None,
             auto_split: true,
             max_splits: 4,
+            mode: RunMode::Export,
+            page_size: None,
+            job_timeout_secs: None,
         }
     }
+}
+
+/// How a chunk's query is sent.
+///
+/// `export` is the default: one request whose answer streams every row,
+/// no job left on the server and no polling; it is what every provider
+/// does. `jobs` (Splunk) suits long searches, which a proxy or the HTTP
+/// timeout would cut while an export streams: the job runs on the server,
+/// is polled with backoff, and its rows are read in bounded pages.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum RunMode {
+    /// One request per chunk.
+    #[default]
+    Export,
+    /// A search job per chunk: create, poll, read pages.
+    Jobs,
+}
+
+/// A request to send: submit its answer under `id`, after waiting
+/// `wait_ms` (a job's poll interval; 0 for most).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Planned {
+    /// What to pass to `submit` / `fail` with the answer.
+    pub id: usize,
+    /// The request.
+    pub request: HttpRequest,
+    /// Milliseconds to wait before sending it.
+    pub wait_ms: u64,
 }
 
 /// What happened to one chunk.
@@ -85,8 +134,15 @@ pub struct QueryOutcome {
 
 #[derive(Debug, Clone)]
 enum State {
+    /// Its first request is to be planned.
     Pending,
-    Sent,
+    /// Request `id` is out; its answer is awaited.
+    Sent(usize),
+    /// A job's follow-up is ready to hand out.
+    Waiting {
+        request: HttpRequest,
+        wait_ms: u64,
+    },
     Done(Answer),
 }
 
@@ -97,6 +153,10 @@ struct Chunk {
     depth: u32,
     query: String,
     state: State,
+    /// The search job, in `jobs` mode.
+    job: Option<JobState>,
+    /// Ids of the requests sent for it, so a late answer is named.
+    sent: Vec<usize>,
     /// Notes from the run itself (this chunk is half of one that was over
     /// a limit).
     notes: Vec<String>,
@@ -168,6 +228,28 @@ impl QueryRun {
             }
             (s, _) => vec![s],
         };
+        if options.mode == RunMode::Jobs && p.jobs.is_none() {
+            return Err(invalid(
+                "mode",
+                format!("{} has no search jobs: use mode export", p.name()),
+            ));
+        }
+        if let Some(n) = options.page_size {
+            if n == 0 || n > MAX_PAGE_ROWS {
+                return Err(invalid(
+                    "page_size",
+                    format!("page size {n} is not between 1 and {MAX_PAGE_ROWS}"),
+                ));
+            }
+        }
+        if let Some(n) = options.job_timeout_secs {
+            if n == 0 || n > 86_400 {
+                return Err(invalid(
+                    "job_timeout_secs",
+                    format!("job timeout {n} s is not between 1 and 86400"),
+                ));
+            }
+        }
         if spans.len() > MAX_CHUNKS {
             return Err(invalid(
                 "split_by",
@@ -231,6 +313,8 @@ impl QueryRun {
             depth,
             query: rendered.query,
             state: State::Pending,
+            job: None,
+            sent: Vec::new(),
             notes: Vec::new(),
         })
     }
@@ -250,37 +334,109 @@ impl QueryRun {
         self.chunks.len()
     }
 
-    /// The next request to send, with the id to submit its answer under;
-    /// `None` when every chunk has been sent.
-    pub fn next_request(&mut self) -> Result<Option<(usize, HttpRequest)>> {
-        let Some(c) = self
+    /// The next request to send, with the id to submit its answer under
+    /// and the wait to honour first; `None` when nothing is left to send
+    /// (every chunk answered, or awaiting an answer).
+    pub fn next_request(&mut self) -> Result<Option<Planned>> {
+        let Some(at) = self
             .chunks
-            .iter_mut()
-            .find(|c| matches!(c.state, State::Pending))
+            .iter()
+            .position(|c| matches!(c.state, State::Pending | State::Waiting { .. }))
         else {
             return Ok(None);
         };
-        let request = (self.provider.plan)(&QueryRequest {
-            query: &c.query,
-            span: c.span,
-            target: &self.target,
-        })?;
-        c.state = State::Sent;
-        Ok(Some((c.id, request)))
+        let jobs = match self.options.mode {
+            RunMode::Jobs => self.provider.jobs,
+            RunMode::Export => None,
+        };
+        let page = self.options.page_size.unwrap_or(PAGE_ROWS);
+        let timeout_ms = self.options.job_timeout_secs.unwrap_or(JOB_TIMEOUT_SECS) * 1000;
+        let c = &mut self.chunks[at];
+        let (id, request, wait_ms) = match std::mem::replace(&mut c.state, State::Pending) {
+            State::Waiting { request, wait_ms } => {
+                self.next_id += 1;
+                (self.next_id, request, wait_ms)
+            }
+            _ => {
+                let q = QueryRequest {
+                    query: &c.query,
+                    span: c.span,
+                    target: &self.target,
+                };
+                let request = match jobs {
+                    Some(flow) => {
+                        c.job = Some(JobState::new(page, timeout_ms));
+                        (flow.create)(&q)?
+                    }
+                    None => (self.provider.plan)(&q)?,
+                };
+                // The first request of a chunk has the chunk's id.
+                (c.id, request, 0)
+            }
+        };
+        c.state = State::Sent(id);
+        c.sent.push(id);
+        Ok(Some(Planned {
+            id,
+            request,
+            wait_ms,
+        }))
+    }
+
+    /// The chunk awaiting request `id`'s answer, or a clear error when
+    /// none does (answered already, another step's id, never sent).
+    fn awaiting(&self, id: usize) -> Result<usize> {
+        if let Some(at) = self
+            .chunks
+            .iter()
+            .position(|c| matches!(c.state, State::Sent(s) if s == id))
+        {
+            return Ok(at);
+        }
+        let why = match self.chunks.iter().position(|c| c.sent.contains(&id)) {
+            Some(at) => match self.chunks[at].state {
+                State::Sent(now) => format!(
+                    "request {id} of chunk {} was answered already; it awaits request {now}",
+                    at + 1
+                ),
+                _ => format!("request {id} of chunk {} was answered already", at + 1),
+            },
+            None => format!("no request {id} was sent in this run"),
+        };
+        Err(invalid("request", why))
     }
 
     /// Reads the answer to request `id`. A chunk over the provider's limits
-    /// is split in two (when allowed) and its halves queued.
+    /// is split in two (when allowed) and its halves queued; a search job
+    /// not finished yet queues its follow-up.
     pub fn submit(&mut self, id: usize, response: &HttpResponse) -> Result<()> {
-        let answer = (self.provider.parse)(response);
-        self.record(id, answer)
+        let at = self.awaiting(id)?;
+        let flow = match self.options.mode {
+            RunMode::Jobs => self.provider.jobs,
+            RunMode::Export => None,
+        };
+        let c = &mut self.chunks[at];
+        let answer = match (flow, c.job.as_mut()) {
+            (Some(flow), Some(job)) => match (flow.step)(job, response) {
+                Step::Next { request, wait_ms } => {
+                    c.state = State::Waiting { request, wait_ms };
+                    return Ok(());
+                }
+                Step::Done(answer) => answer,
+            },
+            _ => (self.provider.parse)(response),
+        };
+        let chunk = c.id;
+        self.record(chunk, answer)
     }
 
     /// Records that request `id` could not be performed (unreachable,
     /// refused by the host, no credentials).
     pub fn fail(&mut self, id: usize, status: ChunkStatus, message: &str) -> Result<()> {
+        let at = self.awaiting(id)?;
+        let chunk = self.chunks[at].id;
         self.record(
-            id,
+            chunk,
             Answer {
                 status,
                 rows: ResultSet::default(),

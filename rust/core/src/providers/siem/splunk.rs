@@ -33,11 +33,31 @@ pub static SPLUNK: ProviderDef = ProviderDef {
         password_key: "password",
         token_key: "bearer_token",
     },
-    operations: &[OperationDef {
-        name: "query",
-        method: Method::Post,
-        path_pattern: r"^/services/search/jobs/export$",
-    }],
+    // A sid is dot-separated runs of letters, digits, `_` and `-`
+    // (`1733450000.123`, `admin__admin__search__RMD5…_at_1733450000_7`):
+    // never `/`, `..`, `?` or `%`.
+    operations: &[
+        OperationDef {
+            name: "query",
+            method: Method::Post,
+            path_pattern: r"^/services/search/jobs/export$",
+        },
+        OperationDef {
+            name: "job_create",
+            method: Method::Post,
+            path_pattern: r"^/services/search/jobs$",
+        },
+        OperationDef {
+            name: "job_status",
+            method: Method::Get,
+            path_pattern: r"^/services/search/jobs/[A-Za-z0-9_-]{1,200}(\.[A-Za-z0-9_-]{1,200}){0,8}$",
+        },
+        OperationDef {
+            name: "job_results",
+            method: Method::Get,
+            path_pattern: r"^/services/search/jobs/[A-Za-z0-9_-]{1,200}(\.[A-Za-z0-9_-]{1,200}){0,8}/results$",
+        },
+    ],
     rate_limit: None,
 };
 
@@ -46,6 +66,7 @@ pub(super) const PROVIDER: SiemProvider = SiemProvider {
     environment: "Splunk",
     plan,
     parse,
+    jobs: Some(&super::splunk_jobs::FLOW),
 };
 
 /// What `application/x-www-form-urlencoded` leaves as is.
@@ -79,7 +100,9 @@ fn epoch(micros: i64) -> String {
     )
 }
 
-fn plan(q: &QueryRequest) -> Result<HttpRequest> {
+/// The form both endpoints take: the search (with its leading `search`
+/// command) and the chunk's time bounds.
+pub(super) fn search_form(q: &QueryRequest) -> Vec<(&'static str, String)> {
     let text = q.query.trim();
     // The REST API runs the text as written: a search that does not start
     // with a command is a `search` (what Splunk's search bar adds).
@@ -96,13 +119,18 @@ fn plan(q: &QueryRequest) -> Result<HttpRequest> {
         pairs.push(("earliest_time", epoch(start)));
         pairs.push(("latest_time", epoch(end)));
     }
+    pairs
+}
+
+/// A form POST to `path` for `operation`.
+pub(super) fn post_form(operation: &str, path: &str, pairs: &[(&str, String)]) -> HttpRequest {
     let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    Ok(HttpRequest {
+    HttpRequest {
         provider: SPLUNK.name.into(),
-        operation: "query".into(),
+        operation: operation.into(),
         method: Method::Post,
         base_url: None,
-        path: "/services/search/jobs/export".into(),
+        path: path.into(),
         query: Vec::new(),
         headers: vec![
             ("accept".into(), "application/json".into()),
@@ -112,7 +140,15 @@ fn plan(q: &QueryRequest) -> Result<HttpRequest> {
             ),
         ],
         body: Some(form(&refs)),
-    })
+    }
+}
+
+fn plan(q: &QueryRequest) -> Result<HttpRequest> {
+    Ok(post_form(
+        "query",
+        "/services/search/jobs/export",
+        &search_form(q),
+    ))
 }
 
 /// Collects one message object's text; true when it is an error.
@@ -149,7 +185,7 @@ fn add_row(rows: &mut ResultSet, obj: &Map<String, Json>) {
     rows.rows.push(row);
 }
 
-fn parse(resp: &HttpResponse) -> Answer {
+pub(super) fn parse(resp: &HttpResponse) -> Answer {
     let name = SPLUNK.name;
     if let Some(a) = http_failure(name, resp) {
         return a;
