@@ -59,7 +59,7 @@ pub(crate) fn typed_rows(
         }
     };
     let mut done = std::thread::scope(|s| {
-        let other = s.spawn(&work);
+        let other = s.spawn(work);
         let mut done = work();
         done.extend(
             other
