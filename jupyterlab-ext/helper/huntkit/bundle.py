@@ -108,6 +108,10 @@ def _from_pandas(df: Any) -> pa.Table:
         df = df.reset_index()
     df = df.rename(columns=str) if not all(isinstance(c, str) for c in df.columns) else df
     fixed = {}
+    # Object columns converted here are kept: from_pandas would convert each
+    # again (with pandas 2's object strings, half of a 100k-row table's
+    # conversion time).
+    converted = {}
     for name in df.columns:
         col = df[name]
         if isinstance(col.dtype, (pd.PeriodDtype, pd.IntervalDtype)):
@@ -118,14 +122,21 @@ def _from_pandas(df: Any) -> pa.Table:
             except (pa.ArrowException, TypeError, ValueError, OverflowError):
                 fixed[name] = _as_text(col)
             else:
-                if not _plain(arr.type):
+                if _plain(arr.type):
+                    converted[name] = arr
+                else:
                     fixed[name] = _as_text(col)
     if fixed:
         df = df.assign(**fixed)
     if df.attrs:  # results' attrs (periods, kql) are not data; pyarrow would warn on them
         df = df.copy(deep=False)
         df.attrs = {}
-    return pa.Table.from_pandas(df, preserve_index=False)
+    if not converted:
+        return pa.Table.from_pandas(df, preserve_index=False)
+    rest = pa.Table.from_pandas(df[[c for c in df.columns if c not in converted]], preserve_index=False)
+    return pa.Table.from_arrays(
+        [converted[c] if c in converted else rest.column(c) for c in df.columns], names=list(df.columns)
+    )
 
 
 def _as_text(col: Any) -> Any:

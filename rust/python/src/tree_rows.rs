@@ -5,10 +5,13 @@
 //! Why here and not in pyarrow: one pass per column that also fills the
 //! inferred processes' cells (an `interleave` of the input column and the
 //! few fill cells, instead of a `take` and then a copy per filled column),
-//! with the GIL released, while a second thread writes the tree columns
-//! (the proc keys are as much work as the take).
+//! with the GIL released, on two threads: the proc keys, the other tree
+//! columns and each input column are separate jobs handed out in that
+//! order (biggest first) to whichever thread is free, so neither waits
+//! for the other's half (the keys alone were the longer half before).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use arrow_array::{Array, ArrayRef, RecordBatch, UInt64Array};
@@ -21,6 +24,9 @@ use pyo3::PyResult;
 use crate::arrow_io::frame_batch;
 use crate::errors;
 
+/// One job's columns, named.
+type Columns = Vec<(String, ArrayRef)>;
+
 /// The tree's rows: every input column (except the names the tree columns
 /// take) in node order, inferred nodes' cells from `fills` (one row per
 /// inferred node, in node order, columns named as the input's and of the
@@ -30,90 +36,138 @@ pub(crate) fn typed_rows(
     tree: &ProcTree<'_>,
     fills: Option<&RecordBatch>,
 ) -> PyResult<RecordBatch> {
-    let (tree_batch, body) = std::thread::scope(|s| {
-        let tree_cols = s.spawn(|| frame_batch(&tree.tree_frame().map_err(errors::core)?));
-        let body = input_columns(tree, fills);
-        let tree_batch = tree_cols
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (tree_batch, body)
+    let take = Takes::new(tree, fills);
+    let names = tree.table().names();
+    // Jobs: 0 the keys, 1 the other tree columns, 2.. input column j - 2.
+    let jobs = 2 + names.len();
+    let job = |i: usize| -> PyResult<Columns> {
+        match i {
+            0 => batch_columns(tree.key_frame()),
+            1 => batch_columns(tree.link_frame()),
+            _ => Ok(vec![(names[i - 2].clone(), take.column(tree, i - 2)?)]),
+        }
+    };
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done: Vec<(usize, PyResult<Columns>)> = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= jobs {
+                return done;
+            }
+            done.push((i, job(i)));
+        }
+    };
+    let mut done = std::thread::scope(|s| {
+        let other = s.spawn(work);
+        let mut done = work();
+        done.extend(
+            other
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        );
+        done
     });
-    let (tree_batch, body) = (tree_batch?, body?);
-    let tree_names: Vec<&str> = tree_batch
-        .schema_ref()
-        .fields()
-        .iter()
-        .map(|f| f.name().as_str())
-        .collect();
+    done.sort_by_key(|(i, _)| *i);
+    let mut by_job = done.into_iter().map(|(_, cols)| cols);
+    let mut tree_cols = by_job.next().unwrap_or(Ok(Vec::new()))?;
+    tree_cols.extend(by_job.next().unwrap_or(Ok(Vec::new()))?);
     let mut fields: Vec<Arc<Field>> = Vec::new();
     let mut arrays: Vec<ArrayRef> = Vec::new();
-    for (name, array) in body {
-        if !tree_names.contains(&name.as_str()) {
-            fields.push(Arc::new(Field::new(name, array.data_type().clone(), true)));
-            arrays.push(array);
+    for cols in by_job {
+        for (name, array) in cols? {
+            if !tree_cols.iter().any(|(t, _)| *t == name) {
+                fields.push(Arc::new(Field::new(name, array.data_type().clone(), true)));
+                arrays.push(array);
+            }
         }
     }
-    fields.extend(tree_batch.schema_ref().fields().iter().cloned());
-    arrays.extend(tree_batch.columns().iter().cloned());
+    for (name, array) in tree_cols {
+        fields.push(Arc::new(Field::new(name, array.data_type().clone(), true)));
+        arrays.push(array);
+    }
     RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
         .map_err(|e| errors::error(&format!("cannot assemble the tree's rows: {e}"), "output"))
 }
 
-/// The input columns in node order (see [`typed_rows`]).
-fn input_columns(
-    tree: &ProcTree<'_>,
-    fills: Option<&RecordBatch>,
-) -> PyResult<Vec<(String, ArrayRef)>> {
-    let nodes = tree.nodes();
-    let table = tree.table();
-    // Event rows by `take` (null for inferred nodes) ...
-    let rows: UInt64Array = nodes
+/// A core frame's columns as Arrow arrays, named.
+fn batch_columns(frame: huntkit_core::Result<huntkit_core::Frame>) -> PyResult<Columns> {
+    let batch = frame_batch(&frame.map_err(errors::core)?)?;
+    Ok(batch
+        .schema_ref()
+        .fields()
         .iter()
-        .map(|n| match n.origin {
-            Origin::Event(row) => Some(row as u64),
-            _ => None,
-        })
-        .collect();
-    // ... or, for a column with fill cells, by `interleave`: (0, row) from
-    // the input, (1, k) from the k-th fill row.
-    let mut inferred = 0;
-    let sources: Vec<(usize, usize)> = nodes
-        .iter()
-        .map(|n| match n.origin {
-            Origin::Event(row) => (0, row),
-            _ => {
-                inferred += 1;
-                (1, inferred - 1)
-            }
-        })
-        .collect();
-    let fill_of: HashMap<&str, &ArrayRef> = match fills {
-        Some(f) if f.num_rows() == inferred => f
-            .schema_ref()
-            .fields()
+        .map(|f| f.name().clone())
+        .zip(batch.columns().iter().cloned())
+        .collect())
+}
+
+/// How the input columns are taken in node order (see [`typed_rows`]).
+struct Takes<'f> {
+    /// Event rows for `take` (null for inferred nodes) ...
+    rows: UInt64Array,
+    /// ... or, for a column with fill cells, `interleave` sources: (0, row)
+    /// from the input, (1, k) from the k-th fill row.
+    sources: Vec<(usize, usize)>,
+    fill_of: HashMap<&'f str, &'f ArrayRef>,
+}
+
+impl<'f> Takes<'f> {
+    fn new(tree: &ProcTree<'_>, fills: Option<&'f RecordBatch>) -> Takes<'f> {
+        let nodes = tree.nodes();
+        let rows: UInt64Array = nodes
             .iter()
-            .map(|fd| fd.name().as_str())
-            .zip(f.columns())
-            .collect(),
-        _ => HashMap::new(),
-    };
-    let mut out = Vec::with_capacity(table.names().len());
-    for (j, name) in table.names().iter().enumerate() {
+            .map(|n| match n.origin {
+                Origin::Event(row) => Some(row as u64),
+                _ => None,
+            })
+            .collect();
+        let mut inferred = 0;
+        let sources: Vec<(usize, usize)> = nodes
+            .iter()
+            .map(|n| match n.origin {
+                Origin::Event(row) => (0, row),
+                _ => {
+                    inferred += 1;
+                    (1, inferred - 1)
+                }
+            })
+            .collect();
+        let fill_of = match fills {
+            Some(f) if f.num_rows() == inferred => f
+                .schema_ref()
+                .fields()
+                .iter()
+                .map(|fd| fd.name().as_str())
+                .zip(f.columns())
+                .collect(),
+            _ => HashMap::new(),
+        };
+        Takes {
+            rows,
+            sources,
+            fill_of,
+        }
+    }
+
+    /// Input column `j` in node order.
+    fn column(&self, tree: &ProcTree<'_>, j: usize) -> PyResult<ArrayRef> {
+        let table = tree.table();
+        let name = &table.names()[j];
         let input = table.column(j).array();
-        let fill = fill_of
+        let fill = self
+            .fill_of
             .get(name.as_str())
             .filter(|f| f.data_type() == input.data_type());
-        let taken = match fill {
-            Some(f) => interleave(&[input.as_ref(), f.as_ref()], &sources),
-            None => take(input.as_ref(), &rows, None),
+        match fill {
+            Some(f) => interleave(&[input.as_ref(), f.as_ref()], &self.sources),
+            None => take(input.as_ref(), &self.rows, None),
         }
         .map_err(|e| {
             errors::error(
                 &format!("cannot take the rows of column {name:?}: {e}"),
                 "output",
             )
-        })?;
-        out.push((name.clone(), taken));
+        })
     }
-    Ok(out)
 }

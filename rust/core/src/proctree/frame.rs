@@ -166,6 +166,20 @@ impl ProcTree<'_> {
         Ok(Frame::new(self.tree_columns()?))
     }
 
+    /// The first two of [`TREE_COLUMNS`], `proc_key` and `parent_key`: the
+    /// text half of [`tree_frame`](Self::tree_frame), as much work as the
+    /// rest of it, so a host with threads writes it beside
+    /// [`link_frame`](Self::link_frame).
+    pub fn key_frame(&self) -> Result<Frame> {
+        Ok(Frame::new(self.key_columns()?))
+    }
+
+    /// The rest of [`TREE_COLUMNS`] (from `source_index` on): links,
+    /// counts, flags and `EffectiveLogonId`.
+    pub fn link_frame(&self) -> Result<Frame> {
+        Ok(Frame::new(self.link_columns()?))
+    }
+
     /// One row per inferred process: `node` (its row in the tree frames),
     /// then the input's schema columns (time, image, PID, host, logon id;
     /// by their input names, as text) holding what [`frame`](Self::frame)
@@ -211,14 +225,29 @@ impl ProcTree<'_> {
 
     /// [`TREE_COLUMNS`] as frame columns, in order.
     fn tree_columns(&self) -> Result<Vec<(&'static str, FrameColumn)>> {
-        let n = &self.nodes;
-        let mut out: Vec<(&'static str, FrameColumn)> = Vec::new();
+        let mut out = self.key_columns()?;
+        out.extend(self.link_columns()?);
+        Ok(out)
+    }
+
+    /// `proc_key` and `parent_key`.
+    fn key_columns(&self) -> Result<Vec<(&'static str, FrameColumn)>> {
         let keys = self.proc_keys()?;
         let mut parent_keys =
-            ColumnBuilder::with_capacity(n.len(), keys.array().value_data().len());
-        for x in n {
+            ColumnBuilder::with_capacity(self.nodes.len(), keys.array().value_data().len());
+        for x in &self.nodes {
             parent_keys.push(x.parent.and_then(|p| keys.get(p)))?;
         }
+        Ok(vec![
+            ("proc_key", FrameColumn::Text(keys)),
+            ("parent_key", FrameColumn::Text(parent_keys.finish())),
+        ])
+    }
+
+    /// [`TREE_COLUMNS`] from `source_index` on.
+    fn link_columns(&self) -> Result<Vec<(&'static str, FrameColumn)>> {
+        let n = &self.nodes;
+        let mut out: Vec<(&'static str, FrameColumn)> = Vec::new();
         let int =
             |f: &dyn Fn(usize) -> Option<i64>| FrameColumn::Int64((0..n.len()).map(f).collect());
         let flag = |f: &dyn Fn(usize) -> bool| {
@@ -226,8 +255,6 @@ impl ProcTree<'_> {
         };
         let root = |i: usize| n[i].parent.is_none();
         let leaf = |i: usize| n[i].child_count == 0;
-        out.push(("proc_key", FrameColumn::Text(keys)));
-        out.push(("parent_key", FrameColumn::Text(parent_keys.finish())));
         out.push((
             "source_index",
             int(&|i| match n[i].origin {
