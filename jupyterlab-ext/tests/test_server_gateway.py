@@ -741,6 +741,30 @@ def test_every_shipped_provider_reaches_only_its_hosts(entry, tmp_path):
         assert e.value.status == 403 and entry["name"] in e.value.message
 
 
+def test_rdap_reaches_the_bootstrap_servers_only(tmp_path):
+    """RDAP's allow-list is the core's bundled IANA bootstrap: a registry
+    IANA names is accepted, one it does not (DENIC: no RDAP in the
+    bootstrap) or a plain-http one (.kg) is refused."""
+    from jupyterlab_huntkit.server.gateway import HuntkitGateway
+    from jupyterlab_huntkit.server.msticpyconfig import MsticpyConfig
+
+    gateway = HuntkitGateway(config_file=str(tmp_path / "none.yaml"))
+    p = gateway.registry.providers["rdap"]
+    config = MsticpyConfig.load(str(tmp_path / "none.yaml"))
+
+    def origin(base_url):
+        c = registry_module.Call(p, "domain", "GET", "/domain/x.uk", [], [], None, base_url)
+        return gateway._origin(c, config)
+
+    assert len(p.base_url["value"]) > 500
+    for url in ["https://rdap.nominet.uk/uk", "https://rdap.registro.br", "https://rdap.verisign.com/com/v1"]:
+        assert origin(url) == registry_module.Origin.parse(url, "test")
+    for url in ["https://rdap.denic.de", "http://rdap.cctld.kg", "https://rdap.nominet.uk.evil.example/uk"]:
+        with pytest.raises(registry_module.GatewayError) as e:
+            origin(url)
+        assert e.value.status == 403 and "rdap" in e.value.message
+
+
 # -- the core's own requests: the provider fixture cases ------------------------
 
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "providers"

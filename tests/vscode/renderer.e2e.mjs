@@ -29,6 +29,11 @@
 // bundled template and plans the Log Analytics request, the extension host
 // sends it to a fixture Log Analytics on 127.0.0.1 answering the core's
 // fixture only with that token, and the rows open in a CSV editor.
+//
+// The last test restarts code-server with workspace trust on (never
+// prompted), so the folder opens in restricted mode: the views still draw,
+// while lookups and "huntkit: Run SIEM query" are refused with whyBlocked's
+// message and no request reaches either fixture provider.
 import { spawn, execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -86,6 +91,12 @@ let siemProvider;
 let tmp;
 let server;
 let serverLog = '';
+/** The extensions dir the .vsix is installed in once, shared by every code-server here. */
+let extensions;
+/** The user settings of the first (trusted) code-server. */
+let userSettings;
+/** code-server's environment: its XDG dirs in tmp, not in $HOME. */
+let serverEnv;
 let browser;
 let page;
 let baseUrl;
@@ -181,8 +192,7 @@ before(async () => {
   const siemBase = `http://127.0.0.1:${siemProvider.address().port}`;
 
   tmp = await mkdtemp(path.join(tmpdir(), 'huntkit-vscode-'));
-  const userData = path.join(tmp, 'user-data');
-  const extensions = path.join(tmp, 'extensions');
+  extensions = path.join(tmp, 'extensions');
   workspace = path.join(tmp, 'workspace');
   // A copy, so nothing VS Code writes can touch the committed fixtures.
   await cp(path.join(here, 'fixtures'), workspace, { recursive: true });
@@ -193,64 +203,44 @@ before(async () => {
     path.join(here, '../xss/huntkit_xss.py'),
     path.join(workspace, 'corpus.ipynb')
   ]);
-  await mkdir(path.join(userData, 'User'), { recursive: true });
-  await writeFile(
-    path.join(userData, 'User/settings.json'),
-    JSON.stringify({
-      // Dark, so a chart colour that ignores the theme (the light fallbacks) shows.
-      'workbench.colorTheme': 'Default Dark Modern',
-      'workbench.startupEditor': 'none',
-      'workbench.tips.enabled': false,
-      'workbench.welcomePage.walkthroughs.openOnInstall': false,
-      'extensions.ignoreRecommendations': true,
-      'security.workspace.trust.enabled': false,
-      'chat.disableAIFeatures': true,
-      'workbench.secondarySideBar.defaultVisibility': 'hidden',
-      // No "your application on port N is available" toasts taking the focus.
-      'remote.autoForwardPorts': false,
-      'extensions.autoCheckUpdates': false,
-      'extensions.autoUpdate': false,
-      'telemetry.telemetryLevel': 'off',
-      // Test only: VirusTotal's base moved to the fixture provider above.
-      'huntkit.testing.loopbackProviderBaseUrls': {
-        virustotal: providerBase,
-        loganalytics: siemBase
-      }
-    })
-  );
-  const common = [
-    '--disable-telemetry',
-    '--disable-update-check',
-    '--disable-workspace-trust',
-    '--user-data-dir',
-    userData,
-    '--extensions-dir',
-    extensions
-  ];
+  userSettings = {
+    // Dark, so a chart colour that ignores the theme (the light fallbacks) shows.
+    'workbench.colorTheme': 'Default Dark Modern',
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    'extensions.ignoreRecommendations': true,
+    'security.workspace.trust.enabled': false,
+    'chat.disableAIFeatures': true,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    // No "your application on port N is available" toasts taking the focus.
+    'remote.autoForwardPorts': false,
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'telemetry.telemetryLevel': 'off',
+    // Test only: VirusTotal's base moved to the fixture provider above.
+    'huntkit.testing.loopbackProviderBaseUrls': {
+      virustotal: providerBase,
+      loganalytics: siemBase
+    }
+  };
   // code-server writes a config.yaml (and more) under XDG dirs: keep them in tmp, not in $HOME.
-  const env = {
+  serverEnv = {
     ...process.env,
     XDG_CONFIG_HOME: path.join(tmp, 'config'),
     XDG_DATA_HOME: path.join(tmp, 'data')
   };
   const installed = await promisify(execFile)(
     node24,
-    [entry, ...common, '--install-extension', vsix],
-    { env }
+    [entry, ...serverArgs('user-data', true), '--install-extension', vsix],
+    { env: serverEnv }
   );
   assert.match(
     installed.stdout,
     /huntkit/,
     `installing the .vsix said:\n${installed.stdout}${installed.stderr}`
   );
-
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  server = spawn(
-    node24,
-    [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, ...common, workspace],
-    { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }
-  );
+  await startCodeServer('user-data', userSettings, true);
   // If this run is interrupted, code-server must not outlive it.
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.once(signal, () => {
@@ -262,9 +252,6 @@ before(async () => {
       process.exit(1);
     });
   }
-  server.stdout.on('data', d => (serverLog += d));
-  server.stderr.on('data', d => (serverLog += d));
-  await waitForHealthy(baseUrl, RENDER_TIMEOUT);
 
   browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -298,6 +285,79 @@ before(async () => {
       body: request.postData() ?? ''
     });
   });
+  await openWorkbench();
+});
+
+/** code-server's arguments for user-data dir `name`; `trusted` turns workspace trust off. */
+function serverArgs(name, trusted) {
+  return [
+    '--disable-telemetry',
+    '--disable-update-check',
+    ...(trusted ? ['--disable-workspace-trust'] : []),
+    '--user-data-dir',
+    path.join(tmp, name),
+    '--extensions-dir',
+    extensions
+  ];
+}
+
+/**
+ * Starts code-server on the workspace with a fresh user-data dir `name`
+ * holding `settings` and waits until it answers. With `trusted` false,
+ * workspace trust stays on, so the folder opens in restricted mode.
+ */
+async function startCodeServer(name, settings, trusted) {
+  await mkdir(path.join(tmp, name, 'User'), { recursive: true });
+  await writeFile(path.join(tmp, name, 'User/settings.json'), JSON.stringify(settings));
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  serverLog = '';
+  server = spawn(
+    node24,
+    [
+      entry,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      ...serverArgs(name, trusted),
+      workspace
+    ],
+    { env: serverEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }
+  );
+  server.stdout.on('data', d => (serverLog += d));
+  server.stderr.on('data', d => (serverLog += d));
+  await waitForHealthy(baseUrl, RENDER_TIMEOUT);
+}
+
+/** Ends code-server's whole process group (its extension host and file watcher too). */
+async function stopCodeServer() {
+  if (!server || server.exitCode !== null) {
+    return;
+  }
+  try {
+    process.kill(-server.pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+  await new Promise(resolve => {
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-server.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      resolve();
+    }, 5000);
+    server.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** Opens the workspace in the browser page and waits for the explorer to list it. */
+async function openWorkbench() {
   await page.goto(`${baseUrl}/?folder=${encodeURIComponent(workspace)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: UI_TIMEOUT });
   // The explorer lists the folder once the workbench has loaded it.
@@ -305,35 +365,13 @@ before(async () => {
     .locator('.explorer-folders-view')
     .getByText('timeline.ipynb')
     .waitFor({ timeout: UI_TIMEOUT });
-});
+}
 
 after(async () => {
   await browser?.close();
   provider?.close();
   siemProvider?.close();
-  if (server && server.exitCode === null) {
-    // code-server runs its extension host and file watcher as children: end
-    // the whole process group it leads (detached above), by its PID.
-    try {
-      process.kill(-server.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-    await new Promise(resolve => {
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-server.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-        resolve();
-      }, 5000);
-      server.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-  }
+  await stopCodeServer();
   if (tmp) {
     await rm(tmp, { recursive: true, force: true });
   }
@@ -1030,5 +1068,62 @@ test(
       page.off('dialog', onDialog);
       page.off('request', onRequest);
     }
+  })
+);
+
+// Last: it replaces the trusted code-server above with one in restricted mode.
+test(
+  'in an untrusted workspace (restricted mode) views render and no provider is called',
+  reported(async () => {
+    await stopCodeServer();
+    await startCodeServer(
+      'user-data-restricted',
+      {
+        ...userSettings,
+        // Trust on, never asked: the folder, never trusted, opens restricted.
+        'security.workspace.trust.enabled': true,
+        'security.workspace.trust.startupPrompt': 'never',
+        'security.workspace.trust.untrustedFiles': 'open'
+      },
+      false
+    );
+    await openWorkbench();
+    await page
+      .locator('.statusbar-item', { hasText: 'Restricted Mode' })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT });
+    const calls = [providerCalls.length, siemCalls.length];
+    const why =
+      /lookups and queries are disabled in an untrusted workspace \(trust it to run them\)/;
+    // A stored key (secret storage is local, so allowed) makes VirusTotal
+    // one the view would call: the refusal below is the trust rule's.
+    await setApiKey('virustotal', VT_KEY);
+
+    // Offline views need no extension-host network: they draw as before.
+    await assertTimeline();
+
+    // The lookup view says why it cannot call, and Run gives refused rows.
+    const view = await poll('the lookup view saying the workspace is untrusted', async () => {
+      await openFile('lookup.ipynb');
+      const frame = await frameWith('.jp-huntkit-lookup .jp-huntkit-status:not([hidden])');
+      const v = frame?.locator('.jp-huntkit-lookup');
+      const text = (await v?.locator('.jp-huntkit-status').textContent()) ?? '';
+      return why.test(text) && v;
+    });
+    await view.locator('.jp-huntkit-lookup-input').fill('185.220.101.1');
+    await view.locator('.jp-huntkit-lookup-run').click();
+    const rows = view.locator('.jp-huntkit-lookup-row');
+    await poll('one refused row', async () => (await rows.count()) === 1);
+    assert.equal(await rows.locator('.jp-huntkit-lookup-Status').textContent(), 'error');
+    assert.match((await rows.locator('.jp-huntkit-lookup-Details').textContent()) ?? '', why);
+
+    // "huntkit: Run SIEM query" is refused with the same reason, before any pick.
+    await runCommand('huntkit: Run SIEM query');
+    await page
+      .locator('.notifications-toasts .notification-toast', { hasText: why })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT });
+
+    assert.deepEqual([providerCalls.length, siemCalls.length], calls, 'no provider was called');
   })
 );

@@ -15,5 +15,6 @@ pub mod ti;
 
 pub use http::{HttpRequest, HttpResponse, Method};
 pub use registry::{
-    provider, registry, Auth, BaseUrl, OperationDef, ProviderDef, ProviderKind, RateLimit,
+    provider, registry, Auth, BaseUrl, ListedBases, OperationDef, ProviderDef, ProviderKind,
+    RateLimit,
 };

@@ -41,7 +41,40 @@ pub enum BaseUrl {
     /// bootstrap data). The request names its choice in
     /// [`HttpRequest::base_url`](super::HttpRequest::base_url); the host
     /// refuses any base not in this list.
-    Listed(&'static [&'static str]),
+    Listed(#[schemars(with = "Vec<String>")] ListedBases),
+}
+
+/// The bases of a [`BaseUrl::Listed`] provider. A function rather than a
+/// slice because RDAP's list is read from the bundled IANA bootstrap files
+/// on first use, not typed here.
+#[derive(Clone, Copy)]
+pub struct ListedBases(pub fn() -> &'static [&'static str]);
+
+impl std::ops::Deref for ListedBases {
+    type Target = [&'static str];
+    fn deref(&self) -> &Self::Target {
+        (self.0)()
+    }
+}
+
+impl PartialEq for ListedBases {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for ListedBases {}
+
+impl std::fmt::Debug for ListedBases {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for ListedBases {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
 }
 
 impl BaseUrl {

@@ -15,7 +15,8 @@ use serde_json::Value as Json;
 use super::splunk::form;
 use crate::error::{Error, ErrorKind, Result};
 use crate::providers::{
-    Auth, BaseUrl, HttpRequest, HttpResponse, Method, OperationDef, ProviderDef, ProviderKind,
+    Auth, BaseUrl, HttpRequest, HttpResponse, ListedBases, Method, OperationDef, ProviderDef,
+    ProviderKind,
 };
 
 /// The authorities tokens may come from: Azure public, US Government and
@@ -34,7 +35,7 @@ pub static AZUREAD: ProviderDef = ProviderDef {
     name: "azuread",
     config_name: "AzureCLI",
     kind: ProviderKind::Auth,
-    base_url: BaseUrl::Listed(AUTHORITIES),
+    base_url: BaseUrl::Listed(ListedBases(|| AUTHORITIES)),
     auth: Auth::None,
     operations: &[OperationDef {
         name: "token",

@@ -45,6 +45,7 @@ mod lookup;
 mod observable;
 mod otx;
 mod rdap;
+mod rdap_bootstrap;
 mod result;
 pub mod retry;
 mod tor;
