@@ -264,6 +264,43 @@ async def test_splunk_search_job_operations(jp_fetch, fixture_server):
     assert len(fixture_server.seen) == before
 
 
+async def test_splunk_job_cancel_through_the_route(jp_fetch, fixture_server):
+    """The cancel the core sends for a job it gave up on: a POST of
+    ``action=cancel`` to the job's ``/control``; a sid that is not one, or
+    a GET, never leaves the server."""
+    jobs = "/services/search/jobs"
+    sid = "1733450000.123"
+    fixture_server.canned[f"{jobs}/{sid}/control"] = (
+        200,
+        b'{"messages":[{"type":"INFO","text":"Search job cancelled."}]}',
+    )
+    cancel = {
+        "provider": "splunk",
+        "operation": "job_control",
+        "method": "POST",
+        "path": f"{jobs}/{sid}/control",
+        "headers": [["accept", "application/json"], ["content-type", "application/x-www-form-urlencoded"]],
+        "body": "action=cancel",
+    }
+    status, answer = await query(jp_fetch, cancel)
+    assert status == 200, answer
+    assert answer["status"] == 200, answer
+    seen = fixture_server.seen[-1]
+    assert (seen.method, seen.path, seen.body) == ("POST", f"{jobs}/{sid}/control", b"action=cancel")
+    expected = base64.b64encode(f"hunter:{SPLUNK_PASSWORD}".encode()).decode()
+    assert seen.headers["authorization"] == f"Basic {expected}"
+    no_secret(json.dumps(answer))
+    before = len(fixture_server.seen)
+    for bad in ("../../admin", "1.2/../../x", "a..b", "1%2f2", "x?y=1", "", f"{sid}/results"):
+        status, answer = await query(jp_fetch, {**cancel, "path": f"{jobs}/{bad}/control"})
+        assert status in (400, 403), (bad, answer)
+        assert "path" in answer["message"], answer
+    status, answer = await query(jp_fetch, {**cancel, "method": "GET", "body": None})
+    assert status == 405, answer
+    assert "splunk.job_control takes POST" in answer["message"], answer
+    assert len(fixture_server.seen) == before
+
+
 async def test_the_query_route_takes_query_providers_only(jp_fetch, fixture_server):
     token = {
         "provider": "azuread",

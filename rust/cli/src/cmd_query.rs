@@ -71,13 +71,14 @@ pub struct RunArgs {
     no_auto_split: bool,
     /// How each chunk runs: export (one request, every provider) or jobs
     /// (Splunk search jobs: create, poll with backoff, read in pages; for
-    /// long searches an export's connection would not survive).
-    #[arg(long, value_enum, default_value_t = ModeArg::Export)]
-    mode: ModeArg,
-    /// Rows per results page in jobs mode (default 10000, at most 50000).
+    /// long searches an export's connection would not survive). Default:
+    /// DataProviders.<Provider>.Args.mode in msticpyconfig.yaml, else export.
+    #[arg(long, value_enum)]
+    mode: Option<ModeArg>,
+    /// Rows per results page in jobs mode (default: Args.page_size, else 10000; at most 50000).
     #[arg(long)]
     page_size: Option<u32>,
-    /// Seconds a search job may run before its chunk is reported timeout (default 600).
+    /// Seconds a search job may run before its chunk is reported timeout (default: Args.job_timeout, else 600).
     #[arg(long)]
     job_timeout: Option<u64>,
     /// AzureSentinel.Workspaces entry (default: Default, or the only one).
@@ -236,15 +237,18 @@ fn run_query(a: RunArgs) -> Result<()> {
         }
         _ => {}
     }
+    // The section's run settings are defaults; each flag given wins.
+    let defaults = config.run_defaults(provider, |n| std::env::var(n).ok())?;
     let options = RunOptions {
         split_by: a.split_by.clone(),
         auto_split: !a.no_auto_split,
         mode: match a.mode {
-            ModeArg::Export => RunMode::Export,
-            ModeArg::Jobs => RunMode::Jobs,
+            Some(ModeArg::Export) => RunMode::Export,
+            Some(ModeArg::Jobs) => RunMode::Jobs,
+            None => defaults.mode.unwrap_or_default(),
         },
-        page_size: a.page_size,
-        job_timeout_secs: a.job_timeout,
+        page_size: a.page_size.or(defaults.page_size),
+        job_timeout_secs: a.job_timeout.or(defaults.job_timeout_secs),
         ..RunOptions::default()
     };
     let mut run = QueryRun::new(

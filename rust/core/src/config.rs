@@ -21,6 +21,7 @@ pub use validate::{
 };
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::providers::siem::{RunDefaults, SiemProvider};
 use crate::queries::yaml::{self, Node, Value};
 
 /// A setting's value as written.
@@ -84,6 +85,35 @@ impl ProviderConfig {
                 self.name
             ))),
         }
+    }
+}
+
+impl MsticpyConfig {
+    /// The run defaults of `provider`'s section (`DataProviders.Splunk.
+    /// Args.{mode, page_size, job_timeout}`), environment variables
+    /// resolved by `env`: all `None` without a section; an error naming the
+    /// key (never its value) when one is not what it must be.
+    pub fn run_defaults(
+        &self,
+        provider: &SiemProvider,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<RunDefaults> {
+        let mut out = RunDefaults::default();
+        let Some(section) = self.provider(provider.def.config_name) else {
+            return Ok(out);
+        };
+        for key in RunDefaults::KEYS {
+            if let Some(value) = section.secret(&self.file, key, &env)? {
+                out.set(provider, key, &value).map_err(|m| {
+                    config_error(
+                        &self.file,
+                        Some(section.line),
+                        format!("{}.Args.{key} {m}", section.name),
+                    )
+                })?;
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -452,6 +482,33 @@ DataProviders:
             Some("splunk.example.com")
         );
         assert!(MsticpyConfig::default().workspace(None).is_err());
+    }
+
+    #[test]
+    fn run_defaults_come_from_the_provider_section() {
+        let splunk = crate::providers::siem::siem_provider("splunk").unwrap();
+        let text = "DataProviders:\n  Splunk:\n    Args:\n      host: s\n      mode: jobs\n      job_timeout:\n        EnvironmentVar: HK_JT\n";
+        let c = read_msticpy_config("m.yaml", text).unwrap();
+        let env = |n: &str| (n == "HK_JT").then(|| "120".to_string());
+        let d = c.run_defaults(splunk, env).unwrap();
+        assert_eq!(
+            d,
+            RunDefaults {
+                mode: Some(crate::providers::siem::RunMode::Jobs),
+                page_size: None,
+                job_timeout_secs: Some(120),
+            }
+        );
+        assert_eq!(
+            MsticpyConfig::default().run_defaults(splunk, env).unwrap(),
+            RunDefaults::default()
+        );
+        let c = read_msticpy_config("m.yaml", &text.replace("mode: jobs", "mode: bulk")).unwrap();
+        let e = c.run_defaults(splunk, env).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "m.yaml line 2: Splunk.Args.mode is not a run mode: use one of export, jobs"
+        );
     }
 
     #[test]

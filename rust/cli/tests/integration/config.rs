@@ -105,3 +105,30 @@ fn a_good_file_exits_zero_and_a_missing_one_is_named() {
         .unwrap()
         .starts_with("huntkit: cannot read /nonexistent/m.yaml"));
 }
+
+#[test]
+fn an_unknown_splunk_run_mode_is_named() {
+    let path = write(
+        "mode",
+        "DataProviders:\n  Splunk:\n    Args:\n      host: splunk.example.com\n      mode: turbo\n",
+    );
+    let o = huntkit(
+        &[
+            "config",
+            "validate",
+            "--file",
+            path.to_str().unwrap(),
+            "--format",
+            "ndjson",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let row: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(row["Section"], "DataProviders.Splunk");
+    assert_eq!(row["Key"], "Args.mode");
+    assert_eq!(row["Line"], 5);
+    assert_eq!(row["Message"], "is not a run mode: use one of export, jobs");
+    assert!(!out.contains("turbo"), "{out}");
+}

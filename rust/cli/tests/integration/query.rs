@@ -467,7 +467,8 @@ fn hosts_must_be_loopback_or_https_and_templates_must_fit() {
 /// Splunk's search-jobs protocol as this test's server plays it: the first
 /// job create is throttled (429, Retry-After 1 s); a job is RUNNING for
 /// two polls, then DONE with 5 rows served by `count`/`offset`; a search
-/// for 10.6.6.6 makes a job that FAILED with Splunk's message.
+/// for 10.6.6.6 makes a job that FAILED with Splunk's message; one for
+/// 10.7.7.7 a job that never finishes, which answers a cancel.
 fn splunk_jobs(seen: &Seen, count: usize) -> fixture_server::Reply {
     let auth = seen.headers.get("authorization").map(String::as_str);
     if auth != Some("Basic aHVudGVyOnB3") {
@@ -498,6 +499,8 @@ fn splunk_jobs(seen: &Seen, count: usize) -> fixture_server::Reply {
             );
             let sid = if b.contains("10.6.6.6") {
                 "1733450000.124"
+            } else if b.contains("10.7.7.7") {
+                "1733450000.125"
             } else {
                 "1733450000.123"
             };
@@ -513,6 +516,17 @@ fn splunk_jobs(seen: &Seen, count: usize) -> fixture_server::Reply {
         }
         ("GET", "/splunk/services/search/jobs/1733450000.124") => {
             (200, fixture("splunk/job_failed.json")).into()
+        }
+        ("GET", "/splunk/services/search/jobs/1733450000.125") => {
+            (200, fixture("splunk/job_running.json")).into()
+        }
+        ("POST", "/splunk/services/search/jobs/1733450000.125/control") => {
+            assert_eq!(seen.body, "action=cancel");
+            (
+                200,
+                r#"{"messages":[{"type":"INFO","text":"Search job cancelled."}]}"#.to_string(),
+            )
+                .into()
         }
         ("GET", "/splunk/services/search/jobs/1733450000.123/results") => {
             let n: usize = arg("count").unwrap().parse().unwrap();
@@ -615,4 +629,56 @@ fn splunk_search_jobs_are_polled_paged_and_429s_retried() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(stderr.contains("(unauthorized)"), "{stderr}");
+}
+
+#[test]
+fn the_configured_mode_runs_jobs_and_a_timed_out_job_is_cancelled() {
+    let (port, log) = serve(splunk_jobs);
+    let env = [("HUNTKIT_PROVIDER_BASE_URLS", bases(port))];
+    // No --mode: msticpyconfig says jobs, with a 1 s job timeout.
+    let cfg = temp_file(
+        "splunk-jobs.yaml",
+        "DataProviders:\n  Splunk:\n    Args:\n      host: splunk.example.com\n      username: hunter\n      password: pw\n      mode: jobs\n      job_timeout: 1\n",
+    );
+    let out = huntkit(
+        &[
+            "query",
+            "run",
+            "Network.list_flows_for_ip",
+            "--provider",
+            "splunk",
+            "-p",
+            "ip=10.7.7.7",
+            "--no-auto-split",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--format",
+            "ndjson",
+        ],
+        &env,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("(timeout)"), "{stderr}");
+    assert!(
+        stderr.contains("splunk job 1733450000.125 was cancelled"),
+        "{stderr}"
+    );
+    let sent: Vec<String> = log
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{} {} {}", s.method, s.target, s.body.len()))
+        .collect();
+    let jobs = "/splunk/services/search/jobs";
+    // The first create is throttled (429) and retried, as above.
+    assert_eq!(sent.len(), 4, "{sent:?}");
+    assert!(sent[1].starts_with(&format!("POST {jobs} ")), "{sent:?}");
+    assert_eq!(
+        sent[2..],
+        [
+            format!("GET {jobs}/1733450000.125?output_mode=json 0"),
+            format!("POST {jobs}/1733450000.125/control 13"),
+        ]
+    );
 }

@@ -10,6 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::providers::siem::{self, RunDefaults};
 use crate::providers::{registry, Auth, BaseUrl};
 use crate::queries::yaml::{self, Node, Value};
 use crate::{Frame, FrameColumn};
@@ -400,6 +401,31 @@ impl Checker<'_> {
             }
             if let Some(args) = body.get("Args") {
                 self.args(&section, "Args.", args);
+                self.run_defaults(&section, name, args);
+            }
+        }
+    }
+
+    /// Checks a SIEM provider's run settings (`Args.mode`, …) as the
+    /// runs read them; a setting already reported (unset variable, Key
+    /// Vault) is not read again.
+    fn run_defaults(&mut self, section: &str, name: &str, args: &Node) {
+        let Some(provider) = siem::providers()
+            .iter()
+            .find(|p| p.def.config_name.eq_ignore_ascii_case(name))
+        else {
+            return;
+        };
+        for key in RunDefaults::KEYS {
+            let full = format!("Args.{key}");
+            let Some(node) = args.get(key) else { continue };
+            if self.reported(section, &full) {
+                continue;
+            }
+            if let Setting::Set(v) = self.setting(section, &full, node) {
+                if let Err(m) = RunDefaults::default().set(provider, key, &v) {
+                    self.add(FindingLevel::Error, section, &full, node.line, m);
+                }
             }
         }
     }
@@ -593,6 +619,52 @@ DataProviders:
         // Empty provider and DataProviders sections are fine.
         let empty = "TIProviders:\nOtherProviders:\nDataProviders:\n  AzureCLI:\n";
         assert_eq!(validate("m.yaml", empty, &env), vec![]);
+    }
+
+    #[test]
+    fn run_settings_are_checked_by_name_never_echoing_the_value() {
+        let good = "DataProviders:\n  Splunk:\n    Args:\n      host: s\n      mode: Jobs\n      page_size: 5000\n      job_timeout: 900\n";
+        assert_eq!(validate("m.yaml", good, &env), vec![]);
+        let bad = "\
+DataProviders:
+  Splunk:
+    Args:
+      mode: stream-it-all
+      page_size: 0
+      job_timeout: soon
+  Kusto:
+    Args:
+      mode: jobs
+";
+        let got = found(&validate("m.yaml", bad, &env));
+        let want = [
+            (
+                "error",
+                "DataProviders.Splunk:Args.mode",
+                "is not a run mode: use one of export, jobs",
+            ),
+            (
+                "error",
+                "DataProviders.Splunk:Args.page_size",
+                "page size 0 is not between 1 and 50000",
+            ),
+            (
+                "error",
+                "DataProviders.Splunk:Args.job_timeout",
+                "is not a whole number of seconds",
+            ),
+            (
+                "error",
+                "DataProviders.Kusto:Args.mode",
+                "is jobs, but kusto has no search jobs: use export",
+            ),
+        ];
+        let want: Vec<(String, String, String)> = want
+            .iter()
+            .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+            .collect();
+        assert_eq!(got, want);
+        assert!(!format!("{got:?}").contains("stream-it-all"));
     }
 
     #[test]

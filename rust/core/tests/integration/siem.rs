@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::{TimeZone, Utc};
 use huntkit_core::providers::siem::{
-    chunks_frame, siem_provider, ChunkStatus, Planned, QueryRun, QueryTarget, RunMode, RunOptions,
-    SiemType, SPLUNK,
+    chunks_frame, siem_provider, ChunkStatus, Planned, QueryOutcome, QueryRun, QueryTarget,
+    RunMode, RunOptions, SiemType, SPLUNK,
 };
-use huntkit_core::providers::{HttpRequest, HttpResponse};
+use huntkit_core::providers::{HttpRequest, HttpResponse, Method};
 use huntkit_core::queries::{QueryStore, Template, TimeSpan};
 use serde::Deserialize;
 use serde_json::{json, Map, Value as Json};
@@ -492,6 +492,10 @@ fn splunk_server(req: &HttpRequest, polls: &mut usize, running: usize, done: &st
             );
             ok(&all.to_string())
         }
+        "job_control" => {
+            assert_eq!(req.body.as_deref(), Some("action=cancel"));
+            ok(r#"{"messages":[{"type":"INFO","text":"Search job cancelled."}]}"#)
+        }
         other => panic!("unexpected operation {other}"),
     }
 }
@@ -699,6 +703,129 @@ fn splunk_job_times_out_zero_results_and_bad_answers() {
         "{:?}",
         out.chunks
     );
+}
+
+/// Runs a timed-out job (3 s) whose cancel is answered by `cancel`
+/// (`Err` = the host could not send it); the requests sent and the outcome.
+fn timed_out_job(
+    cancel: std::result::Result<HttpResponse, &str>,
+) -> (Vec<HttpRequest>, QueryOutcome) {
+    let mut run = splunk_jobs(RunOptions {
+        job_timeout_secs: Some(3),
+        auto_split: false,
+        ..RunOptions::default()
+    });
+    let mut polls = 0;
+    let mut sent = Vec::new();
+    while let Some(p) = run.next_request().unwrap() {
+        sent.push(p.request.clone());
+        if p.request.operation == "job_control" {
+            assert_eq!(p.wait_ms, 0);
+            match &cancel {
+                Ok(a) => run.submit(p.id, a).unwrap(),
+                Err(m) => run.fail(p.id, ChunkStatus::Error, m).unwrap(),
+            }
+            continue;
+        }
+        let a = splunk_server(&p.request, &mut polls, usize::MAX, "");
+        run.submit(p.id, &a).unwrap();
+    }
+    (sent, run.finish().unwrap())
+}
+
+#[test]
+fn a_job_given_up_on_is_cancelled_and_a_failed_cancel_only_adds_a_message() {
+    let (sent, out) = timed_out_job(Ok(ok("{}")));
+    let ops: Vec<&str> = sent.iter().map(|r| r.operation.as_str()).collect();
+    assert_eq!(
+        ops,
+        [
+            "job_create",
+            "job_status",
+            "job_status",
+            "job_status",
+            "job_control"
+        ]
+    );
+    let cancel = sent.last().unwrap();
+    assert_eq!(cancel.method, Method::Post);
+    assert_eq!(cancel.path, "/services/search/jobs/1733450000.123/control");
+    assert_eq!(cancel.body.as_deref(), Some("action=cancel"));
+    let op = SPLUNK.operation("job_control").unwrap();
+    assert_eq!(op.method, Method::Post);
+    assert!(regex::Regex::new(op.path_pattern)
+        .unwrap()
+        .is_match(&cancel.path));
+    assert!(!regex::Regex::new(op.path_pattern)
+        .unwrap()
+        .is_match("/services/search/jobs/../control"));
+    assert_eq!(out.status, ChunkStatus::Timeout);
+    let m = &out.chunks[0].messages;
+    assert!(m[0].contains("did not finish in 3 s"), "{m:?}");
+    assert!(
+        m.contains(&"splunk job 1733450000.123 was cancelled".to_string()),
+        "{m:?}"
+    );
+
+    // A refused cancel, or one the host could not send: still `timeout`.
+    for (cancel, why) in [
+        (Ok(response(500, "{}")), "HTTP 500"),
+        (Err("connection refused"), "connection refused"),
+    ] {
+        let (sent, out) = timed_out_job(cancel);
+        assert_eq!(sent.last().unwrap().operation, "job_control");
+        assert_eq!(out.status, ChunkStatus::Timeout, "{:?}", out.chunks);
+        let m = &out.chunks[0].messages;
+        assert!(
+            m.iter().any(
+                |x| x.starts_with("could not cancel splunk job 1733450000.123")
+                    && x.contains(why)
+                    && x.contains("until its TTL")
+            ),
+            "{m:?}"
+        );
+    }
+
+    // A status poll the host could not send: the job is cancelled too, and
+    // the chunk keeps the poll's failure.
+    let mut run = splunk_jobs(RunOptions::default());
+    let create = run.next_request().unwrap().unwrap();
+    run.submit(
+        create.id,
+        &response(201, &fixture("splunk/job_created.json")),
+    )
+    .unwrap();
+    let poll = run.next_request().unwrap().unwrap();
+    run.fail(poll.id, ChunkStatus::Error, "splunk is unreachable")
+        .unwrap();
+    let cancel = run.next_request().unwrap().unwrap();
+    assert_eq!(cancel.request.operation, "job_control");
+    run.submit(cancel.id, &ok("{}")).unwrap();
+    assert!(run.next_request().unwrap().is_none());
+    let out = run.finish().unwrap();
+    assert_eq!(out.status, ChunkStatus::Error);
+    assert_eq!(
+        out.chunks[0].messages,
+        [
+            "splunk is unreachable",
+            "splunk job 1733450000.123 was cancelled"
+        ]
+    );
+
+    // A job that failed on the server is not running: no cancel; nor a
+    // create that failed (no job); nor a job whose rows were all read.
+    let mut run = splunk_jobs(RunOptions::default());
+    let create = run.next_request().unwrap().unwrap();
+    run.fail(create.id, ChunkStatus::Error, "down").unwrap();
+    assert!(run.next_request().unwrap().is_none());
+    let mut run = splunk_jobs(RunOptions::default());
+    let mut polls = 0;
+    while let Some(p) = run.next_request().unwrap() {
+        assert_ne!(p.request.operation, "job_control");
+        let a = splunk_server(&p.request, &mut polls, 1, "splunk/job_done.json");
+        run.submit(p.id, &a).unwrap();
+    }
+    assert_eq!(run.finish().unwrap().status, ChunkStatus::Ok);
 }
 
 #[test]

@@ -153,4 +153,39 @@ describe('SIEM runs through the engine', { skip }, () => {
     assert.equal(result.rows, 5);
     assert.deepEqual(result.columns, ['_time', 'host', 'src_ip', 'count', 'tag']);
   });
+
+  it('cancels a splunk job whose poll the host could not send; the chunk keeps that failure', async () => {
+    const sent: HttpRequest[] = [];
+    const send = async (request: HttpRequest): Promise<HttpResponse> => {
+      sent.push(request);
+      switch (request.operation) {
+        case 'job_create':
+          return { status: 201, headers: [], body: splunk('job_created.json') };
+        case 'job_status':
+          throw new Error('the server route refused the call');
+        default:
+          return { status: 200, headers: [], body: '{}' };
+      }
+    };
+    const result = await engine.runSiemQuery(
+      'Network.list_flows_for_ip',
+      { ip: '10.1.2.3' },
+      'splunk',
+      { mode: 'jobs', autoSplit: false },
+      send
+    );
+    assert.deepEqual(
+      sent.map(r => r.operation),
+      ['job_create', 'job_status', 'job_control']
+    );
+    const cancel = sent[2];
+    assert.equal(cancel.method, 'POST');
+    assert.equal(cancel.path, '/services/search/jobs/1733450000.123/control');
+    assert.equal(cancel.body, 'action=cancel');
+    assert.equal(result.status, 'error');
+    assert.deepEqual(result.chunks[0].messages, [
+      'the server route refused the call',
+      'splunk job 1733450000.123 was cancelled'
+    ]);
+  });
 });

@@ -44,6 +44,10 @@ pub enum Phase {
     Status,
     /// The results page at `offset` was sent.
     Results,
+    /// The run gave up on the job (timeout, page cap, a failed poll or
+    /// page) and asked the server to cancel it; the chunk's answer is
+    /// kept in [`JobState::outcome`] until the cancel is answered.
+    Cancel,
 }
 
 /// One chunk's job between steps.
@@ -73,6 +77,9 @@ pub struct JobState {
     pub messages: Vec<String>,
     /// Whether some page or the job reported an error.
     pub errors: bool,
+    /// The chunk's answer while the cancel is out: the cancel only adds a
+    /// message, it never changes the outcome.
+    pub outcome: Option<Answer>,
 }
 
 impl JobState {
@@ -91,23 +98,29 @@ impl JobState {
             rows: ResultSet::default(),
             messages: Vec::new(),
             errors: false,
+            outcome: None,
         }
     }
 
     /// The chunk's answer from what was read, with `status` unless some
     /// page had errors (then `partial` when rows came, else `status`).
     pub fn done(&mut self, status: ChunkStatus) -> Step {
+        Step::Done(self.answer(status))
+    }
+
+    /// What [`JobState::done`] answers, as an [`Answer`].
+    pub fn answer(&mut self, status: ChunkStatus) -> Answer {
         let rows = std::mem::take(&mut self.rows);
         let status = if status == ChunkStatus::Ok && self.errors {
             ChunkStatus::Partial
         } else {
             status
         };
-        Step::Done(Answer {
+        Answer {
             status,
             rows,
             messages: std::mem::take(&mut self.messages),
-        })
+        }
     }
 }
 
@@ -132,6 +145,11 @@ pub struct JobFlow {
     pub create: fn(&QueryRequest) -> Result<HttpRequest>,
     /// Reads the answer to the request `job.phase` says was sent.
     pub step: fn(&mut JobState, &HttpResponse) -> Step,
+    /// The request `job.phase` says was sent could not be performed: the
+    /// chunk's answer is `failure`, after a cancel of the job when one was
+    /// created (or `failure`'s message added to the kept outcome when the
+    /// cancel itself failed).
+    pub fail: fn(&mut JobState, Answer) -> Step,
 }
 
 #[cfg(test)]

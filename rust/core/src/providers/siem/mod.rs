@@ -31,8 +31,8 @@ pub use kusto::KUSTO;
 pub use loganalytics::{LOGANALYTICS, LOG_ANALYTICS_LIMITS};
 pub use result_set::{ResultSet, SiemColumn, SiemType};
 pub use run::{
-    chunks_frame, template_span, ChunkReport, Planned, QueryOutcome, QueryRun, RunMode, RunOptions,
-    MAX_CHUNKS,
+    chunks_frame, template_span, ChunkReport, Planned, QueryOutcome, QueryRun, RunDefaults,
+    RunMode, RunOptions, MAX_CHUNKS, MAX_JOB_TIMEOUT_SECS,
 };
 pub use splunk::SPLUNK;
 

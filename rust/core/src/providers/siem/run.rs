@@ -9,8 +9,9 @@
 //! chunks are listed, never dropped.
 //!
 //! In [`RunMode::Jobs`] a chunk takes several requests (create the job,
-//! poll it, read its pages): each answer may bring a follow-up, which
-//! `next_request` hands out with its own id and the wait to honour first.
+//! poll it, read its pages, cancel a job it gives up on): each answer may
+//! bring a follow-up, which `next_request` hands out with its own id and
+//! the wait to honour first.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -85,6 +86,100 @@ pub enum RunMode {
     Export,
     /// A search job per chunk: create, poll, read pages.
     Jobs,
+}
+
+impl RunMode {
+    /// Every mode, in the order messages list them.
+    pub const ALL: [RunMode; 2] = [RunMode::Export, RunMode::Jobs];
+
+    /// The name written in options and msticpyconfig (`export`, `jobs`).
+    pub fn name(self) -> &'static str {
+        match self {
+            RunMode::Export => "export",
+            RunMode::Jobs => "jobs",
+        }
+    }
+}
+
+/// Most seconds a search job may be given.
+pub const MAX_JOB_TIMEOUT_SECS: u64 = 86_400;
+
+fn check_page_size(n: u32) -> std::result::Result<(), String> {
+    if n == 0 || n > MAX_PAGE_ROWS {
+        return Err(format!(
+            "page size {n} is not between 1 and {MAX_PAGE_ROWS}"
+        ));
+    }
+    Ok(())
+}
+
+fn check_job_timeout(n: u64) -> std::result::Result<(), String> {
+    if n == 0 || n > MAX_JOB_TIMEOUT_SECS {
+        return Err(format!(
+            "job timeout {n} s is not between 1 and {MAX_JOB_TIMEOUT_SECS}"
+        ));
+    }
+    Ok(())
+}
+
+/// How a provider's runs go by default, from its msticpyconfig section
+/// (`DataProviders.Splunk.Args.{mode, page_size, job_timeout}`); a host's
+/// own option (`--mode`) wins over each.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RunDefaults {
+    /// `mode`.
+    pub mode: Option<RunMode>,
+    /// `page_size`: rows per results page in `jobs` mode.
+    pub page_size: Option<u32>,
+    /// `job_timeout`: seconds a search job may run.
+    pub job_timeout_secs: Option<u64>,
+}
+
+impl RunDefaults {
+    /// The `Args` keys read, in the order they are checked.
+    pub const KEYS: [&'static str; 3] = ["mode", "page_size", "job_timeout"];
+
+    /// Reads one setting `key` (one of [`RunDefaults::KEYS`]) for
+    /// `provider`; the error says what is wrong without repeating the
+    /// value (it comes from a file that holds secrets).
+    pub fn set(
+        &mut self,
+        provider: &SiemProvider,
+        key: &str,
+        value: &str,
+    ) -> std::result::Result<(), String> {
+        let value = value.trim();
+        let number = |what: &str| format!("is not a whole number of {what}");
+        match key {
+            "mode" => {
+                let names: Vec<&str> = RunMode::ALL.iter().map(|m| m.name()).collect();
+                let mode = RunMode::ALL
+                    .into_iter()
+                    .find(|m| m.name().eq_ignore_ascii_case(value))
+                    .ok_or_else(|| format!("is not a run mode: use one of {}", names.join(", ")))?;
+                if mode == RunMode::Jobs && provider.jobs.is_none() {
+                    return Err(format!(
+                        "is jobs, but {} has no search jobs: use export",
+                        provider.name()
+                    ));
+                }
+                self.mode = Some(mode);
+            }
+            "page_size" => {
+                let n = value.parse().map_err(|_| number("rows"))?;
+                check_page_size(n)?;
+                self.page_size = Some(n);
+            }
+            "job_timeout" => {
+                let n = value.parse().map_err(|_| number("seconds"))?;
+                check_job_timeout(n)?;
+                self.job_timeout_secs = Some(n);
+            }
+            other => return Err(format!("{other} is not a run setting")),
+        }
+        Ok(())
+    }
 }
 
 /// A request to send: submit its answer under `id`, after waiting
@@ -235,20 +330,10 @@ impl QueryRun {
             ));
         }
         if let Some(n) = options.page_size {
-            if n == 0 || n > MAX_PAGE_ROWS {
-                return Err(invalid(
-                    "page_size",
-                    format!("page size {n} is not between 1 and {MAX_PAGE_ROWS}"),
-                ));
-            }
+            check_page_size(n).map_err(|m| invalid("page_size", m))?;
         }
         if let Some(n) = options.job_timeout_secs {
-            if n == 0 || n > 86_400 {
-                return Err(invalid(
-                    "job_timeout_secs",
-                    format!("job timeout {n} s is not between 1 and 86400"),
-                ));
-            }
+            check_job_timeout(n).map_err(|m| invalid("job_timeout_secs", m))?;
         }
         if spans.len() > MAX_CHUNKS {
             return Err(invalid(
@@ -431,18 +516,32 @@ impl QueryRun {
     }
 
     /// Records that request `id` could not be performed (unreachable,
-    /// refused by the host, no credentials).
+    /// refused by the host, no credentials). A search job created already
+    /// is cancelled first (one more request), so it does not run on.
     pub fn fail(&mut self, id: usize, status: ChunkStatus, message: &str) -> Result<()> {
         let at = self.awaiting(id)?;
-        let chunk = self.chunks[at].id;
-        self.record(
-            chunk,
-            Answer {
-                status,
-                rows: ResultSet::default(),
-                messages: vec![message.to_string()],
+        let failure = Answer {
+            status,
+            rows: ResultSet::default(),
+            messages: vec![message.to_string()],
+        };
+        let flow = match self.options.mode {
+            RunMode::Jobs => self.provider.jobs,
+            RunMode::Export => None,
+        };
+        let c = &mut self.chunks[at];
+        let answer = match (flow, c.job.as_mut()) {
+            (Some(flow), Some(job)) => match (flow.fail)(job, failure) {
+                Step::Next { request, wait_ms } => {
+                    c.state = State::Waiting { request, wait_ms };
+                    return Ok(());
+                }
+                Step::Done(answer) => answer,
             },
-        )
+            _ => failure,
+        };
+        let chunk = c.id;
+        self.record(chunk, answer)
     }
 
     fn record(&mut self, id: usize, mut answer: Answer) -> Result<()> {

@@ -57,6 +57,12 @@ pub static SPLUNK: ProviderDef = ProviderDef {
             method: Method::Get,
             path_pattern: r"^/services/search/jobs/[A-Za-z0-9_-]{1,200}(\.[A-Za-z0-9_-]{1,200}){0,8}/results$",
         },
+        // Cancels a job the run gave up on (body `action=cancel`).
+        OperationDef {
+            name: "job_control",
+            method: Method::Post,
+            path_pattern: r"^/services/search/jobs/[A-Za-z0-9_-]{1,200}(\.[A-Za-z0-9_-]{1,200}){0,8}/control$",
+        },
     ],
     rate_limit: None,
 };

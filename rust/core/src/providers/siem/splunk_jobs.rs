@@ -7,8 +7,12 @@
 //! count=N&offset=M` pages through `resultCount` rows, each page read by
 //! the export path's parser so rows are typed the same way.
 //!
-//! The job is left to expire on the server (Splunk's default TTL, ten
-//! minutes after it finishes): no DELETE, so no extra call can fail a run.
+//! A job whose results were all read is left to expire on the server
+//! (Splunk's TTL, ten minutes after it finishes): no extra call. A job the
+//! run gives up on (timeout, page cap, a failed poll or page) may still be
+//! running, so it is cancelled: `POST …/{sid}/control` with
+//! `action=cancel`, one more step whose answer only adds a message, never
+//! changes the chunk's outcome. A `FAILED` job is not running: no cancel.
 
 use serde_json::Value as Json;
 
@@ -18,7 +22,7 @@ use super::{http_failure, json_body, Answer, ChunkStatus, QueryRequest};
 use crate::error::Result;
 use crate::providers::{HttpRequest, HttpResponse, Method};
 
-pub(super) const FLOW: JobFlow = JobFlow { create, step };
+pub(super) const FLOW: JobFlow = JobFlow { create, step, fail };
 
 fn create(q: &QueryRequest) -> Result<HttpRequest> {
     let mut pairs = search_form(q);
@@ -73,11 +77,51 @@ fn results_request(job: &JobState) -> HttpRequest {
     )
 }
 
-fn bad(message: String) -> Step {
-    Step::Done(Answer::failed(
+fn cancel_request(sid: &str) -> HttpRequest {
+    post_form(
+        "job_control",
+        &format!("/services/search/jobs/{sid}/control"),
+        &[("action", "cancel".into())],
+    )
+}
+
+fn bad_answer(message: String) -> Answer {
+    Answer::failed(
         ChunkStatus::BadResponse,
         format!("bad response from splunk: {message}"),
-    ))
+    )
+}
+
+fn bad(message: String) -> Step {
+    Step::Done(bad_answer(message))
+}
+
+/// The chunk ends with `answer`; a created job is cancelled first, so it
+/// does not keep running on the server until its TTL.
+fn give_up(job: &mut JobState, answer: Answer) -> Step {
+    if job.sid.is_empty() || job.phase == Phase::Cancel {
+        return Step::Done(answer);
+    }
+    job.outcome = Some(answer);
+    job.phase = Phase::Cancel;
+    Step::Next {
+        request: cancel_request(&job.sid),
+        wait_ms: 0,
+    }
+}
+
+/// The kept outcome, with what became of the cancel.
+fn cancelled(job: &mut JobState, note: String) -> Step {
+    let mut answer = job
+        .outcome
+        .take()
+        .unwrap_or_else(|| Answer::failed(ChunkStatus::Error, "no outcome kept".into()));
+    answer.messages.push(note);
+    Step::Done(answer)
+}
+
+fn cannot_cancel(sid: &str, why: &str) -> String {
+    format!("could not cancel splunk job {sid} ({why}): it runs on the server until its TTL ends")
 }
 
 fn step(job: &mut JobState, resp: &HttpResponse) -> Step {
@@ -85,7 +129,24 @@ fn step(job: &mut JobState, resp: &HttpResponse) -> Step {
         Phase::Create => created(job, resp),
         Phase::Status => polled(job, resp),
         Phase::Results => paged(job, resp),
+        Phase::Cancel => {
+            let note = match resp.status {
+                200..=299 => format!("splunk job {} was cancelled", job.sid),
+                404 => format!("splunk job {} was gone already", job.sid),
+                s => cannot_cancel(&job.sid, &format!("HTTP {s}")),
+            };
+            cancelled(job, note)
+        }
     }
+}
+
+fn fail(job: &mut JobState, failure: Answer) -> Step {
+    if job.phase == Phase::Cancel {
+        let why = failure.messages.join("; ");
+        let note = cannot_cancel(&job.sid, &why);
+        return cancelled(job, note);
+    }
+    give_up(job, failure)
 }
 
 fn created(job: &mut JobState, resp: &HttpResponse) -> Step {
@@ -118,7 +179,8 @@ fn poll(job: &mut JobState) -> Step {
             job.sid,
             job.timeout_ms / 1000
         ));
-        return job.done(ChunkStatus::Timeout);
+        let answer = job.answer(ChunkStatus::Timeout);
+        return give_up(job, answer);
     }
     job.waited_ms += wait;
     job.polls += 1;
@@ -146,14 +208,15 @@ fn job_messages(content: &Json, out: &mut Vec<String>) -> bool {
 
 fn polled(job: &mut JobState, resp: &HttpResponse) -> Step {
     if let Some(a) = http_failure(SPLUNK.name, resp) {
-        return Step::Done(a);
+        return give_up(job, a);
     }
     let v = match json_body(SPLUNK.name, resp) {
         Ok(v) => v,
-        Err(a) => return Step::Done(a),
+        Err(a) => return give_up(job, a),
     };
     let Some(content) = v.pointer("/entry/0/content").filter(|c| c.is_object()) else {
-        return bad(format!("job {} status has no entry[0].content", job.sid));
+        let a = bad_answer(format!("job {} status has no entry[0].content", job.sid));
+        return give_up(job, a);
     };
     let state = content
         .get("dispatchState")
@@ -188,7 +251,8 @@ fn polled(job: &mut JobState, resp: &HttpResponse) -> Step {
             .or_else(|| n.as_str().and_then(|s| s.trim().parse().ok()))
     });
     let Some(total) = total else {
-        return bad(format!("job {} is done but has no resultCount", job.sid));
+        let a = bad_answer(format!("job {} is done but has no resultCount", job.sid));
+        return give_up(job, a);
     };
     job.total = total;
     if total == 0 {
@@ -206,7 +270,7 @@ fn paged(job: &mut JobState, resp: &HttpResponse) -> Step {
     let got = page.rows.rows.len() as u64;
     if !page.status.has_rows() {
         if job.offset == 0 {
-            return Step::Done(page);
+            return give_up(job, page);
         }
         // Rows already read are kept: the chunk is partial.
         job.messages.extend(page.messages);
@@ -214,7 +278,8 @@ fn paged(job: &mut JobState, resp: &HttpResponse) -> Step {
             "splunk job {}: read {} of {} rows",
             job.sid, job.offset, job.total
         ));
-        return job.done(ChunkStatus::Partial);
+        let answer = job.answer(ChunkStatus::Partial);
+        return give_up(job, answer);
     }
     job.errors |= page.status == ChunkStatus::Partial;
     job.messages.extend(page.messages);
@@ -236,7 +301,8 @@ fn paged(job: &mut JobState, resp: &HttpResponse) -> Step {
                 format!(" (stopped after {MAX_PAGES} pages): add filters or split_by")
             }
         ));
-        return job.done(ChunkStatus::Partial);
+        let answer = job.answer(ChunkStatus::Partial);
+        return give_up(job, answer);
     }
     Step::Next {
         request: results_request(job),
