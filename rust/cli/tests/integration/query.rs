@@ -128,6 +128,13 @@ fn bases(port: u16) -> String {
     format!("azuread={b}/aad,loganalytics={b}/la,m365d={b}/mde,kusto={b}/kusto,splunk={b}/splunk")
 }
 
+/// `huntkit query run TEMPLATE --provider PROVIDER` then `rest`.
+fn query_run(template: &str, provider: &str, rest: &[&str], env: &[(&str, String)]) -> Output {
+    let mut args = vec!["query", "run", template, "--provider", provider];
+    args.extend_from_slice(rest);
+    huntkit(&args, env)
+}
+
 fn ndjson(out: &Output) -> Vec<serde_json::Value> {
     String::from_utf8(out.stdout.clone())
         .unwrap()
@@ -139,13 +146,10 @@ fn ndjson(out: &Output) -> Vec<serde_json::Value> {
 #[test]
 fn log_analytics_with_client_credentials_split_by_day() {
     let (port, log) = serve(providers);
-    let out = huntkit(
+    let out = query_run(
+        "Dns.list_dns_queries_for_domain",
+        "sentinel",
         &[
-            "query",
-            "run",
-            "Dns.list_dns_queries_for_domain",
-            "--provider",
-            "sentinel",
             "-p",
             "domain=evil.example",
             "--start",
@@ -273,18 +277,10 @@ fn defender_kusto_and_splunk() {
         ("HUNTKIT_PROVIDER_BASE_URLS", bases(port)),
         ("HUNTKIT_AZURE_TOKEN", "pre-obtained".into()),
     ];
-    let out = huntkit(
-        &[
-            "query",
-            "run",
-            "MDE.list_alerts_for_ip",
-            "--provider",
-            "m365d",
-            "-p",
-            "ip=185.220.101.1",
-            "--format",
-            "ndjson",
-        ],
+    let out = query_run(
+        "MDE.list_alerts_for_ip",
+        "m365d",
+        &["-p", "ip=185.220.101.1", "--format", "ndjson"],
         &env,
     );
     assert!(
@@ -304,13 +300,10 @@ fn defender_kusto_and_splunk() {
     assert!(sent.starts_with(r#"{"Query":"AlertEvidence"#), "{sent}");
     assert!(sent.contains("185.220.101.1"), "{sent}");
 
-    let out = huntkit(
+    let out = query_run(
+        "Storm.list_storms_in_state",
+        "kusto",
         &[
-            "query",
-            "run",
-            "Storm.list_storms_in_state",
-            "--provider",
-            "kusto",
             "--dir",
             "tests/fixtures/queries_kusto",
             "-p",
@@ -342,20 +335,10 @@ fn defender_kusto_and_splunk() {
     assert!(sent["csl"].as_str().unwrap().contains("State =~ 'florida'"));
 
     let cfg = config();
-    let out = huntkit(
-        &[
-            "query",
-            "run",
-            "Network.list_flows_for_ip",
-            "--provider",
-            "splunk",
-            "-p",
-            "ip=10.1.2.3",
-            "--config",
-            &cfg,
-            "--format",
-            "ndjson",
-        ],
+    let out = query_run(
+        "Network.list_flows_for_ip",
+        "splunk",
+        &["-p", "ip=10.1.2.3", "--config", &cfg, "--format", "ndjson"],
         &env,
     );
     assert!(
@@ -378,13 +361,10 @@ fn defender_kusto_and_splunk() {
         "splunk-token.yaml",
         "DataProviders:\n  Splunk:\n    Args:\n      host: splunk.example.com\n      bearer_token:\n        EnvironmentVar: HK_SPLUNK_TOKEN\n",
     );
-    let out = huntkit(
+    let out = query_run(
+        "Network.list_flows_for_ip",
+        "splunk",
         &[
-            "query",
-            "run",
-            "Network.list_flows_for_ip",
-            "--provider",
-            "splunk",
             "-p",
             "ip=10.1.2.3",
             "--config",
@@ -407,16 +387,10 @@ fn defender_kusto_and_splunk() {
 
 #[test]
 fn hosts_must_be_loopback_or_https_and_templates_must_fit() {
-    let out = huntkit(
-        &[
-            "query",
-            "run",
-            "MDE.list_alerts_for_ip",
-            "--provider",
-            "m365d",
-            "-p",
-            "ip=1.2.3.4",
-        ],
+    let out = query_run(
+        "MDE.list_alerts_for_ip",
+        "m365d",
+        &["-p", "ip=1.2.3.4"],
         &[(
             "HUNTKIT_PROVIDER_BASE_URLS",
             "m365d=http://10.0.0.1:80".into(),
@@ -424,16 +398,10 @@ fn hosts_must_be_loopback_or_https_and_templates_must_fit() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a loopback address"));
-    let out = huntkit(
-        &[
-            "query",
-            "run",
-            "MDE.list_alerts_for_ip",
-            "--provider",
-            "splunk",
-            "-p",
-            "ip=1.2.3.4",
-        ],
+    let out = query_run(
+        "MDE.list_alerts_for_ip",
+        "splunk",
+        &["-p", "ip=1.2.3.4"],
         &[],
     );
     assert_eq!(out.status.code(), Some(1));
@@ -446,18 +414,10 @@ fn hosts_must_be_loopback_or_https_and_templates_must_fit() {
         "splunk-http.yaml",
         "DataProviders:\n  Splunk:\n    Args:\n      host: http://splunk.example.com\n      username: u\n      password: p\n",
     );
-    let out = huntkit(
-        &[
-            "query",
-            "run",
-            "Network.list_flows_for_ip",
-            "--provider",
-            "splunk",
-            "-p",
-            "ip=1.2.3.4",
-            "--config",
-            cfg.to_str().unwrap(),
-        ],
+    let out = query_run(
+        "Network.list_flows_for_ip",
+        "splunk",
+        &["-p", "ip=1.2.3.4", "--config", cfg.to_str().unwrap()],
         &[],
     );
     assert_eq!(out.status.code(), Some(1));
@@ -554,13 +514,10 @@ fn splunk_search_jobs_are_polled_paged_and_429s_retried() {
     let env = [("HUNTKIT_PROVIDER_BASE_URLS", bases(port))];
     let cfg = config();
     let run = |ip: &str, cfg: &str| {
-        huntkit(
+        query_run(
+            "Network.list_flows_for_ip",
+            "splunk",
             &[
-                "query",
-                "run",
-                "Network.list_flows_for_ip",
-                "--provider",
-                "splunk",
                 "-p",
                 &format!("ip={ip}"),
                 "--mode",
@@ -640,13 +597,10 @@ fn the_configured_mode_runs_jobs_and_a_timed_out_job_is_cancelled() {
         "splunk-jobs.yaml",
         "DataProviders:\n  Splunk:\n    Args:\n      host: splunk.example.com\n      username: hunter\n      password: pw\n      mode: jobs\n      job_timeout: 1\n",
     );
-    let out = huntkit(
+    let out = query_run(
+        "Network.list_flows_for_ip",
+        "splunk",
         &[
-            "query",
-            "run",
-            "Network.list_flows_for_ip",
-            "--provider",
-            "splunk",
             "-p",
             "ip=10.7.7.7",
             "--no-auto-split",
