@@ -68,6 +68,27 @@ fn cidr<A: std::str::FromStr, B>(entry: &str, bits: fn(A) -> B) -> Option<(B, u8
     Some((bits(net.parse().ok()?), len.parse().ok()?))
 }
 
+/// Every network of an address registry with its server (entries `parse`
+/// cannot read are skipped); each service's server joins `bases`.
+fn networks<B>(
+    file: &File,
+    parse: fn(&str) -> Option<(B, u8)>,
+    bases: &mut Vec<Server>,
+) -> Vec<(B, u8, Server)> {
+    let mut nets = Vec::new();
+    for (entries, urls) in &file.services {
+        let s = server(urls);
+        nets.extend(
+            entries
+                .iter()
+                .filter_map(|e| parse(e))
+                .map(|(n, l)| (n, l, s)),
+        );
+        bases.push(s);
+    }
+    nets
+}
+
 static BOOTSTRAP: LazyLock<Bootstrap> = LazyLock::new(|| {
     let (dns, v4f, v6f) = (
         read("dns.json", DNS),
@@ -83,28 +104,8 @@ static BOOTSTRAP: LazyLock<Bootstrap> = LazyLock::new(|| {
         }
         bases.push(s);
     }
-    let mut v4 = Vec::new();
-    for (entries, urls) in &v4f.services {
-        let s = server(urls);
-        v4.extend(
-            entries
-                .iter()
-                .filter_map(|e| cidr::<Ipv4Addr, _>(e, u32::from))
-                .map(|(n, l)| (n, l, s)),
-        );
-        bases.push(s);
-    }
-    let mut v6 = Vec::new();
-    for (entries, urls) in &v6f.services {
-        let s = server(urls);
-        v6.extend(
-            entries
-                .iter()
-                .filter_map(|e| cidr::<Ipv6Addr, _>(e, u128::from))
-                .map(|(n, l)| (n, l, s)),
-        );
-        bases.push(s);
-    }
+    let v4 = networks(&v4f, |e| cidr::<Ipv4Addr, _>(e, u32::from), &mut bases);
+    let v6 = networks(&v6f, |e| cidr::<Ipv6Addr, _>(e, u128::from), &mut bases);
     let mut bases: Vec<&'static str> = bases
         .into_iter()
         .filter_map(|s| match s {
