@@ -17,7 +17,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
-use super::job::{JobState, Step, JOB_TIMEOUT_SECS, MAX_PAGE_ROWS, PAGE_ROWS};
+use super::job::{JobFlow, JobState, Step, JOB_TIMEOUT_SECS, MAX_PAGE_ROWS, PAGE_ROWS};
 use super::{
     invalid, siem_provider, Answer, ChunkStatus, QueryRequest, QueryTarget, ResultSet, SiemProvider,
 };
@@ -430,10 +430,7 @@ impl QueryRun {
         else {
             return Ok(None);
         };
-        let jobs = match self.options.mode {
-            RunMode::Jobs => self.provider.jobs,
-            RunMode::Export => None,
-        };
+        let jobs = self.job_flow();
         let page = self.options.page_size.unwrap_or(PAGE_ROWS);
         let timeout_ms = self.options.job_timeout_secs.unwrap_or(JOB_TIMEOUT_SECS) * 1000;
         let c = &mut self.chunks[at];
@@ -496,23 +493,11 @@ impl QueryRun {
     /// not finished yet queues its follow-up.
     pub fn submit(&mut self, id: usize, response: &HttpResponse) -> Result<()> {
         let at = self.awaiting(id)?;
-        let flow = match self.options.mode {
-            RunMode::Jobs => self.provider.jobs,
-            RunMode::Export => None,
+        let step = match (self.job_flow(), self.chunks[at].job.as_mut()) {
+            (Some(flow), Some(job)) => (flow.step)(job, response),
+            _ => Step::Done((self.provider.parse)(response)),
         };
-        let c = &mut self.chunks[at];
-        let answer = match (flow, c.job.as_mut()) {
-            (Some(flow), Some(job)) => match (flow.step)(job, response) {
-                Step::Next { request, wait_ms } => {
-                    c.state = State::Waiting { request, wait_ms };
-                    return Ok(());
-                }
-                Step::Done(answer) => answer,
-            },
-            _ => (self.provider.parse)(response),
-        };
-        let chunk = c.id;
-        self.record(chunk, answer)
+        self.take_step(at, step)
     }
 
     /// Records that request `id` could not be performed (unreachable,
@@ -525,23 +510,33 @@ impl QueryRun {
             rows: ResultSet::default(),
             messages: vec![message.to_string()],
         };
-        let flow = match self.options.mode {
+        let step = match (self.job_flow(), self.chunks[at].job.as_mut()) {
+            (Some(flow), Some(job)) => (flow.fail)(job, failure),
+            _ => Step::Done(failure),
+        };
+        self.take_step(at, step)
+    }
+
+    /// The provider's search-job protocol, when this run uses it.
+    fn job_flow(&self) -> Option<&'static JobFlow> {
+        match self.options.mode {
             RunMode::Jobs => self.provider.jobs,
             RunMode::Export => None,
-        };
-        let c = &mut self.chunks[at];
-        let answer = match (flow, c.job.as_mut()) {
-            (Some(flow), Some(job)) => match (flow.fail)(job, failure) {
-                Step::Next { request, wait_ms } => {
-                    c.state = State::Waiting { request, wait_ms };
-                    return Ok(());
-                }
-                Step::Done(answer) => answer,
-            },
-            _ => failure,
-        };
-        let chunk = c.id;
-        self.record(chunk, answer)
+        }
+    }
+
+    /// Queues a job's follow-up for chunk `at`, or records its answer.
+    fn take_step(&mut self, at: usize, step: Step) -> Result<()> {
+        match step {
+            Step::Next { request, wait_ms } => {
+                self.chunks[at].state = State::Waiting { request, wait_ms };
+                Ok(())
+            }
+            Step::Done(answer) => {
+                let chunk = self.chunks[at].id;
+                self.record(chunk, answer)
+            }
+        }
     }
 
     fn record(&mut self, id: usize, mut answer: Answer) -> Result<()> {
