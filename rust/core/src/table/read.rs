@@ -414,7 +414,7 @@ fn read_arrow_projected(
 /// The schema of an Arrow file or stream, without decoding a batch.
 fn arrow_schema(bytes: &[u8]) -> Result<SchemaRef> {
     let bad = |e| Error::parse("arrow", None, e);
-    Ok(if bytes.starts_with(b"ARROW1") {
+    let schema = if bytes.starts_with(b"ARROW1") {
         arrow_ipc::reader::FileReader::try_new(Cursor::new(bytes), None)
             .map_err(bad)?
             .schema()
@@ -422,7 +422,36 @@ fn arrow_schema(bytes: &[u8]) -> Result<SchemaRef> {
         arrow_ipc::reader::StreamReader::try_new(Cursor::new(bytes), None)
             .map_err(bad)?
             .schema()
-    })
+    };
+    for field in schema.fields() {
+        if let Some(why) = unbuildable(field.data_type()) {
+            let message = format!("column {:?} has the type {why}", field.name());
+            return Err(Error::parse("arrow", None, message));
+        }
+    }
+    Ok(schema)
+}
+
+/// A type the IPC reader takes from a file's schema but arrow-rs cannot
+/// build even an empty column of: a negative fixed width, on which
+/// `new_empty_array` panics (found by fuzzing; in wasm that panic would
+/// abort the module). Nested types are looked into.
+fn unbuildable(data_type: &DataType) -> Option<String> {
+    match data_type {
+        DataType::FixedSizeBinary(n) if *n < 0 => Some(format!("{data_type}, a negative width")),
+        DataType::FixedSizeList(_, n) if *n < 0 => Some(format!("{data_type}, a negative size")),
+        DataType::List(f)
+        | DataType::LargeList(f)
+        | DataType::ListView(f)
+        | DataType::LargeListView(f)
+        | DataType::FixedSizeList(f, _)
+        | DataType::Map(f, _) => unbuildable(f.data_type()),
+        DataType::Struct(fields) => fields.iter().find_map(|f| unbuildable(f.data_type())),
+        DataType::Union(fields, _) => fields.iter().find_map(|(_, f)| unbuildable(f.data_type())),
+        DataType::Dictionary(_, values) => unbuildable(values),
+        DataType::RunEndEncoded(_, values) => unbuildable(values.data_type()),
+        _ => None,
+    }
 }
 
 /// Runs an Arrow read, turning a panic inside arrow-rs into a parse error.
