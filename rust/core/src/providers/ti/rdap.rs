@@ -58,26 +58,31 @@ pub(super) const PROVIDER: TiProvider = TiProvider {
 /// The RDAP server for an IP address or a (registrable) domain, from the
 /// bundled bootstrap; `None` when it names no https server.
 pub fn rdap_base_url(value: &str) -> Option<&'static str> {
-    let server = match value.parse::<IpAddr>() {
-        Ok(IpAddr::V4(ip)) => bootstrap::for_ipv4(ip),
-        Ok(IpAddr::V6(ip)) => bootstrap::for_ipv6(ip),
-        Err(_) => bootstrap::for_domain(value),
-    };
-    match server? {
+    match server_for(value)? {
         Server::Https(base) => Some(base),
         Server::HttpOnly => None,
     }
 }
 
-/// Why a subject has no server, naming it and the file's date.
-fn unsupported(subject: &str) -> String {
+/// The bootstrap's entry for an IP address or a domain.
+fn server_for(value: &str) -> Option<Server> {
+    match value.parse::<IpAddr>() {
+        Ok(IpAddr::V4(ip)) => bootstrap::for_ipv4(ip),
+        Ok(IpAddr::V6(ip)) => bootstrap::for_ipv6(ip),
+        Err(_) => bootstrap::for_domain(value),
+    }
+}
+
+/// Why `subject` (whose bootstrap entry is `server`) cannot be looked up,
+/// naming it and the file's date.
+fn unsupported(subject: &str, server: Option<Server>) -> String {
     let [dns, v4, v6] = bootstrap::published();
     let (what, file, published) = match subject.parse::<IpAddr>() {
         Ok(IpAddr::V4(_)) => (subject.to_string(), "ipv4.json", v4),
         Ok(IpAddr::V6(_)) => (subject.to_string(), "ipv6.json", v6),
         Err(_) => {
             let tld = subject.rsplit('.').next().unwrap_or(subject);
-            if bootstrap::for_domain(subject) == Some(Server::HttpOnly) {
+            if server == Some(Server::HttpOnly) {
                 return format!(
                     "IANA's RDAP bootstrap lists only a plain-http server for the .{tld} TLD; \
                      huntkit calls https only"
@@ -107,8 +112,9 @@ fn plan(obs: &Observable) -> Result<Vec<HttpRequest>, String> {
         }
         _ => ("ip", obs.value.clone()),
     };
-    let Some(base) = rdap_base_url(&subject) else {
-        return Err(unsupported(&subject));
+    let server = server_for(&subject);
+    let Some(Server::Https(base)) = server else {
+        return Err(unsupported(&subject, server));
     };
     let mut req = get(&RDAP, op, format!("/{op}/{}", segment(&subject)));
     req.base_url = Some(base.to_string());
