@@ -136,6 +136,17 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+/** A `<select>` of `[value, label]` choices, the first selected. */
+function choices(className: string, options: [string, string][]): HTMLSelectElement {
+  const select = el('select', className);
+  for (const [value, label] of options) {
+    const o = el('option', undefined, label);
+    o.value = value;
+    select.append(o);
+  }
+  return select;
+}
+
 function button(label: string, className: string, onClick: () => void): HTMLButtonElement {
   const b = el('button', `jp-huntkit-queries-button ${className}`, label);
   b.type = 'button';
@@ -530,15 +541,10 @@ export class QueriesPanel extends Widget {
       d.append(splitRow);
     }
     // Search jobs suit long searches an export's connection would not survive.
-    const mode = el('select', 'jp-huntkit-queries-input jp-huntkit-queries-mode');
-    for (const [value, text] of [
+    const mode = choices('jp-huntkit-queries-input jp-huntkit-queries-mode', [
       ['export', 'Export (one request)'],
       ['jobs', 'Search job (polled, read in pages)']
-    ]) {
-      const o = el('option', undefined, text);
-      o.value = value;
-      mode.append(o);
-    }
+    ]);
     mode.title = 'How each chunk runs: one export request, or a search job polled until done';
     if (this.provider.jobs) {
       const modeRow = el('label', 'jp-huntkit-queries-field');
@@ -615,16 +621,11 @@ export class QueriesPanel extends Widget {
   private timePicker(template: QueryTemplate, inputs: Map<string, () => string>): HTMLElement {
     const box = el('fieldset', 'jp-huntkit-queries-time');
     box.append(el('legend', undefined, 'Time range'));
-    const mode = el('select', 'jp-huntkit-queries-time-mode');
-    mode.setAttribute('aria-label', 'Time range mode');
-    for (const [value, label] of [
+    const mode = choices('jp-huntkit-queries-time-mode', [
       ['relative', 'Relative'],
       ['absolute', 'Absolute (UTC)']
-    ]) {
-      const o = el('option', undefined, label);
-      o.value = value;
-      mode.append(o);
-    }
+    ]);
+    mode.setAttribute('aria-label', 'Time range mode');
     const param = (name: string) => template.parameters.find(p => p.name === name);
     const relStart = el('input', 'jp-huntkit-queries-input');
     relStart.dataset.param = 'start';
