@@ -84,11 +84,15 @@ def _need_pandas() -> Any:
     return pd
 
 
-def _arrow(data: Any) -> pa.Table:
-    """``data`` as an Arrow table the core reads (see the module doc)."""
+def _arrow(data: Any, join: bool = True) -> pa.Table:
+    """``data`` as an Arrow table the core reads (see the module doc);
+    ``join=False`` leaves its chunks to the core (which joins them while
+    it works)."""
     if isinstance(data, (str, bytes)):
         raise TypeError("expected a table here, not text")
     table = to_arrow(data)
+    if not join:
+        return table
     try:
         # One chunk per column, so the C stream hands Rust one batch: pyarrow
         # copies only the columns in several chunks (pandas' string columns
@@ -601,7 +605,7 @@ def build_process_tree(data: Any, schema: str | None = None,
     if mapping is not None:
         options["mapping"] = {k: (str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v)
                               for k, v in mapping.items() if v is not None}
-    events = _arrow(data)
+    events = _arrow(data, join=False)
     handle = _core.build_process_tree(events, json.dumps(options))
     tree = ProcessTree(_frame(_tree_table(handle, events)))
     tree._handle = handle
@@ -642,8 +646,8 @@ def _tree_table(handle: Any, events: pa.Table) -> pa.Table:
     rows = pa.Table.from_batches([handle.typed_frame(fills)])
     for name in fills.column_names if fills is not None else []:
         i = rows.column_names.index(name)
-        col = rows.column(i).combine_chunks()
-        if pa.types.is_dictionary(col.type):  # the fill's own dictionary was appended: one again
+        if pa.types.is_dictionary(rows.schema.field(i).type):  # the fill's own dictionary was appended: one again
+            col = rows.column(i).combine_chunks()
             rows = rows.set_column(i, name, col.dictionary_decode().dictionary_encode().cast(col.type))
     return rows
 

@@ -70,6 +70,7 @@ mod geo;
 pub mod graph_layout;
 pub mod graph_view;
 pub mod ioc;
+mod parallel;
 mod proctree;
 pub mod providers;
 pub mod queries;

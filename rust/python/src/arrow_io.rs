@@ -1,9 +1,13 @@
 //! Tables across the boundary as Arrow: in through `__arrow_c_stream__`
 //! (the buffers are shared, not copied; batches are joined only when there
-//! are several), out as a `pyarrow.RecordBatch`.
+//! are several, column by column), out as a `pyarrow.RecordBatch`.
 
-use arrow_array::RecordBatch;
+use std::sync::Arc;
+
+use arrow_array::{new_empty_array, Array, ArrayRef, RecordBatch, RecordBatchOptions};
 use arrow_pyarrow::{FromPyArrow, ToPyArrow};
+use arrow_schema::SchemaRef;
+use arrow_select::concat::concat;
 use huntkit_core::{Frame, Table};
 use pyo3::prelude::*;
 
@@ -12,15 +16,74 @@ use crate::errors;
 /// The record batches of `data` (anything with `__arrow_c_stream__`, or a
 /// pyarrow reader), one batch.
 pub(crate) fn batch_in(data: &Bound<'_, PyAny>) -> PyResult<RecordBatch> {
-    let (batches, schema) = arrow_pyarrow::Table::from_pyarrow_bound(data)?.into_inner();
-    if batches.len() == 1 {
-        return Ok(batches
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| RecordBatch::new_empty(schema)));
+    let chunks = Chunks::new(data)?;
+    chunks.batch(&(0..chunks.schema.fields().len()).collect::<Vec<_>>())
+}
+
+/// A table as it crossed the boundary: its record batches, not joined yet
+/// (their buffers are shared with Python), so a caller can join the
+/// columns it needs first and the others meanwhile.
+pub(crate) struct Chunks {
+    pub(crate) schema: SchemaRef,
+    pub(crate) batches: Vec<RecordBatch>,
+}
+
+impl Chunks {
+    pub(crate) fn new(data: &Bound<'_, PyAny>) -> PyResult<Chunks> {
+        let (batches, schema) = arrow_pyarrow::Table::from_pyarrow_bound(data)?.into_inner();
+        Ok(Chunks { schema, batches })
     }
-    arrow_select::concat::concat_batches(&schema, &batches)
-        .map_err(|e| errors::error(&format!("cannot join the table's batches: {e}"), "parse"))
+
+    /// The column names, in order.
+    pub(crate) fn names(&self) -> Vec<String> {
+        self.schema
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect()
+    }
+
+    /// Columns `columns`, each joined into one array.
+    pub(crate) fn join(&self, columns: &[usize]) -> PyResult<Vec<ArrayRef>> {
+        columns
+            .iter()
+            .map(|&j| match self.batches.as_slice() {
+                [] => Ok(new_empty_array(self.schema.field(j).data_type())),
+                [one] => Ok(one.column(j).clone()),
+                many => {
+                    let parts: Vec<&dyn Array> =
+                        many.iter().map(|b| b.column(j).as_ref()).collect();
+                    concat(&parts).map_err(|e| {
+                        let name = self.schema.field(j).name();
+                        errors::error(
+                            &format!("cannot join the chunks of column {name:?}: {e}"),
+                            "parse",
+                        )
+                    })
+                }
+            })
+            .collect()
+    }
+
+    /// Columns `columns` joined, as one batch.
+    pub(crate) fn batch(&self, columns: &[usize]) -> PyResult<RecordBatch> {
+        let schema = self
+            .schema
+            .project(columns)
+            .map_err(|e| errors::error(&e.to_string(), "parse"))?;
+        batch_of(Arc::new(schema), self.join(columns)?)
+    }
+}
+
+/// A batch of `columns` (one per field of `schema`).
+pub(crate) fn batch_of(schema: SchemaRef, columns: Vec<ArrayRef>) -> PyResult<RecordBatch> {
+    let rows = columns.first().map_or(0, |c| c.len());
+    RecordBatch::try_new_with_options(
+        schema,
+        columns,
+        &RecordBatchOptions::new().with_row_count(Some(rows)),
+    )
+    .map_err(|e| errors::error(&format!("cannot assemble the table: {e}"), "parse"))
 }
 
 /// The core's table over a batch (types kept: times, integers and

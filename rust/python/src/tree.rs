@@ -2,11 +2,14 @@
 //! (roots, children, descendants, ancestors, text) answer from the built
 //! links instead of re-deriving them from a DataFrame.
 
-use huntkit_core::{build_tree_owned, tree_to_text, ProcTree, ProcTreeOptions};
+use std::sync::Arc;
+
+use arrow_array::ArrayRef;
+use huntkit_core::{build_tree_owned, tree_to_text, ProcSchema, ProcTree, ProcTreeOptions, Table};
 use pyo3::prelude::*;
 
 use crate::analyses::options;
-use crate::arrow_io::{batch_in, frame_batch, frame_out, table};
+use crate::arrow_io::{batch_in, batch_of, frame_batch, frame_out, table, Chunks};
 use crate::errors::{self, detached};
 use crate::tree_rows::typed_rows;
 
@@ -26,13 +29,61 @@ pub(crate) fn build_process_tree(
     options_json: &str,
 ) -> PyResult<ProcessTreeHandle> {
     let opts: ProcTreeOptions = options(options_json)?;
-    let input = batch_in(data)?;
+    let input = Chunks::new(data)?;
     let tree = detached(py, move || {
-        let t = table(&input);
-        let (_, schema) = opts.resolve(&t).map_err(errors::core)?;
-        build_tree_owned(t, &schema).map_err(errors::core)
+        let (_, schema) = opts
+            .resolve(&Table::from_names(&input.names()))
+            .map_err(errors::core)?;
+        build_joining(&input, &schema)
     })?;
     Ok(ProcessTreeHandle { tree })
+}
+
+/// The tree of a table in chunks: the columns linking reads are joined and
+/// linked on this thread while a second one joins the others (a
+/// DataFrame's text columns often come in chunks, and joining them took a
+/// tenth of the call), then the tree takes the whole table.
+fn build_joining(input: &Chunks, schema: &ProcSchema) -> PyResult<ProcTree<'static>> {
+    let all: Vec<usize> = (0..input.schema.fields().len()).collect();
+    if input.batches.len() < 2 {
+        return build_tree_owned(table(&input.batch(&all)?), schema).map_err(errors::core);
+    }
+    let link = schema.link_columns();
+    let (linked, rest): (Vec<usize>, Vec<usize>) = all
+        .iter()
+        .partition(|&&j| link.contains(&input.schema.field(j).name().as_str()));
+    let link_schema = Arc::new(
+        input
+            .schema
+            .project(&linked)
+            .map_err(|e| errors::error(&e.to_string(), "parse"))?,
+    );
+    let (built, rest_columns) = std::thread::scope(|s| {
+        let joining = s.spawn(|| input.join(&rest));
+        let built = input.join(&linked).and_then(|cols| {
+            let batch = batch_of(link_schema, cols.clone())?;
+            let tree = build_tree_owned(table(&batch), schema).map_err(errors::core)?;
+            Ok((tree, cols))
+        });
+        let rest_columns = joining
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (built, rest_columns)
+    });
+    let ((tree, link_columns), rest_columns) = (built?, rest_columns?);
+    let mut columns: Vec<Option<ArrayRef>> = vec![None; all.len()];
+    let joined = linked
+        .iter()
+        .zip(link_columns)
+        .chain(rest.iter().zip(rest_columns));
+    for (&j, column) in joined {
+        columns[j] = Some(column);
+    }
+    let whole = batch_of(
+        input.schema.clone(),
+        columns.into_iter().flatten().collect(),
+    )?;
+    tree.with_table(table(&whole)).map_err(errors::core)
 }
 
 impl ProcessTreeHandle {

@@ -16,6 +16,7 @@ use super::pid::Pid;
 use super::schema::ProcSchema;
 use super::tree::{BuildStats, Cols, Origin, ProcNode, ProcTree, ProcTreeSummary};
 use crate::error::{Error, ErrorKind, Result};
+use crate::parallel;
 use crate::table::cells::{trim_cell, Cells};
 use crate::table::{parse_time_ms, Table};
 
@@ -161,15 +162,18 @@ fn is_event(cell: Option<&str>, wanted: &str) -> bool {
         || matches!((cell.parse::<f64>(), wanted.parse::<f64>()), (Ok(a), Ok(b)) if a == b)
 }
 
-/// [`is_event`] on the cell at `row`; a typed number column (an Arrow
-/// `EventID`) is compared as a number, without formatting it.
-fn is_event_at(table: &(impl Cells + ?Sized), col: usize, row: usize, wanted: &str) -> bool {
-    if let Some(c) = table.typed(col).filter(|c| c.is_number()) {
-        if let Ok(w) = wanted.parse::<f64>() {
-            return c.number(row) == Some(w);
-        }
+/// [`is_event`] on the cells of column `col`: the rows that pass, in
+/// order. A typed number column (an Arrow `EventID`) is compared as a
+/// number, without formatting it.
+fn event_rows(table: &(impl Cells + ?Sized), col: usize, wanted: &str) -> Vec<usize> {
+    let rows = 0..table.rows();
+    let typed = table.typed(col).filter(|c| c.is_number());
+    match (typed, wanted.parse::<f64>()) {
+        (Some(c), Ok(w)) => rows.filter(|&row| c.number(row) == Some(w)).collect(),
+        _ => rows
+            .filter(|&row| is_event(table.get(col, row), wanted))
+            .collect(),
     }
-    is_event(table.get(col, row), wanted)
 }
 
 fn cell<C: Cells + ?Sized>(table: &C, col: usize, row: usize) -> Option<&str> {
@@ -243,19 +247,22 @@ struct RefColumns<'s> {
 
 impl RefColumns<'_> {
     /// The process `row` names, on `host`; `None` when its PID is empty.
+    /// Its image is interned in `names` (without them: `NO_NAME`, for the
+    /// caller to fill in).
     fn read(
         &self,
         table: &(impl Cells + ?Sized),
-        ints: &mut Interners,
+        pids: &mut Interner,
+        names: Option<&mut Images>,
         host: u32,
         row: usize,
     ) -> Result<Option<Ref>> {
-        let Some(pid) = self.pid.and_then(|c| pid_at(table, c, row, &mut ints.pids)) else {
+        let Some(pid) = self.pid.and_then(|c| pid_at(table, c, row, pids)) else {
             return Ok(None);
         };
-        let (base, full, has_dir) = match self.name {
-            Some(c) => ints.names.id(cell(table, c, row).unwrap_or("")),
-            None => (NO_NAME, NO_NAME, false),
+        let (base, full, has_dir) = match (self.name, names) {
+            (Some(c), Some(names)) => names.id(cell(table, c, row).unwrap_or("")),
+            _ => (NO_NAME, NO_NAME, false),
         };
         Ok(Some(Ref {
             host,
@@ -268,8 +275,8 @@ impl RefColumns<'_> {
     }
 }
 
+/// What linking interns after step 1 (grandparents' PIDs and images).
 struct Interners {
-    hosts: Interner,
     names: Images,
     pids: Interner,
 }
@@ -436,66 +443,130 @@ pub(crate) struct Links {
     pub(crate) stats: BuildStats,
 }
 
+/// Rows from which the build reads image names on a second thread (below
+/// this, starting one costs more than it saves).
+const PARALLEL_ROWS: usize = 20_000;
+
+/// An interned image name: (file name id, full name id, has a directory).
+type ImageId = (u32, u32, bool);
+
+/// Step 1 without the image names: a record per row of `rows`, its image
+/// ids left `NO_NAME` for [`read_images`]'s, with the PIDs' interner
+/// (grandparents are read with it later).
+fn read_procs(
+    table: &(impl Cells + ?Sized),
+    cols: &Cols,
+    schema: &ProcSchema,
+    rows: &[usize],
+) -> (Result<Vec<Proc>>, Interner) {
+    let (mut hosts, mut pids) = (Interner::default(), Interner::default());
+    let procs = (|| {
+        let mut procs = Vec::with_capacity(rows.len());
+        // The parent's columns are read here, in row order, not when
+        // linking host by host: jumping between rows there was a quarter
+        // of the build once the text outgrew the cache.
+        let parent_cols = RefColumns {
+            pid: Some(cols.ppid),
+            name: None,
+            time: cols.ptime,
+            time_name: &schema.parent_time,
+        };
+        for &row in rows {
+            let time = time_at(table, &schema.time_stamp, cols.time, row)?;
+            let Some(pid) = pid_at(table, cols.pid, row, &mut pids) else {
+                return Err(Error::bad_value(
+                    &schema.process_id,
+                    row,
+                    "",
+                    "a process id",
+                ));
+            };
+            let host = match cols.host {
+                Some(c) => hosts.id_repeated(cell(table, c, row).unwrap_or("")),
+                None => 0,
+            };
+            let parent = parent_cols.read(table, &mut pids, None, host, row)?;
+            procs.push(Proc {
+                host,
+                pid,
+                base: NO_NAME,
+                full: NO_NAME,
+                has_dir: false,
+                time,
+                row,
+                parent,
+            });
+        }
+        Ok(procs)
+    })();
+    (procs, pids)
+}
+
+/// Step 1's image names: per row of `rows`, its image's ids and its parent
+/// column's (`NO_NAME` without one).
+fn read_images(
+    table: &(impl Cells + ?Sized),
+    cols: &Cols,
+    rows: &[usize],
+) -> (Vec<(ImageId, ImageId)>, Images) {
+    let mut images = Images::default();
+    let names = rows
+        .iter()
+        .map(|&row| {
+            let image = images.id(cell(table, cols.name, row).unwrap_or(""));
+            let parent = match cols.pname {
+                Some(c) => images.id(cell(table, c, row).unwrap_or("")),
+                None => (NO_NAME, NO_NAME, false),
+            };
+            (image, parent)
+        })
+        .collect();
+    (names, images)
+}
+
 /// The build's linking half (see [`build_tree`]), over any cells: a
 /// summary needs nothing more, so it can read a CSV without copying it.
-pub(crate) fn link(table: &(impl Cells + ?Sized), schema: &ProcSchema) -> Result<Links> {
+pub(crate) fn link(table: &(impl Cells + Sync + ?Sized), schema: &ProcSchema) -> Result<Links> {
+    link_with(table, schema, PARALLEL_ROWS)
+}
+
+/// [`link`], reading image names on a second thread from `parallel_rows`
+/// kept rows.
+fn link_with(
+    table: &(impl Cells + Sync + ?Sized),
+    schema: &ProcSchema,
+    parallel_rows: usize,
+) -> Result<Links> {
     let (cols, unused) = resolve_columns(table, schema)?;
     let mut stats = BuildStats {
         input_rows: table.rows(),
         unused_columns: unused,
         ..BuildStats::default()
     };
-    let mut ints = Interners {
-        hosts: Interner::default(),
-        names: Images::default(),
-        pids: Interner::default(),
+    let rows: Vec<usize> = match (cols.event, schema.event_id.as_deref()) {
+        (Some(c), Some(wanted)) => event_rows(table, c, wanted),
+        _ => (0..table.rows()).collect(),
     };
-    let host_of = |row: usize, ints: &mut Interners| match cols.host {
-        Some(c) => ints.hosts.id_repeated(cell(table, c, row).unwrap_or("")),
-        None => 0,
-    };
+    stats.filtered_rows = table.rows() - rows.len();
 
-    // 1. One record per process-creation row.
-    let mut procs = Vec::with_capacity(table.rows());
-    for row in 0..table.rows() {
-        if let (Some(c), Some(wanted)) = (cols.event, schema.event_id.as_deref()) {
-            if !is_event_at(table, c, row, wanted) {
-                stats.filtered_rows += 1;
-                continue;
-            }
+    // 1. One record per process-creation row, its image names read beside
+    //    the rest (interning paths was a third of the build).
+    let ((procs, pids), (names, images)) = parallel::join(
+        rows.len() >= parallel_rows,
+        || read_procs(table, &cols, schema, &rows),
+        || read_images(table, &cols, &rows),
+    );
+    let mut procs = procs?;
+    for (p, (image, parent_image)) in procs.iter_mut().zip(names) {
+        (p.base, p.full, p.has_dir) = image;
+        if let Some(r) = &mut p.parent {
+            (r.base, r.full, r.has_dir) = parent_image;
         }
-        let time = time_at(table, &schema.time_stamp, cols.time, row)?;
-        let Some(pid) = pid_at(table, cols.pid, row, &mut ints.pids) else {
-            return Err(Error::bad_value(
-                &schema.process_id,
-                row,
-                "",
-                "a process id",
-            ));
-        };
-        let (base, full, has_dir) = ints.names.id(cell(table, cols.name, row).unwrap_or(""));
-        let host = host_of(row, &mut ints);
-        // The parent's columns are read here, in row order, not when
-        // linking host by host: jumping between rows there was a quarter
-        // of the build once the text outgrew the cache.
-        let parent = RefColumns {
-            pid: Some(cols.ppid),
-            name: cols.pname,
-            time: cols.ptime,
-            time_name: &schema.parent_time,
-        }
-        .read(table, &mut ints, host, row)?;
-        procs.push(Proc {
-            host,
-            pid,
-            base,
-            full,
-            has_dir,
-            time,
-            row,
-            parent,
-        });
     }
+    let mut ints = Interners {
+        names: images,
+        pids,
+    };
 
     // 2. Host by host from here: a parent is only looked up on its child's
     //    host, and one host's lookup tables stay in cache where all hosts'
@@ -570,7 +641,9 @@ pub(crate) fn link(table: &(impl Cells + ?Sized), schema: &ProcSchema) -> Result
             if !creator_is(table, &cols, schema, &mut ints, &r, p.row)? {
                 continue;
             }
-            let Some(g) = grandparent.read(table, &mut ints, p.host, p.row)? else {
+            let Some(g) =
+                grandparent.read(table, &mut ints.pids, Some(&mut ints.names), p.host, p.row)?
+            else {
                 continue;
             };
             let before = r.time.unwrap_or(p.time);
@@ -807,6 +880,42 @@ pub fn build_tree_owned(table: Table, schema: &ProcSchema) -> Result<ProcTree<'s
         node_of_row,
         stats,
     })
+}
+
+impl ProcTree<'_> {
+    /// This tree over `table`: the same rows as the table it was built
+    /// from, with more columns. A host whose table comes in chunks builds
+    /// from the joined [`link_columns`](ProcSchema::link_columns) while it
+    /// joins the others, then hands the whole table over here. Errors if
+    /// the row count differs or a column the tree was built from is
+    /// missing; the cells of those columns must be the same.
+    pub fn with_table(self, table: Table) -> Result<ProcTree<'static>> {
+        if table.rows() != self.table.rows() {
+            return Err(Error::option(
+                "table",
+                format!(
+                    "the tree was built from {} rows, not {}",
+                    self.table.rows(),
+                    table.rows()
+                ),
+            ));
+        }
+        let (cols, unused_columns) = resolve_columns(&table, &self.schema)?;
+        Ok(ProcTree {
+            table: Cow::Owned(table),
+            cols,
+            stats: BuildStats {
+                unused_columns,
+                ..self.stats
+            },
+            schema: self.schema,
+            nodes: self.nodes,
+            roots: self.roots,
+            child_start: self.child_start,
+            children: self.children,
+            node_of_row: self.node_of_row,
+        })
+    }
 }
 
 /// Orders the linked nodes depth-first (roots by host then time, children
@@ -1114,6 +1223,48 @@ mod tests {
             }
             assert_eq!(order.keys.len(), all.len());
         }
+    }
+
+    /// Image names read on a second thread link exactly as on one: events
+    /// mixed with filtered rows, names in several spellings, parents on
+    /// other hosts and missing ones.
+    #[test]
+    fn names_read_beside_link_as_read_inline() {
+        let mut next = xorshift();
+        let images = [
+            "C:\\W\\cmd.exe",
+            "c:\\w\\CMD.EXE",
+            "C:\\W\\ps.exe",
+            "ps.exe",
+            "",
+            "-",
+        ];
+        let mut text = String::from("t,host,name,pid,ppid,pname,event\n");
+        for row in 0..3_000 {
+            let (pid, ppid) = (next(60), next(60));
+            text.push_str(&format!(
+                "2024-01-01T00:{:02}:{:02}Z,H{},{},0x{pid:x},0x{ppid:x},{},{}\n",
+                row / 60 % 60,
+                row % 60,
+                next(3),
+                images[next(6) as usize],
+                images[next(6) as usize],
+                if next(5) == 0 { 4689 } else { 4688 },
+            ));
+        }
+        let table = csv(&text);
+        let schema = ProcSchema {
+            event_id_column: Some("event".into()),
+            event_id: Some("4688".into()),
+            ..schema()
+        };
+        let inline = link_with(&table, &schema, usize::MAX).unwrap();
+        let beside = link_with(&table, &schema, 0).unwrap();
+        assert!(inline.stats.filtered_rows > 300 && inline.stats.inferred_processes > 10);
+        assert_eq!(inline.parent, beside.parent);
+        assert_eq!(inline.origin, beside.origin);
+        assert_eq!(inline.times, beside.times);
+        assert_eq!(inline.stats.duplicate_rows, beside.stats.duplicate_rows);
     }
 
     /// An inferred node without a time sorts by its earliest descendant,

@@ -1,8 +1,6 @@
 //! The tree as a table: the input columns plus the tree columns, one row
 //! per process in depth-first order.
 
-use std::fmt::Write;
-
 use super::tree::{Field, Origin, ProcTree};
 use crate::error::Result;
 use crate::table::cells::trim_cell;
@@ -88,7 +86,7 @@ impl ProcTree<'_> {
             if n.depth > 0 {
                 scratch.push('/');
             }
-            let _ = write!(scratch, "{i}");
+            scratch.push_str(itoa::Buffer::new().format(i));
             ends.truncate(n.depth);
             ends.push(scratch.len());
             out.push(Some(&scratch))?;
@@ -103,7 +101,14 @@ impl ProcTree<'_> {
     /// time), then copied out in node order from that one buffer.
     fn proc_keys(&self) -> Result<TextColumn> {
         let n = self.nodes.len();
-        let mut keys = String::with_capacity(n * 64);
+        // The key's cells, three bars and a time per node: grown as it
+        // went, the buffer was copied over and over.
+        let cells: usize = [Some(self.cols.name), Some(self.cols.pid), self.cols.host]
+            .into_iter()
+            .flatten()
+            .map(|c| self.table.column(c).text_bytes())
+            .sum();
+        let mut keys = String::with_capacity(cells + cells / 8 + n * 27);
         let mut span = vec![(usize::MAX, 0); n];
         let write = |node: usize, keys: &mut String, span: &mut [(usize, usize)]| {
             let from = keys.len();

@@ -86,7 +86,7 @@ pub fn summarize_process_tree(
         let used = schema.link_columns();
         Ok(names.iter().map(|n| used.contains(&n.as_str())).collect())
     };
-    let links = |cells: &dyn Cells| {
+    let links = |cells: &(dyn Cells + Sync)| {
         let (_, schema) = options.resolve(&Table::from_names(cells.names()))?;
         build::link(cells, &schema)
     };
