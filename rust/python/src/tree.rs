@@ -2,14 +2,11 @@
 //! (roots, children, descendants, ancestors, text) answer from the built
 //! links instead of re-deriving them from a DataFrame.
 
-use std::sync::Arc;
-
-use arrow_array::ArrayRef;
-use huntkit_core::{build_tree_owned, tree_to_text, ProcSchema, ProcTree, ProcTreeOptions, Table};
+use huntkit_core::{build_tree_owned, tree_to_text, ProcTree, ProcTreeOptions, Table};
 use pyo3::prelude::*;
 
 use crate::analyses::options;
-use crate::arrow_io::{batch_in, batch_of, frame_batch, frame_out, table, Chunks};
+use crate::arrow_io::{batch_in, frame_batch, frame_out, table, Chunks};
 use crate::errors::{self, detached};
 use crate::tree_rows::typed_rows;
 
@@ -17,11 +14,18 @@ use crate::tree_rows::typed_rows;
 /// [`frame`](Self::frame): depth-first, roots by host then time.
 #[pyclass(frozen, module = "huntkit._core")]
 pub(crate) struct ProcessTreeHandle {
+    /// Built over the columns the schema names, joined.
     tree: ProcTree<'static>,
+    /// The input as it came (its buffers shared with Python): the other
+    /// columns are taken from its chunks in tree order, never joined.
+    input: Chunks,
 }
 
 /// Builds the process trees of a table of process-creation events
-/// (options: the core's `ProcTreeOptions`, `schema` or `mapping`).
+/// (options: the core's `ProcTreeOptions`, `schema` or `mapping`). Only
+/// the columns the schema names are joined when the table is in chunks
+/// (a DataFrame's text columns often are): joining a wide export's other
+/// columns was a tenth of the call and half its new memory.
 #[pyfunction]
 pub(crate) fn build_process_tree(
     py: Python<'_>,
@@ -30,60 +34,17 @@ pub(crate) fn build_process_tree(
 ) -> PyResult<ProcessTreeHandle> {
     let opts: ProcTreeOptions = options(options_json)?;
     let input = Chunks::new(data)?;
-    let tree = detached(py, move || {
+    let tree = detached(py, || {
         let (_, schema) = opts
             .resolve(&Table::from_names(&input.names()))
             .map_err(errors::core)?;
-        build_joining(&input, &schema)
+        let named = schema.columns();
+        let columns: Vec<usize> = (0..input.schema.fields().len())
+            .filter(|&j| named.contains(&input.schema.field(j).name().as_str()))
+            .collect();
+        build_tree_owned(table(&input.batch(&columns)?), &schema).map_err(errors::core)
     })?;
-    Ok(ProcessTreeHandle { tree })
-}
-
-/// The tree of a table in chunks: the columns linking reads are joined and
-/// linked on this thread while a second one joins the others (a
-/// DataFrame's text columns often come in chunks, and joining them took a
-/// tenth of the call), then the tree takes the whole table.
-fn build_joining(input: &Chunks, schema: &ProcSchema) -> PyResult<ProcTree<'static>> {
-    let all: Vec<usize> = (0..input.schema.fields().len()).collect();
-    if input.batches.len() < 2 {
-        return build_tree_owned(table(&input.batch(&all)?), schema).map_err(errors::core);
-    }
-    let link = schema.link_columns();
-    let (linked, rest): (Vec<usize>, Vec<usize>) = all
-        .iter()
-        .partition(|&&j| link.contains(&input.schema.field(j).name().as_str()));
-    let link_schema = Arc::new(
-        input
-            .schema
-            .project(&linked)
-            .map_err(|e| errors::error(&e.to_string(), "parse"))?,
-    );
-    let (built, rest_columns) = std::thread::scope(|s| {
-        let joining = s.spawn(|| input.join(&rest));
-        let built = input.join(&linked).and_then(|cols| {
-            let batch = batch_of(link_schema, cols.clone())?;
-            let tree = build_tree_owned(table(&batch), schema).map_err(errors::core)?;
-            Ok((tree, cols))
-        });
-        let rest_columns = joining
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (built, rest_columns)
-    });
-    let ((tree, link_columns), rest_columns) = (built?, rest_columns?);
-    let mut columns: Vec<Option<ArrayRef>> = vec![None; all.len()];
-    let joined = linked
-        .iter()
-        .zip(link_columns)
-        .chain(rest.iter().zip(rest_columns));
-    for (&j, column) in joined {
-        columns[j] = Some(column);
-    }
-    let whole = batch_of(
-        input.schema.clone(),
-        columns.into_iter().flatten().collect(),
-    )?;
-    tree.with_table(table(&whole)).map_err(errors::core)
+    Ok(ProcessTreeHandle { tree, input })
 }
 
 impl ProcessTreeHandle {
@@ -110,7 +71,10 @@ impl ProcessTreeHandle {
     /// `huntkit proctree` output), as a `pyarrow.RecordBatch`.
     fn frame(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let batch = detached(py, || {
-            frame_batch(&self.tree.frame().map_err(errors::core)?)
+            let all: Vec<usize> = (0..self.input.schema.fields().len()).collect();
+            let whole = table(&self.input.batch(&all)?);
+            let tree = self.tree.clone().with_table(whole).map_err(errors::core)?;
+            frame_batch(&tree.frame().map_err(errors::core)?)
         })?;
         frame_out(py, batch)
     }
@@ -134,7 +98,7 @@ impl ProcessTreeHandle {
     #[pyo3(signature = (fills=None))]
     fn typed_frame(&self, py: Python<'_>, fills: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         let fills = fills.map(batch_in).transpose()?;
-        let batch = detached(py, || typed_rows(&self.tree, fills.as_ref()))?;
+        let batch = detached(py, || typed_rows(&self.tree, &self.input, fills.as_ref()))?;
         frame_out(py, batch)
     }
 

@@ -1,6 +1,7 @@
 //! A process tree's rows as one typed Arrow batch: the caller's own input
-//! columns taken in tree order (their Arrow types kept, no text round trip)
-//! plus the tree columns.
+//! columns taken in tree order (their Arrow types kept, no text round trip;
+//! from the input's chunks as they came, so a column the tree did not join
+//! is copied once, not twice) plus the tree columns.
 //!
 //! Why here and not in pyarrow: one pass per column that also fills the
 //! inferred processes' cells (an `interleave` of the input column and the
@@ -14,14 +15,14 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use arrow_array::{Array, ArrayRef, RecordBatch, UInt64Array};
+use arrow_array::{new_null_array, Array, ArrayRef, RecordBatch, UInt64Array};
 use arrow_schema::{Field, Schema};
 use arrow_select::interleave::interleave;
 use arrow_select::take::take;
 use huntkit_core::{Origin, ProcTree};
 use pyo3::PyResult;
 
-use crate::arrow_io::frame_batch;
+use crate::arrow_io::{frame_batch, Chunks};
 use crate::errors;
 
 /// One job's columns, named.
@@ -34,17 +35,21 @@ type Columns = Vec<(String, ArrayRef)>;
 /// for them), then the tree columns.
 pub(crate) fn typed_rows(
     tree: &ProcTree<'_>,
+    input: &Chunks,
     fills: Option<&RecordBatch>,
 ) -> PyResult<RecordBatch> {
-    let take = Takes::new(tree, fills);
-    let names = tree.table().names();
+    let take = Takes::new(tree, input, fills);
+    let names = input.names();
     // Jobs: 0 the keys, 1 the other tree columns, 2.. input column j - 2.
     let jobs = 2 + names.len();
     let job = |i: usize| -> PyResult<Columns> {
         match i {
             0 => batch_columns(tree.key_frame()),
             1 => batch_columns(tree.link_frame()),
-            _ => Ok(vec![(names[i - 2].clone(), take.column(tree, i - 2)?)]),
+            _ => Ok(vec![(
+                names[i - 2].clone(),
+                take.column(tree, input, i - 2)?,
+            )]),
         }
     };
     let next = AtomicUsize::new(0);
@@ -109,11 +114,16 @@ struct Takes<'f> {
     /// ... or, for a column with fill cells, `interleave` sources: (0, row)
     /// from the input, (1, k) from the k-th fill row.
     sources: Vec<(usize, usize)>,
+    /// For a column in several chunks: (chunk, row in it) per event, and
+    /// (chunks, k) per inferred node: the k-th fill row, or with
+    /// `null_fill`, (chunks, 0) of a one-null array.
+    chunk_sources: Vec<(usize, usize)>,
+    null_fill: Vec<(usize, usize)>,
     fill_of: HashMap<&'f str, &'f ArrayRef>,
 }
 
 impl<'f> Takes<'f> {
-    fn new(tree: &ProcTree<'_>, fills: Option<&'f RecordBatch>) -> Takes<'f> {
+    fn new(tree: &ProcTree<'_>, input: &Chunks, fills: Option<&'f RecordBatch>) -> Takes<'f> {
         let nodes = tree.nodes();
         let rows: UInt64Array = nodes
             .iter()
@@ -133,6 +143,31 @@ impl<'f> Takes<'f> {
                 }
             })
             .collect();
+        let (chunk_sources, null_fill) = if input.batches.len() > 1 {
+            let chunks = input.batches.len();
+            // Row where each chunk starts, then the end.
+            let starts: Vec<usize> = std::iter::once(0)
+                .chain(input.batches.iter().scan(0, |end, b| {
+                    *end += b.num_rows();
+                    Some(*end)
+                }))
+                .collect();
+            let chunk_of = |row: usize| {
+                let c = starts.partition_point(|&s| s <= row) - 1;
+                (c, row - starts[c])
+            };
+            let by_chunk: Vec<(usize, usize)> = sources
+                .iter()
+                .map(|&(from, i)| if from == 0 { chunk_of(i) } else { (chunks, i) })
+                .collect();
+            let null_fill = by_chunk
+                .iter()
+                .map(|&(c, i)| if c == chunks { (c, 0) } else { (c, i) })
+                .collect();
+            (by_chunk, null_fill)
+        } else {
+            (Vec::new(), Vec::new())
+        };
         let fill_of = match fills {
             Some(f) if f.num_rows() == inferred => f
                 .schema_ref()
@@ -146,24 +181,46 @@ impl<'f> Takes<'f> {
         Takes {
             rows,
             sources,
+            chunk_sources,
+            null_fill,
             fill_of,
         }
     }
 
-    /// Input column `j` in node order.
-    fn column(&self, tree: &ProcTree<'_>, j: usize) -> PyResult<ArrayRef> {
-        let table = tree.table();
-        let name = &table.names()[j];
-        let input = table.column(j).array();
+    /// Input column `j` in node order: from the tree's table when it
+    /// joined the column, else from the input's chunks.
+    fn column(&self, tree: &ProcTree<'_>, input: &Chunks, j: usize) -> PyResult<ArrayRef> {
+        let field = input.schema.field(j);
+        let name = field.name();
         let fill = self
             .fill_of
             .get(name.as_str())
-            .filter(|f| f.data_type() == input.data_type());
-        match fill {
-            Some(f) => interleave(&[input.as_ref(), f.as_ref()], &self.sources),
-            None => take(input.as_ref(), &self.rows, None),
-        }
-        .map_err(|e| {
+            .filter(|f| f.data_type() == field.data_type());
+        let table = tree.table();
+        let joined = match table.column_index(name) {
+            Ok(k) => Some(table.column(k).array()),
+            Err(_) => match input.batches.as_slice() {
+                [one] => Some(one.column(j)),
+                _ => None,
+            },
+        };
+        let taken = match (joined, fill) {
+            (Some(array), Some(f)) => interleave(&[array.as_ref(), f.as_ref()], &self.sources),
+            (Some(array), None) => take(array.as_ref(), &self.rows, None),
+            (None, fill) => {
+                let null = new_null_array(field.data_type(), 1);
+                let mut parts: Vec<&dyn Array> =
+                    input.batches.iter().map(|b| b.column(j).as_ref()).collect();
+                parts.push(fill.map_or(null.as_ref(), |f| f.as_ref()));
+                let sources = if fill.is_some() {
+                    &self.chunk_sources
+                } else {
+                    &self.null_fill
+                };
+                interleave(&parts, sources)
+            }
+        };
+        taken.map_err(|e| {
             errors::error(
                 &format!("cannot take the rows of column {name:?}: {e}"),
                 "output",
