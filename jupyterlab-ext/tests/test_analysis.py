@@ -488,12 +488,15 @@ def test_build_process_tree_typed_rows_hold_what_the_cores_text_frame_holds():
 def test_build_process_tree_table_in_chunks_builds_as_one():
     # A DataFrame's columns often arrive in chunks: the core links the
     # columns it needs while it joins the rest, and the result is the same.
-    table = pa.Table.from_pandas(many_procs(), preserve_index=False)
+    df = many_procs()
+    df["Kind"] = pd.Categorical(["a", "b", None][i % 3] for i in range(len(df)))  # not a schema column
+    table = pa.Table.from_pandas(df, preserve_index=False)
     chunked = pa.Table.from_batches(table.to_batches(max_chunksize=table.num_rows // 3 + 1))
     assert chunked.column("CommandLine").num_chunks == 3
     whole = huntkit.build_process_tree(table.combine_chunks(), schema="4688")
     parts = huntkit.build_process_tree(chunked, schema="4688")
     pd.testing.assert_frame_equal(pd.DataFrame(parts), pd.DataFrame(whole))
+    assert parts.Kind.dtype == "category" and parts.Kind[~parts.IsInferred].isna().sum() > 0
     assert parts.stats() == whole.stats() and parts.to_text() == whole.to_text()
     text = parts._handle.frame().to_pandas()  # every input column reached the tree
     assert list(text.columns) == list(parts.columns)

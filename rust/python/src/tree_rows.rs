@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use arrow_array::{new_null_array, Array, ArrayRef, RecordBatch, UInt64Array};
-use arrow_schema::{Field, Schema};
+use arrow_schema::{DataType, Field, Schema};
 use arrow_select::interleave::interleave;
 use arrow_select::take::take;
 use huntkit_core::{Origin, ProcTree};
@@ -197,11 +197,19 @@ impl<'f> Takes<'f> {
             .get(name.as_str())
             .filter(|f| f.data_type() == field.data_type());
         let table = tree.table();
+        // Text is taken from the chunks as they are; other types are joined
+        // first (dictionaries must end up with one dictionary, and are small).
+        let text = matches!(field.data_type(), DataType::Utf8 | DataType::LargeUtf8);
+        let own;
         let joined = match table.column_index(name) {
             Ok(k) => Some(table.column(k).array()),
             Err(_) => match input.batches.as_slice() {
                 [one] => Some(one.column(j)),
-                _ => None,
+                _ if text => None,
+                _ => {
+                    own = input.join(&[j])?.remove(0);
+                    Some(&own)
+                }
             },
         };
         let taken = match (joined, fill) {
