@@ -21,8 +21,8 @@ pub(crate) fn batch_in(data: &Bound<'_, PyAny>) -> PyResult<RecordBatch> {
 }
 
 /// A table as it crossed the boundary: its record batches, not joined yet
-/// (their buffers are shared with Python), so a caller can join the
-/// columns it needs first and the others meanwhile.
+/// (their buffers are shared with Python), so a caller joins only the
+/// columns it needs whole.
 pub(crate) struct Chunks {
     pub(crate) schema: SchemaRef,
     pub(crate) batches: Vec<RecordBatch>,
@@ -76,7 +76,7 @@ impl Chunks {
 }
 
 /// A batch of `columns` (one per field of `schema`).
-pub(crate) fn batch_of(schema: SchemaRef, columns: Vec<ArrayRef>) -> PyResult<RecordBatch> {
+fn batch_of(schema: SchemaRef, columns: Vec<ArrayRef>) -> PyResult<RecordBatch> {
     let rows = columns.first().map_or(0, |c| c.len());
     RecordBatch::try_new_with_options(
         schema,
