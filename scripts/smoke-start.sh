@@ -18,7 +18,7 @@ for _ in $(seq 1 240); do
   sleep 1
 done
 api /api/status >/dev/null || { cat "$LOG"; echo "JupyterLab did not answer on port $PORT" >&2; exit 1; }
-for file in demo.ipynb sample_iocs.txt encoded_commands.txt alerts.csv; do
+for file in demo.ipynb sample_iocs.txt encoded_commands.txt alerts.csv processes.csv; do
   api "/api/contents/$file?content=0" >/dev/null || { echo "demo file $file is missing" >&2; exit 1; }
 done
 api /lab/api/extensions | python3 -c '

@@ -593,3 +593,152 @@ def test_results_go_into_the_views():
     assert scored.huntkit.session_scores()["kind"] == "session_scores"
     iocs = huntkit.ioc_extract(frame_with_nulls())
     assert iocs.huntkit.matrix(x="IoCType", y="Input")["kind"] == "matrix"
+
+
+# --------------------------------------------------------------------------
+# What a MSTICPy user types: numpy options, numeric categoricals, nulls,
+# Series, MSTICPy-only arguments, results into the views
+# --------------------------------------------------------------------------
+
+
+def test_a_missing_tree_column_lists_every_input_column_as_the_cli_does():
+    # `huntkit proctree --schema 4688` on this table as CSV lists Extra too
+    df = procs().drop(columns=["NewProcessId"]).assign(Extra=1)
+    with pytest.raises(HuntkitError) as e:
+        huntkit.build_process_tree(df, schema="4688")
+    assert str(e.value) == (
+        'column "NewProcessId" not in table (columns: TimeGenerated, Computer, EventID, NewProcessName, '
+        'ProcessId, ParentProcessName, CommandLine, SubjectUserName, Extra)')
+    mapping = {"time_stamp": "TimeGenerated", "process_name": "NewProcessName",
+               "process_id": "Pid", "parent_id": "ProcessId"}
+    with pytest.raises(HuntkitError, match=r'column "Pid" not in table \(columns: .*SubjectUserName, Extra\)'):
+        huntkit.build_process_tree(df, mapping=mapping)
+
+
+def test_numpy_numbers_are_options_and_wrong_types_name_the_option():
+    import numpy as np
+
+    df = series()
+    plain = huntkit.timeseries_anomalies_stl(df, data_column="Total", period=24, seasonal=7)
+    numpy = huntkit.timeseries_anomalies_stl(df, data_column="Total", period=np.int64(24),
+                                             seasonal=np.int32(7), score_threshold=np.float32(3))
+    assert numpy.equals(plain)
+    with pytest.raises(TypeError, match="seasonal must be a whole number, not '7'"):
+        huntkit.timeseries_anomalies_stl(df, data_column="Total", seasonal="7")
+    with pytest.raises(HuntkitError, match="seasonal"):
+        huntkit.timeseries_anomalies_stl(df, data_column="Total", seasonal=np.int64(8))  # the core's bound
+    sessions = huntkit.sessionize(events(), "UserId", "TimeGenerated", "Operation",
+                                  max_session_time_mins=np.int64(20), max_event_separation_mins=np.float64(2))
+    assert sessions.number_events.tolist() == [5, 4]
+    scored = huntkit.score_sessions(sessions, "Operation_list", window_length=np.int64(2))
+    assert "rarest_window2_likelihood" in scored.columns
+    with pytest.raises(ValueError, match="window_length must be a whole number ≥ 1, not 0"):
+        huntkit.score_sessions(sessions, "Operation_list", window_length=np.int64(0))
+    assert len(huntkit.decode(ENCODED, max_depth=np.int64(2))) == 1
+    clusters = huntkit.cluster_events(pd.DataFrame({"TimeGenerated": pd.date_range("2024", periods=4, freq="h", tz="UTC"),
+                                                    "a": [0.0, 0.0, 1.0, 1.0], "b": [1.0, 1.0, 0.0, 0.0]}),
+                                      cluster_columns=["a", "b"], max_cluster_distance=np.float64(0.1),
+                                      min_cluster_samples=np.int64(2))
+    assert clusters.attrs["cluster_count"] == 2
+
+
+def test_numeric_categoricals_are_read_as_their_numbers():
+    df = series()
+    cat = df.assign(Total=pd.Categorical(df.Total.round().astype(int)))
+    out = huntkit.timeseries_anomalies_stl(cat, data_column="Total")
+    assert out.Total.sum() == df.Total.round().sum()
+    ev = events().assign(UserId=pd.Categorical([7] * 5 + [9] * 4))
+    sessions = huntkit.sessionize(ev, "UserId", "TimeGenerated", "Operation")
+    assert sessions.UserId.tolist() == [7, 9]
+    assert isinstance(sessions.UserId.dtype, pd.CategoricalDtype)
+    assert sessions.UserId.cat.categories.dtype.kind == "i"  # numbers, as they went in
+    df = procs().assign(NewProcessId=pd.Categorical([16, 32, 48, 64, 16]), ProcessId=[4, 16, 16, 48, 4])
+    assert huntkit.build_process_tree(df, schema="4688").summary()["LargestTreeDepth"] == 4
+
+
+def test_null_cells_are_called_empty_not_quoted():
+    ts = series()
+    ts.loc[5, "TimeGenerated"] = pd.NaT  # a null time is skipped, as a blank CSV cell
+    assert len(huntkit.timeseries_anomalies_stl(ts, data_column="Total")) == len(series())
+    tree = procs()
+    tree.loc[2, "TimeGenerated"] = pd.NaT
+    with pytest.raises(HuntkitError) as e:
+        huntkit.build_process_tree(tree, schema="4688")
+    assert str(e.value) == 'row 2 of column "TimeGenerated" is empty (null or missing): it must be a time'
+    pids = procs().assign(NewProcessId=[16.0, None, 48.0, 64.0, 16.0], ProcessId=[4, 16, 16, 48, 4])
+    with pytest.raises(HuntkitError) as e:
+        huntkit.build_process_tree(pids, schema="4688")
+    assert str(e.value) == 'row 1 of column "NewProcessId" is empty (null or missing): it must be a process id'
+    assert e.value.kind == "bad_value"
+
+
+def test_series_and_arrays_are_one_column_tables():
+    cmds = pd.Series(["ping 10.0.0.1", None, "curl http://x.example.com/a"], name="Cmd")
+    expected = huntkit.ioc_extract(cmds.to_frame())
+    assert huntkit.ioc_extract(cmds).equals(expected)
+    assert huntkit.ioc_extract(pl.from_pandas(cmds)).equals(expected)
+    unnamed = huntkit.ioc_extract(pd.Series(["see 8.8.8.8"]))
+    assert unnamed.Input.tolist() == ["value"]
+    assert huntkit.ioc_extract(pa.array(["see 8.8.8.8"])).Refanged.tolist() == ["8.8.8.8"]
+    assert len(huntkit.decode(pd.Series([ENCODED, "plain"], name="Cmd"), column="Cmd")) == 1
+
+
+def test_msticpys_own_arguments_are_taken(capsys):
+    df = pd.DataFrame({"Cmd": [ENCODED, "nothing"]})
+    assert huntkit.unpack_df(df, column="Cmd", trace=True, utf16=True).equals(huntkit.decode(df, column="Cmd"))
+    tree = huntkit.build_process_tree(procs(), schema="4688", show_summary=True, debug=True)
+    printed = capsys.readouterr().out
+    assert "Processes: 7" in printed and "LargestTreeDepth: 4" in printed
+    assert tree.summary()["Processes"] == 7
+
+
+def test_tree_nodes_count_from_the_end_and_trees_copy_and_pickle():
+    import pickle
+
+    tree = huntkit.build_process_tree(procs(), schema="4688")
+    last = len(tree) - 1
+    assert tree.ancestors(-1).equals(tree.ancestors(last))
+    with pytest.raises(HuntkitError, match="no process -99: the tree has 7 rows"):
+        tree.children(-99)
+    copied = tree.copy()
+    assert isinstance(copied, huntkit.ProcessTree) and copied.equals(tree)
+    assert copied.descendants(0).equals(tree.descendants(0))
+    assert copied.attrs == tree.attrs
+    back = pickle.loads(pickle.dumps(tree))
+    assert isinstance(back, huntkit.ProcessTree) and back.equals(tree)
+    assert back.to_text() == tree.to_text() and back.roots().equals(tree.roots())
+    assert back.huntkit.process_tree()["options"]["schema"] == "4688"
+    assert type(tree[tree.depth > 0]) is pd.DataFrame  # a filtered copy is not a tree
+
+
+@pytest.mark.parametrize("kind", ["pandas", "polars"])
+def test_session_results_go_into_the_timelines_without_naming_the_time(kind):
+    ev = events() if kind == "pandas" else pl.from_pandas(events())
+    sessions = huntkit.sessionize(ev, "UserId", "TimeGenerated", "Operation")
+    bundle = sessions.huntkit.timeline(group_by="UserId")
+    assert bundle["options"]["time_column"] == "TimeGenerated_min"
+    duration = sessions.huntkit.timeline_duration(group_by="UserId")
+    assert (duration["options"]["time_column"], duration["options"]["end_time_column"]) == (
+        "TimeGenerated_min", "TimeGenerated_max")
+    iocs_times = pd.DataFrame({"When": pd.date_range("2024", periods=2, freq="h", tz="UTC"), "n": [1, 2]})
+    assert huntkit.timeline_values(iocs_times, y="n")["options"]["time_column"] == "When"
+    with pytest.raises(KeyError, match="TimeGenerated"):  # no time column to take: named, as before
+        huntkit.timeline(pd.DataFrame({"a": [1]}))
+
+
+def test_the_anomalies_view_scores_a_raw_series_given_stl_options():
+    raw = series()
+    bundle = huntkit.timeseries_anomalies(raw, data_column="Total", period=24)
+    expected = huntkit.timeseries_anomalies_stl(raw, data_column="Total", period=24).huntkit.timeseries_anomalies()
+    assert bundle == expected and bundle["options"]["y"] == "Total"
+    assert raw.huntkit.timeseries_anomalies(data_column="Total")["kind"] == "anomalies"
+    with pytest.raises(HuntkitError, match='column "Count" not in table'):
+        huntkit.timeseries_anomalies(raw, data_column="Count")
+
+
+@pytest.mark.parametrize("tz", ["UTC", None])
+def test_anomaly_periods_on_polars_and_naive_times(tz):
+    scored = huntkit.timeseries_anomalies_stl(series(tz), data_column="Total")
+    periods = huntkit.anomaly_periods(pl.from_pandas(scored))
+    assert periods.start.tolist() == [pd.Timestamp("2024-01-09T07:00Z")]
+    assert periods.end.tolist() == [pd.Timestamp("2024-01-09T09:00Z")]

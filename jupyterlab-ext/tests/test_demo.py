@@ -68,7 +68,8 @@ def test_demo_views_emit_bundles(executed):
                 assert bundle["version"] == 1
                 assert bundle["data"] and bundle["data"][0]["arrow"]
                 kinds.append(bundle["kind"])
-    assert kinds == ["timeline", "timeline_values", "anomalies", "timeline_duration", "matrix", "timeline"]
+    assert kinds == ["timeline", "timeline_values", "anomalies", "timeline_duration", "matrix", "timeline",
+                     "process_tree", "session_scores"]
 
 
 def test_demo_analyses_run_in_the_kernel(executed):
@@ -91,3 +92,16 @@ def test_demo_renders_and_runs_a_query_template(executed):
     assert "'WEB-01\\' or 1==1'" in rendered
     ran = next(t for t in texts if "failed logons on WEB-01" in t)
     assert int(ran.split()[0]) > 100
+
+
+def test_demo_finds_the_intruders_shell_and_session(executed):
+    """The tree cell prints the shell svc_backup ran on WEB-01 with what it
+    started; the session cell ranks that account's session the rarest."""
+    texts = outputs(executed)
+    tree = next(t for t in texts if "'LargestTreeDepth'" in t)
+    assert "cmd.exe" in tree and "whoami.exe" in tree and "net1.exe" in tree and "rundll32.exe" in tree
+    assert "chrome.exe" not in tree  # only the shell's own subtree
+    assert "update-check.example-cdn.com/stage2.ps1" in tree  # its -EncodedCommand, decoded
+    rarest = next(t for t in texts if "rarest_window3_likelihood" in t)
+    first = rarest.splitlines()[1]
+    assert "WEB-01" in first and "svc_backup" in first

@@ -31,6 +31,7 @@ except a session column of lists, which Arrow carries as lists.
 from __future__ import annotations
 
 import json
+import numbers
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -130,7 +131,9 @@ def _restore(batch: pa.RecordBatch, types: Mapping[str, pa.DataType]) -> pa.Reco
                     col = col.cast(want)
                 elif want.tz != "UTC":
                     col = col.cast(pa.timestamp(want.unit, tz=want.tz))
-            elif pa.types.is_dictionary(want):
+            elif pa.types.is_dictionary(want):  # a categorical, of text or of numbers
+                if not (pa.types.is_string(want.value_type) or pa.types.is_large_string(want.value_type)):
+                    col = col.cast(want.value_type)
                 col = col.dictionary_encode()
             elif pa.types.is_date(want) or pa.types.is_integer(want) or pa.types.is_floating(want) \
                     or pa.types.is_boolean(want):
@@ -178,8 +181,8 @@ def _minutes_ms(value: Any, option: str) -> int:
     """Minutes (MSTICPy's ``*_mins``) or a ``timedelta`` as milliseconds."""
     if hasattr(value, "total_seconds"):
         ms = value.total_seconds() * 1000
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        ms = value * 60_000
+    elif isinstance(value, numbers.Real) and not isinstance(value, bool):
+        ms = float(value) * 60_000
     else:
         raise TypeError(f"{option} must be minutes (a number) or a timedelta, not {value!r}")
     if not ms > 0:
@@ -250,7 +253,7 @@ def ioc_extract(data: Any, columns: str | Sequence[str] | None = None,
 
 def decode(data: Any, column: str | Sequence[str] | None = None, *, max_depth: int | None = None,
            max_bytes: int | None = None, max_archive_members: int | None = None,
-           decode_hex: bool | None = None) -> Any:
+           decode_hex: bool | None = None, trace: bool = False, utf16: bool = False) -> Any:
     """Encoded payloads in text or a table's column(s), unpacked
     (MSTICPy's ``unpack``/``unpack_df`` and ``df.mp.b64extract``).
 
@@ -261,12 +264,20 @@ def decode(data: Any, column: str | Sequence[str] | None = None, *, max_depth: i
     ["annotated"]`` is the input with each decoded run replaced by its
     ``<decoded …>`` annotation. A limit that was hit (a zip bomb) gives a
     :class:`HuntkitWarning` and is listed in ``result.attrs["warnings"]``.
+
+    MSTICPy's ``trace`` and ``utf16`` are taken so a call ports as it is:
+    each row always has its ``depth`` and ``parent`` (what ``trace``
+    printed), and UTF-16LE text (PowerShell's ``-enc``) is recognised
+    without ``utf16=True``.
     """
+    del trace, utf16  # accepted for MSTICPy's signature; see above
     options: dict[str, Any] = {}
-    for key, value in (("max_depth", max_depth), ("max_total_bytes", max_bytes),
-                       ("max_archive_members", max_archive_members), ("decode_hex", decode_hex)):
+    for key, option, value in (("max_depth", "max_depth", max_depth), ("max_total_bytes", "max_bytes", max_bytes),
+                               ("max_archive_members", "max_archive_members", max_archive_members)):
         if value is not None:
-            options[key] = value
+            options[key] = _whole(value, option)  # its range is the core's
+    if decode_hex is not None:
+        options["decode_hex"] = bool(decode_hex)
     text = _text(data)
     if text is not None:
         if column is not None:
@@ -310,7 +321,9 @@ def sessionize(data: Any, user_identifier_cols: str | Sequence[str], time_col: s
     table = _arrow(data)
     when = _time_type(table, str(time_col))
     batch = _core.sessionize(table, json.dumps(options))
-    return _frame(_restore(batch, {f"{time_col}_min": when, f"{time_col}_max": when}))
+    types = {c: t for c, t in _input_types(table).items() if c in options["user_identifier_cols"]}
+    types.update({f"{time_col}_min": when, f"{time_col}_max": when})
+    return _frame(_restore(batch, types))
 
 
 def _session_cells(data: Any, session_column: str) -> pa.Table:
@@ -394,8 +407,7 @@ def score_sessions(data: Any, session_column: str, window_length: int = 3) -> An
     pandas) with ``rarest_window<n>_likelihood``, ``rarest_window<n>``,
     ``likelihood`` and ``geomean_likelihood`` added.
     """
-    if isinstance(window_length, bool) or not isinstance(window_length, int) or window_length < 1:
-        raise ValueError(f"window_length must be a whole number ≥ 1, not {window_length!r}")
+    window_length = _whole(window_length, "window_length", minimum=1)
     scores = _frame(_core.score_sessions(_session_cells(data, session_column), session_column,
                                          window_length))
     p = _need_pandas()
@@ -434,10 +446,10 @@ def timeseries_anomalies_stl(data: Any, time_column: str = "TimeGenerated",
         "time_column": str(time_column),
         "value_column": data_column if data_column is not None else value_column,
         "bin": str(bin),
-        "period": period,
-        "seasonal": seasonal,
+        "period": _whole(period, "period"),
+        "seasonal": _whole(seasonal, "seasonal"),
         "robust": bool(robust),
-        "score_threshold": float(score_threshold),
+        "score_threshold": _number(score_threshold, "score_threshold"),
         "msticpy_compatible": bool(msticpy_compatible),
     }
     table = _arrow(data)
@@ -475,14 +487,25 @@ def anomaly_periods(data: Any, time_column: str = "TimeGenerated", period: str =
 
 
 def _number(value: Any, option: str, *, whole: bool = False) -> Any:
-    """A number option, named when it is not one (``"0.1"`` or ``True`` are refused)."""
+    """A number option (numpy's numbers too), named when it is not one
+    (``"0.1"`` or ``True`` are refused)."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if whole:
+        return _whole(value, option)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{option} must be a number, not {value!r}")
-    if whole and (not float(value).is_integer() or value < 0):
-        raise ValueError(f"{option} must be a whole number ≥ 0, not {value!r}")
-    return int(value) if whole else float(value)
+    return float(value)
+
+
+def _whole(value: Any, option: str, minimum: int = 0) -> int:
+    """A whole-number option: an ``int``, a numpy integer or a whole float
+    (``24.0``); named when it is not one."""
+    if isinstance(value, (bool, str)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{option} must be a whole number, not {value!r}")
+    if not float(value).is_integer() or value < minimum:
+        raise ValueError(f"{option} must be a whole number ≥ {minimum}, not {value}")  # a number: as printed
+    return int(value)
 
 
 def _cluster_run(data: Any, cluster_columns: Any, options: dict[str, Any]) -> tuple:
@@ -581,7 +604,8 @@ def outliers(data: Any, cluster_columns: str | Sequence[str] | None = None, *,
 
 
 def build_process_tree(data: Any, schema: str | None = None,
-                       mapping: Mapping[str, Any] | None = None) -> Any:
+                       mapping: Mapping[str, Any] | None = None, show_summary: bool = False,
+                       debug: bool = False) -> Any:
     """Link process-creation events into trees (MSTICPy's
     ``build_process_tree``), parents matched per host.
 
@@ -593,8 +617,12 @@ def build_process_tree(data: Any, schema: str | None = None,
     tree columns (``proc_key, parent_key, source_index, parent_index, path,
     depth, child_count, descendant_count, IsRoot, IsLeaf, IsBranch,
     IsInferred, EffectiveLogonId``), one row per process, depth-first, with
-    the tree utilities as methods.
+    the tree utilities as methods. ``show_summary`` prints
+    :meth:`ProcessTree.summary` as MSTICPy does; ``debug`` is accepted for
+    MSTICPy's signature (:meth:`ProcessTree.stats` says what the build
+    filtered, deduplicated or inferred).
     """
+    del debug  # see above
     if schema is not None and mapping is not None:
         raise ValueError("give either schema or mapping, not both")
     if mapping is not None and not isinstance(mapping, Mapping):
@@ -614,6 +642,8 @@ def build_process_tree(data: Any, schema: str | None = None,
     stats = json.loads(handle.stats())
     if stats.get("unused_columns"):
         tree.attrs["unused_columns"] = stats["unused_columns"]
+    if show_summary:
+        print("\n".join(f"{k}: {v}" for k, v in tree.summary().items()))
     return tree
 
 
@@ -671,6 +701,28 @@ if pd is not None:
         def _constructor(self) -> Any:
             return pd.DataFrame
 
+        def _tree(self) -> Any:
+            """The tree in Rust; built again from the events after a pickle
+            round trip (the Rust object is not pickled)."""
+            handle = self.__dict__.get("_handle")
+            if handle is None:
+                handle = _core.build_process_tree(self._events, json.dumps(self._tree_options))
+                object.__setattr__(self, "_handle", handle)
+            return handle
+
+        def __getstate__(self) -> dict:
+            state = super().__getstate__()
+            state.pop("_handle", None)
+            return state
+
+        def copy(self, deep: bool = True) -> Any:
+            """A copy that is still a tree (the same rows, in the same order)."""
+            out = ProcessTree(pd.DataFrame(self).copy(deep=deep))
+            for name in self._metadata:
+                object.__setattr__(out, name, self.__dict__.get(name))
+            out.attrs = dict(self.attrs)
+            return out
+
         def _node(self, node: Any) -> int:
             if isinstance(node, pd.Series):
                 node = node.name
@@ -681,7 +733,11 @@ if pd is not None:
                 return int(hits[0])
             if isinstance(node, bool) or not hasattr(node, "__index__"):
                 raise TypeError(f"a node is a row position, a row or a proc_key, not {node!r}")
-            return int(node)
+            n = int(node)
+            rows = len(self)
+            if not -rows <= n < rows:
+                raise _error(f"no process {n}: the tree has {rows} rows", "invalid_option")
+            return n + rows if n < 0 else n  # from the end, as iloc counts
 
         def _rows(self, nodes: Sequence[int]) -> Any:
             return pd.DataFrame(self).iloc[list(nodes)]
@@ -690,25 +746,25 @@ if pd is not None:
             """MSTICPy's ``get_summary_info``: ``Processes, RootProcesses,
             LeafProcesses, BranchProcesses, IsolatedProcesses,
             LargestTreeDepth``."""
-            return json.loads(self._handle.summary())
+            return json.loads(self._tree().summary())
 
         def stats(self) -> dict:
             """What the build filtered, deduplicated, inferred or cut."""
-            return json.loads(self._handle.stats())
+            return json.loads(self._tree().stats())
 
         def roots(self) -> Any:
             """Root processes, by host then time (MSTICPy's ``get_roots``)."""
-            return self._rows(self._handle.roots())
+            return self._rows(self._tree().roots())
 
         def parent(self, node: Any) -> Any:
             """The parent row of ``node`` (None for a root)."""
-            p = self._handle.parent(self._node(node))
+            p = self._tree().parent(self._node(node))
             return None if p is None else pd.DataFrame(self).iloc[p]
 
         def children(self, node: Any, include_source: bool = False) -> Any:
             """Direct children of ``node``, by time (MSTICPy's ``get_children``)."""
             n = self._node(node)
-            return self._rows(([n] if include_source else []) + self._handle.children(n))
+            return self._rows(([n] if include_source else []) + self._tree().children(n))
 
         def descendants(self, node: Any, include_source: bool = False,
                         max_depth: int | None = None) -> Any:
@@ -716,24 +772,24 @@ if pd is not None:
             levels down (MSTICPy's ``get_descendants``)."""
             n = self._node(node)
             levels = None if max_depth is None or max_depth < 0 else int(max_depth)
-            return self._rows(([n] if include_source else []) + self._handle.descendants(n, levels))
+            return self._rows(([n] if include_source else []) + self._tree().descendants(n, levels))
 
         def ancestors(self, node: Any, include_source: bool = False) -> Any:
             """Processes above ``node``, root first (MSTICPy's ``get_ancestors``)."""
             n = self._node(node)
-            return self._rows(self._handle.ancestors(n) + ([n] if include_source else []))
+            return self._rows(self._tree().ancestors(n) + ([n] if include_source else []))
 
         def siblings(self, node: Any) -> Any:
             """The other children of ``node``'s parent (MSTICPy's ``get_siblings``)."""
-            return self._rows(self._handle.siblings(self._node(node)))
+            return self._rows(self._tree().siblings(self._node(node)))
 
         def to_text(self, node: Any = None) -> str:
             """The indented tree (the CLI's ``--format text``): all trees, or
             ``node`` and its descendants."""
             if node is None:
-                return self._handle.to_text(None)
+                return self._tree().to_text(None)
             n = self._node(node)
-            return self._handle.to_text([n] + self._handle.descendants(n, None))
+            return self._tree().to_text([n] + self._tree().descendants(n, None))
 
 else:  # pragma: no cover - pandas missing
 

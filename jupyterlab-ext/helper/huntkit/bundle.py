@@ -30,6 +30,7 @@ import base64
 import datetime as _dt
 import json
 import math
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -53,7 +54,10 @@ _SET_KEYS = {"data", "time_column", "color"}
 
 
 def to_arrow(data: Any) -> pa.Table:
-    """Return ``data`` as an Arrow table the renderer can read (see module doc)."""
+    """Return ``data`` as an Arrow table the renderer can read (see module
+    doc). A Series (pandas, polars) or an Arrow array is a one-column
+    table, named as the Series (``value`` when it has no name)."""
+    data = _series_frame(data)
     if isinstance(data, pa.Table):
         table = data
     elif isinstance(data, pa.RecordBatch):
@@ -86,7 +90,22 @@ def _module_root(obj: Any) -> str:
 
 
 def _is_pandas_frame(obj: Any) -> bool:
-    return _module_root(obj) == "pandas" and type(obj).__name__ == "DataFrame"
+    """A pandas DataFrame or a subclass of one (a ``huntkit.ProcessTree``)."""
+    pd = sys.modules.get("pandas")
+    return pd is not None and isinstance(obj, pd.DataFrame)
+
+
+def _series_frame(data: Any) -> Any:
+    """A one-column frame of a pandas or polars Series or an Arrow array;
+    anything else as it is."""
+    root = _module_root(data)
+    if root == "pandas" and type(data).__name__ == "Series":
+        return data.to_frame(name=data.name if data.name is not None else "value")
+    if root == "polars" and type(data).__name__ == "Series":
+        return data.to_frame(data.name or "value")
+    if isinstance(data, (pa.Array, pa.ChunkedArray)):
+        return pa.table({"value": data})
+    return data
 
 
 def _from_pandas(df: Any) -> pa.Table:
@@ -401,6 +420,8 @@ def view_bundle(kind: str, data: Any, /, *, label: str | None = None, color: str
     sets = _data_sets(kind, data, label, color)
     if kind in ("anomalies", "session_scores"):
         _guess_columns(kind, sets[0][1], opts)
+    elif kind in ("timeline", "timeline_values", "timeline_duration") and not isinstance(data, Mapping):
+        _guess_time_column(kind, sets[0][1], opts)
     time_kind = kind not in ("matrix", "cluster_scatter")
     out: dict[str, Any] = {}
     if time_kind:
@@ -558,6 +579,23 @@ def _guess_columns(kind: str, table: pa.Table, opts: dict[str, Any]) -> None:
         if not values:
             raise ValueError("anomalies needs y, the observed value column")
         opts["y"] = values[0]
+
+
+def _guess_time_column(kind: str, table: pa.Table, opts: dict[str, Any]) -> None:
+    """Without ``time_column`` and a ``TimeGenerated`` column, the table's
+    time: a session table's start (``<time>_min``, with ``<time>_max`` as a
+    duration's end, as :func:`huntkit.sessionize` writes them), or its only
+    timestamp column."""
+    if "time_column" in opts or DEFAULT_TIME_COLUMN in table.column_names:
+        return
+    times = [f.name for f in table.schema if pa.types.is_timestamp(f.type)]
+    starts = [c for c in times if c.endswith("_min") and f"{c[:-4]}_max" in times]
+    if starts:
+        opts["time_column"] = starts[0]
+        if kind == "timeline_duration" and "end_time_column" not in opts:
+            opts["end_time_column"] = f"{starts[0][:-4]}_max"
+    elif len(times) == 1:
+        opts["time_column"] = times[0]
 
 
 def _data_sets(kind: str, data: Any, label: str | None, color: str | None

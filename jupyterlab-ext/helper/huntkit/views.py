@@ -86,10 +86,26 @@ def matrix(data: Any, x: str, y: str, **options: Any) -> dict | None:
     return show(view_bundle("matrix", data, x=x, y=y, **options))
 
 
+# timeseries_anomalies_stl's own options: given to the view, it scores first.
+_STL_OPTIONS = ("data_column", "value_column", "bin", "period", "seasonal", "robust",
+                "score_threshold", "msticpy_compatible")
+
+
 def timeseries_anomalies(data: Any, **options: Any) -> dict | None:
-    """An STL anomaly table (``huntkit timeseries`` or MSTICPy's
-    ``ts_anomalies_stl`` output): the observed value, its baseline and the
-    flagged points. ``y`` (the value column) is found when not given."""
+    """An STL anomaly table (:func:`huntkit.timeseries_anomalies_stl`,
+    ``huntkit timeseries`` or MSTICPy's ``ts_anomalies_stl`` output): the
+    observed value, its baseline and the flagged points. ``y`` (the value
+    column) is found when not given.
+
+    Given ``timeseries_anomalies_stl``'s options (``data_column``,
+    ``period``, ``seasonal``, ``bin``, …), ``data`` is scored with them
+    first, so ``huntkit.timeseries_anomalies(df, data_column="Total")``
+    draws a raw series in one call."""
+    stl = {k: options.pop(k) for k in _STL_OPTIONS if k in options}
+    if stl:
+        from .analysis import timeseries_anomalies_stl
+
+        data = timeseries_anomalies_stl(data, time_column=options.get("time_column", "TimeGenerated"), **stl)
     return show(view_bundle("anomalies", data, **options))
 
 

@@ -279,6 +279,17 @@ impl fmt::Display for Error {
             ErrorKind::InvalidOption { name, message } => {
                 write!(f, "option {name:?}: {message}")
             }
+            // An empty cell is a null (a NaT, a NaN, a blank CSV field):
+            // `"" is not a time` read like a parsing bug.
+            ErrorKind::BadValue {
+                column,
+                row,
+                value,
+                expected,
+            } if value.trim().is_empty() => write!(
+                f,
+                "row {row} of column {column:?} is empty (null or missing): it must be {expected}"
+            ),
             ErrorKind::BadValue {
                 column,
                 row,
@@ -386,6 +397,20 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "cannot read csv input at line 3: unequal lengths"
+        );
+    }
+
+    #[test]
+    fn an_empty_cell_is_called_empty() {
+        let e = Error::bad_value("TimeGenerated", 4, " ", "a time");
+        assert_eq!(
+            e.to_string(),
+            "row 4 of column \"TimeGenerated\" is empty (null or missing): it must be a time"
+        );
+        let e = Error::bad_value("Pid", 2, "x1", "a process id");
+        assert_eq!(
+            e.to_string(),
+            "row 2 of column \"Pid\": \"x1\" is not a process id"
         );
     }
 }

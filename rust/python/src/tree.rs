@@ -35,9 +35,12 @@ pub(crate) fn build_process_tree(
     let opts: ProcTreeOptions = options(options_json)?;
     let input = Chunks::new(data)?;
     let tree = detached(py, || {
+        let names = input.names();
         let (_, schema) = opts
-            .resolve(&Table::from_names(&input.names()))
+            .resolve(&Table::from_names(&names))
             .map_err(errors::core)?;
+        // Checked on every input column: the build sees only the schema's.
+        schema.check_columns(&names).map_err(errors::core)?;
         let named = schema.columns();
         let columns: Vec<usize> = (0..input.schema.fields().len())
             .filter(|&j| named.contains(&input.schema.field(j).name().as_str()))

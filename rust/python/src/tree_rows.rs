@@ -201,9 +201,17 @@ impl<'f> Takes<'f> {
         // first (dictionaries must end up with one dictionary, and are small).
         let text = matches!(field.data_type(), DataType::Utf8 | DataType::LargeUtf8);
         let own;
-        let joined = match table.column_index(name) {
-            Ok(k) => Some(table.column(k).array()),
-            Err(_) => match input.batches.as_slice() {
+        // The table's column only when it is the input's as it came: the
+        // core reads a dictionary of numbers decoded, and the rows keep the
+        // caller's categorical.
+        let built = table
+            .column_index(name)
+            .ok()
+            .map(|k| table.column(k).array())
+            .filter(|a| a.data_type() == field.data_type());
+        let joined = match built {
+            Some(array) => Some(array),
+            None => match input.batches.as_slice() {
                 [one] => Some(one.column(j)),
                 _ if text => None,
                 _ => {

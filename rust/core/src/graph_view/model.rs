@@ -88,7 +88,7 @@ impl GraphModel {
         let mut model = GraphModel::default();
         for row in 0..nodes.rows() {
             let Some(node_id) = nodes.column(id).get(row).filter(|s| !s.is_empty()) else {
-                return Err(Error::bad_value("Id", row, "", "a node id (it is empty)"));
+                return Err(Error::bad_value("Id", row, "", "a node id"));
             };
             if index.insert(node_id.to_string(), row as u32).is_some() {
                 return Err(Error::bad_value(

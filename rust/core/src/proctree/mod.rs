@@ -83,6 +83,7 @@ pub fn summarize_process_tree(
 ) -> Result<(ProcTreeSummary, BuildStats)> {
     let keep = |names: &[String]| -> Result<Vec<bool>> {
         let (_, schema) = options.resolve(&Table::from_names(names))?;
+        schema.check_columns(names)?;
         let used = schema.link_columns();
         Ok(names.iter().map(|n| used.contains(&n.as_str())).collect())
     };

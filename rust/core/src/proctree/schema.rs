@@ -325,6 +325,20 @@ impl ProcSchema {
         self.with_required(optional)
     }
 
+    /// Fails, naming the first required column `names` lacks and every
+    /// column it has, as a build does: for callers that build on a table
+    /// cut to the schema's columns, whose own error would list only those.
+    pub fn check_columns(&self, names: &[String]) -> Result<()> {
+        match self
+            .required()
+            .into_iter()
+            .find(|c| !names.iter().any(|n| n == c))
+        {
+            Some(missing) => Err(Error::missing_column(missing, names)),
+            None => Ok(()),
+        }
+    }
+
     /// The columns a table must have.
     pub fn required(&self) -> [&str; 4] {
         [

@@ -45,6 +45,7 @@ impl PartialEq for Column {
 
 impl From<ArrayRef> for Column {
     fn from(array: ArrayRef) -> Column {
+        let array = decode_typed_dictionary(array);
         let strings = array.as_string_opt::<i32>().cloned();
         let t = array.data_type();
         Column {
@@ -62,6 +63,23 @@ impl From<StringArray> for Column {
     fn from(array: StringArray) -> Column {
         Column::from(std::sync::Arc::new(array) as ArrayRef)
     }
+}
+
+/// A dictionary of numbers, times or booleans (a pandas categorical of
+/// integers or dates) as the plain array of its values, so the typed
+/// readers read it as they read that type; text dictionaries stay as they
+/// are (read through their values, never copied).
+fn decode_typed_dictionary(array: ArrayRef) -> ArrayRef {
+    let DataType::Dictionary(_, values) = array.data_type() else {
+        return array;
+    };
+    if is_text_type(values) {
+        return array;
+    }
+    let dict = array.as_any_dictionary();
+    // `take` only fails on an index past the values, which Arrow's own
+    // validation of the dictionary rules out; keep the array if it does.
+    arrow_select::take::take(dict.values().as_ref(), dict.keys(), None).unwrap_or(array)
 }
 
 /// Whether cells of type `t` are text (plain, large, view, or
@@ -688,6 +706,28 @@ mod tests {
             col(hex).integer(0),
             Some(16),
             "dictionary text is parsed too"
+        );
+    }
+
+    #[test]
+    fn a_dictionary_of_numbers_or_times_reads_as_its_values() {
+        // A pandas categorical of integers or of timestamps.
+        let values: ArrayRef = Arc::new(Int64Array::from(vec![7, 420]));
+        let keys = arrow_array::Int8Array::from(vec![Some(1), None, Some(0)]);
+        let ints = col(DictionaryArray::<Int8Type>::try_new(keys.clone(), values).unwrap());
+        assert!(ints.is_number() && !ints.is_text());
+        assert_eq!(
+            (ints.integer(0), ints.number(2), ints.is_null(1)),
+            (Some(420), Some(7.0), true)
+        );
+        assert_eq!(ints.get(0), Some("420"));
+        let times: ArrayRef = Arc::new(
+            arrow_array::TimestampMillisecondArray::from(vec![0, 86_400_000]).with_timezone("UTC"),
+        );
+        let times = col(DictionaryArray::<Int8Type>::try_new(keys, times).unwrap());
+        assert_eq!(
+            (times.time_ms(0), times.time_ms(1)),
+            (Some(86_400_000), None)
         );
     }
 
