@@ -28,6 +28,7 @@ OUT = Path(__file__).resolve().parent / "processes.csv"
 FIELDS = ["TimeGenerated", "Computer", "EventID", "SubjectUserName", "SubjectLogonId", "NewProcessName",
           "NewProcessId", "ProcessId", "ParentProcessName", "CommandLine"]
 WIN = "C:\\Windows\\System32\\"
+EXPLORER = "C:\\Windows\\explorer.exe"
 USERS = {"alice.ng": "WKS-0042", "bob.kim": "WKS-0107", "carol.diaz": "WKS-0113",
          "dan.oconnor": "WKS-0121", "erin.patel": "WKS-0135", "frank.moss": "WKS-0142"}
 APPS = {
@@ -72,14 +73,14 @@ def office_days(rng: random.Random, hosts: dict) -> list[dict]:
             t = date + timedelta(hours=8, minutes=rng.randrange(0, 60))
             logon = hex(rng.randrange(0x100000, 0xffffff))
             explorer = h.next_pid()
-            rows.append(event(t, wks, user, logon, WIN.replace("System32\\", "") + "explorer.exe", explorer,
+            rows.append(event(t, wks, user, logon, EXPLORER, explorer,
                               "0x2f8", WIN + "userinit.exe", "C:\\Windows\\Explorer.EXE"))
             for _ in range(rng.randrange(3, 6)):  # bursts of the usual programs through the day
                 t += timedelta(minutes=rng.randrange(35, 90))
                 for app in rng.choice(ROUTINES):
                     t += timedelta(seconds=rng.randrange(5, 120))
                     rows.append(event(t, wks, user, logon, APPS[app], h.next_pid(), explorer,
-                                      "C:\\Windows\\explorer.exe", f'"{APPS[app]}"'))
+                                      EXPLORER, f'"{APPS[app]}"'))
         for server, helpers in SERVICES.items():
             h = hosts[server]
             t = date
@@ -99,12 +100,12 @@ def intrusion(rng: random.Random, host: Host) -> list[dict]:
     """svc_backup on WEB-01 after the spray (logons.csv: in at 02:47)."""
     t = datetime(2024, 3, 7, 2, 48, 5, tzinfo=timezone.utc)
     logon, user = "0x8a1f3c", "svc_backup"
-    explorer, cmd = host.next_pid(), None
-    rows = [event(t, "WEB-01", user, logon, "C:\\Windows\\explorer.exe", explorer, "0x1d4",
+    explorer = host.next_pid()
+    rows = [event(t, "WEB-01", user, logon, EXPLORER, explorer, "0x1d4",
                   WIN + "userinit.exe", "C:\\Windows\\Explorer.EXE")]
     t += timedelta(seconds=41)
     cmd = host.next_pid()
-    rows.append(event(t, "WEB-01", user, logon, WIN + "cmd.exe", cmd, explorer, "C:\\Windows\\explorer.exe",
+    rows.append(event(t, "WEB-01", user, logon, WIN + "cmd.exe", cmd, explorer, EXPLORER,
                       '"C:\\Windows\\system32\\cmd.exe"'))
     for image, line in (("whoami.exe", "whoami /all"), ("net.exe", "net user /domain"),
                         ("net.exe", 'net group "Domain Admins" /domain'), ("nltest.exe", "nltest /dclist:")):

@@ -788,8 +788,8 @@ if pd is not None:
             ``node`` and its descendants."""
             if node is None:
                 return self._tree().to_text(None)
-            n = self._node(node)
-            return self._tree().to_text([n] + self._tree().descendants(n, None))
+            n, tree = self._node(node), self._tree()
+            return tree.to_text([n] + tree.descendants(n, None))
 
 else:  # pragma: no cover - pandas missing
 

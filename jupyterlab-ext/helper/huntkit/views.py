@@ -7,6 +7,7 @@ functions return None so a notebook cell does not echo the bundle.
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from .bundle import MIME_TYPE, summary, view_bundle
@@ -86,11 +87,6 @@ def matrix(data: Any, x: str, y: str, **options: Any) -> dict | None:
     return show(view_bundle("matrix", data, x=x, y=y, **options))
 
 
-# timeseries_anomalies_stl's own options: given to the view, it scores first.
-_STL_OPTIONS = ("data_column", "value_column", "bin", "period", "seasonal", "robust",
-                "score_threshold", "msticpy_compatible")
-
-
 def timeseries_anomalies(data: Any, **options: Any) -> dict | None:
     """An STL anomaly table (:func:`huntkit.timeseries_anomalies_stl`,
     ``huntkit timeseries`` or MSTICPy's ``ts_anomalies_stl`` output): the
@@ -101,11 +97,16 @@ def timeseries_anomalies(data: Any, **options: Any) -> dict | None:
     ``period``, ``seasonal``, ``bin``, …), ``data`` is scored with them
     first, so ``huntkit.timeseries_anomalies(df, data_column="Total")``
     draws a raw series in one call."""
-    stl = {k: options.pop(k) for k in _STL_OPTIONS if k in options}
-    if stl:
-        from .analysis import timeseries_anomalies_stl
+    from .analysis import timeseries_anomalies_stl
 
-        data = timeseries_anomalies_stl(data, time_column=options.get("time_column", "TimeGenerated"), **stl)
+    # The analysis's own options (its signature, not a copy of the list);
+    # the time column is the view's too.
+    own = set(inspect.signature(timeseries_anomalies_stl).parameters) - {"data", "time_column"}
+    stl = {k: options.pop(k) for k in list(options) if k in own}
+    if stl:
+        if "time_column" in options:
+            stl["time_column"] = options["time_column"]
+        data = timeseries_anomalies_stl(data, **stl)
     return show(view_bundle("anomalies", data, **options))
 
 
