@@ -469,8 +469,11 @@ def cells(column):
     return [None if pd.isna(v) else str(v) for v in column]
 
 
-def test_build_process_tree_typed_rows_hold_what_the_cores_text_frame_holds():
-    df = many_procs()
+# 7000 per host: past the rows from which the build writes the keys beside
+# its linking and the chunks are joined on two threads (20 000).
+@pytest.mark.parametrize("per_host", [300, 7000])
+def test_build_process_tree_typed_rows_hold_what_the_cores_text_frame_holds(per_host):
+    df = many_procs(per_host=per_host)
     tree = huntkit.build_process_tree(df, schema="4688")
     text = tree._handle.frame().to_pandas()  # the CLI's frame: every input column as text
     assert len(tree) == len(text) and tree.IsInferred.sum() > 10
@@ -485,10 +488,11 @@ def test_build_process_tree_typed_rows_hold_what_the_cores_text_frame_holds():
     assert (tree.Computer[~events].notna()).all()  # inferred parents carry their child's host
 
 
-def test_build_process_tree_table_in_chunks_builds_as_one():
+@pytest.mark.parametrize("per_host", [300, 7000])
+def test_build_process_tree_table_in_chunks_builds_as_one(per_host):
     # A DataFrame's columns often arrive in chunks: the core links the
     # columns it needs while it joins the rest, and the result is the same.
-    df = many_procs()
+    df = many_procs(per_host=per_host)
     df["Kind"] = pd.Categorical(["a", "b", None][i % 3] for i in range(len(df)))  # not a schema column
     table = pa.Table.from_pandas(df, preserve_index=False)
     chunked = pa.Table.from_batches(table.to_batches(max_chunksize=table.num_rows // 3 + 1))

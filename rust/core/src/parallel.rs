@@ -2,6 +2,10 @@
 //! the Python extension, on a hunter's cores), one after the other where
 //! it has none (the wasm module, which already runs in its own worker).
 
+/// Whether [`join`] can run its two pieces at once: work that only pays
+/// off beside another (not after it) is skipped where it cannot.
+pub(crate) const THREADS: bool = cfg!(not(target_arch = "wasm32"));
+
 /// Runs `a` here and `b` beside it when `both` (a small input is not worth
 /// a thread's start), and returns both results. A panic in `b` resumes on
 /// this thread, as if `b` had run here.

@@ -32,7 +32,7 @@ pub(crate) fn ioc_text(py: Python<'_>, text: String, options_json: &str) -> PyRe
     let batch = detached(py, move || {
         let mut scanner = IocScanner::new(Extractor::new(&opts, false).map_err(errors::core)?);
         scanner.push(&text);
-        frame_batch(&scanner.finish().frame())
+        frame_batch(scanner.finish().frame())
     })?;
     frame_out(py, batch)
 }
@@ -48,7 +48,7 @@ pub(crate) fn ioc_table(
     let opts: IocOptions = options(options_json)?;
     let input = batch_in(data)?;
     let batch = detached(py, move || {
-        frame_batch(&extract_table(&table(&input), &opts).map_err(errors::core)?)
+        frame_batch(extract_table(&table(&input), &opts).map_err(errors::core)?)
     })?;
     frame_out(py, batch)
 }
@@ -66,7 +66,7 @@ pub(crate) fn decode_text(
         opts.validate().map_err(errors::core)?;
         let result = core_decode_text(&text, &opts);
         Ok((
-            frame_batch(&decoded_frame(&result.rows))?,
+            frame_batch(decoded_frame(&result.rows))?,
             result.annotated,
             result.warnings,
         ))
@@ -89,7 +89,7 @@ pub(crate) fn decode_table(
     let (batch, warnings) = detached(py, move || {
         let result =
             core_decode_table(&table(&input), columns.as_deref(), &opts).map_err(errors::core)?;
-        Ok((frame_batch(&result.frame)?, result.warnings))
+        Ok((frame_batch(result.frame)?, result.warnings))
     })?;
     Ok((frame_out(py, batch)?, warnings))
 }
@@ -105,7 +105,7 @@ pub(crate) fn sessionize(
     let input = batch_in(data)?;
     let batch = detached(py, move || {
         let sessions = core_sessionize(&table(&input), &opts).map_err(errors::core)?;
-        frame_batch(&sessions_frame(&sessions, &opts))
+        frame_batch(sessions_frame(&sessions, &opts))
     })?;
     frame_out(py, batch)
 }
@@ -140,7 +140,7 @@ pub(crate) fn score_sessions(
                     .map_err(errors::core)?
             }
         };
-        frame_batch(&score_session_list(&sessions, window_length).map_err(errors::core)?)
+        frame_batch(score_session_list(&sessions, window_length).map_err(errors::core)?)
     })?;
     frame_out(py, batch)
 }
@@ -163,7 +163,7 @@ pub(crate) fn timeseries(
             .iter()
             .map(|p| (p.start_ms, p.end_ms))
             .collect();
-        Ok((frame_batch(&result.frame)?, periods, result.kql))
+        Ok((frame_batch(result.frame)?, periods, result.kql))
     })?;
     Ok((frame_out(py, batch)?, periods, kql))
 }

@@ -12,6 +12,11 @@ use huntkit_core::{Frame, Table};
 use pyo3::prelude::*;
 
 use crate::errors;
+use crate::jobs;
+
+/// Rows from which chunks are joined on two threads (below this, starting
+/// one costs more than it saves).
+const PARALLEL_ROWS: usize = 20_000;
 
 /// The record batches of `data` (anything with `__arrow_c_stream__`, or a
 /// pyarrow reader), one batch.
@@ -43,11 +48,13 @@ impl Chunks {
             .collect()
     }
 
-    /// Columns `columns`, each joined into one array.
+    /// Columns `columns`, each joined into one array (on two threads
+    /// for a large table: a DataFrame's text columns come in chunks).
     pub(crate) fn join(&self, columns: &[usize]) -> PyResult<Vec<ArrayRef>> {
-        columns
-            .iter()
-            .map(|&j| match self.batches.as_slice() {
+        let rows: usize = self.batches.iter().map(RecordBatch::num_rows).sum();
+        let join = |k: usize| {
+            let j = columns[k];
+            match self.batches.as_slice() {
                 [] => Ok(new_empty_array(self.schema.field(j).data_type())),
                 [one] => Ok(one.column(j).clone()),
                 many => {
@@ -61,8 +68,10 @@ impl Chunks {
                         )
                     })
                 }
-            })
-            .collect()
+            }
+        };
+        let beside = self.batches.len() > 1 && rows >= PARALLEL_ROWS;
+        jobs::run(columns.len(), beside, join).into_iter().collect()
     }
 
     /// Columns `columns` joined, as one batch.
@@ -97,7 +106,8 @@ pub(crate) fn frame_out(py: Python<'_>, frame: RecordBatch) -> PyResult<Py<PyAny
     Ok(frame.to_pyarrow(py)?.unbind())
 }
 
-/// A core frame as an Arrow batch (done with the GIL released).
-pub(crate) fn frame_batch(frame: &Frame) -> PyResult<RecordBatch> {
-    frame.to_record_batch().map_err(errors::core)
+/// A core frame as an Arrow batch (done with the GIL released), its
+/// buffers moved, not copied.
+pub(crate) fn frame_batch(frame: Frame) -> PyResult<RecordBatch> {
+    frame.into_record_batch().map_err(errors::core)
 }

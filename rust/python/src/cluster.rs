@@ -30,8 +30,8 @@ pub(crate) fn cluster_events(
     let (clusters, outliers, labels, scores, count) = detached(py, move || {
         let r = cluster_table(&table(&input), &opts).map_err(errors::core)?;
         Ok((
-            frame_batch(&r.clusters)?,
-            frame_batch(&r.outlier_frame)?,
+            frame_batch(r.clusters)?,
+            frame_batch(r.outlier_frame)?,
             r.labels,
             r.outliers.scores,
             r.cluster_count,

@@ -50,7 +50,7 @@ pub(crate) fn entity_graph_from_table(
 }
 
 fn out(py: Python<'_>, frame: Frame) -> PyResult<Py<PyAny>> {
-    let batch = frame_batch(&frame)?;
+    let batch = frame_batch(frame)?;
     frame_out(py, batch)
 }
 

@@ -20,6 +20,7 @@ mod arrow_io;
 mod cluster;
 mod entities;
 mod errors;
+mod jobs;
 mod nested;
 mod tree;
 mod tree_rows;

@@ -77,7 +77,7 @@ impl ProcessTreeHandle {
             let all: Vec<usize> = (0..self.input.schema.fields().len()).collect();
             let whole = table(&self.input.batch(&all)?);
             let tree = self.tree.clone().with_table(whole).map_err(errors::core)?;
-            frame_batch(&tree.frame().map_err(errors::core)?)
+            frame_batch(tree.frame().map_err(errors::core)?)
         })?;
         frame_out(py, batch)
     }
@@ -87,7 +87,7 @@ impl ProcessTreeHandle {
     /// `source_index`, which keeps their types and skips a text copy.
     fn tree_frame(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let batch = detached(py, || {
-            frame_batch(&self.tree.tree_frame().map_err(errors::core)?)
+            frame_batch(self.tree.tree_frame().map_err(errors::core)?)
         })?;
         frame_out(py, batch)
     }
@@ -109,7 +109,7 @@ impl ProcessTreeHandle {
     /// to fill the rows `source_index` leaves null.
     fn inferred_frame(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let batch = detached(py, || {
-            frame_batch(&self.tree.inferred_frame().map_err(errors::core)?)
+            frame_batch(self.tree.inferred_frame().map_err(errors::core)?)
         })?;
         frame_out(py, batch)
     }

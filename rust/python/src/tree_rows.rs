@@ -12,7 +12,6 @@
 //! for the other's half (the keys alone were the longer half before).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use arrow_array::{new_null_array, Array, ArrayRef, RecordBatch, UInt64Array};
@@ -24,6 +23,7 @@ use pyo3::PyResult;
 
 use crate::arrow_io::{frame_batch, Chunks};
 use crate::errors;
+use crate::jobs;
 
 /// One job's columns, named.
 type Columns = Vec<(String, ArrayRef)>;
@@ -52,29 +52,8 @@ pub(crate) fn typed_rows(
             )]),
         }
     };
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done: Vec<(usize, PyResult<Columns>)> = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= jobs {
-                return done;
-            }
-            done.push((i, job(i)));
-        }
-    };
-    let mut done = std::thread::scope(|s| {
-        let other = s.spawn(work);
-        let mut done = work();
-        done.extend(
-            other
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-        );
-        done
-    });
-    done.sort_by_key(|(i, _)| *i);
-    let mut by_job = done.into_iter().map(|(_, cols)| cols);
+    let done = jobs::run(jobs, true, job);
+    let mut by_job = done.into_iter();
     let mut tree_cols = by_job.next().unwrap_or(Ok(Vec::new()))?;
     tree_cols.extend(by_job.next().unwrap_or(Ok(Vec::new()))?);
     let mut fields: Vec<Arc<Field>> = Vec::new();
@@ -97,7 +76,7 @@ pub(crate) fn typed_rows(
 
 /// A core frame's columns as Arrow arrays, named.
 fn batch_columns(frame: huntkit_core::Result<huntkit_core::Frame>) -> PyResult<Columns> {
-    let batch = frame_batch(&frame.map_err(errors::core)?)?;
+    let batch = frame_batch(frame.map_err(errors::core)?)?;
     Ok(batch
         .schema_ref()
         .fields()

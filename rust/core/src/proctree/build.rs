@@ -12,6 +12,7 @@ use std::cell::OnceCell;
 
 use super::inferred::{Inferred, Joined};
 use super::intern::{FxHashMap, Interner};
+use super::keys::{KeyCache, RowKeys};
 use super::pid::Pid;
 use super::schema::ProcSchema;
 use super::tree::{BuildStats, Cols, Origin, ProcNode, ProcTree, ProcTreeSummary};
@@ -425,8 +426,29 @@ impl Index<'_> {
 /// PID, compatible image and creation time: see `inferred.rs`); links that
 /// would close a loop are dropped and counted.
 pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<'t>> {
-    let links = link(table, schema)?;
-    Ok(assemble(table, schema, links))
+    let read = read_events(table, schema, PARALLEL_ROWS)?;
+    // The `proc_key`s are written beside the linking, on the thread step 1
+    // used and that would idle until the tree's columns are written.
+    let beside = parallel::THREADS && read.procs.len() >= PARALLEL_ROWS;
+    let times: Vec<(usize, i64)> = if beside {
+        read.procs.iter().map(|p| (p.row, p.time)).collect()
+    } else {
+        Vec::new()
+    };
+    let cols = read.cols.clone();
+    let (tree, keys) = parallel::join(
+        beside,
+        || link_events(table, schema, read).map(|links| assemble(table, schema, links)),
+        || {
+            beside.then(|| {
+                let rows = times.iter().map(|&(row, time)| (row, Some(time)));
+                RowKeys::write(table, &cols, rows, times.len())
+            })
+        },
+    );
+    let mut tree = tree?;
+    tree.row_keys = KeyCache::new(keys);
+    Ok(tree)
 }
 
 /// Every process linked to its parent, in no particular order yet: nodes
@@ -537,6 +559,24 @@ fn link_with(
     schema: &ProcSchema,
     parallel_rows: usize,
 ) -> Result<Links> {
+    link_events(table, schema, read_events(table, schema, parallel_rows)?)
+}
+
+/// Step 1 of linking: the process-creation rows read into records.
+struct Read {
+    cols: Cols,
+    /// One per kept row, in row order.
+    procs: Vec<Proc>,
+    ints: Interners,
+    stats: BuildStats,
+}
+
+/// Step 1 (see [`link_with`]).
+fn read_events(
+    table: &(impl Cells + Sync + ?Sized),
+    schema: &ProcSchema,
+    parallel_rows: usize,
+) -> Result<Read> {
     let (cols, unused) = resolve_columns(table, schema)?;
     let mut stats = BuildStats {
         input_rows: table.rows(),
@@ -563,10 +603,30 @@ fn link_with(
             (r.base, r.full, r.has_dir) = parent_image;
         }
     }
-    let mut ints = Interners {
+    let ints = Interners {
         names: images,
         pids,
     };
+    Ok(Read {
+        cols,
+        procs,
+        ints,
+        stats,
+    })
+}
+
+/// Steps 2 to 4 of linking (see [`link_with`]).
+fn link_events(
+    table: &(impl Cells + Sync + ?Sized),
+    schema: &ProcSchema,
+    read: Read,
+) -> Result<Links> {
+    let Read {
+        cols,
+        procs,
+        mut ints,
+        mut stats,
+    } = read;
 
     // 2. Host by host from here: a parent is only looked up on its child's
     //    host, and one host's lookup tables stay in cache where all hosts'
@@ -868,6 +928,7 @@ pub fn build_tree_owned(table: Table, schema: &ProcSchema) -> Result<ProcTree<'s
         children,
         node_of_row,
         stats,
+        row_keys,
     } = build_tree(&table, schema)?;
     Ok(ProcTree {
         table: Cow::Owned(table),
@@ -879,6 +940,7 @@ pub fn build_tree_owned(table: Table, schema: &ProcSchema) -> Result<ProcTree<'s
         children,
         node_of_row,
         stats,
+        row_keys,
     })
 }
 
@@ -914,6 +976,7 @@ impl ProcTree<'_> {
             child_start: self.child_start,
             children: self.children,
             node_of_row: self.node_of_row,
+            row_keys: self.row_keys,
         })
     }
 }
@@ -1029,6 +1092,7 @@ fn assemble<'t>(table: &'t Table, schema: &ProcSchema, links: Links) -> ProcTree
         children,
         node_of_row,
         stats,
+        row_keys: KeyCache::default(),
     }
 }
 
@@ -1166,6 +1230,46 @@ mod tests {
             let links = link(&t, &schema()).unwrap();
             assert_eq!(links.summary(), tree.summary(), "{text}");
         }
+    }
+
+    /// The `proc_key`s the build writes beside the linking (a table past
+    /// `PARALLEL_ROWS`) are the keys a frame writes itself: for events,
+    /// repeats, inferred parents, blank cells and non-ASCII names. They
+    /// are taken once; a clone and a second frame write their own.
+    #[test]
+    fn keys_written_ahead_equal_keys_written_later() {
+        let mut next = xorshift();
+        let mut text = String::from("t,host,name,pid,ppid,pname\n");
+        let rows = PARALLEL_ROWS + 500;
+        for i in 0..rows {
+            let host = ["WS-01", "ws-02 ", "Ünïcode-ß", ""][next(4) as usize];
+            let name = ["C:\\W\\CMD.exe", "x.EXE", "Straße.exe"][next(3) as usize];
+            let (pid, ppid) = (next(400), next(400));
+            let s = i / 3; // repeats: equal rows in threes now and then
+            text.push_str(&format!(
+                "2024-01-01T00:{:02}:{:02}.{:03}Z,{host},{name},{pid},{ppid},x.exe\n",
+                s / 60_000 % 60,
+                s / 1000 % 60,
+                s % 1000
+            ));
+        }
+        let t = csv(&text);
+        let tree = build_tree(&t, &schema()).unwrap();
+        assert!(tree.nodes().iter().any(ProcNode::is_inferred));
+        assert_eq!(tree.row_keys.is_full(), parallel::THREADS);
+        let keys = |f: crate::Frame| match &f.columns()[0] {
+            crate::FrameColumn::Text(c) => c.to_vec(),
+            other => panic!("proc_key is text, not {other:?}"),
+        };
+        let ahead = keys(tree.key_frame().unwrap());
+        let again = keys(tree.key_frame().unwrap());
+        let cloned = keys(tree.clone().key_frame().unwrap());
+        assert_eq!(ahead, again);
+        assert_eq!(ahead, cloned);
+        for (i, key) in ahead.iter().enumerate() {
+            assert_eq!(key.as_deref(), Some(tree.proc_key(i).as_str()), "node {i}");
+        }
+        assert!(ahead.iter().flatten().any(|k| k.starts_with("ünïcode-ß|straße.exe|")));
     }
 
     #[test]

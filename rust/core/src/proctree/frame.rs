@@ -1,11 +1,11 @@
 //! The tree as a table: the input columns plus the tree columns, one row
 //! per process in depth-first order.
 
+use super::keys::{write_key, RowKeys};
 use super::tree::{Field, Origin, ProcTree};
 use crate::error::Result;
 use crate::table::cells::trim_cell;
 use crate::table::text::ColumnBuilder;
-use crate::table::time::write_time_ms;
 use crate::table::{Frame, FrameColumn, TextColumn};
 
 /// The columns the tree adds, in order (an input column of the same name
@@ -35,23 +35,10 @@ impl ProcTree<'_> {
         key
     }
 
-    /// [`proc_key`](Self::proc_key) appended to `out` (no allocation per
-    /// node when building the column).
+    /// [`proc_key`](Self::proc_key) appended to `out`.
     fn write_proc_key(&self, node: usize, out: &mut String) {
-        for field in [Field::Host, Field::Name, Field::Pid] {
-            let text = trim_cell(self.cell(node, field).unwrap_or(""));
-            if text.is_ascii() {
-                let from = out.len();
-                out.push_str(text);
-                out[from..].make_ascii_lowercase();
-            } else {
-                out.extend(text.chars().flat_map(char::to_lowercase));
-            }
-            out.push('|');
-        }
-        if let Some(ms) = self.nodes.get(node).and_then(|n| n.time_ms) {
-            write_time_ms(out, ms);
-        }
+        let cells = [Field::Host, Field::Name, Field::Pid].map(|f| self.cell(node, f));
+        write_key(out, cells, self.nodes.get(node).and_then(|n| n.time_ms));
     }
 
     /// The logon session the process runs in: the target logon id when
@@ -94,40 +81,29 @@ impl ProcTree<'_> {
         Ok(out.finish())
     }
 
-    /// Every node's [`proc_key`](Self::proc_key), into one buffer. The
-    /// events' keys are written in input-row order first, so their host,
-    /// image and PID cells are read in the order they are stored (read in
-    /// tree order, each cell was a cache miss: most of this column's
-    /// time), then copied out in node order from that one buffer.
+    /// Every node's [`proc_key`](Self::proc_key), into one buffer: the
+    /// events' keys as the build wrote them ahead, or else written here in
+    /// input-row order (so their host, image and PID cells are read in the
+    /// order they are stored: read in tree order, each cell was a cache
+    /// miss), then copied out in node order.
     fn proc_keys(&self) -> Result<TextColumn> {
         let n = self.nodes.len();
-        // The key's cells, three bars and a time per node: grown as it
-        // went, the buffer was copied over and over.
-        let cells: usize = [Some(self.cols.name), Some(self.cols.pid), self.cols.host]
-            .into_iter()
-            .flatten()
-            .map(|c| self.table.column(c).text_bytes())
-            .sum();
-        let mut keys = String::with_capacity(cells + cells / 8 + n * 27);
-        let mut span = vec![(usize::MAX, 0); n];
-        let write = |node: usize, keys: &mut String, span: &mut [(usize, usize)]| {
-            let from = keys.len();
-            self.write_proc_key(node, keys);
-            span[node] = (from, keys.len());
-        };
-        for &node in &self.node_of_row {
-            if node < n {
-                write(node, &mut keys, &mut span);
+        let by_row = self.row_keys.take().unwrap_or_else(|| {
+            let events = self.node_of_row.iter().enumerate().filter(|&(_, &i)| i < n);
+            let rows = events.map(|(row, &i)| (row, self.nodes[i].time_ms));
+            RowKeys::write(&*self.table, &self.cols, rows, n)
+        });
+        let mut scratch = String::new();
+        let mut out = ColumnBuilder::with_capacity(n, by_row.bytes() + by_row.bytes() / 16);
+        for (i, node) in self.nodes.iter().enumerate() {
+            match node.origin {
+                Origin::Event(row) if by_row.get(row).is_some() => out.push(by_row.get(row))?,
+                _ => {
+                    scratch.clear();
+                    self.write_proc_key(i, &mut scratch); // inferred processes
+                    out.push(Some(&scratch))?;
+                }
             }
-        }
-        for node in 0..n {
-            if span[node].0 == usize::MAX {
-                write(node, &mut keys, &mut span); // inferred processes
-            }
-        }
-        let mut out = ColumnBuilder::with_capacity(n, keys.len());
-        for &(from, to) in &span {
-            out.push(Some(&keys[from..to]))?;
         }
         Ok(out.finish())
     }

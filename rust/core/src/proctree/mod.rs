@@ -15,6 +15,7 @@ mod build;
 mod frame;
 mod inferred;
 mod intern;
+mod keys;
 mod pid;
 mod schema;
 mod text;

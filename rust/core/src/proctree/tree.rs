@@ -10,6 +10,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use super::keys::KeyCache;
 use super::schema::ProcSchema;
 use crate::table::Table;
 
@@ -157,6 +158,8 @@ pub struct ProcTree<'t> {
     /// Node of each input row (`usize::MAX`: filtered out or duplicate).
     pub(crate) node_of_row: Vec<usize>,
     pub(crate) stats: BuildStats,
+    /// `proc_key`s the build wrote ahead, for the first frame.
+    pub(crate) row_keys: KeyCache,
 }
 
 impl<'t> ProcTree<'t> {
