@@ -1269,7 +1269,10 @@ mod tests {
         for (i, key) in ahead.iter().enumerate() {
             assert_eq!(key.as_deref(), Some(tree.proc_key(i).as_str()), "node {i}");
         }
-        assert!(ahead.iter().flatten().any(|k| k.starts_with("ünïcode-ß|straße.exe|")));
+        assert!(ahead
+            .iter()
+            .flatten()
+            .any(|k| k.starts_with("ünïcode-ß|straße.exe|")));
     }
 
     #[test]
