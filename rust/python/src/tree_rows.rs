@@ -52,8 +52,7 @@ pub(crate) fn typed_rows(
             )]),
         }
     };
-    let done = jobs::run(jobs, true, job);
-    let mut by_job = done.into_iter();
+    let mut by_job = jobs::run(jobs, true, job).into_iter();
     let mut tree_cols = by_job.next().unwrap_or(Ok(Vec::new()))?;
     tree_cols.extend(by_job.next().unwrap_or(Ok(Vec::new()))?);
     let mut fields: Vec<Arc<Field>> = Vec::new();

@@ -430,6 +430,7 @@ pub fn build_tree<'t>(table: &'t Table, schema: &ProcSchema) -> Result<ProcTree<
     // The `proc_key`s are written beside the linking, on the thread step 1
     // used and that would idle until the tree's columns are written.
     let beside = parallel::THREADS && read.procs.len() >= PARALLEL_ROWS;
+    // Each record's row and time, copied: the linking takes the records.
     let times: Vec<(usize, i64)> = if beside {
         read.procs.iter().map(|p| (p.row, p.time)).collect()
     } else {

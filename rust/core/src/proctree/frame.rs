@@ -96,13 +96,16 @@ impl ProcTree<'_> {
         let mut scratch = String::new();
         let mut out = ColumnBuilder::with_capacity(n, by_row.bytes() + by_row.bytes() / 16);
         for (i, node) in self.nodes.iter().enumerate() {
-            match node.origin {
-                Origin::Event(row) if by_row.get(row).is_some() => out.push(by_row.get(row))?,
-                _ => {
-                    scratch.clear();
-                    self.write_proc_key(i, &mut scratch); // inferred processes
-                    out.push(Some(&scratch))?;
-                }
+            let written = match node.origin {
+                Origin::Event(row) => by_row.get(row),
+                _ => None,
+            };
+            if written.is_some() {
+                out.push(written)?;
+            } else {
+                scratch.clear();
+                self.write_proc_key(i, &mut scratch); // inferred processes
+                out.push(Some(&scratch))?;
             }
         }
         Ok(out.finish())
